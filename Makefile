@@ -1,0 +1,40 @@
+# `make demo` and `make test` work on a fresh clone: each creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JS := tests/js
+
+.PHONY: demo test lint typecheck unit bench clean node
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $(STAMP)
+
+node: $(JS)/node_modules/.installed
+
+$(JS)/node_modules/.installed: $(JS)/package.json
+	cd $(JS) && npm install --no-audit --no-fund --silent
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/fristvakt demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check scheduler timelines notifiers tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP) node
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(JS)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Notifiers: email, calendar feeds and the feed server."""

@@ -1,0 +1,137 @@
+"""The notifier interface the reminder engine (#6) calls; email is the first channel.
+
+Usage, one connection for a batch::
+
+    async with EmailNotifier.from_config(config) as notifier:
+        for notice in due_notices:
+            try:
+                result = await notifier.send(notice)       # SendResult(message_id, code, reply)
+            except TransientDeliveryError:   ...           # 4xx, refused, timeout, early disconnect: retry
+            except PermanentDeliveryError:   ...           # 5xx: do not retry, alert the coordinator
+            except AmbiguousDeliveryError:   ...           # dropped after the message was handed over
+
+Contract:
+- A `Notice` is everything needed to render one message; the notifier reads no database.
+- `Notice.idem_key` decides the `Message-ID` (same key, same id, so a retried send can be
+  recognised downstream) and is sent as `X-Fristvakt-Key`.
+- `Notice.today` is the recipient's local date; distances ("in 3 days") count from it.
+- Errors raised by `__aenter__` concern the connection (server down, wrong password, TLS), not a
+  notice: treat them as an outage of the whole batch. `send` reconnects by itself when a previous
+  failure dropped the connection.
+- Every error is a `timelines.exceptions.DeliveryError` carrying `code` (the server's SMTP code,
+  or None when there was no reply) and `reply` (the server's text). Secrets never appear in them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import TracebackType
+from typing import Literal, NamedTuple, Protocol, Self
+
+from timelines.exceptions import DeliveryError
+
+NoticeKind = Literal["due", "start", "overdue", "digest", "moved", "alert"]
+NOTICE_KINDS: tuple[NoticeKind, ...] = ("due", "start", "overdue", "digest", "moved", "alert")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who gets the message; `lang`/`timezone` may be empty (then timeline/config defaults)."""
+
+    key: str
+    name: str
+    email: str
+    lang: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """One task as the reader sees it. `owners`/`participants` are display names."""
+
+    timeline_id: str
+    timeline_title: str
+    timeline_lang: str | None
+    section: str
+    task_id: str
+    title: str
+    when_text: str
+    kind: str
+    start: date | None
+    due: date | None
+    approximate: bool
+    status: str
+    owners: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    date_version: int = 1
+
+
+class FailureLine(NamedTuple):
+    """One undelivered reminder, listed in an `alert` to the coordinator."""
+
+    task: str
+    recipient: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to render and send.
+
+    `moved` is `(old_start, old_due)` for kind "moved"; `failures` is only for kind "alert".
+    """
+
+    kind: NoticeKind
+    recipient: Recipient
+    tasks: tuple[TaskView, ...]
+    idem_key: str
+    today: date
+    feed_url: str | None = None
+    moved: tuple[date | None, date | None] | None = None
+    failures: tuple[FailureLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the server said when it accepted the message."""
+
+    message_id: str
+    code: int
+    reply: str
+
+
+class _CodedDeliveryError(DeliveryError):
+    """A delivery failure with the server's code (None without a reply) and reply text."""
+
+    def __init__(self, message: str, *, code: int | None = None, reply: str = "") -> None:
+        self.code = code
+        self.reply = reply
+        super().__init__(message)
+
+
+class TransientDeliveryError(_CodedDeliveryError):
+    """Try again later: 4xx, connection refused, timeout, disconnect before DATA completed."""
+
+
+class PermanentDeliveryError(_CodedDeliveryError):
+    """Retrying will not help: 5xx (bad address, rejected content, wrong password)."""
+
+
+class AmbiguousDeliveryError(_CodedDeliveryError):
+    """The connection broke after the whole message was handed over: it may have arrived."""
+
+
+class Notifier(Protocol):
+    """A channel. Enter it once per batch; `send` may be awaited many times inside."""
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def send(self, notice: Notice) -> SendResult: ...

@@ -1,0 +1,1 @@
+"""Email channel: rendering (render.py), headers (headers.py), SMTP (smtp.py)."""

@@ -1,0 +1,119 @@
+"""What the templates show: a Notice turned into localized strings, decided here, not in Jinja."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from notifiers.base import Notice, TaskView
+from notifiers.i18n import format_date, format_distance, pick_lang, t
+
+SINGLE_TASK_KINDS = frozenset({"due", "start", "overdue", "moved"})
+
+
+@dataclass(frozen=True)
+class TaskLines:
+    """One task, every field already in the reader's words (None: leave the line out)."""
+
+    title: str
+    plan: str
+    section: str
+    deadline: str
+    start: str | None
+    when: str | None
+    others: str | None
+    participants: str | None
+    status: str
+    approximate: bool
+
+
+def notice_lang(notice: Notice) -> str:
+    """Owner's language, else the (first) timeline's, else English."""
+    timeline_lang = notice.tasks[0].timeline_lang if notice.tasks else None
+    return pick_lang(notice.recipient.lang, timeline_lang)
+
+
+def dated(day: date | None, today: date, lang: str) -> str:
+    """`fredag 20. oktober 2017 (om 3 dager)`, or "not set"."""
+    if day is None:
+        return t(lang, "label.none")
+    return t(lang, "phrase.date_distance", date=format_date(day, lang),
+             distance=format_distance((day - today).days, lang))
+
+
+def is_fuzzy(task: TaskView) -> bool:
+    """The plan's own words matter when they named a span or a guess, not one exact day."""
+    return bool(task.when_text.strip()) and (task.approximate or task.start != task.due)
+
+
+def _when(task: TaskView, lang: str) -> str | None:
+    if not is_fuzzy(task) or task.due is None:
+        return None
+    return t(lang, "phrase.when_read", when=task.when_text.strip(),
+             date=format_date(task.due, lang))
+
+
+def _names(names: list[str], skip: str) -> str | None:
+    others = [name for name in names if name != skip]
+    return ", ".join(others) or None
+
+
+def task_lines(task: TaskView, notice: Notice, lang: str) -> TaskLines:
+    """The reminder's facts: what, plan, section, deadline and distance, when, who, status."""
+    me = notice.recipient.name
+    return TaskLines(
+        title=task.title, plan=task.timeline_title, section=task.section,
+        deadline=dated(task.due, notice.today, lang),
+        start=dated(task.start, notice.today, lang) if task.start else None,
+        when=_when(task, lang), others=_names(task.owners, me),
+        participants=_names(task.participants, me),
+        status=t(lang, f"status.{task.status}"), approximate=task.approximate,
+    )
+
+
+def digest_item(task: TaskView, notice: Notice, lang: str) -> str:
+    """One line of a digest: title, plan, deadline, distance."""
+    due = task.due
+    return t(lang, "phrase.digest_item", title=task.title, plan=task.timeline_title,
+             date=format_date(due, lang) if due else t(lang, "label.none"),
+             distance=format_distance((due - notice.today).days, lang) if due else "")
+
+
+def _digest(notice: Notice, lang: str) -> dict[str, list[str]]:
+    tasks = sorted(notice.tasks, key=lambda task: (task.due or date.max, task.title))
+    late = [task for task in tasks if task.due and task.due < notice.today]
+    upcoming = [task for task in tasks if task not in late]
+    return {"overdue": [digest_item(task, notice, lang) for task in late],
+            "upcoming": [digest_item(task, notice, lang) for task in upcoming]}
+
+
+def _moved(notice: Notice, lang: str) -> dict[str, str | None] | None:
+    if notice.moved is None or not notice.tasks:
+        return None
+    old_start, old_due = notice.moved
+    task = notice.tasks[0]
+    show_start = old_start != task.start
+    return {"old_due": dated(old_due, notice.today, lang),
+            "new_due": dated(task.due, notice.today, lang),
+            "old_start": dated(old_start, notice.today, lang) if show_start else None,
+            "new_start": dated(task.start, notice.today, lang) if show_start else None}
+
+
+def _failures(notice: Notice, lang: str) -> list[str]:
+    return [t(lang, "phrase.alert_item", task=line.task, recipient=line.recipient,
+              error=line.error) for line in notice.failures]
+
+
+def template_context(notice: Notice, lang: str, coordinator: str) -> dict[str, Any]:
+    """Everything a mail template may use; StrictUndefined catches anything else."""
+    single = notice.kind in SINGLE_TASK_KINDS and bool(notice.tasks)
+    return {
+        "t": partial(t, lang), "lang": lang, "kind": notice.kind,
+        "name": notice.recipient.name, "coordinator": coordinator,
+        "feed_url": notice.feed_url,
+        "task": task_lines(notice.tasks[0], notice, lang) if single else None,
+        "digest": _digest(notice, lang) if notice.kind == "digest" else None,
+        "moved": _moved(notice, lang), "failures": _failures(notice, lang),
+    }

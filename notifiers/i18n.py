@@ -1,0 +1,80 @@
+"""Texts a user reads, per language: `t`, `format_date`, `format_distance`, `pick_lang`.
+
+The catalogs are `templates/i18n/<lang>.toml` (nested tables, addressed as dotted keys, values
+are `str.format` patterns). A key missing in a language falls back to English; a key missing in
+English is a bug and raises KeyError. Languages are chosen owner → timeline → "en".
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+
+LANGS: tuple[str, ...] = ("nb", "nn", "sv", "en")
+FALLBACK = "en"
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "templates" / "i18n"
+
+
+def pick_lang(*candidates: str | None) -> str:
+    """The first supported language among the candidates (owner, timeline, ...), else en."""
+    for lang in candidates:
+        if lang and lang.lower() in LANGS:
+            return lang.lower()
+    return FALLBACK
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All texts of one language, keyed by dotted key."""
+    with (CATALOG_DIR / f"{lang}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The text for `key` in `lang` (English if that language lacks it), filled with values."""
+    lang = pick_lang(lang)
+    pattern = catalog(lang).get(key)
+    if pattern is None:
+        pattern = catalog(FALLBACK)[key]
+    return pattern.format(**values)
+
+
+def format_date(day: date, lang: str, width: str = "full") -> str:
+    """A date as the reader writes it: `fredag 20. oktober 2017` (nb), `fredag 20 oktober 2017` (sv)."""
+    return babel_format_date(day, format=width, locale=pick_lang(lang))
+
+
+def _plural(lang: str, count: int) -> str:
+    # babel knows each language's plural rules; our catalogs carry "one" and "other".
+    form = Locale.parse(lang).plural_form(count)
+    return "one" if form == "one" else "other"
+
+
+_NAMED_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
+
+
+def format_distance(days: int, lang: str) -> str:
+    """How far away a day is: `i dag`, `i morgon`, `om 3 dagar`, `för 2 dagar sedan`."""
+    lang = pick_lang(lang)
+    if days in _NAMED_DAYS:
+        return t(lang, f"distance.{_NAMED_DAYS[days]}")
+    direction = "future" if days > 0 else "past"
+    count = abs(days)
+    return t(lang, f"distance.{direction}.{_plural(lang, count)}", n=count)

@@ -1,0 +1,1 @@
+"""Scheduler: reminder planning, the ledger, the runner and the command line."""

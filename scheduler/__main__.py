@@ -1,0 +1,5 @@
+"""`python -m scheduler` is the `fristvakt` command."""
+
+from scheduler.cli import main
+
+main()

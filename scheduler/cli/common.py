@@ -1,0 +1,56 @@
+"""Helpers every command uses: the project, the database, the clock, JSON output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import typer
+from sqlalchemy.engine import Engine
+
+from scheduler.cli.context import state
+from timelines.config import Config, load_config
+from timelines.db import open_database
+from timelines.exceptions import FristvaktError
+from timelines.project import Project, load_project
+
+NOW_HELP = "Pretend it is this instant (ISO 8601; without an offset: the config's time zone)."
+
+
+def project() -> Project:
+    return load_project(state.config_file())
+
+
+def config() -> Config:
+    return load_config(state.config_file())
+
+
+def database(cfg: Config) -> Engine:
+    return open_database(cfg.resolved_database_url())
+
+
+def parse_now(text: str | None, zone: str) -> dt.datetime:
+    """The instant `--now` names, made aware where it enters; the real clock without it."""
+    if not text:
+        return dt.datetime.now(dt.UTC)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise FristvaktError(f"--now {text!r}: expected ISO 8601 like 2026-03-28T08:00") from exc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(zone))
+    return value.astimezone(dt.UTC)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, set | tuple):
+        return list(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))

@@ -1,0 +1,123 @@
+"""Shared fixtures: databases (SQLite and, when configured, PostgreSQL), projects, the CLI."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from scheduler.cli import main
+from timelines.db import open_database
+
+PG_ENV = "FRISTVAKT_TEST_DATABASE_URL"
+PG_SKIP = (
+    f"PostgreSQL tests need {PG_ENV} "
+    "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test); .ci/run sets it"
+)
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "examples" / "plans"
+
+
+def pg_base_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[Engine]:
+    """An engine on the test PostgreSQL; fails (never skips) when the variable is set but the
+    server is unreachable."""
+    url = pg_base_url()
+    if not url:
+        pytest.skip(PG_SKIP)
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:  # raises: an unreachable server is a failure
+        conn.execute(sa.text("select 1"))
+    yield engine
+    engine.dispose()
+
+
+def fresh_pg_schema(admin: Engine) -> tuple[str, str]:
+    """A new empty schema and a URL whose connections use it first."""
+    schema = f"fv_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'create schema "{schema}"'))
+    sep = "&" if "?" in str(pg_base_url()) else "?"
+    return schema, f"{pg_base_url()}{sep}options=-csearch_path%3D{schema}"
+
+
+def drop_pg_schema(admin: Engine, schema: str) -> None:
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'drop schema if exists "{schema}" cascade'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test on SQLite and on PostgreSQL, each starting from an empty database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fristvakt.db'}"
+        return
+    admin = request.getfixturevalue("pg_admin")
+    schema, url = fresh_pg_schema(admin)
+    try:
+        yield url
+    finally:
+        drop_pg_schema(admin, schema)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = open_database(db_url)
+    yield eng
+    eng.dispose()
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    """A project folder made by `fristvakt init`, pointed at the test database."""
+
+    root: Path
+    db_url: str
+    capsys: pytest.CaptureFixture[str]
+
+    @property
+    def config(self) -> Path:
+        return self.root / "fristvakt.toml"
+
+    @property
+    def timelines(self) -> Path:
+        return self.root / "timelines"
+
+    def run(self, *args: str) -> CliResult:
+        self.capsys.readouterr()
+        code = main(["-c", str(self.config), *args])
+        captured = self.capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    def set_config(self, key: str, value: str) -> None:
+        """Replace a top-level `key = ...` line of fristvakt.toml with a TOML value."""
+        text = self.config.read_text(encoding="utf-8")
+        text = re.sub(rf"(?m)^{key} = .*$", lambda _: f"{key} = {value}", text, count=1)
+        self.config.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> Project:
+    root = tmp_path / "proj"
+    assert main(["init", str(root)]) == 0
+    proj = Project(root, db_url, capsys)
+    proj.set_config("database_url", f'"{db_url}"')
+    return proj

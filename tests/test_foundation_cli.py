@@ -1,0 +1,39 @@
+"""The coordinator's first five minutes: init, validate, agenda, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import Project
+
+from scheduler.cli import main
+
+
+def test_init_then_validate_exits_zero_and_agenda_lists_the_examples(project: Project) -> None:
+    assert project.run("validate").code == 0
+    result = project.run("agenda", "--json", "--days", "120")
+    assert result.code == 0
+    titles = {item["title"] for item in json.loads(result.out)}
+    assert "Høring av planforslaget" in titles
+    assert len(titles) >= 1
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["init", str(tmp_path)]) == 0
+    before = (tmp_path / "fristvakt.toml").read_text()
+    assert main(["init", str(tmp_path)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert (tmp_path / "fristvakt.toml").read_text() == before
+
+
+def test_missing_config_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "scheduler", "-c", str(tmp_path / "nope.toml"), "validate"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1
+    assert "no such config file" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout

@@ -1,0 +1,1 @@
+"""Timelines: date spans, plan import, timeline files and the data model."""

@@ -1,0 +1,258 @@
+"""Tokens -> a reading: prefixes, one part or a range of two parts, suffixes.
+
+    reading := prefix* part (separator part)? suffix*
+    prefix  := deadline | open | during | approx | between
+    suffix  := "?" | or_before
+
+A part is one unit of time as written (a day, month, quarter, week...), with the fields the text
+states; what it leaves out (the year, a range side's month) is filled in by `_dates_resolve`.
+Every token must be used by a rule, else there is no reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from timelines._dates_lexer import Tok
+from timelines._dates_vocab import Entry, Vocabulary
+
+Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "season", "week",
+               "bare"]
+Mode = Literal["span", "deadline", "open"]
+
+MIN_YEAR, MAX_YEAR = 1900, 2199
+_COUNTED = {"quarter", "tertial", "half"}  # units written "2. kvartal", "kvartal 2", "andre kvartal"
+
+
+@dataclass(frozen=True)
+class Part:
+    unit: Unit
+    n: int = 0  # day of month; number of the quarter/week/...; season; part of month; bare value
+    month: int = 0  # 0: not written
+    year: int = 0  # 0: not written
+    digits: int = 0  # how many digits a bare number was written with
+
+
+@dataclass(frozen=True)
+class Reading:
+    left: Part
+    right: Part | None
+    mode: Mode
+    approximate: bool
+
+
+def is_year(tok: Tok | None) -> bool:
+    return tok is not None and tok.kind == "num" and len(tok.text) == 4 and (
+        MIN_YEAR <= tok.nums[0] <= MAX_YEAR)
+
+
+class _Parser:
+    """Recursive descent over a token list; each rule returns None when it does not apply."""
+
+    def __init__(self, tokens: list[Tok], vocab: Vocabulary) -> None:
+        self.toks = tokens
+        self.vocab = vocab
+        self.pos = 0
+
+    def peek(self, offset: int = 0) -> Tok | None:
+        index = self.pos + offset
+        return self.toks[index] if index < len(self.toks) else None
+
+    def phrase(self) -> tuple[Entry, int] | None:
+        """The longest vocabulary phrase starting here, and how many tokens it spans."""
+        first = self.peek()
+        if first is None or first.kind != "word":
+            return None
+        for key, entry in self.vocab.by_first.get(first.text, ()):
+            if all(self._word_is(offset, word) for offset, word in enumerate(key)):
+                return entry, len(key)
+        return None
+
+    def _word_is(self, offset: int, word: str) -> bool:
+        tok = self.peek(offset)
+        if tok is None or tok.kind != "word":
+            return False
+        return word == tok.text or (tok.dot and word == tok.text + ".")
+
+    def take_phrase(self, *categories: str) -> Entry | None:
+        found = self.phrase()
+        if found is None or found[0].category not in categories:
+            return None
+        self.pos += found[1]
+        return found[0]
+
+    def take(self, kind: str) -> Tok | None:
+        tok = self.peek()
+        if tok is None or tok.kind != kind:
+            return None
+        self.pos += 1
+        return tok
+
+    def year(self) -> int:
+        """An optional year after a part: "mars 2023", or "uke 12/2023"; 0 when none."""
+        first, second = self.peek(), self.peek(1)
+        if is_year(first):
+            self.pos += 1
+            return first.nums[0]  # type: ignore[union-attr]  # is_year checked it
+        if first is not None and first.kind == "slash" and is_year(second):
+            self.pos += 2
+            return second.nums[0]  # type: ignore[union-attr]
+        return 0
+
+    def number(self, limit: int) -> tuple[int, int] | None:
+        """A number 1..limit with its optional year; "1/2023" (lexed as month/year) counts."""
+        tok = self.peek()
+        if tok is not None and tok.kind == "monthyear" and 1 <= tok.nums[1] <= limit:
+            self.pos += 1
+            return tok.nums[1], tok.nums[0]
+        if tok is None or tok.kind != "num" or not 1 <= tok.nums[0] <= limit:
+            return None
+        self.pos += 1
+        return tok.nums[0], self.year()
+
+    # -- parts ---------------------------------------------------------------------------------
+
+    def part(self) -> Part | None:
+        tok = self.peek()
+        if tok is None:
+            return None
+        if tok.kind == "date":
+            return self.numeric_date(tok)
+        if tok.kind == "monthyear":
+            self.pos += 1
+            return Part("month", month=tok.nums[1], year=tok.nums[0])
+        if tok.kind == "num":
+            return self.from_number(tok)
+        if tok.kind == "word":
+            return self.from_word()
+        return None
+
+    def numeric_date(self, tok: Tok) -> Part:
+        self.pos += 1
+        year = tok.nums[0] or self.year()
+        return Part("day", tok.nums[2], tok.nums[1], year)
+
+    def from_number(self, tok: Tok) -> Part | None:
+        if is_year(tok):
+            self.pos += 1
+            return Part("year", year=tok.nums[0])
+        self.pos += 1
+        month = self.take_phrase("month")
+        if month is not None:
+            return Part("day", tok.nums[0], month.value, self.year()) if tok.nums[0] <= 31 else None
+        unit = self.take_phrase("quarter", "tertial", "half")
+        if unit is not None:
+            return Part(unit.category, tok.nums[0], year=self.year())  # type: ignore[arg-type]
+        if len(tok.text) > 2:
+            return None
+        return Part("bare", tok.nums[0], year=self.year(), digits=len(tok.text))
+
+    def from_word(self) -> Part | None:
+        entry = self.take_phrase(
+            "den", "month", "pom", "season", "ordinal", "quarter", "tertial", "half", "week", "q")
+        if entry is None:
+            return None
+        category = entry.category
+        if category == "den":
+            return self.after_den()
+        if category == "month":
+            return Part("month", month=entry.value, year=self.year())
+        if category == "pom":
+            month = self.take_phrase("month")
+            return Part("pom", entry.value, month.value, self.year()) if month else None
+        if category == "season":
+            return Part("season", entry.value, year=self.year())
+        if category == "ordinal":
+            unit = self.take_phrase(*_COUNTED)
+            return Part(unit.category, entry.value, year=self.year()) if unit else None  # type: ignore[arg-type]
+        return self.unit_then_number(category)
+
+    def after_den(self) -> Part | None:
+        """ "den 15 juni", "den 15:e juni", "den 22/5": only a day may follow."""
+        tok = self.peek()
+        if tok is not None and tok.kind == "date":
+            return self.numeric_date(tok)
+        if tok is None or tok.kind != "num" or is_year(tok):
+            return None
+        part = self.from_number(tok)
+        return part if part is not None and part.unit == "day" else None
+
+    def unit_then_number(self, category: str) -> Part | None:
+        """ "uke 12", "v12", "kvartal 3 2024", "Q2 2025", "Tertial 2 2023"."""
+        unit = "quarter" if category == "q" else category
+        limits = {"week": 53, "quarter": 4, "tertial": 3, "half": 2}
+        found = self.number(limits[unit])
+        return Part(unit, found[0], year=found[1]) if found else None  # type: ignore[arg-type]
+
+    # -- the whole text ------------------------------------------------------------------------
+
+    def prefixes(self) -> tuple[set[str], bool] | None:
+        """Leading modifiers: which of deadline/open/between/during were said, and "ca."."""
+        said: set[str] = set()
+        approximate = False
+        while (entry := self.take_phrase("deadline", "open", "between", "during", "approx")):
+            if entry.category == "approx":
+                approximate = True
+                continue
+            if entry.category in said or (entry.category != "during" and said - {"during"}):
+                return None  # "innen fra mars": two modes contradict each other
+            said.add(entry.category)
+        return said, approximate
+
+    def body(self) -> tuple[Part, Part | None, str] | None:
+        left = self.part()
+        if left is None:
+            return None
+        separator = self.separator()
+        if separator is None:
+            return left, None, ""
+        right = self.part()
+        return (left, right, separator) if right is not None else None
+
+    def separator(self) -> str | None:
+        tok = self.peek()
+        if tok is not None and tok.kind in ("dash", "slash"):
+            self.pos += 1
+            return tok.kind
+        entry = self.take_phrase("sep")
+        return self.toks[self.pos - 1].text if entry else None
+
+    def suffixes(self) -> tuple[bool, bool]:
+        """Trailing "?" (approximate) and "eller før" (deadline, approximate)."""
+        approximate = or_before = False
+        while True:
+            if self.take("qmark"):
+                approximate = True
+            elif self.take_phrase("or_before"):
+                approximate = or_before = True
+            else:
+                return approximate, or_before
+
+
+def _mode(said: set[str], right: Part | None, separator: str, or_before: bool) -> Mode | None:
+    if "between" in said and separator not in ("og", "och"):
+        return None  # "mellom" needs "og": "mellom mars og mai"
+    if or_before:
+        return None if said - {"during"} else "deadline"
+    if "deadline" in said:
+        return "deadline"
+    if "open" in said:
+        return "span" if right is not None else "open"  # "fra A til B" is a range
+    return "span"
+
+
+def read(tokens: list[Tok], vocab: Vocabulary) -> Reading | None:
+    """The reading of the whole token list, or None when any token is left unexplained."""
+    parser = _Parser(tokens, vocab)
+    prefix = parser.prefixes()
+    body = parser.body() if prefix else None
+    if prefix is None or body is None:
+        return None
+    approximate, or_before = parser.suffixes()
+    if parser.pos != len(tokens):
+        return None
+    mode = _mode(prefix[0], body[1], body[2], or_before)
+    if mode is None:
+        return None
+    return Reading(body[0], body[1], mode, prefix[1] or approximate or or_before)

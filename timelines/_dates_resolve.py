@@ -1,0 +1,74 @@
+"""A reading -> first and last day: calendar arithmetic and the range sharing rules.
+
+Any impossible date (31 April, 29 February 2023, week 53 of 2021, a backwards range that
+is not a year crossing) raises ValueError, which the caller turns into `unparsed`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import replace
+
+from timelines._dates_grammar import _COUNTED, Part
+from timelines._dates_vocab import LAST, WINTER
+
+Span = tuple[dt.date, dt.date]
+
+_SEASON_MONTHS = {1: (3, 5), 2: (6, 8), 3: (9, 11), WINTER: (1, 2)}  # winter YYYY: Jan-Feb YYYY
+_POM_DAYS = {1: (1, 10), 2: (11, 20), 3: (21, 31)}
+_BLOCK = {"quarter": 3, "tertial": 4, "half": 6}  # months per counted unit
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _months(year: int, first: int, last: int) -> Span:
+    return dt.date(year, first, 1), dt.date(year, last, _last_day(year, last))
+
+
+def _counted(year: int, unit: str, n: int) -> Span:
+    size = _BLOCK[unit]
+    count = 12 // size
+    n = count if n == LAST else n
+    if not 1 <= n <= count:
+        raise ValueError(f"no {unit} {n}")
+    return _months(year, (n - 1) * size + 1, n * size)
+
+
+def _week(year: int, week: int) -> Span:
+    monday = dt.date.fromisocalendar(year, week, 1)  # ValueError for a week 53 that is not there
+    return monday, monday + dt.timedelta(days=6)
+
+
+def _part_of_month(year: int, month: int, which: int) -> Span:
+    first, last = _POM_DAYS[which]
+    return dt.date(year, month, first), dt.date(year, month, min(last, _last_day(year, month)))
+
+
+def bounds(part: Part, year: int) -> Span:
+    """First and last day of `part` in `year` (the part's own year when it states one)."""
+    year = part.year or year
+    if part.unit == "day":
+        day = dt.date(year, part.month, part.n)
+        return day, day
+    if part.unit == "month":
+        return _months(year, part.month, part.month)
+    if part.unit == "year":
+        return _months(year, 1, 12)
+    if part.unit == "season":
+        return _months(year, *_SEASON_MONTHS[part.n])
+    if part.unit == "week":
+        return _week(year, part.n)
+    if part.unit == "pom":
+        return _part_of_month(year, part.month, part.n)
+    if part.unit in _COUNTED:
+        return _counted(year, part.unit, part.n)
+    raise ValueError("a bare number is not a date")
+
+
+def single(part: Part, ref_year: int | None) -> Span:
+    if not part.year and ref_year is None:
+        raise ValueError("no year and no reference year")
+    return bounds(part, part.year or ref_year or 0)

@@ -1,0 +1,189 @@
+"""The nb/nn/sv planning vocabulary of date texts, as data (see docs/dates.md).
+
+Every entry is `phrase -> (category, value)`. A phrase is one or more words; a word written with a
+trailing dot (`"jul."`) only matches when the text has that dot, a word without one matches with
+or without it. Norwegian bokmål and nynorsk share one vocabulary: plans mix the two, and no word
+in either means a different date in the other.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from types import MappingProxyType
+from typing import Literal, NamedTuple
+
+Category = Literal[
+    "month", "season", "quarter", "tertial", "half", "week", "q", "ordinal", "pom", "den",
+    "deadline", "open", "during", "approx", "between", "sep", "or_before", "ongoing", "undated",
+    "history",
+]
+
+Lang = Literal["no", "sv"]
+
+
+class Entry(NamedTuple):
+    category: Category
+    value: int
+
+
+# Month names with the usual abbreviations. "jul" without a dot is Christmas in both languages,
+# so only "jul." counts as July.
+_MONTHS_NO = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "febr": 2, "mars": 3, "mar": 3, "april": 4,
+    "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul.": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "desember": 12, "des": 12,
+}
+_MONTHS_SV = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "mars": 3, "mar": 3, "april": 4,
+    "apr": 4, "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul.": 7, "augusti": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+
+SPRING, SUMMER, AUTUMN, WINTER = 1, 2, 3, 4
+_SEASONS_NO = {
+    "vår": SPRING, "våren": SPRING, "sommer": SUMMER, "sommeren": SUMMER, "sommar": SUMMER,
+    "sommaren": SUMMER, "høst": AUTUMN, "høsten": AUTUMN, "haust": AUTUMN, "hausten": AUTUMN,
+    "vinter": WINTER, "vinteren": WINTER,
+}
+_SEASONS_SV = {
+    "vår": SPRING, "våren": SPRING, "sommar": SUMMER, "sommaren": SUMMER, "höst": AUTUMN,
+    "hösten": AUTUMN, "vinter": WINTER, "vintern": WINTER,
+}
+
+LAST = -1  # "siste kvartal": the last quarter/tertial/half of the year
+_ORDINALS_NO = {
+    "første": 1, "fyrste": 1, "andre": 2, "annet": 2, "annen": 2, "tredje": 3, "fjerde": 4,
+    "siste": LAST,
+}
+_ORDINALS_SV = {
+    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "sista": LAST,
+}
+
+START, MIDDLE, END = 1, 2, 3  # part of a month: days 1-10, 11-20, 21-last
+_POM_NO = {
+    "primo": START, "begynnelsen av": START, "starten av": START, "byrjinga av": START,
+    "medio": MIDDLE, "midten av": MIDDLE, "ultimo": END, "slutten av": END, "slutet av": END,
+}
+_POM_SV = {
+    "primo": START, "början av": START, "i början av": START, "medio": MIDDLE,
+    "mitten av": MIDDLE, "i mitten av": MIDDLE, "ultimo": END, "slutet av": END,
+    "i slutet av": END,
+}
+
+_UNITS_NO: dict[str, tuple[Category, int]] = {
+    "kvartal": ("quarter", 0), "kv": ("quarter", 0), "kvt": ("quarter", 0),
+    "tertial": ("tertial", 0), "halvår": ("half", 0), "halvåret": ("half", 0),
+    "uke": ("week", 0), "veke": ("week", 0), "v": ("week", 0), "q": ("q", 0), "den": ("den", 0),
+}
+_UNITS_SV: dict[str, tuple[Category, int]] = {
+    "kvartal": ("quarter", 0), "kvartalet": ("quarter", 0), "kv": ("quarter", 0),
+    "tertial": ("tertial", 0), "tertialet": ("tertial", 0), "halvår": ("half", 0),
+    "halvåret": ("half", 0), "vecka": ("week", 0), "v": ("week", 0), "q": ("q", 0),
+    "den": ("den", 0),
+}
+
+# Prefixes and separators. "fra"/"från" open a range when a "til"/"till" follows, else they
+# mean an open start; "mellom"/"mellan" need "og"/"och".
+_GLUE_NO: dict[str, tuple[Category, int]] = {
+    "innen": ("deadline", 0), "innan": ("deadline", 0), "senest": ("deadline", 0),
+    "seinast": ("deadline", 0), "innen utgangen av": ("deadline", 0),
+    "innan utgangen av": ("deadline", 0), "ved utgangen av": ("deadline", 0),
+    "senest innen": ("deadline", 0), "seinast innan": ("deadline", 0),
+    "fra": ("open", 0), "frå": ("open", 0), "fra og med": ("open", 0),
+    "frå og med": ("open", 0), "f.o.m.": ("open", 0), "fom.": ("open", 0),
+    "i løpet av": ("during", 0), "i": ("during", 0), "under": ("during", 0),
+    "ca": ("approx", 0), "ca.": ("approx", 0), "cirka": ("approx", 0), "circa": ("approx", 0),
+    "omkring": ("approx", 0), "mellom": ("between", 0), "til": ("sep", 0), "og": ("sep", 0),
+    "eller før": ("or_before", 0), "eller tidligere": ("or_before", 0),
+    "eller tidlegare": ("or_before", 0),
+}
+_GLUE_SV: dict[str, tuple[Category, int]] = {
+    "senast": ("deadline", 0), "innan": ("deadline", 0), "senast vid utgången av": ("deadline", 0),
+    "vid utgången av": ("deadline", 0), "innan utgången av": ("deadline", 0),
+    "från": ("open", 0), "från och med": ("open", 0), "fr.o.m.": ("open", 0),
+    "under": ("during", 0), "i": ("during", 0), "ca": ("approx", 0), "ca.": ("approx", 0),
+    "c:a": ("approx", 0), "cirka": ("approx", 0), "circa": ("approx", 0),
+    "omkring": ("approx", 0), "mellan": ("between", 0), "till": ("sep", 0), "och": ("sep", 0),
+    "eller före": ("or_before", 0), "eller tidigare": ("or_before", 0),
+}
+
+# Whole texts that say "no date": ongoing work, or an explicit placeholder.
+_STATES_NO: dict[str, tuple[Category, int]] = {
+    **dict.fromkeys(
+        ("løpende", "fortløpende", "pågående", "kontinuerlig", "kontinuerleg", "kontinuerligt",
+         "løpande", "fortløpande", "pågåande"), ("ongoing", 0)),
+    **dict.fromkeys(
+        ("ikke avklart", "ikkje avklart", "må avklares", "må avklarast", "uavklart",
+         "ikke fastsatt", "ikkje fastsett", "ikke bestemt", "ikkje bestemt"), ("undated", 0)),
+}
+_STATES_SV: dict[str, tuple[Category, int]] = {
+    **dict.fromkeys(
+        ("löpande", "fortlöpande", "pågående", "kontinuerligt", "kontinuerlig"), ("ongoing", 0)),
+    **dict.fromkeys(
+        ("ej fastställt", "ej fastställd", "ej klart", "inte klart", "inte fastställt",
+         "ej bestämt", "inte bestämt"), ("undated", 0)),
+}
+
+# First words of a parenthetical remark about the date's history: "(justert fra mars)".
+_HISTORY = (
+    "justert", "justera", "endret", "endra", "flyttet", "flytta", "utsatt", "framskyndet",
+    "opprinnelig", "opphavleg", "tidligere", "tidlegare", "tidl", "var", "oppdatert",
+    "ändrat", "ändrad", "flyttat", "flyttad", "uppskjutet", "framflyttat", "ursprungligen",
+    "tidigare", "uppdaterat", "revidert", "reviderad",
+)
+
+
+def _with_category(table: dict[str, int], category: Category) -> dict[str, tuple[Category, int]]:
+    return {phrase: (category, value) for phrase, value in table.items()}
+
+
+_TABLES: dict[Lang, list[dict[str, tuple[Category, int]]]] = {
+    "no": [_with_category(_MONTHS_NO, "month"), _with_category(_SEASONS_NO, "season"),
+           _with_category(_ORDINALS_NO, "ordinal"), _with_category(_POM_NO, "pom"),
+           _UNITS_NO, _GLUE_NO, _STATES_NO,
+           _with_category(dict.fromkeys(_HISTORY, 0), "history")],
+    "sv": [_with_category(_MONTHS_SV, "month"), _with_category(_SEASONS_SV, "season"),
+           _with_category(_ORDINALS_SV, "ordinal"), _with_category(_POM_SV, "pom"),
+           _UNITS_SV, _GLUE_SV, _STATES_SV,
+           _with_category(dict.fromkeys(_HISTORY, 0), "history")],
+}
+
+Key = tuple[str, ...]
+
+
+class Vocabulary(NamedTuple):
+    by_first: MappingProxyType[str, tuple[tuple[Key, Entry], ...]]  # longest phrase first
+    date_words: frozenset[str]  # words that can carry a date (months, seasons, units)
+
+
+def _key(phrase: str) -> Key:
+    """Words of a phrase; "f.o.m." is written dotted but its words are single letters."""
+    if phrase.count(".") > 1:
+        return tuple(f"{part}." for part in phrase.rstrip(".").split("."))
+    return tuple(phrase.split())
+
+
+def _build(langs: tuple[Lang, ...]) -> Vocabulary:
+    phrases: dict[Key, Entry] = {}
+    for lang in langs:
+        for table in _TABLES[lang]:
+            for phrase, (category, value) in table.items():
+                phrases[_key(phrase)] = Entry(category, value)
+    by_first: dict[str, list[tuple[Key, Entry]]] = {}
+    for key, entry in sorted(phrases.items(), key=lambda item: -len(item[0])):
+        by_first.setdefault(key[0].rstrip("."), []).append((key, entry))
+    dating = {"month", "season", "quarter", "tertial", "half", "week", "q", "ordinal", "pom"}
+    words = {word.rstrip(".") for key, e in phrases.items() if e.category in dating for word in key}
+    frozen = {first: tuple(entries) for first, entries in by_first.items()}
+    return Vocabulary(MappingProxyType(frozen), frozenset(words))
+
+
+_LANGS: dict[str | None, tuple[Lang, ...]] = {"nb": ("no",), "nn": ("no",), "sv": ("sv",)}
+
+
+@cache
+def vocabulary(lang: str | None) -> Vocabulary:
+    """The vocabulary of `lang` (nb, nn, sv); any other value, or None, means all of them."""
+    return _build(_LANGS.get(lang, ("no", "sv")))

@@ -1,0 +1,116 @@
+"""Checks that span a whole timeline file or several: ids, dependencies, owners."""
+
+from __future__ import annotations
+
+from collections import Counter
+from graphlib import CycleError, TopologicalSorter
+
+from timelines.config import Config
+from timelines.files import TimelineFile
+from timelines.problems import Problem
+
+
+def duplicate_ids(tl: TimelineFile) -> list[Problem]:
+    seen: Counter[str] = Counter()
+    found = []
+    for index, task in enumerate(tl.doc.task):
+        seen[task.id] += 1
+        if seen[task.id] == 2:
+            found.append(tl.source.problem(
+                tl.task_path(index, "id"), f"duplicate task id {task.id!r}: ids must be unique"))
+    return found
+
+
+def unknown_after(tl: TimelineFile) -> list[Problem]:
+    ids = {task.id for task in tl.doc.task}
+    return [
+        tl.source.problem(tl.task_path(index, "after"), f"unknown task id {name!r} in after")
+        for index, task in enumerate(tl.doc.task)
+        for name in task.after
+        if name not in ids
+    ]
+
+
+def dependency_graph(tl: TimelineFile) -> dict[str, set[str]]:
+    ids = {task.id for task in tl.doc.task}
+    graph: dict[str, set[str]] = {}
+    for task in tl.doc.task:  # duplicate ids are reported elsewhere; merge their edges here
+        graph.setdefault(task.id, set()).update(a for a in task.after if a in ids)
+    return graph
+
+
+def cycles(tl: TimelineFile) -> list[Problem]:
+    try:
+        tuple(TopologicalSorter(dependency_graph(tl)).static_order())
+    except CycleError as exc:
+        loop = list(exc.args[1])
+        index = next(i for i, t in enumerate(tl.doc.task) if t.id == loop[0])
+        path = " → ".join(loop)
+        return [tl.source.problem(tl.task_path(index, "after"), f"dependency cycle: {path}")]
+    return []
+
+
+def known_keys(config: Config, tl: TimelineFile) -> set[str]:
+    return set(config.owners) | set(config.roles) | set(tl.doc.timeline.roles)
+
+
+def unknown_owners(config: Config, tl: TimelineFile) -> list[Problem]:
+    known = known_keys(config, tl)
+    found = [
+        tl.source.problem(("timeline", "owners", i), _unknown(key))
+        for i, key in enumerate(tl.doc.timeline.owners) if key not in known
+    ]
+    for index, task in enumerate(tl.doc.task):
+        for field in ("owners", "participants"):
+            for i, key in enumerate(getattr(task, field)):
+                if key not in known:
+                    found.append(tl.source.problem(tl.task_path(index, field, i), _unknown(key)))
+    return found
+
+
+def _unknown(key: str) -> str:
+    return (
+        f"unknown owner or role {key!r}: add [owners.{key}] or [roles.{key}] to fristvakt.toml,"
+        " or list it under [timeline.roles]"
+    )
+
+
+def people_for(config: Config, key: str) -> list[str]:
+    """Owner keys a key reaches: itself if a person, a role's members, else nobody."""
+    if key in config.owners:
+        return [key]
+    role = config.roles.get(key)
+    return [m for m in role.members if m in config.owners] if role else []
+
+
+def unmapped_roles(config: Config, tl: TimelineFile) -> list[Problem]:
+    """Roles named in the file that reach no person: their reminders go to the coordinator."""
+    return [
+        tl.source.problem(
+            ("timeline", "roles", key),
+            f"role {key!r} ({label}) maps to no person: add [roles.{key}] members = [...]"
+            " to fristvakt.toml (until then its reminders go to the coordinator)",
+            "warning",
+        )
+        for key, label in tl.doc.timeline.roles.items()
+        if not people_for(config, key)
+    ]
+
+
+def duplicate_timelines(files: list[TimelineFile]) -> list[Problem]:
+    seen: dict[str, TimelineFile] = {}
+    found = []
+    for tl in files:
+        if tl.id in seen:
+            found.append(tl.source.problem(
+                ("timeline", "id"),
+                f"timeline id {tl.id!r} is also used by {seen[tl.id].path.name}"))
+        seen.setdefault(tl.id, tl)
+    return found
+
+
+def check_timeline(config: Config, tl: TimelineFile) -> list[Problem]:
+    return [
+        *duplicate_ids(tl), *unknown_after(tl), *cycles(tl),
+        *unknown_owners(config, tl), *unmapped_roles(config, tl),
+    ]

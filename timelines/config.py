@@ -1,0 +1,215 @@
+"""The schema of fristvakt.toml: one place that says what every option is.
+
+Relative paths in the file are relative to the file itself, so a config works wherever the
+command runs from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+
+from timelines.exceptions import ConfigError, ValidationFailed
+from timelines.problems import Problem, errors
+from timelines.tomlfile import TomlSource
+
+Lang = Literal["nb", "nn", "sv", "en"]
+OFFSET = r"^\d+(d|wd)$"
+KEY = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (use e.g. Europe/Oslo)") from exc
+    return name
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+        raise ValueError(f"not an email address: {value!r}")
+    return value
+
+
+def _closed_day(value: str) -> str:
+    try:
+        dt.date.fromisoformat(value if len(value) > 5 else f"2000-{value}")
+    except ValueError as exc:
+        raise ValueError(f"closed day must be MM-DD or YYYY-MM-DD, got {value!r}") from exc
+    return value
+
+
+Zone = Annotated[str, AfterValidator(_zone)]
+Email = Annotated[str, AfterValidator(_email)]
+Offset = Annotated[str, Field(pattern=OFFSET)]
+ClosedDay = Annotated[str, AfterValidator(_closed_day)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Coordinator(Strict):
+    name: str = "Coordinator"
+    email: Email = "coordinator@example.org"
+    lang: Lang = "en"
+
+
+class Smtp(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(8025, ge=1, le=65535)
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str = ""
+    password_env: str = "FRISTVAKT_SMTP_PASSWORD"
+    sender: str = "Fristvakt <fristvakt@localhost>"
+    timeout: float = Field(30.0, gt=0)
+
+    def password(self, env: Mapping[str, str] = os.environ) -> str | None:
+        """The password from the environment variable this block names (never from the file)."""
+        return env.get(self.password_env) or None
+
+
+class Feeds(Strict):
+    domain: str = "fristvakt.localhost"
+    style: Literal["deadline", "span"] = "deadline"
+    cancelled_days: int = Field(60, ge=0)
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+
+class PolicyOverride(Strict):
+    """Any subset of [policy]; used per timeline and per task."""
+
+    before_due: list[Offset] | None = None
+    before_start: list[Offset] | None = None
+    send_time: dt.time | None = None
+    overdue_every_days: int | None = Field(None, ge=1)
+    overdue_max: int | None = Field(None, ge=0)
+    digest: Literal["off", "weekly"] | None = None
+    max_lateness: Offset | None = None
+
+
+class Policy(Strict):
+    before_due: list[Offset] = ["14d", "3wd"]
+    before_start: list[Offset] = []
+    send_time: dt.time = dt.time(8, 0)
+    overdue_every_days: int = Field(7, ge=1)
+    overdue_max: int = Field(3, ge=0)
+    digest: Literal["off", "weekly"] = "off"
+    digest_weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "monday"
+    max_lateness: Offset = "2d"
+    holidays: Literal["NO", "SE", "none"] = "NO"
+    closed_days: list[ClosedDay] = ["12-24", "12-31"]
+    closed_periods: list[Period] = []
+
+    def merged(self, *overrides: PolicyOverride | None) -> Policy:
+        """This policy with the given overrides applied in order (later wins)."""
+        values = self.model_dump()
+        for override in overrides:
+            if override is not None:
+                values.update(override.model_dump(exclude_none=True))
+        return Policy.model_validate(values)
+
+
+class Owner(Strict):
+    name: str
+    email: Email
+    lang: Lang | None = None
+    timezone: Zone | None = None
+
+
+class Role(Strict):
+    label: str = ""
+    members: list[str] = []
+
+
+class Config(Strict):
+    timezone: Zone = "Europe/Oslo"
+    lang: Lang = "nb"
+    database_url: str = "sqlite:///fristvakt.db"
+    timelines: str = "timelines"
+    base_url: str = "http://127.0.0.1:8080"
+    coordinator: Coordinator = Coordinator()
+    smtp: Smtp = Smtp()
+    feeds: Feeds = Feeds()
+    policy: Policy = Policy()
+    owners: dict[Annotated[str, Field(pattern=KEY)], Owner] = {}
+    roles: dict[Annotated[str, Field(pattern=KEY)], Role] = {}
+    _path: Path = PrivateAttr(default=Path("fristvakt.toml"))
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def root(self) -> Path:
+        return self._path.parent
+
+    @property
+    def timelines_dir(self) -> Path:
+        return self.root / self.timelines
+
+    def resolved_database_url(self) -> str:
+        """The database URL with a relative SQLite path made relative to this file."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix):
+            rest = self.database_url[len(prefix):]
+            if rest and rest != ":memory:" and not rest.startswith("/"):
+                return prefix + str((self.root / rest).resolve())
+        return self.database_url
+
+    def owner_zone(self, key: str) -> str:
+        owner = self.owners.get(key)
+        return (owner.timezone if owner else None) or self.timezone
+
+    def owner_lang(self, key: str, fallback: str | None = None) -> str:
+        owner = self.owners.get(key)
+        return (owner.lang if owner else None) or fallback or self.lang
+
+
+def _cross_check(config: Config, source: TomlSource) -> list[Problem]:
+    """Checks across sections: roles must name known owners."""
+    found = []
+    for role_key, role in config.roles.items():
+        for index, member in enumerate(role.members):
+            if member not in config.owners:
+                found.append(source.problem(
+                    ("roles", role_key, "members", index),
+                    f"unknown owner {member!r}: add [owners.{member}] or fix the name",
+                ))
+    return found
+
+
+def read_config(path: Path) -> tuple[Config | None, list[Problem]]:
+    """Load and check fristvakt.toml; returns the config (if usable) and every problem."""
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: no such config file (create one with `fristvakt init`, or pass -c PATH)"
+        )
+    source = TomlSource(path)
+    config = source.salvage(Config, source.data, ()) if source.data is not None else None
+    if config is not None:
+        config._path = path.resolve()
+        source.problems.extend(_cross_check(config, source))
+    return config, source.problems
+
+
+def load_config(path: Path) -> Config:
+    """The config, or ValidationFailed naming every problem."""
+    config, problems = read_config(path)
+    if config is None or errors(problems):
+        raise ValidationFailed(problems)
+    return config

@@ -1,0 +1,134 @@
+"""The schema of timeline files (`timelines/*.toml`) and the checks across them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+from timelines.config import KEY, Config, Lang, PolicyOverride, Strict
+from timelines.problems import Problem
+from timelines.tomlfile import TomlSource
+
+TaskStatus = Literal["planned", "ongoing", "done", "cancelled"]
+ID = r"^[a-z0-9][a-z0-9_.-]*$"
+LAG = r"^\d+[dw]$"
+
+
+def _plain_date(value: Any) -> Any:
+    """A TOML date or an ISO string; a datetime or a number is a mistake, not a date."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+        raise ValueError(f"expected a date like 2024-05-31, got {value!r}")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"expected a date like 2024-05-31, got {value!r}") from exc
+    return value
+
+
+PlainDate = Annotated[dt.date, BeforeValidator(_plain_date)]
+
+
+class Budget(Strict):
+    text: str = ""
+    nok: int | None = None
+
+
+class TaskSpec(Strict):
+    id: Annotated[str, Field(pattern=ID)]
+    title: str
+    section: str = ""
+    when: str = ""
+    start: PlainDate | None = None
+    due: PlainDate | None = None
+    owners: list[str] = []
+    participants: list[str] = []
+    status: TaskStatus = "planned"
+    after: list[str] = []
+    lag: Annotated[str, Field(pattern=LAG)] = "0d"
+    budget: Budget | None = None
+    notes: str = ""
+    line: int | None = None
+    attention: str = ""
+    policy: PolicyOverride | None = None
+
+    @property
+    def lag_days(self) -> int:
+        number, unit = int(self.lag[:-1]), self.lag[-1]
+        return number * 7 if unit == "w" else number
+
+
+class TimelineHeader(Strict):
+    id: Annotated[str, Field(pattern=ID)]
+    title: str
+    lang: Lang | None = None
+    ref_year: int | None = Field(None, ge=1900, le=2200)
+    source: str = ""
+    owners: list[str] = []
+    roles: dict[Annotated[str, Field(pattern=KEY)], str] = {}
+    policy: PolicyOverride | None = None
+
+
+class TimelineDoc(Strict):
+    timeline: TimelineHeader
+    task: list[TaskSpec] = []
+
+
+@dataclass
+class TimelineFile:
+    """One loaded timeline file with where it came from.
+
+    `positions[i]` is the index in the file of `doc.task[i]`: a task that could not be read
+    at all is left out of `doc` but later tasks keep their place in error messages.
+    """
+
+    path: Path
+    doc: TimelineDoc
+    source: TomlSource = field(repr=False)
+    positions: list[int] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.doc.timeline.id
+
+    def task_path(self, index: int, *rest: str | int) -> tuple[str | int, ...]:
+        position = self.positions[index] if index < len(self.positions) else index
+        return ("task", position, *rest)
+
+
+def timeline_paths(config: Config) -> list[Path]:
+    return sorted(config.timelines_dir.glob("*.toml"))
+
+
+def _tasks(source: TomlSource, raw: Any) -> tuple[list[TaskSpec], list[int]]:
+    if not isinstance(raw, list):
+        source.problems.append(source.problem(("task",), "use [[task]] tables for tasks"))
+        return [], []
+    tasks, positions = [], []
+    for index, item in enumerate(raw):
+        task = source.salvage(TaskSpec, item, ("task", index))
+        if task is not None:
+            tasks.append(task)
+            positions.append(index)
+    return tasks, positions
+
+
+def read_timeline(path: Path) -> tuple[TimelineFile | None, list[Problem]]:
+    """Read one file, checking each task on its own so one bad task hides no other problem."""
+    source = TomlSource(path)
+    data = source.data
+    if data is None:
+        return None, source.problems
+    for key in set(data) - {"timeline", "task"}:
+        source.problems.append(source.problem((key,), "unknown key (expected [timeline] or"
+                                              " [[task]])"))
+    header = source.salvage(TimelineHeader, data.get("timeline", {}), ("timeline",))
+    tasks, positions = _tasks(source, data.get("task", []))
+    if header is None:
+        return None, source.problems
+    doc = TimelineDoc.model_construct(timeline=header, task=tasks)
+    return TimelineFile(path, doc, source, positions), source.problems

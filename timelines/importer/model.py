@@ -1,0 +1,123 @@
+"""What the importer finds (candidates) and what it hands back (tasks, timeline, result)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from timelines.dates import DateSpan
+
+Origin = Literal["table", "milestone", "bullet", "list", "revision", "title"]
+
+
+@dataclass
+class Candidate:
+    """A row or line that looks like a task, before dates, owners and ids are worked out."""
+
+    line: int
+    title: str
+    section: str
+    when: str
+    origin: Origin
+    owners_text: str = ""
+    participants_text: str = ""
+    budget_text: str = ""
+    status_text: str = ""
+    notes: list[str] = field(default_factory=list)
+    group_when: str = ""  # the date of the enclosing group row in a hierarchical table
+    list_key: str = ""  # milestones of one list share this; their years follow their order
+    reported: bool = False  # listed as work done so far in a report
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A row a human should look at: where and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "reason": self.reason}
+
+
+@dataclass
+class ImportedTask:
+    id: str
+    title: str
+    section: str
+    when: str
+    span: DateSpan
+    line: int
+    owners: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    status: str = "planned"
+    budget_text: str = ""
+    budget_nok: int | None = None
+    notes: str = ""
+    attention: str = ""
+    inherited: bool = False  # `when` is the plan's or group's date, not the row's own
+    explicit: bool = False  # start/due must be written: `when` alone reads another year
+
+    @property
+    def start(self) -> dt.date | None:
+        return self.span.start
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.span.due
+
+    def as_json(self) -> dict[str, object]:
+        budget = {"text": self.budget_text, "nok": self.budget_nok} if self.budget_text else None
+        return {
+            "id": self.id, "title": self.title, "section": self.section, "when": self.when,
+            **self.span.as_json(), "owners": self.owners, "participants": self.participants,
+            "status": self.status, "budget": budget, "line": self.line,
+        }
+
+
+@dataclass
+class Timeline:
+    id: str
+    title: str
+    lang: str
+    ref_year: int | None
+    source: str
+    owners: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)
+    tasks: list[ImportedTask] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id, "title": self.title, "lang": self.lang, "ref_year": self.ref_year,
+            "source": self.source, "tasks": [t.as_json() for t in self.tasks],
+        }
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    """The document's year and why it was chosen (shown in the summary)."""
+
+    year: int | None
+    reason: str  # a key of messages.MESSAGES
+    line: int | None = None
+    period: DateSpan | None = None  # what a row without its own date takes
+
+
+@dataclass
+class ImportResult:
+    timeline: Timeline
+    attention: list[Attention]
+    year: YearChoice
+    notes: list[Attention] = field(default_factory=list)  # skipped tables and the like
+
+    def count(self, what: str) -> int:
+        tasks = self.timeline.tasks
+        tests = {
+            "tasks": lambda t: True,
+            "dated": lambda t: t.span.kind == "dated" and not t.inherited,
+            "inherited": lambda t: t.inherited,
+            "undated": lambda t: t.span.kind != "dated",
+        }
+        return sum(1 for t in tasks if tests[what](t))

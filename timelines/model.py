@@ -1,0 +1,160 @@
+"""The database tables. Files say what should happen; these rows say what has happened.
+
+All instants are stored through `UTCDateTime` (UTC, aware on the way out); all-day
+deadlines are plain dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+UTC = dt.UTC
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored in UTC; naive values are refused, not guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored: attach a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _instant(**kw: Any) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), **kw))
+
+
+def _json() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Timeline(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=120)
+    title: str
+    lang: str | None = None
+    ref_year: int | None = None
+    source: str = ""
+    path: str = ""
+    owners: list[str] = _json()
+    roles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changed_at: dt.datetime = _instant(nullable=False)
+    removed_at: dt.datetime | None = _instant(nullable=True)
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("timeline_id", "key", name="uq_task_timeline_key"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    timeline_id: str = Field(foreign_key="timeline.id", index=True, max_length=120)
+    key: str = Field(max_length=200)
+    title: str
+    section: str = ""
+    when_text: str = ""
+    kind: str = "unparsed"
+    start: dt.date | None = None
+    due: dt.date | None = None
+    approximate: bool = False
+    status: str = "planned"
+    owners: list[str] = _json()
+    participants: list[str] = _json()
+    after: list[str] = _json()
+    lag_days: int = 0
+    budget_text: str = ""
+    budget_nok: int | None = None
+    notes: str = ""
+    line: int | None = None
+    attention: str = ""
+    policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    date_version: int = 1
+    created_at: dt.datetime = _instant(nullable=False)
+    changed_at: dt.datetime = _instant(nullable=False)
+    removed_at: dt.datetime | None = _instant(nullable=True)
+
+
+class Owner(SQLModel, table=True):
+    key: str = Field(primary_key=True, max_length=120)
+    name: str
+    email: str
+    lang: str | None = None
+    timezone: str | None = None
+
+
+class Role(SQLModel, table=True):
+    key: str = Field(primary_key=True, max_length=120)
+    label: str = ""
+    members: list[str] = _json()
+
+
+class Reminder(SQLModel, table=True):
+    """The ledger: one row per planned message, unique by its idempotency key."""
+
+    __table_args__ = (Index("ix_reminder_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idem_key: str = Field(unique=True, max_length=400)
+    task_pk: int | None = Field(default=None, foreign_key="task.pk", index=True)
+    recipient: str = Field(max_length=120, index=True)
+    email: str = ""
+    rule: str = Field(max_length=60)
+    kind: str = Field(max_length=20)
+    date_version: int = 0
+    send_at: dt.datetime = _instant(nullable=False)
+    zone: str = "UTC"
+    local_date: dt.date
+    local_time: dt.time
+    status: str = Field(default="pending", max_length=20)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = _instant(nullable=False)
+    lease_owner: str | None = None
+    lease_token: str | None = None
+    lease_until: dt.datetime | None = _instant(nullable=True)
+    last_error: str = ""
+    sent_at: dt.datetime | None = _instant(nullable=True)
+    message_id: str | None = None
+    possible_duplicate: bool = False
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = _instant(nullable=False)
+
+
+class Delivery(SQLModel, table=True):
+    """One send attempt of a reminder: what happened and what the server said."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id", index=True)
+    attempt: int
+    at: dt.datetime = _instant(nullable=False)
+    worker: str = ""
+    outcome: str = Field(max_length=20)
+    code: int | None = None
+    detail: str = ""
+
+
+class FeedToken(SQLModel, table=True):
+    """A private subscription URL; only the hash of the token is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=128)
+    owner_key: str | None = Field(default=None, max_length=120)
+    timeline_id: str | None = Field(default=None, max_length=120)
+    role_key: str | None = Field(default=None, max_length=120)
+    label: str = ""
+    created_at: dt.datetime = _instant(nullable=False)
+    revoked_at: dt.datetime | None = _instant(nullable=True)

@@ -1,0 +1,185 @@
+"""Files → database: what a changed file changes (diff) and making it so (apply).
+
+`apply` runs in the caller's transaction, is idempotent, and never deletes a task: one that
+disappears from its file is marked removed so its reminder history stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from sqlmodel import Session, select
+
+from timelines.config import Config
+from timelines.model import Owner, Role, Task, Timeline
+from timelines.resolve import ResolvedTask, ResolvedTimeline
+
+ChangeKind = Literal["new", "moved", "changed", "removed", "restored"]
+Dates = tuple[dt.date | None, dt.date | None]
+
+# ResolvedTask fields copied onto Task rows as they are.
+_COPIED = [f.name for f in fields(ResolvedTask) if f.name not in ("timeline_id", "key")]
+_LISTS = ("owners", "participants", "after")
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: ChangeKind
+    timeline_id: str
+    key: str
+    title: str
+    old: Dates | None = None
+    new: Dates | None = None
+    task_pk: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        def iso(d: Dates | None) -> list[str | None] | None:
+            return [x.isoformat() if x else None for x in d] if d else None
+
+        return {"kind": self.kind, "timeline": self.timeline_id, "task": self.key,
+                "title": self.title, "old": iso(self.old), "new": iso(self.new)}
+
+
+def _values(task: ResolvedTask) -> dict[str, Any]:
+    values = {name: getattr(task, name) for name in _COPIED}
+    for name in _LISTS:
+        values[name] = list(values[name])  # type: ignore[call-overload]
+    return values
+
+
+def _row_dates(row: Task) -> Dates:
+    return (row.start, row.due)
+
+
+def _compare(row: Task | None, task: ResolvedTask) -> ChangeKind | None:
+    if row is None:
+        return "new"
+    if row.removed_at is not None:
+        return "restored"
+    if _row_dates(row) != task.dates:
+        return "moved"
+    current = {name: getattr(row, name) for name in _COPIED}
+    return "changed" if current != _values(task) else None
+
+
+def _existing(session: Session, timeline_id: str) -> dict[str, Task]:
+    rows = session.exec(select(Task).where(Task.timeline_id == timeline_id)).all()
+    return {row.key: row for row in rows}
+
+
+Pending = tuple[Change, Task | None, ResolvedTask | None]
+
+
+def _timeline_changes(session: Session, tl: ResolvedTimeline) -> list[Pending]:
+    rows = _existing(session, tl.id)
+    out: list[Pending] = []
+    for task in tl.tasks:
+        row = rows.pop(task.key, None)
+        kind = _compare(row, task)
+        if kind:
+            old = _row_dates(row) if row else None
+            change = Change(kind, tl.id, task.key, task.title, old, task.dates,
+                            row.pk if row else None)
+            out.append((change, row, task))
+    for row in rows.values():
+        if row.removed_at is None:
+            change = Change("removed", tl.id, row.key, row.title, _row_dates(row), None, row.pk)
+            out.append((change, row, None))
+    return out
+
+
+def _vanished_timelines(session: Session, present: set[str]) -> list[str]:
+    live = session.exec(select(Timeline).where(Timeline.removed_at.is_(None))).all()  # type: ignore[union-attr]
+    return [t.id for t in live if t.id not in present]
+
+
+def _removed_timeline(timeline_id: str) -> ResolvedTimeline:
+    return ResolvedTimeline(timeline_id, "", None, None, "", "", (), {}, {}, ())
+
+
+def diff(session: Session, timelines: Iterable[ResolvedTimeline]) -> list[Change]:
+    """What applying these timelines would change; the database is not touched."""
+    timelines = list(timelines)
+    gone = [_removed_timeline(t) for t in _vanished_timelines(session, {t.id for t in timelines})]
+    return [c for tl in [*timelines, *gone] for c, _, _ in _timeline_changes(session, tl)]
+
+
+def _write_task(session: Session, change: Change, row: Task | None, task: ResolvedTask | None,
+                now: dt.datetime) -> Task:
+    if task is None:
+        assert row is not None
+        row.removed_at = now
+        row.changed_at = now
+        session.add(row)
+        return row
+    if row is None:
+        row = Task(timeline_id=task.timeline_id, key=task.key, created_at=now, changed_at=now,
+                   **_values(task))
+    else:
+        if change.kind == "moved" or (change.kind == "restored" and change.old != change.new):
+            row.date_version += 1
+        for name, value in _values(task).items():
+            setattr(row, name, value)
+        row.removed_at = None
+        row.changed_at = now
+    session.add(row)
+    return row
+
+
+def _write_timeline(session: Session, tl: ResolvedTimeline, now: dt.datetime) -> None:
+    row = session.get(Timeline, tl.id) or Timeline(id=tl.id, title=tl.title, changed_at=now)
+    values = {"title": tl.title, "lang": tl.lang, "ref_year": tl.ref_year, "source": tl.source,
+              "path": tl.path, "owners": list(tl.owners), "roles": tl.roles, "policy": tl.policy,
+              "removed_at": None}
+    if any(getattr(row, k) != v for k, v in values.items()):
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.changed_at = now
+    session.add(row)
+
+
+def _mark_timeline_removed(session: Session, timeline_id: str, now: dt.datetime) -> None:
+    row = session.get(Timeline, timeline_id)
+    if row is not None:
+        row.removed_at = now
+        row.changed_at = now
+        session.add(row)
+
+
+def sync_people(session: Session, config: Config) -> None:
+    """Mirror [owners] and [roles] of the config into the database."""
+    for owner in session.exec(select(Owner)).all():
+        if owner.key not in config.owners:
+            session.delete(owner)
+    for role in session.exec(select(Role)).all():
+        if role.key not in config.roles:
+            session.delete(role)
+    for key, o in config.owners.items():
+        session.merge(Owner(key=key, name=o.name, email=o.email, lang=o.lang, timezone=o.timezone))
+    for key, r in config.roles.items():
+        session.merge(Role(key=key, label=r.label, members=list(r.members)))
+
+
+def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
+          now: dt.datetime) -> list[Change]:
+    """Make the database match the files; returns what changed (empty when nothing did)."""
+    timelines = list(timelines)
+    sync_people(session, config)
+    changes: list[Change] = []
+    for tl in timelines:
+        _write_timeline(session, tl, now)
+        session.flush()
+        for change, row, task in _timeline_changes(session, tl):
+            written = _write_task(session, change, row, task, now)
+            session.flush()
+            changes.append(Change(change.kind, change.timeline_id, change.key, change.title,
+                                  change.old, change.new, written.pk))
+    for timeline_id in _vanished_timelines(session, {t.id for t in timelines}):
+        for change, row, task in _timeline_changes(session, _removed_timeline(timeline_id)):
+            _write_task(session, change, row, task, now)
+            changes.append(change)
+        _mark_timeline_removed(session, timeline_id, now)
+    return changes
