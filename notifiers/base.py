@@ -5,10 +5,10 @@ Usage, one connection for a batch::
     async with EmailNotifier.from_config(config) as notifier:
         for notice in due_notices:
             try:
-                result = await notifier.send(notice)       # SendResult(message_id, code, reply)
-            except TransientDeliveryError:   ...           # 4xx, refused, timeout, early disconnect: retry
-            except PermanentDeliveryError:   ...           # 5xx: do not retry, alert the coordinator
-            except AmbiguousDeliveryError:   ...           # dropped after the message was handed over
+                result = await notifier.send(notice)  # SendResult(message_id, code, reply)
+            except TransientDeliveryError: ...  # 4xx, refused, timeout, early drop: retry
+            except PermanentDeliveryError: ...  # 5xx: do not retry, alert the coordinator
+            except AmbiguousDeliveryError: ...  # dropped after the content was handed over
 
 Contract:
 - A `Notice` is everything needed to render one message; the notifier reads no database.

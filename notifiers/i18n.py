@@ -57,7 +57,8 @@ def t(lang: str, key: str, **values: object) -> str:
 
 
 def format_date(day: date, lang: str, width: str = "full") -> str:
-    """A date as the reader writes it: `fredag 20. oktober 2017` (nb), `fredag 20 oktober 2017` (sv)."""
+    """A date as the reader writes it: `fredag 20. oktober 2017` (nb), `fredag 20 oktober
+    2017` (sv)."""
     return babel_format_date(day, format=width, locale=pick_lang(lang))
 
 

@@ -93,3 +93,13 @@ def test_config_errors_are_collected_and_located(project: Project) -> None:
     assert ":4: timezone:" in result.err and "unknown time zone" in result.err
     assert "smtp.security" in result.err
     assert "roles.regionradgiver.members[2]" in result.err and "ghost" in result.err
+
+
+def test_roles_and_tasks_that_reach_nobody_are_warnings_not_errors(project: Project) -> None:
+    (project.timelines / "roles.toml").write_text(
+        '[timeline]\nid = "r"\ntitle = "R"\n\n[timeline.roles]\nau = "AU"\n\n'
+        '[[task]]\nid = "t"\ntitle = "T"\nowners = ["au"]\n', encoding="utf-8")
+    result = project.run("validate")
+    assert result.code == 0
+    assert "role 'au' (AU) maps to no person" in result.err
+    assert "1 task(s) reach no person" in result.err and ": t" in result.err

@@ -23,6 +23,7 @@ Mode = Literal["span", "deadline", "open"]
 
 MIN_YEAR, MAX_YEAR = 1900, 2199
 _COUNTED = {"quarter", "tertial", "half"}  # units written "2. kvartal", "kvartal 2", "andre kvartal"
+_NUMERIC = ("num", "date", "monthyear")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Reading:
     right: Part | None
     mode: Mode
     approximate: bool
+    separator: str = ""  # "dash", "slash" or the word ("til", "og"...) between two parts
 
 
 def is_year(tok: Tok | None) -> bool:
@@ -255,4 +257,31 @@ def read(tokens: list[Tok], vocab: Vocabulary) -> Reading | None:
     mode = _mode(prefix[0], body[1], body[2], or_before)
     if mode is None:
         return None
-    return Reading(body[0], body[1], mode, prefix[1] or approximate or or_before)
+    return Reading(body[0], body[1], mode, prefix[1] or approximate or or_before, body[2])
+
+
+def state_of(tokens: list[Tok], vocab: Vocabulary) -> str | None:
+    """ "ongoing" or "undated" when the whole text says so ("Løpende", "?", "må avklares")."""
+    if all(tok.kind in ("dash", "qmark") for tok in tokens):
+        return "undated"
+    parser = _Parser(tokens, vocab)
+    entry = parser.take_phrase("ongoing", "undated")
+    while parser.take("qmark"):
+        pass
+    return entry.category if entry and parser.pos == len(tokens) else None
+
+
+def remark_flags(tokens: list[Tok], vocab: Vocabulary) -> tuple[bool, bool] | None:
+    """What a parenthetical remark means: (approximate, or_before); None when it holds a date.
+
+    "(eller før)" and "(?)" count; "(justert)" and "(justert fra mars)" are ignored; any other
+    remark that mentions a date would change the span, so the text is not read at all.
+    """
+    parser = _Parser(tokens, vocab)
+    flags = parser.suffixes()
+    if parser.pos == len(tokens):
+        return flags
+    if parser.take_phrase("history"):
+        return False, False
+    dated = any(tok.kind in _NUMERIC or tok.text in vocab.calendar_words for tok in tokens)
+    return None if dated else (False, False)

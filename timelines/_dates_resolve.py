@@ -72,3 +72,64 @@ def single(part: Part, ref_year: int | None) -> Span:
     if not part.year and ref_year is None:
         raise ValueError("no year and no reference year")
     return bounds(part, part.year or ref_year or 0)
+
+
+def _stretch(part: Part) -> bool:
+    return part.unit == "week" or part.unit in _COUNTED
+
+
+def _share_unit(left: Part, right: Part) -> tuple[Part, Part, bool]:
+    """A bare side takes the other side's unit: "3.–5. oktober", "uke 40–42 2023", "2022-24".
+
+    Returns both sides and whether the left side borrowed its month (then it cannot cross a year).
+    """
+    if left.unit == "bare" and right.unit != "bare" and not left.year:
+        if right.unit == "day":
+            return replace(left, unit="day", month=right.month), right, True
+        if _stretch(right):
+            return replace(left, unit=right.unit), right, False
+    if right.unit == "bare" and left.unit != "bare":
+        if _stretch(left):
+            return left, replace(right, unit=left.unit), False
+        if left.unit == "year" and right.digits == 2 and not right.year:
+            century = left.year - left.year % 100  # "2022-24", "1998-99"
+            return left, Part("year", year=century + right.n), False
+    if "bare" in (left.unit, right.unit):
+        raise ValueError("a bare number with nothing to share a unit with")
+    return left, right, False
+
+
+def _check_year_side(left: Part, right: Part, separator: str) -> None:
+    """ "vinteren 2023/2024" or "mars – 2024": a finer left side and a plain year on the right
+    does not say which months are meant, so it is not read at all."""
+    if right.unit == "year" and left.unit != "year" and (not left.year or separator == "slash"):
+        raise ValueError("ambiguous range ending in a bare year")
+
+
+def _years(left: Part, right: Part, ref_year: int | None) -> tuple[int, int, int]:
+    """Years of both sides and the direction a backwards range may cross (+1 right, -1 left)."""
+    if left.year and right.year:
+        return left.year, right.year, 0
+    if left.year:
+        return left.year, left.year, 1
+    if right.year:
+        return right.year, right.year, -1
+    if ref_year is None:
+        raise ValueError("no year and no reference year")
+    return ref_year, ref_year, 1
+
+
+def range_span(left: Part, right: Part, separator: str, ref_year: int | None) -> Span:
+    """Start of the left side .. due of the right side, sharing what the right side states."""
+    left, right, borrowed_month = _share_unit(left, right)
+    _check_year_side(left, right, separator)
+    left_year, right_year, cross = _years(left, right, ref_year)
+    first, second = bounds(left, left_year), bounds(right, right_year)
+    if first[0] > second[0] and cross and not borrowed_month:
+        if cross > 0:  # "desember – januar": the right side is in the next year
+            second = bounds(right, right_year + 1)
+        else:  # "desember – januar 2023": the left side is in the year before
+            first = bounds(left, left_year - 1)
+    if first[0] > second[0]:
+        raise ValueError("the range runs backwards")
+    return first[0], second[1]

@@ -156,6 +156,7 @@ Key = tuple[str, ...]
 class Vocabulary(NamedTuple):
     by_first: MappingProxyType[str, tuple[tuple[Key, Entry], ...]]  # longest phrase first
     date_words: frozenset[str]  # words that can carry a date (months, seasons, units)
+    calendar_words: frozenset[str]  # month and season names
 
 
 def _key(phrase: str) -> Key:
@@ -176,8 +177,9 @@ def _build(langs: tuple[Lang, ...]) -> Vocabulary:
         by_first.setdefault(key[0].rstrip("."), []).append((key, entry))
     dating = {"month", "season", "quarter", "tertial", "half", "week", "q", "ordinal", "pom"}
     words = {word.rstrip(".") for key, e in phrases.items() if e.category in dating for word in key}
+    named = {key[0].rstrip(".") for key, e in phrases.items() if e.category in ("month", "season")}
     frozen = {first: tuple(entries) for first, entries in by_first.items()}
-    return Vocabulary(MappingProxyType(frozen), frozenset(words))
+    return Vocabulary(MappingProxyType(frozen), frozenset(words), frozenset(named))
 
 
 _LANGS: dict[str | None, tuple[Lang, ...]] = {"nb": ("no",), "nn": ("no",), "sv": ("sv",)}

@@ -97,6 +97,24 @@ def unmapped_roles(config: Config, tl: TimelineFile) -> list[Problem]:
     ]
 
 
+def unreached_tasks(config: Config, tl: TimelineFile) -> list[Problem]:
+    """One warning per file listing the open tasks whose owners reach no person."""
+    header = tl.doc.timeline
+    ids = [
+        task.id for task in tl.doc.task
+        if task.status in ("planned", "ongoing")
+        and not any(people_for(config, key) for key in (task.owners or header.owners))
+    ]
+    if not ids:
+        return []
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return [tl.source.problem(
+        ("timeline",),
+        f"{len(ids)} task(s) reach no person, so their reminders go to the coordinator: {shown}",
+        "warning",
+    )]
+
+
 def duplicate_timelines(files: list[TimelineFile]) -> list[Problem]:
     seen: dict[str, TimelineFile] = {}
     found = []
@@ -112,5 +130,5 @@ def duplicate_timelines(files: list[TimelineFile]) -> list[Problem]:
 def check_timeline(config: Config, tl: TimelineFile) -> list[Problem]:
     return [
         *duplicate_ids(tl), *unknown_after(tl), *cycles(tl),
-        *unknown_owners(config, tl), *unmapped_roles(config, tl),
+        *unknown_owners(config, tl), *unmapped_roles(config, tl), *unreached_tasks(config, tl),
     ]

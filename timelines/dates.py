@@ -1,16 +1,28 @@
-"""Date spans in Scandinavian planning language (see docs/dates.md).
+"""Date spans in Scandinavian planning language: `parse_span` (rules: DATES.md, docs/dates.md).
 
-PLACEHOLDER: the full grammar is being written (issue #3). This minimal version reads ISO days
-only so the rest of the system can be built against the API.
+The work is split in four private steps, each a small module:
+`_dates_lexer` (text -> tokens), `_dates_vocab` (the nb/nn/sv words, as data),
+`_dates_grammar` (tokens -> a reading) and `_dates_resolve` (a reading -> days).
+A text is only `dated` when every token in it is explained by a rule; otherwise it is
+`unparsed`, because reminders are sent on the dates and a wrong date is worse than none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from timelines._dates_grammar import Reading, read, remark_flags, state_of
+from timelines._dates_lexer import clean, tokenize
+from timelines._dates_resolve import Span, range_span, single
+from timelines._dates_vocab import Vocabulary, vocabulary
+
 Kind = Literal["dated", "ongoing", "undated", "unparsed"]
+
+_MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
+_REMARK = re.compile(r"\(([^()]*)\)")
 
 
 @dataclass(frozen=True)
@@ -32,11 +44,61 @@ class DateSpan:
         }
 
 
-def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = None) -> DateSpan:
-    """Read `text` as a span; never raises."""
-    stripped = text.strip()
+@dataclass(frozen=True)
+class _Remarks:
+    rest: str  # the text without its parenthetical remarks
+    approximate: bool
+    or_before: bool
+
+
+def _remarks(text: str, vocab: Vocabulary) -> _Remarks | None:
+    """Takes the "(...)" remarks out; None when one is unbalanced or carries a date."""
+    approximate = or_before = False
+    for content in _REMARK.findall(text):
+        flags = remark_flags(tokenize(content), vocab)
+        if flags is None:
+            return None
+        approximate, or_before = approximate or flags[0], or_before or flags[1]
+    rest = _REMARK.sub(" ", text)
+    if "(" in rest or ")" in rest:
+        return None
+    return _Remarks(rest, approximate, or_before)
+
+
+def _resolve(reading: Reading, ref_year: int | None) -> Span | None:
     try:
-        day = dt.date.fromisoformat(stripped)
-    except ValueError:
-        return DateSpan(text, "undated" if stripped in ("", "?", "-") else "unparsed")
-    return DateSpan(text, "dated", day, day)
+        if reading.right is None:
+            return single(reading.left, ref_year)
+        return range_span(reading.left, reading.right, reading.separator, ref_year)
+    except (ValueError, OverflowError):  # impossible dates: 31 April, week 53 of 2021...
+        return None
+
+
+def _dated(text: str, reading: Reading, remarks: _Remarks, ref_year: int | None) -> DateSpan:
+    span = _resolve(reading, ref_year)
+    mode = "deadline" if remarks.or_before else reading.mode
+    if span is None or (remarks.or_before and reading.mode == "open"):
+        return DateSpan(text, "unparsed")
+    approximate = reading.approximate or remarks.approximate or remarks.or_before
+    start = None if mode == "deadline" else span[0]
+    due = None if mode == "open" else span[1]
+    return DateSpan(text, "dated", start, due, approximate)
+
+
+def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = None) -> DateSpan:
+    """Read `text` as a span (DATES.md); never raises, `unparsed` when in doubt."""
+    vocab = vocabulary(lang)
+    cleaned = clean(text) if len(text) <= _MAX_LENGTH else "("
+    remarks = _remarks(cleaned, vocab)
+    if remarks is None:
+        return DateSpan(text, "unparsed")
+    tokens = tokenize(remarks.rest)
+    if not tokens:
+        return DateSpan(text, "undated" if not cleaned.strip() else "unparsed")
+    state = state_of(tokens, vocab)
+    if state is not None:
+        return DateSpan(text, state)  # type: ignore[arg-type]  # "ongoing" or "undated"
+    reading = read(tokens, vocab)
+    if reading is None:
+        return DateSpan(text, "unparsed")
+    return _dated(text, reading, remarks, ref_year)

@@ -1,1 +1,5 @@
-"""Email channel: rendering (render.py), headers (headers.py), SMTP (smtp.py)."""
+"""Email channel: rendering (render.py, mime.py, headers.py), SMTP (smtp.py), catcher."""
+
+from notifiers.email.smtp import EmailNotifier, SmtpSettings
+
+__all__ = ["EmailNotifier", "SmtpSettings"]

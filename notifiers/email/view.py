@@ -60,13 +60,20 @@ def _names(names: list[str], skip: str) -> str | None:
     return ", ".join(others) or None
 
 
+def _start(start: date | None, notice: Notice, lang: str) -> str | None:
+    # How far away the start is matters only in a start reminder; elsewhere it is noise.
+    if start is None:
+        return None
+    return dated(start, notice.today, lang) if notice.kind == "start" else format_date(start, lang)
+
+
 def task_lines(task: TaskView, notice: Notice, lang: str) -> TaskLines:
     """The reminder's facts: what, plan, section, deadline and distance, when, who, status."""
     me = notice.recipient.name
     return TaskLines(
         title=task.title, plan=task.timeline_title, section=task.section,
         deadline=dated(task.due, notice.today, lang),
-        start=dated(task.start, notice.today, lang) if task.start else None,
+        start=_start(task.start, notice, lang),
         when=_when(task, lang), others=_names(task.owners, me),
         participants=_names(task.participants, me),
         status=t(lang, f"status.{task.status}"), approximate=task.approximate,

@@ -63,7 +63,8 @@ def date_at_end(text: str, lang: str | None, allow_undated: bool = False) -> Fou
         return None
     for size in range(min(MAX_DATE_WORDS, len(tokens) - 1), 0, -1):
         when = " ".join(tokens[-size:])
-        if is_date(when, lang, allow_undated):
+        # "(KMD) vår 2018": a remark in front of the date belongs to the title.
+        if not when.startswith("(") and is_date(when, lang, allow_undated):
             title = _title(_drop_tail(tokens[:-size]))
             return Found(when, title) if title else None
     return None

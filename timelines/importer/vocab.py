@@ -127,3 +127,7 @@ LANG_MARKERS: dict[str, tuple[str, ...]] = {
         "sammen", "gjennomføre", "deltakelse", "videre", "flere", "hver", "egen", "noe",
     ),
 }
+
+# A list under a heading with one of these reports work already done ("aktivitetene fram til
+# nå"): its items are done unless they say they are still going on.
+REPORT_WORDS = ("nå", "no", "hittil", "hittills", "gjennomførte", "genomförda", "rapportering")
