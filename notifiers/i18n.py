@@ -8,7 +8,7 @@ English is a bug and raises KeyError. Languages are chosen owner â†’ timeline â†
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -47,24 +47,38 @@ def catalog(lang: str) -> dict[str, str]:
         return _flatten(tomllib.load(handle))
 
 
+@cache
+def translator(lang: str) -> Callable[..., str]:
+    """`t` bound to one language, looked up once (templates call it dozens of times)."""
+    own, fallback = catalog(pick_lang(lang)), catalog(FALLBACK)
+
+    def translate(key: str, /, **values: object) -> str:
+        pattern = own.get(key)
+        return (fallback[key] if pattern is None else pattern).format(**values)
+
+    return translate
+
+
 def t(lang: str, key: str, **values: object) -> str:
     """The text for `key` in `lang` (English if that language lacks it), filled with values."""
-    lang = pick_lang(lang)
-    pattern = catalog(lang).get(key)
-    if pattern is None:
-        pattern = catalog(FALLBACK)[key]
-    return pattern.format(**values)
+    return translator(lang)(key, **values)
+
+
+@cache
+def locale(lang: str) -> Locale:
+    """The babel locale of a supported language (parsed once: parsing is the slow part)."""
+    return Locale.parse(pick_lang(lang))
 
 
 def format_date(day: date, lang: str, width: str = "full") -> str:
     """A date as the reader writes it: `fredag 20. oktober 2017` (nb), `fredag 20 oktober
     2017` (sv)."""
-    return babel_format_date(day, format=width, locale=pick_lang(lang))
+    return babel_format_date(day, format=width, locale=locale(lang))
 
 
 def _plural(lang: str, count: int) -> str:
     # babel knows each language's plural rules; our catalogs carry "one" and "other".
-    form = Locale.parse(lang).plural_form(count)
+    form = locale(lang).plural_form(count)
     return "one" if form == "one" else "other"
 
 

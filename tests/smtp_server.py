@@ -10,13 +10,15 @@ Use the context manager directly::
 or import the fixtures into a test module (`from smtp_server import smtp_plain  # noqa: F401`):
 `smtp_plain`, `smtp_starttls` (STARTTLS required, AUTH user "fristvakt"/"hemmelig-passord"),
 `smtp_tls` (implicit TLS, same AUTH), `tls_ca` (the trustme CA; `server.client_tls` trusts it).
-Failure injection: pass `handler=Reject("RCPT", "451 4.3.0 Try later")`, `Reject("DATA", "550
-5.7.1 No")`, `DropAfterData()` (keeps the message, then cuts the line without a reply) or
-`DropAt("RCPT")` (cuts the line before the message).
+Failure injection (keyword arguments): `handler=Reject(stage="RCPT", reply="451 4.3.0 Later")`,
+`Reject(stage="DATA", reply="550 5.7.1 No")`, `DropAfterData()` (keeps the message, then cuts
+the line without a reply), `DropAt()` (cuts the line at RCPT, before the message),
+`Stall(stage="DATA", seconds=5)` (no answer); `times=N` fails N times, then behaves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 from collections.abc import Iterator
@@ -43,6 +45,9 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    peer: Any = None
+    tls: bool = False
+    authenticated: bool = False
 
     def parsed(self) -> EmailMessage:
         return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(self.data))
@@ -53,13 +58,26 @@ class Recorder:
     """Accepts and keeps every message."""
 
     messages: list[Received] = field(default_factory=list)
+    times: int | None = None  # failure handlers: fail this many times, then behave (None: always)
 
-    def record(self, envelope: Envelope) -> None:
+    def failing(self) -> bool:
+        """True while the injected failure should still happen (counts down `times`)."""
+        if self.times is None:
+            return True
+        self.times -= 1
+        return self.times >= 0
+
+    def record(self, server: SMTP, session: Session, envelope: Envelope) -> None:
         content = envelope.original_content or b""
-        self.messages.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content))
+        # session.ssl is only set after STARTTLS; implicit TLS shows on the transport.
+        tls = session.ssl is not None or bool(
+            server.transport and server.transport.get_extra_info("ssl_object"))
+        self.messages.append(Received(
+            str(envelope.mail_from), list(envelope.rcpt_tos), content, session.peer,
+            tls, bool(session.authenticated)))
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.record(envelope)
+        self.record(server, session, envelope)
         return f"250 2.0.0 Ok: queued as {len(self.messages)}"
 
 
@@ -72,21 +90,22 @@ class Reject(Recorder):
 
     async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, options: list[str]) -> str:
-        if self.stage == "MAIL":
+        if self.stage == "MAIL" and self.failing():
             return self.reply
         envelope.mail_from, envelope.mail_options = address, list(options)
         return "250 OK"
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, options: list[str]) -> str:
-        if self.stage == "RCPT":
+        if self.stage == "RCPT" and self.failing():
             return self.reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        return self.reply if self.stage == "DATA" else await super().handle_DATA(
-            server, session, envelope)
+        if self.stage == "DATA" and self.failing():
+            return self.reply
+        return await super().handle_DATA(server, session, envelope)
 
 
 @dataclass
@@ -94,9 +113,10 @@ class DropAfterData(Recorder):
     """Keeps the message, then closes the connection instead of answering: did it arrive?"""
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.record(envelope)
-        cast(Any, server.transport).abort()
-        return "250 never seen"
+        self.record(server, session, envelope)
+        if self.failing():
+            cast(Any, server.transport).abort()
+        return "250 2.0.0 Ok"
 
 
 @dataclass
@@ -105,8 +125,30 @@ class DropAt(Recorder):
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, options: list[str]) -> str:
-        cast(Any, server.transport).abort()
-        return "250 never seen"
+        if self.failing():
+            cast(Any, server.transport).abort()
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@dataclass
+class Stall(Recorder):
+    """Answers nothing for `seconds` at RCPT or after the content (DATA): a hung server."""
+
+    stage: str = "DATA"
+    seconds: float = 5.0
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, options: list[str]) -> str:
+        if self.stage == "RCPT" and self.failing():
+            await asyncio.sleep(self.seconds)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.stage == "DATA" and self.failing():
+            await asyncio.sleep(self.seconds)
+        return await super().handle_DATA(server, session, envelope)
 
 
 def authenticator(server: SMTP, session: Session, envelope: Envelope,
@@ -159,7 +201,8 @@ def _controller(security: str, handler: Recorder, port: int,
     if security == "starttls":
         kwargs.update(tls_context=_server_tls(cast(trustme.CA, ca)), require_starttls=True)
     if security == "tls":
-        kwargs.update(ssl_context=_server_tls(cast(trustme.CA, ca)))
+        # aiosmtpd does not notice implicit TLS, so "AUTH needs TLS" must be switched off.
+        kwargs.update(ssl_context=_server_tls(cast(trustme.CA, ca)), auth_require_tls=False)
     return Controller(handler, **kwargs)
 
 

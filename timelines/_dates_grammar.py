@@ -11,23 +11,39 @@ Every token must be used by a rule, else there is no reading.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple, TypeGuard
 
+from timelines._dates_lexer import END as _END
 from timelines._dates_lexer import Tok
 from timelines._dates_vocab import Entry, Vocabulary
 
 Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "season", "week",
                "bare"]
 Mode = Literal["span", "deadline", "open"]
+State = Literal["ongoing", "undated"]
 
 MIN_YEAR, MAX_YEAR = 1900, 2199
-_COUNTED = {"quarter", "tertial", "half"}  # units written "2. kvartal", "kvartal 2", "andre kvartal"
+# Units written "2. kvartal", "kvartal 2", "andre kvartal".
+_COUNTED: dict[str, Unit] = {"quarter": "quarter", "tertial": "tertial", "half": "half"}
+_LIMITS: dict[str, tuple[Unit, int]] = {
+    "week": ("week", 53), "q": ("quarter", 4), "quarter": ("quarter", 4),
+    "tertial": ("tertial", 3), "half": ("half", 2),
+}
 _NUMERIC = ("num", "date", "monthyear")
+_MARKS = ("dash", "qmark")
+_COUNTED_SET = frozenset(_COUNTED)
+# Vocabulary categories each rule accepts.
+_PART_WORDS = frozenset(
+    ("den", "month", "pom", "season", "ordinal", "quarter", "tertial", "half", "week", "q"))
+_HISTORY = frozenset(("history",))
+_MONTH = frozenset(("month",))
+_ONGOING_UNDATED = frozenset(("ongoing", "undated"))
+_OR_BEFORE = frozenset(("or_before",))
+_SEP_UNTIL = frozenset(("sep", "until"))
+_PREFIXES = frozenset(("deadline", "until", "open", "between", "during", "approx"))
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     unit: Unit
     n: int = 0  # day of month; number of the quarter/week/...; season; part of month; bare value
     month: int = 0  # 0: not written
@@ -35,8 +51,7 @@ class Part:
     digits: int = 0  # how many digits a bare number was written with
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     left: Part
     right: Part | None
     mode: Mode
@@ -44,7 +59,7 @@ class Reading:
     separator: str = ""  # "dash", "slash" or the word ("til", "og"...) between two parts
 
 
-def is_year(tok: Tok | None) -> bool:
+def is_year(tok: Tok | None) -> TypeGuard[Tok]:
     return tok is not None and tok.kind == "num" and len(tok.text) == 4 and (
         MIN_YEAR <= tok.nums[0] <= MAX_YEAR)
 
@@ -53,53 +68,55 @@ class _Parser:
     """Recursive descent over a token list; each rule returns None when it does not apply."""
 
     def __init__(self, tokens: list[Tok], vocab: Vocabulary) -> None:
-        self.toks = tokens
+        self.size = len(tokens)
+        self.toks = tokens + [_END] * 6  # sentinels: looking ahead never runs off the end
         self.vocab = vocab
         self.pos = 0
+        # The phrase starting at each position, found once: rules ask for it again and again.
+        multi = vocab.multi
+        self.found = [self._match_multi(pos) if tok.text in multi else tok.entry
+                      for pos, tok in enumerate(tokens)] + [None] * 6
 
     def peek(self, offset: int = 0) -> Tok | None:
-        index = self.pos + offset
-        return self.toks[index] if index < len(self.toks) else None
+        tok = self.toks[self.pos + offset]
+        return None if tok is _END else tok
 
     def phrase(self) -> tuple[Entry, int] | None:
         """The longest vocabulary phrase starting here, and how many tokens it spans."""
-        first = self.peek()
-        if first is None or first.kind != "word":
-            return None
-        for key, entry in self.vocab.by_first.get(first.text, ()):
-            if all(self._word_is(offset, word) for offset, word in enumerate(key)):
+        return self.found[self.pos]
+
+    def _match_multi(self, pos: int) -> tuple[Entry, int] | None:
+        """The longest phrase at `pos` whose first word also starts longer phrases."""
+        toks = self.toks
+        for key, entry in self.vocab.multi[toks[pos].text]:
+            if all(word in (toks[pos + i].text, toks[pos + i].dotted) and toks[pos + i].kind
+                   == "word" for i, word in enumerate(key)):
                 return entry, len(key)
-        return None
+        return toks[pos].entry
 
-    def _word_is(self, offset: int, word: str) -> bool:
-        tok = self.peek(offset)
-        if tok is None or tok.kind != "word":
-            return False
-        return word == tok.text or (tok.dot and word == tok.text + ".")
-
-    def take_phrase(self, *categories: str) -> Entry | None:
-        found = self.phrase()
+    def take_phrase(self, categories: frozenset[str]) -> Entry | None:
+        found = self.found[self.pos]
         if found is None or found[0].category not in categories:
             return None
         self.pos += found[1]
         return found[0]
 
     def take(self, kind: str) -> Tok | None:
-        tok = self.peek()
-        if tok is None or tok.kind != kind:
+        tok = self.toks[self.pos]
+        if tok.kind != kind:
             return None
         self.pos += 1
         return tok
 
     def year(self) -> int:
         """An optional year after a part: "mars 2023", or "uke 12/2023"; 0 when none."""
-        first, second = self.peek(), self.peek(1)
+        first, second = self.toks[self.pos], self.toks[self.pos + 1]
         if is_year(first):
             self.pos += 1
-            return first.nums[0]  # type: ignore[union-attr]  # is_year checked it
-        if first is not None and first.kind == "slash" and is_year(second):
+            return first.nums[0]
+        if first.kind == "slash" and is_year(second):
             self.pos += 2
-            return second.nums[0]  # type: ignore[union-attr]
+            return second.nums[0]
         return 0
 
     def number(self, limit: int) -> tuple[int, int] | None:
@@ -140,19 +157,18 @@ class _Parser:
             self.pos += 1
             return Part("year", year=tok.nums[0])
         self.pos += 1
-        month = self.take_phrase("month")
+        month = self.take_phrase(_MONTH)
         if month is not None:
             return Part("day", tok.nums[0], month.value, self.year()) if tok.nums[0] <= 31 else None
-        unit = self.take_phrase("quarter", "tertial", "half")
+        unit = self.take_phrase(_COUNTED_SET)
         if unit is not None:
-            return Part(unit.category, tok.nums[0], year=self.year())  # type: ignore[arg-type]
+            return Part(_COUNTED[unit.category], tok.nums[0], year=self.year())
         if len(tok.text) > 2:
             return None
         return Part("bare", tok.nums[0], year=self.year(), digits=len(tok.text))
 
     def from_word(self) -> Part | None:
-        entry = self.take_phrase(
-            "den", "month", "pom", "season", "ordinal", "quarter", "tertial", "half", "week", "q")
+        entry = self.take_phrase(_PART_WORDS)
         if entry is None:
             return None
         category = entry.category
@@ -161,13 +177,13 @@ class _Parser:
         if category == "month":
             return Part("month", month=entry.value, year=self.year())
         if category == "pom":
-            month = self.take_phrase("month")
+            month = self.take_phrase(_MONTH)
             return Part("pom", entry.value, month.value, self.year()) if month else None
         if category == "season":
             return Part("season", entry.value, year=self.year())
         if category == "ordinal":
-            unit = self.take_phrase(*_COUNTED)
-            return Part(unit.category, entry.value, year=self.year()) if unit else None  # type: ignore[arg-type]
+            unit = self.take_phrase(_COUNTED_SET)
+            return Part(_COUNTED[unit.category], entry.value, year=self.year()) if unit else None
         return self.unit_then_number(category)
 
     def after_den(self) -> Part | None:
@@ -182,10 +198,9 @@ class _Parser:
 
     def unit_then_number(self, category: str) -> Part | None:
         """ "uke 12", "v12", "kvartal 3 2024", "Q2 2025", "Tertial 2 2023"."""
-        unit = "quarter" if category == "q" else category
-        limits = {"week": 53, "quarter": 4, "tertial": 3, "half": 2}
-        found = self.number(limits[unit])
-        return Part(unit, found[0], year=found[1]) if found else None  # type: ignore[arg-type]
+        unit, limit = _LIMITS[category]
+        found = self.number(limit)
+        return Part(unit, found[0], year=found[1]) if found else None
 
     # -- the whole text ------------------------------------------------------------------------
 
@@ -193,13 +208,14 @@ class _Parser:
         """Leading modifiers: which of deadline/open/between/during were said, and "ca."."""
         said: set[str] = set()
         approximate = False
-        while (entry := self.take_phrase("deadline", "open", "between", "during", "approx")):
+        while entry := self.take_phrase(_PREFIXES):
             if entry.category == "approx":
                 approximate = True
                 continue
-            if entry.category in said or (entry.category != "during" and said - {"during"}):
+            category = "deadline" if entry.category == "until" else entry.category
+            if category in said or (category != "during" and said - {"during"}):
                 return None  # "innen fra mars": two modes contradict each other
-            said.add(entry.category)
+            said.add(category)
         return said, approximate
 
     def body(self) -> tuple[Part, Part | None, str] | None:
@@ -217,8 +233,22 @@ class _Parser:
         if tok is not None and tok.kind in ("dash", "slash"):
             self.pos += 1
             return tok.kind
-        entry = self.take_phrase("sep")
+        entry = self.take_phrase(_SEP_UNTIL)
         return self.toks[self.pos - 1].text if entry else None
+
+    def state(self) -> State | None:
+        """ "ongoing" or "undated" when the whole text says so ("Løpende", "?", "må avklares")."""
+        if self.toks[0].kind in _MARKS:
+            marks_only = all(tok.kind in _MARKS for tok in self.toks[:self.size])
+            return "undated" if marks_only else None
+        entry = self.take_phrase(_ONGOING_UNDATED)
+        if entry is None:
+            return None
+        while self.take("qmark"):
+            pass
+        if self.pos != self.size:
+            return None
+        return "ongoing" if entry.category == "ongoing" else "undated"
 
     def suffixes(self) -> tuple[bool, bool]:
         """Trailing "?" (approximate) and "eller før" (deadline, approximate)."""
@@ -226,7 +256,7 @@ class _Parser:
         while True:
             if self.take("qmark"):
                 approximate = True
-            elif self.take_phrase("or_before"):
+            elif self.take_phrase(_OR_BEFORE):
                 approximate = or_before = True
             else:
                 return approximate, or_before
@@ -244,31 +274,25 @@ def _mode(said: set[str], right: Part | None, separator: str, or_before: bool) -
     return "span"
 
 
-def read(tokens: list[Tok], vocab: Vocabulary) -> Reading | None:
-    """The reading of the whole token list, or None when any token is left unexplained."""
+def read(tokens: list[Tok], vocab: Vocabulary) -> Reading | State | None:
+    """The reading of the whole token list: a span, "ongoing", "undated", or None when any
+    token is left unexplained."""
     parser = _Parser(tokens, vocab)
+    state = parser.state()
+    if state is not None:
+        return state
+    parser.pos = 0
     prefix = parser.prefixes()
     body = parser.body() if prefix else None
     if prefix is None or body is None:
         return None
     approximate, or_before = parser.suffixes()
-    if parser.pos != len(tokens):
+    if parser.pos != parser.size:
         return None
     mode = _mode(prefix[0], body[1], body[2], or_before)
     if mode is None:
         return None
     return Reading(body[0], body[1], mode, prefix[1] or approximate or or_before, body[2])
-
-
-def state_of(tokens: list[Tok], vocab: Vocabulary) -> str | None:
-    """ "ongoing" or "undated" when the whole text says so ("Løpende", "?", "må avklares")."""
-    if all(tok.kind in ("dash", "qmark") for tok in tokens):
-        return "undated"
-    parser = _Parser(tokens, vocab)
-    entry = parser.take_phrase("ongoing", "undated")
-    while parser.take("qmark"):
-        pass
-    return entry.category if entry and parser.pos == len(tokens) else None
 
 
 def remark_flags(tokens: list[Tok], vocab: Vocabulary) -> tuple[bool, bool] | None:
@@ -281,7 +305,7 @@ def remark_flags(tokens: list[Tok], vocab: Vocabulary) -> tuple[bool, bool] | No
     flags = parser.suffixes()
     if parser.pos == len(tokens):
         return flags
-    if parser.take_phrase("history"):
+    if parser.take_phrase(_HISTORY):
         return False, False
     dated = any(tok.kind in _NUMERIC or tok.text in vocab.calendar_words for tok in tokens)
     return None if dated else (False, False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Callable
 
 from timelines._dates_grammar import _COUNTED, Part
 from timelines._dates_vocab import LAST, WINTER
@@ -20,8 +20,15 @@ _POM_DAYS = {1: (1, 10), 2: (11, 20), 3: (21, 31)}
 _BLOCK = {"quarter": 3, "tertial": 4, "half": 6}  # months per counted unit
 
 
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month}")
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS[month]
 
 
 def _months(year: int, first: int, last: int) -> Span:
@@ -47,25 +54,32 @@ def _part_of_month(year: int, month: int, which: int) -> Span:
     return dt.date(year, month, first), dt.date(year, month, min(last, _last_day(year, month)))
 
 
+def _day(year: int, part: Part) -> Span:
+    day = dt.date(year, part.month, part.n)
+    return day, day
+
+
+def _bare(year: int, part: Part) -> Span:
+    raise ValueError("a bare number is not a date")
+
+
+_BOUNDS: dict[str, Callable[[int, Part], Span]] = {
+    "day": _day,
+    "month": lambda year, part: _months(year, part.month, part.month),
+    "year": lambda year, part: _months(year, 1, 12),
+    "season": lambda year, part: _months(year, *_SEASON_MONTHS[part.n]),
+    "week": lambda year, part: _week(year, part.n),
+    "pom": lambda year, part: _part_of_month(year, part.month, part.n),
+    "quarter": lambda year, part: _counted(year, part.unit, part.n),
+    "tertial": lambda year, part: _counted(year, part.unit, part.n),
+    "half": lambda year, part: _counted(year, part.unit, part.n),
+    "bare": _bare,
+}
+
+
 def bounds(part: Part, year: int) -> Span:
     """First and last day of `part` in `year` (the part's own year when it states one)."""
-    year = part.year or year
-    if part.unit == "day":
-        day = dt.date(year, part.month, part.n)
-        return day, day
-    if part.unit == "month":
-        return _months(year, part.month, part.month)
-    if part.unit == "year":
-        return _months(year, 1, 12)
-    if part.unit == "season":
-        return _months(year, *_SEASON_MONTHS[part.n])
-    if part.unit == "week":
-        return _week(year, part.n)
-    if part.unit == "pom":
-        return _part_of_month(year, part.month, part.n)
-    if part.unit in _COUNTED:
-        return _counted(year, part.unit, part.n)
-    raise ValueError("a bare number is not a date")
+    return _BOUNDS[part.unit](part.year or year, part)
 
 
 def single(part: Part, ref_year: int | None) -> Span:
@@ -85,13 +99,13 @@ def _share_unit(left: Part, right: Part) -> tuple[Part, Part, bool]:
     """
     if left.unit == "bare" and right.unit != "bare" and not left.year:
         if right.unit == "day":
-            return replace(left, unit="day", month=right.month), right, True
+            return left._replace(unit="day", month=right.month), right, True
         if _stretch(right):
-            return replace(left, unit=right.unit), right, False
+            return left._replace(unit=right.unit), right, False
     if right.unit == "bare" and left.unit != "bare":
         if _stretch(left):
-            return left, replace(right, unit=left.unit), False
-        if left.unit == "year" and right.digits == 2 and not right.year:
+            return left, right._replace(unit=left.unit), False
+        if left.unit == "year" and right.digits == 2 and right.n > 12 and not right.year:
             century = left.year - left.year % 100  # "2022-24", "1998-99"
             return left, Part("year", year=century + right.n), False
     if "bare" in (left.unit, right.unit):
@@ -126,10 +140,23 @@ def range_span(left: Part, right: Part, separator: str, ref_year: int | None) ->
     left_year, right_year, cross = _years(left, right, ref_year)
     first, second = bounds(left, left_year), bounds(right, right_year)
     if first[0] > second[0] and cross and not borrowed_month:
-        if cross > 0:  # "desember – januar": the right side is in the next year
-            second = bounds(right, right_year + 1)
-        else:  # "desember – januar 2023": the left side is in the year before
-            first = bounds(left, left_year - 1)
+        first, second = _cross(left, right, left_year, right_year, cross)
     if first[0] > second[0]:
         raise ValueError("the range runs backwards")
     return first[0], second[1]
+
+
+def _cross(left: Part, right: Part, left_year: int, right_year: int, cross: int) -> tuple[
+        Span, Span]:
+    """A backwards range crosses New Year: "desember – januar", "28/12-3/1", "uke 52 – 2".
+
+    Only from the second half of one year into the first half of the next: "mars og februar
+    2023" is a list or a slip, not an eleven-month span, so it stays backwards (unparsed).
+    """
+    if cross > 0:
+        first, second = bounds(left, left_year), bounds(right, right_year + 1)
+    else:  # "desember – januar 2023": the left side is in the year before
+        first, second = bounds(left, left_year - 1), bounds(right, right_year)
+    if first[0].month < 7 or second[1].month > 6:
+        raise ValueError("not a crossing of New Year")
+    return first, second

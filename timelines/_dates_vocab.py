@@ -2,8 +2,9 @@
 
 Every entry is `phrase -> (category, value)`. A phrase is one or more words; a word written with a
 trailing dot (`"jul."`) only matches when the text has that dot, a word without one matches with
-or without it. Norwegian bokmål and nynorsk share one vocabulary: plans mix the two, and no word
-in either means a different date in the other.
+or without it. The tables are kept per language (bokmål and nynorsk share one: plans mix the
+two) so that they can be read and extended by someone who knows the language; no word in one
+means a different date, or something common that is not a date, in another.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Literal, NamedTuple
 
 Category = Literal[
     "month", "season", "quarter", "tertial", "half", "week", "q", "ordinal", "pom", "den",
-    "deadline", "open", "during", "approx", "between", "sep", "or_before", "ongoing", "undated",
+    "deadline", "open", "during", "approx", "between", "sep", "until", "or_before", "ongoing",
+    "undated",
     "history",
 ]
 
@@ -85,7 +87,8 @@ _UNITS_SV: dict[str, tuple[Category, int]] = {
 }
 
 # Prefixes and separators. "fra"/"från" open a range when a "til"/"till" follows, else they
-# mean an open start; "mellom"/"mellan" need "og"/"och".
+# mean an open start; "mellom"/"mellan" need "og"/"och". "til og med" (up to and including)
+# separates a range, or at the start of a text is a deadline.
 _GLUE_NO: dict[str, tuple[Category, int]] = {
     "innen": ("deadline", 0), "innan": ("deadline", 0), "senest": ("deadline", 0),
     "seinast": ("deadline", 0), "innen utgangen av": ("deadline", 0),
@@ -96,6 +99,8 @@ _GLUE_NO: dict[str, tuple[Category, int]] = {
     "i løpet av": ("during", 0), "i": ("during", 0), "under": ("during", 0),
     "ca": ("approx", 0), "ca.": ("approx", 0), "cirka": ("approx", 0), "circa": ("approx", 0),
     "omkring": ("approx", 0), "mellom": ("between", 0), "til": ("sep", 0), "og": ("sep", 0),
+    "til og med": ("until", 0), "t.o.m.": ("until", 0), "tom.": ("until", 0),
+    "hele": ("during", 0), "heile": ("during", 0),
     "eller før": ("or_before", 0), "eller tidligere": ("or_before", 0),
     "eller tidlegare": ("or_before", 0),
 }
@@ -106,6 +111,8 @@ _GLUE_SV: dict[str, tuple[Category, int]] = {
     "under": ("during", 0), "i": ("during", 0), "ca": ("approx", 0), "ca.": ("approx", 0),
     "c:a": ("approx", 0), "cirka": ("approx", 0), "circa": ("approx", 0),
     "omkring": ("approx", 0), "mellan": ("between", 0), "till": ("sep", 0), "och": ("sep", 0),
+    "till och med": ("until", 0), "t.o.m.": ("until", 0), "tom.": ("until", 0),
+    "hela": ("during", 0),
     "eller före": ("or_before", 0), "eller tidigare": ("or_before", 0),
 }
 
@@ -154,7 +161,8 @@ Key = tuple[str, ...]
 
 
 class Vocabulary(NamedTuple):
-    by_first: MappingProxyType[str, tuple[tuple[Key, Entry], ...]]  # longest phrase first
+    single: MappingProxyType[str, Entry]  # one-word phrases ("jul." only matches with its dot)
+    multi: MappingProxyType[str, tuple[tuple[Key, Entry], ...]]  # by first word, longest first
     date_words: frozenset[str]  # words that can carry a date (months, seasons, units)
     calendar_words: frozenset[str]  # month and season names
 
@@ -172,20 +180,21 @@ def _build(langs: tuple[Lang, ...]) -> Vocabulary:
         for table in _TABLES[lang]:
             for phrase, (category, value) in table.items():
                 phrases[_key(phrase)] = Entry(category, value)
-    by_first: dict[str, list[tuple[Key, Entry]]] = {}
+    multi: dict[str, list[tuple[Key, Entry]]] = {}
     for key, entry in sorted(phrases.items(), key=lambda item: -len(item[0])):
-        by_first.setdefault(key[0].rstrip("."), []).append((key, entry))
+        if len(key) > 1:
+            multi.setdefault(key[0].rstrip("."), []).append((key, entry))
+    single = {key[0]: entry for key, entry in phrases.items() if len(key) == 1}
     dating = {"month", "season", "quarter", "tertial", "half", "week", "q", "ordinal", "pom"}
     words = {word.rstrip(".") for key, e in phrases.items() if e.category in dating for word in key}
     named = {key[0].rstrip(".") for key, e in phrases.items() if e.category in ("month", "season")}
-    frozen = {first: tuple(entries) for first, entries in by_first.items()}
-    return Vocabulary(MappingProxyType(frozen), frozenset(words), frozenset(named))
-
-
-_LANGS: dict[str | None, tuple[Lang, ...]] = {"nb": ("no",), "nn": ("no",), "sv": ("sv",)}
+    frozen = {first: tuple(entries) for first, entries in multi.items()}
+    return Vocabulary(MappingProxyType(single), MappingProxyType(frozen), frozenset(words),
+                      frozenset(named))
 
 
 @cache
-def vocabulary(lang: str | None) -> Vocabulary:
-    """The vocabulary of `lang` (nb, nn, sv); any other value, or None, means all of them."""
-    return _build(_LANGS.get(lang, ("no", "sv")))
+def vocabulary() -> Vocabulary:
+    """All three languages at once: the vocabularies overlap and never contradict each other, so
+    a Swedish plan that writes the Norwegian "senest" still means a deadline."""
+    return _build(("no", "sv"))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from timelines._dates_grammar import Reading, read, remark_flags, state_of
+from timelines._dates_grammar import Reading, read, remark_flags
 from timelines._dates_lexer import clean, tokenize
 from timelines._dates_resolve import Span, range_span, single
 from timelines._dates_vocab import Vocabulary, vocabulary
@@ -44,19 +44,23 @@ class DateSpan:
         }
 
 
-@dataclass(frozen=True)
-class _Remarks:
+class _Remarks(NamedTuple):
     rest: str  # the text without its parenthetical remarks
     approximate: bool
     or_before: bool
 
 
 def _remarks(text: str, vocab: Vocabulary) -> _Remarks | None:
-    """Takes the "(...)" remarks out; None when one is unbalanced or carries a date."""
+    """Takes the "(...)" remarks out; None when one is unbalanced or carries a date.
+
+    "(eller før)" and "(?)" qualify what precedes them, so they must end the text.
+    """
+    if "(" not in text and ")" not in text:
+        return _Remarks(text, False, False)
     approximate = or_before = False
-    for content in _REMARK.findall(text):
-        flags = remark_flags(tokenize(content), vocab)
-        if flags is None:
+    for match in _REMARK.finditer(text):
+        flags = remark_flags(tokenize(match.group(1)), vocab)
+        if flags is None or (any(flags) and text[match.end():].strip()):
             return None
         approximate, or_before = approximate or flags[0], or_before or flags[1]
     rest = _REMARK.sub(" ", text)
@@ -86,8 +90,12 @@ def _dated(text: str, reading: Reading, remarks: _Remarks, ref_year: int | None)
 
 
 def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = None) -> DateSpan:
-    """Read `text` as a span (DATES.md); never raises, `unparsed` when in doubt."""
-    vocab = vocabulary(lang)
+    """Read `text` as a span (DATES.md); never raises, `unparsed` when in doubt.
+
+    `lang` ("nb", "nn", "sv") names the text's language; the words of all three are read in any
+    case, since they never contradict each other (docs/dates.md).
+    """
+    vocab = vocabulary()
     cleaned = clean(text) if len(text) <= _MAX_LENGTH else "("
     remarks = _remarks(cleaned, vocab)
     if remarks is None:
@@ -95,10 +103,9 @@ def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = Non
     tokens = tokenize(remarks.rest)
     if not tokens:
         return DateSpan(text, "undated" if not cleaned.strip() else "unparsed")
-    state = state_of(tokens, vocab)
-    if state is not None:
-        return DateSpan(text, state)  # type: ignore[arg-type]  # "ongoing" or "undated"
     reading = read(tokens, vocab)
     if reading is None:
         return DateSpan(text, "unparsed")
+    if isinstance(reading, str):
+        return DateSpan(text, reading)  # "ongoing" or "undated"
     return _dated(text, reading, remarks, ref_year)

@@ -30,7 +30,10 @@ def code_and_reply(exc: BaseException) -> tuple[int | None, str]:
 
 
 def _is_setup_problem(exc: BaseException) -> bool:
-    return isinstance(exc, SMTPNotSupported | ssl.SSLCertVerificationError)
+    # aiosmtplib raises the bare SMTPException only for what the server can never do
+    # (e.g. "AUTH extension not supported"): waiting will not fix it.
+    return type(exc) is SMTPException or isinstance(
+        exc, SMTPNotSupported | ssl.SSLCertVerificationError)
 
 
 def delivery_error(exc: BaseException, *, server: str, handed_over: bool) -> DeliveryError:

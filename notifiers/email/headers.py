@@ -23,8 +23,10 @@ MAX_HEADER_TEXT = 200
 
 def clean_header_text(value: str, limit: int = MAX_HEADER_TEXT) -> str:
     """Plan text fit for a header: one line, printable, and no encoded-word trigger."""
-    chars = (" " if unicodedata.category(ch) in _BAD_CATEGORIES else ch for ch in value)
-    text = _SPACES.sub(" ", "".join(chars)).strip()
+    if not value.isprintable():  # str.isprintable is False for every category we remove
+        value = "".join(" " if unicodedata.category(ch) in _BAD_CATEGORIES else ch
+                        for ch in value)
+    text = _SPACES.sub(" ", value).strip()
     # "=?" opens an encoded word that the header parser would decode; "= ?" reads the same.
     text = text.replace("=?", "= ?")
     if len(text) > limit:

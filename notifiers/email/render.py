@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parseaddr
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,7 +19,7 @@ from notifiers.email import headers as h
 from notifiers.email import mime
 from notifiers.email.calendar import calendar_bytes
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
-from notifiers.i18n import format_date, pick_lang, t
+from notifiers.i18n import format_date, pick_lang, t, translator
 
 MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 _INLINER = css_inline.CSSInliner(keep_style_tags=False)
@@ -56,12 +57,15 @@ class RenderedMail:
     data: bytes
 
 
+def render_html(template: str, context: dict[str, Any]) -> str:
+    """The HTML part of one message kind, its stylesheet inlined for mail clients."""
+    return _INLINER.inline(environment().get_template(f"{template}.html.j2").render(context))
+
+
 def render_parts(template: str, context: dict[str, Any]) -> tuple[str, str]:
     """The plain-text part and the HTML part (CSS inlined) of one message kind."""
-    env = environment()
-    text = env.get_template(f"{template}.txt.j2").render(context)
-    html = env.get_template(f"{template}.html.j2").render(context)
-    return text, _INLINER.inline(html)
+    text = environment().get_template(f"{template}.txt.j2").render(context)
+    return text, render_html(template, context)
 
 
 def subject_for(notice: Notice, lang: str) -> str:
@@ -97,27 +101,49 @@ class MailRenderer:
         self.coordinator = coordinator
         self.domain = self.sender.email.rpartition("@")[2]
 
+    def envelope(self, notice: Notice) -> tuple[str, tuple[str, ...]]:
+        """(MAIL FROM, RCPT TO) of a notice, known before rendering; ValueError if unusable."""
+        return self.sender.email, (h.checked_address(notice.recipient.email),)
+
     def render(self, notice: Notice, now: datetime) -> RenderedMail:
         """The full message for a notice; `now` (aware) is its Date header."""
+        steps = self.render_steps(notice, now)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    def render_steps(self, notice: Notice, now: datetime) -> Generator[None, None, RenderedMail]:
+        """`render` in slices: the sender runs SMTP round trips between them (smtp.py)."""
         lang = notice_lang(notice)
         coordinator = self.coordinator.name if self.coordinator else self.sender.name
-        text, html = render_parts(notice.kind, template_context(notice, lang, coordinator))
-        headers = self._headers(notice.recipient, subject_for(notice, lang), lang, now)
+        context = template_context(notice, lang, coordinator)
+        yield
+        text = environment().get_template(f"{notice.kind}.txt.j2").render(context)
+        yield
+        html = render_html(notice.kind, context)
+        yield
+        attachment = self._attachment(notice, lang, now)
+        yield
+        subject = h.clean_header_text(subject_for(notice, lang), limit=250)
+        headers = self._headers(notice.recipient, subject, lang, now)
         msg_id = h.message_id(notice.idem_key, self.domain)
         headers += [("Message-ID", msg_id), ("X-Fristvakt-Key", h.key_header(notice.idem_key)),
                     ("List-Id", mime.phrase_address(*self._list_id(notice)))]
-        return self._finish(headers, text, html, self._attachment(notice, lang, now))
+        return self._finish(headers, subject, (text, html), attachment)
 
     def render_test(self, to: str, lang: str, now: datetime) -> RenderedMail:
         """A short message for `fristvakt mail test`, to check the server settings."""
         lang = pick_lang(lang)
         recipient = Recipient(key="test", name="", email=to, lang=lang)
-        context = {"t": partial(t, lang), "lang": lang, "name": to, "feed_url": None,
+        context = {"t": translator(lang), "lang": lang, "name": to, "feed_url": None,
                    "coordinator": self.sender.name}
         text, html = render_parts("test", context)
-        headers = self._headers(recipient, t(lang, "subject.test"), lang, now)
+        subject = t(lang, "subject.test")
+        headers = self._headers(recipient, subject, lang, now)
         headers.append(("Message-ID", h.message_id(f"test:{to}:{now.isoformat()}", self.domain)))
-        return self._finish(headers, text, html, None)
+        return self._finish(headers, subject, (text, html), None)
 
     def _attachment(self, notice: Notice, lang: str, now: datetime) -> mime.Part | None:
         if notice.kind not in SINGLE_TASK_KINDS or len(notice.tasks) != 1:
@@ -143,20 +169,19 @@ class MailRenderer:
             headers.append(("Reply-To", mime.phrase_address(
                 h.clean_phrase(self.coordinator.name),
                 h.checked_address(self.coordinator.email))))
-        return [*headers,
-                ("Subject", mime.header_value(h.clean_header_text(subject, limit=250))),
+        return [*headers, ("Subject", mime.header_value(subject)),
                 ("Date", format_datetime(_local(now, to.timezone))),
                 ("Auto-Submitted", "auto-generated"), ("X-Auto-Response-Suppress", "All"),
                 ("Content-Language", lang)]
 
-    def _finish(self, headers: Headers, text: str, html: str,
+    def _finish(self, headers: Headers, subject: str, body: tuple[str, str],
                 attachment: mime.Part | None) -> RenderedMail:
         fields = dict(headers)
-        data = mime.message_bytes(headers, text, html, attachment, seed=fields["Message-ID"])
+        data = mime.message_bytes(headers, *body, attachment, seed=fields["Message-ID"])
         h.check_header_block(data, [*fields, "MIME-Version", "Content-Type"])
         return RenderedMail(message_id=fields["Message-ID"], sender=self.sender.email,
                             recipients=(h.checked_address(_addr(fields["To"])),),
-                            subject=fields["Subject"], text=text, html=html, data=data)
+                            subject=subject, text=body[0], html=body[1], data=data)
 
 
 def _addr(field: str) -> str:

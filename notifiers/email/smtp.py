@@ -7,6 +7,7 @@ cannot have the message (transient); after it, it may have (ambiguous).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -21,11 +22,11 @@ import aiosmtplib
 from aiosmtplib import SMTPResponse, SMTPResponseException, SMTPServerDisconnected
 from pydantic import SecretStr
 
-from notifiers.base import Notice, SendResult
+from notifiers.base import Notice, PermanentDeliveryError, SendResult
 from notifiers.email.errors import DELIVERY_FAILURES, delivery_error
 from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from timelines.config import Config
-from timelines.exceptions import ConfigError
+from timelines.exceptions import ConfigError, DeliveryError
 
 log = logging.getLogger("fristvakt.mail")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -104,18 +105,50 @@ class EmailNotifier:
                 smtp.close()  # the batch is over either way; a failed QUIT changes nothing
 
     async def send(self, notice: Notice) -> SendResult:
-        """Render and deliver one notice; raises the typed DeliveryErrors."""
-        return await self.deliver(self.renderer.render(notice, self.clock()))
+        """Render and deliver one notice; raises the typed DeliveryErrors.
+
+        MAIL FROM and RCPT TO go out while the message is still being rendered, so the
+        rendering time hides behind the server's round trips.
+        """
+        try:
+            sender, recipients = self.renderer.envelope(notice)
+        except ValueError as exc:
+            raise PermanentDeliveryError(str(exc), code=None, reply=str(exc)) from exc
+        smtp = await self._connection()
+        envelope = asyncio.ensure_future(self._envelope(smtp, sender, recipients))
+        try:
+            mail = await self._render(notice)
+        except BaseException:
+            await _settle(smtp, envelope)  # no half-open transaction is left behind
+            raise
+        await envelope
+        return self._sent(mail, await self._data(smtp, mail))
 
     async def deliver(self, mail: RenderedMail) -> SendResult:
         """Send an already rendered message over the batch connection (reconnecting if lost)."""
-        if self._smtp is None or not self._smtp.is_connected:
-            await self._connect()
-        assert self._smtp is not None
-        reply = await self._transaction(self._smtp, mail)
+        smtp = await self._connection()
+        await self._envelope(smtp, mail.sender, mail.recipients)
+        return self._sent(mail, await self._data(smtp, mail))
+
+    def _sent(self, mail: RenderedMail, reply: SMTPResponse) -> SendResult:
         log.info("sent %s to %s: %s %s", mail.message_id, ", ".join(mail.recipients),
                  reply.code, reply.message)
         return SendResult(mail.message_id, reply.code, reply.message)
+
+    async def _render(self, notice: Notice) -> RenderedMail:
+        steps = self.renderer.render_steps(notice, self.clock())
+        while True:
+            await asyncio.sleep(0)  # let replies in and the next command out
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    async def _connection(self) -> aiosmtplib.SMTP:
+        if self._smtp is None or not self._smtp.is_connected:
+            await self._connect()
+        assert self._smtp is not None
+        return self._smtp
 
     async def _connect(self) -> None:
         smtp = _client(self.settings)
@@ -126,19 +159,28 @@ class EmailNotifier:
             raise delivery_error(exc, server=self.settings.server, handed_over=False) from exc
         self._smtp = smtp
 
-    async def _transaction(self, smtp: aiosmtplib.SMTP, mail: RenderedMail) -> SMTPResponse:
+    async def _envelope(self, smtp: aiosmtplib.SMTP, sender: str,
+                        recipients: tuple[str, ...]) -> None:
+        try:
+            await smtp.mail(sender)
+            for recipient in recipients:
+                await smtp.rcpt(recipient)
+        except DELIVERY_FAILURES as exc:
+            raise await self._failed(smtp, exc, handed_over=False) from exc
+
+    async def _data(self, smtp: aiosmtplib.SMTP, mail: RenderedMail) -> SMTPResponse:
         handed_over = False
         try:
-            await smtp.mail(mail.sender)
-            for recipient in mail.recipients:
-                await smtp.rcpt(recipient)
             await _expect(smtp, await smtp.execute_command(b"DATA"), 354)
             handed_over = True
             return await self._content(smtp, mail.data)
         except DELIVERY_FAILURES as exc:
-            await _recover(smtp, exc)
-            raise delivery_error(exc, server=self.settings.server,
-                                 handed_over=handed_over) from exc
+            raise await self._failed(smtp, exc, handed_over) from exc
+
+    async def _failed(self, smtp: aiosmtplib.SMTP, exc: BaseException,
+                      handed_over: bool) -> DeliveryError:
+        await _recover(smtp, exc)
+        return delivery_error(exc, server=self.settings.server, handed_over=handed_over)
 
     async def _content(self, smtp: aiosmtplib.SMTP, data: bytes) -> SMTPResponse:
         if smtp.protocol is None:
@@ -156,6 +198,15 @@ async def _expect(smtp: aiosmtplib.SMTP, reply: SMTPResponse, code: int) -> SMTP
     if reply.code != code:
         raise SMTPResponseException(reply.code, reply.message)
     return reply
+
+
+async def _settle(smtp: aiosmtplib.SMTP, envelope: asyncio.Future[None]) -> None:
+    """Rendering failed: wait for the envelope commands, then reset the transaction."""
+    try:
+        await envelope
+    except DeliveryError:
+        return  # already recovered inside _envelope
+    await _recover(smtp, SMTPResponseException(0, "rendering failed"))
 
 
 async def _recover(smtp: aiosmtplib.SMTP, exc: BaseException) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import Any
 
 from notifiers.base import Notice, TaskView
-from notifiers.i18n import format_date, format_distance, pick_lang, t
+from notifiers.i18n import format_date, format_distance, pick_lang, t, translator
 
 SINGLE_TASK_KINDS = frozenset({"due", "start", "overdue", "moved"})
 
@@ -117,7 +116,7 @@ def template_context(notice: Notice, lang: str, coordinator: str) -> dict[str, A
     """Everything a mail template may use; StrictUndefined catches anything else."""
     single = notice.kind in SINGLE_TASK_KINDS and bool(notice.tasks)
     return {
-        "t": partial(t, lang), "lang": lang, "kind": notice.kind,
+        "t": translator(lang), "lang": lang, "kind": notice.kind,
         "name": notice.recipient.name, "coordinator": coordinator,
         "feed_url": notice.feed_url,
         "task": task_lines(notice.tasks[0], notice, lang) if single else None,

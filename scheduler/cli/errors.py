@@ -26,8 +26,9 @@ def _report(exc: FristvaktError) -> None:
 def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     """Run the app; a coordinator never sees a traceback unless --debug was given."""
     try:
-        app(args=argv, standalone_mode=False)
-    except click.exceptions.Exit as exc:
+        # Without standalone mode click returns the code of a `typer.Exit` instead of raising.
+        result = app(args=argv, standalone_mode=False)
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
@@ -51,4 +52,4 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
                 style="red", markup=False,
             )
         return 70
-    return 0
+    return result if isinstance(result, int) else 0

@@ -15,9 +15,11 @@ BULLETS = "❖•▪◦●‣∙·◆◇■□►▶➢➤✓✔✗*-–—"
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _BREAK_TAG = re.compile(r"<\s*(br|/p|/li|li|/div|/tr)\b[^<>]{0,200}>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_ITALIC_CELL = re.compile(r"^\s*(<(i|em)>.*</(i|em)>|\*[^*].*\*|_[^_].*_)\s*$", re.IGNORECASE | re.S)
+_ITALIC_CELL = re.compile(
+    r"^\s*(<(i|em)>.*</(i|em)>|\*[^*].*\*|_[^_].*_)\s*$", re.IGNORECASE | re.S)
 _BULLET = re.compile(r"^\s*([" + re.escape(BULLETS) + r"])\s+")
 _SPACES = re.compile(r"\s+")
+_PIPE_RULE = re.compile(r"^[|:\-\s]+$")
 _CONTROL = {c: " " for c in range(32) if c != 9}
 
 
@@ -81,8 +83,19 @@ def _is_remark(raw_cells: list[str]) -> bool:
     return bool(filled) and all(_ITALIC_CELL.match(c) for c in filled)
 
 
+def _split_cells(raw: str) -> list[str]:
+    """Tab-separated cells; a markdown table row ('| a | b |') is split on its pipes."""
+    stripped = raw.strip()
+    if "\t" not in raw and stripped.startswith("|") and stripped.endswith("|") and (
+            stripped.count("|") >= 3):
+        if _PIPE_RULE.match(stripped):
+            return [""]  # the |---|---| line under a markdown header
+        return [cell.strip() for cell in stripped[1:-1].split("|")]
+    return raw.split("\t")
+
+
 def make_line(number: int, raw: str) -> Line:
-    raw_cells = raw.rstrip("\r\n").split("\t")
+    raw_cells = _split_cells(raw.rstrip("\r\n"))
     cells = [clean(c) for c in raw_cells]
     first, bullet = _strip_bullet(cells[0])
     cells[0] = clean(first)

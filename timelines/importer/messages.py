@@ -21,10 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "undated": "undated ('{when}'): set a date when it is known",
         "unparsed": "date not read: '{when}'",
         "no_year": "date without a year and no year for the plan: '{when}'",
-        "list_year": "year {year} taken from the order of the list",
         "owner_unread": "owner not read as roles: '{text}'",
         "no_owner": "no owner",
-        "status_note": "status remark kept as a note",
         "summary_title": "{source} → {target}",
         "summary_counts": (
             "{tasks} tasks: {dated} dated, {inherited} inherited, {undated} undated; "
@@ -34,11 +32,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "summary_attention": "needs attention",
         "col_line": "line",
         "col_reason": "why",
-        "written": "written {path}",
         "exists": "{path} exists; use --force to overwrite it",
         "cannot_read": "cannot read {path}: {error}",
-        "nothing_found": "no tasks found in {path}",
+        "binary": "{path} is a {kind} file: save it as text (.txt) and import that",
         "progress": "importing",
+        "bad_lang": "--lang {given}: expected one of {langs}",
+        "failed": "{failed} of {total} file(s) not imported",
+        "not_written": "(not written)",
     },
     "nb": {
         "inherited_period": "ingen egen dato; fikk planperioden «{when}»",

@@ -50,7 +50,9 @@ def date_at_start(text: str, lang: str | None) -> Found | None:
         separated = size > len(head) or tokens[size - 1].endswith(":") or (
             tokens[size] in _SEPARATOR_TOKENS)
         when = " ".join(head).rstrip(":,")
-        if head and (separated or len(tokens) <= 8) and is_date(when, lang):
+        # Without ':' or '->' only a short line that is not a sentence: "(25-26/10 samling)".
+        short = len(tokens) <= 8 and not text.endswith(".")
+        if head and (separated or short) and is_date(when, lang):
             return Found(when, _title(tokens[size:]))
     return None
 

@@ -80,7 +80,8 @@ def _label(part: str) -> str:
 def document_owner(text: str) -> list[str]:
     """Default owners named in prose: 'Ansvarig: Anna Omberg.'"""
     match = _DOC_OWNER.search(text)
-    return role_labels(match.group(1))[0] if match else []
+    # "Ansvarig: Per Holm, näringslivschef": after a comma comes the person's title.
+    return role_labels(match.group(1).split(",")[0])[0] if match else []
 
 
 def role_key(label: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from timelines.importer import milestones, sections, vocab
 from timelines.importer.lines import Line
-from timelines.importer.model import Candidate
+from timelines.importer.model import Candidate, Origin
 from timelines.importer.tables import Table, header_roles, read_table
 
 _ITEM = re.compile(r"^\d{1,2}[.)]\s+(\S.*)$")
@@ -108,7 +108,10 @@ class Scan:
         name = sections.heading(line) or ""
         self.heading = name
         self.list_number += 1
-        if not self.numbered or sections.is_numbered(line):
+        # Under numbered headings an unnumbered one is a sub-heading ("Delmål"), unless it
+        # introduces a schedule of its own ("Tidsplan", "Milepæler").
+        if not self.numbered or sections.is_numbered(line) or sections.mentions(
+                name, vocab.ACTIVITY_HEADINGS):
             self.section = name
 
     def _milestone(self, line: Line) -> bool:
@@ -116,7 +119,7 @@ class Scan:
             line.text, self.lang, allow_undated=line.bullet)
         if found is None or not found.title:
             return False
-        origin = "bullet" if line.bullet else "milestone"
+        origin: Origin = "bullet" if line.bullet else "milestone"
         self.candidates.append(Candidate(
             line.number, found.title, self.section, found.when, origin,
             list_key=f"list-{self.list_number}"))

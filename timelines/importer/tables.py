@@ -146,7 +146,8 @@ def _label_kind(label: str) -> str | None:
 
 def _read_hierarchy(table: Table) -> list[Candidate]:
     text_col = next((i for i, r in table.roles.items() if i > 0 and r is None), 1)
-    section, group_when, pending = table.section, "", []
+    section, group_when = table.section, ""
+    pending: list[str] = []
     found: list[Candidate] = []
     for row in table.rows:
         kind, title = _label_kind(row.cells[0]), cell(row, text_col)

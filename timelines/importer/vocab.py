@@ -13,18 +13,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "activity": (
         "aktiviteter", "aktivitet", "aktivitetar", "hovedaktiviteter", "hovudaktivitetar",
         "hovedaktivitet", "tiltak", "tiltak/prosjekt", "åtgärder", "åtgärd", "insatser",
-        "oppgaver", "oppgåver", "uppgifter", "activities", "activity", "tasks", "actions",
+        "oppgaver", "oppgåver", "uppgifter", "milepæler", "milepæl", "milepælar", "milstolpar",
+        "milstolpe", "hva", "kva", "vad", "activities", "activity", "tasks", "actions",
     ),
     "date": (
         "start- och slutdatum", "start- og sluttdato", "startdatum", "slutdatum", "dato/tid",
         "dato", "datum", "tidsplan", "tidsperiod", "tidsperiode", "tidsrom", "tidspunkt",
-        "tid", "frist", "når", "när", "periode", "period", "deadline", "date", "when",
+        "tid", "frist", "tidsfrist", "tidsramme", "tidplan", "startdato", "sluttdato", "når",
+        "när", "periode", "period", "deadline", "date", "when",
     ),
     "owner_and_participants": (
         "ansvar og deltaking", "ansvar og deltakelse", "ansvar och deltagande",
     ),
     "owner": (
-        "ansvar", "ansvarlig", "ansvarleg", "ansvarig", "ansvariga", "ansvarlige", "owner",
+        "ansvar", "ansvarlig", "ansvarleg", "ansvarig", "ansvariga", "ansvarlige", "hvem", "kven",
+        "vem", "owner",
     ),
     "participants": (
         "deltaking", "deltakelse", "deltakere", "deltakarar", "deltagare", "medverkande",
@@ -66,7 +69,8 @@ PLAN_WORDS = (
 ACTIVITY_HEADINGS = (
     "aktivitet", "aktiviteter", "aktivitetene", "aktivitetane", "aktiviteterna", "tiltak",
     "tiltaka", "tiltakene", "åtgärder", "åtgärderna", "milepæler", "milepælar", "milstolpar",
-    "fremdrift", "framdrift", "tidsplan", "innspillsmøter", "innspelsmøte", "møter", "möten",
+    "fremdrift", "framdrift", "tidsplan", "tidplan", "tidsplanen", "innspillsmøter",
+    "innspelsmøte", "møter", "möten",
 )
 
 # Verbs that announce when the plan itself is revised: "Handlingsplanen rulleres høsten 2020".

@@ -15,6 +15,7 @@ from timelines.importer.milestones import MAX_DATE_WORDS, explicit
 from timelines.importer.model import Candidate, YearChoice
 
 LISTS = ("milestone", "bullet")
+YEARS = range(1900, 2201)  # what a timeline file accepts as ref_year
 
 
 def title_date(title: str, lang: str | None) -> tuple[str, DateSpan] | None:
@@ -41,6 +42,13 @@ def whole_years(span: DateSpan) -> bool:
 
 
 def choose_year(
+    title: tuple[str, int], found: list[Candidate], lang: str | None, override: int | None
+) -> YearChoice:
+    choice = _choose(title, found, lang, override)
+    return choice if choice.year is None or choice.year in YEARS else YearChoice(None, "year_none")
+
+
+def _choose(
     title: tuple[str, int], found: list[Candidate], lang: str | None, override: int | None
 ) -> YearChoice:
     if override is not None:

@@ -1,0 +1,100 @@
+"""Benchmark: timelines.dates.parse_span against dateparser.parse on the same corpus.
+
+Run: .venv/bin/python bench/dates.py   (dateparser comes with the `bench` extra)
+Prints the time per expression for both, and how many times faster parse_span is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+
+from timelines.dates import parse_span  # noqa: E402
+
+TARGET_RATIO = 30.0
+REF_YEAR = 2023
+
+# (template, language): {m} month, {y} year, {n} small number, {d} day.
+TEMPLATES = [
+    ("{m} {y}", "nb"), ("{d}. {m} {y}", "nb"), ("{d}.{n:02d}.{y}", "nb"), ("{d}/{n}", "nb"),
+    ("uke {n} {y}", "nb"), ("veke {n}", "nn"), ("vecka {n} {y}", "sv"), ("v{n}", "sv"),
+    ("{n}. kvartal {y}", "nb"), ("Q{q} {y}", "sv"), ("{q}:a kvartalet {y}", "sv"),
+    ("Tertial {t} {y}", "nb"), ("{h}. halvår {y}", "nn"), ("andra halvåret {y}", "sv"),
+    ("Våren {y}", "nb"), ("Haust {y}", "nn"), ("hösten {y}", "sv"), ("vinter {y}", "nb"),
+    ("primo {m} {y}", "nb"), ("i slutet av {m}", "sv"), ("innen {d}. {m}", "nb"),
+    ("senast {d} {m} {y}", "sv"), ("fra {m}", "nb"), ("från {m} till {m2} {y}", "sv"),
+    ("{m} – {m2} {y}", "nb"), ("uke {n}–{n2} {y}", "nb"), ("{d}-{d2}/{n}", "nb"),
+    ("{y}-{y2}", "nn"), ("ca. {m} {y}", "nb"), ("{d}. {m} (eller før)", "nb"),
+    ("{y}-{n:02d}-{d:02d}", "sv"), ("mellom {m} og {m2} {y}", "nb"), ("{x} mill", "nn"),
+    ("Drift", "nb"), ("RV{n} og FV{n2}", "nb"), ("Løpende", "nb"), ("?", "nb"),
+]
+NB_MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+             "september", "oktober", "november", "desember"]
+
+
+def corpus(size: int = 400) -> list[tuple[str, str]]:
+    """A deterministic, varied corpus: every template filled with rotating values."""
+    rows: list[tuple[str, str]] = []
+    for index in itertools.count():
+        template, lang = TEMPLATES[index % len(TEMPLATES)]
+        month = index % 9
+        values = {
+            "m": NB_MONTHS[month], "m2": NB_MONTHS[month + 3], "y": 2016 + index % 10,
+            "y2": 2027 + index % 3, "n": 1 + index % 12, "n2": 13 + index % 9,
+            "d": 1 + index % 27, "d2": 28, "q": 1 + index % 4, "t": 1 + index % 3,
+            "h": 1 + index % 2, "x": f"{index % 9},{index % 7}",
+        }
+        rows.append((template.format(**values), lang))
+        if len(rows) == size:
+            return rows
+    raise AssertionError("unreachable")
+
+
+def per_parse(parse: Callable[[str, str], object], rows: list[tuple[str, str]],
+              rounds: int) -> tuple[float, int]:
+    """Seconds per expression (best of `rounds`) and how many gave a date."""
+    best = float("inf")
+    understood = 0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        results = [parse(text, lang) for text, lang in rows]
+        best = min(best, time.perf_counter() - started)
+        understood = sum(result is not None for result in results)
+    return best / len(rows), understood
+
+
+def with_parse_span(text: str, lang: str) -> object:
+    span = parse_span(text, lang=lang, ref_year=REF_YEAR)
+    return span if span.kind == "dated" else None
+
+
+def with_dateparser() -> Callable[[str, str], object]:
+    import dateparser  # the library one would otherwise reach for (bench extra)
+
+    settings = {"RELATIVE_BASE": dt.datetime(REF_YEAR, 1, 1)}
+    return lambda text, lang: dateparser.parse(text, languages=[lang], settings=settings)
+
+
+def main() -> int:
+    rows = corpus()
+    other = with_dateparser()
+    per_parse(with_parse_span, rows[:20], 1)  # warm up: imports, vocabulary, language data
+    per_parse(other, rows[:20], 1)
+    ours, ours_dated = per_parse(with_parse_span, rows, 20)
+    theirs, theirs_dated = per_parse(other, rows, 2)
+    ratio = theirs / ours
+    print(f"corpus: {len(rows)} expressions in nb, nn, sv ({len(TEMPLATES)} shapes)")
+    print(f"parse_span        {ours * 1e6:9.1f} µs/parse   dated: {ours_dated}")
+    print(f"dateparser.parse  {theirs * 1e6:9.1f} µs/parse   gave a date: {theirs_dated}")
+    print(f"ratio: parse_span is {ratio:.0f}x faster (target {TARGET_RATIO:.0f}x)")
+    return 0 if ratio >= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

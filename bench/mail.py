@@ -1,0 +1,134 @@
+"""Benchmark: 1,000 reminders over one SMTP connection, ours vs a bare aiosmtplib loop.
+
+Run as `.venv/bin/python bench/mail.py [--count N]`. A local aiosmtpd (Sink handler) runs in
+a separate process. The floor sends the same messages, rendered beforehand, with
+`aiosmtplib.SMTP.sendmail` in a bare loop; ours renders each notice and sends it through
+`EmailNotifier.send`. The two take turns every 50 messages, each on its own connection, so
+that other load on a shared machine hits both alike. Prints both rates and their ratio;
+exits 1 when the ratio is below 0.7.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosmtplib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from notifiers.base import NOTICE_KINDS, Notice  # noqa: E402
+from notifiers.email import EmailNotifier, SmtpSettings  # noqa: E402
+from notifiers.email.render import Contact, MailRenderer, RenderedMail  # noqa: E402
+from notifiers.email.samples import sample_notice  # noqa: E402
+from notifiers.i18n import LANGS  # noqa: E402
+
+TARGET = 0.7
+RENDERER = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari", "kari@example.no"))
+NOW = datetime(2022, 11, 16, 7, tzinfo=UTC)
+
+
+def notices(count: int) -> list[Notice]:
+    """A realistic mix: mostly deadline reminders, every kind and language present."""
+    kinds = ["due"] * 6 + list(NOTICE_KINDS)
+    return [replace(sample_notice(kinds[i % len(kinds)], LANGS[i % len(LANGS)]),
+                    idem_key=f"bench:{i}") for i in range(count)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the local SMTP server did not start on port {port}")
+
+
+@contextmanager
+def sink_server() -> Iterator[int]:
+    """aiosmtpd with the Sink handler in its own process; yields its port."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+           "-c", "aiosmtpd.handlers.Sink"]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+Timer = dict[str, float]
+
+
+async def floor_chunk(smtp: aiosmtplib.SMTP, mails: list[RenderedMail], spent: Timer) -> None:
+    """The floor: aiosmtplib alone sending pre-rendered messages in a bare loop."""
+    started = time.perf_counter()
+    for mail in mails:
+        await smtp.sendmail(mail.sender, list(mail.recipients), mail.data)
+    spent["floor"] += time.perf_counter() - started
+
+
+async def ours_chunk(notifier: EmailNotifier, batch: list[Notice], spent: Timer) -> None:
+    """Ours: EmailNotifier rendering and sending each notice."""
+    started = time.perf_counter()
+    for notice in batch:
+        await notifier.send(notice)
+    spent["ours"] += time.perf_counter() - started
+
+
+async def measure(port: int, batch: list[Notice], mails: list[RenderedMail],
+                  chunk: int) -> Timer:
+    """Both loops over one connection each, taking turns chunk by chunk, so that the load
+    of a shared machine falls on both alike."""
+    spent = {"floor": 0.0, "ours": 0.0}
+    bare = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+    await bare.connect()
+    notifier = EmailNotifier(SmtpSettings(host="127.0.0.1", port=port), RENDERER, lambda: NOW)
+    async with notifier:
+        for turn, start in enumerate(range(0, len(batch), chunk)):
+            part = slice(start, start + chunk)
+            runs = [floor_chunk(bare, mails[part], spent), ours_chunk(notifier, batch[part], spent)]
+            for run in runs[:: 1 if turn % 2 else -1]:
+                await run
+    await bare.quit()
+    return spent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    count = parser.parse_args().count
+    batch = notices(count)
+    mails = [RENDERER.render(notice, NOW) for notice in batch]
+    with sink_server() as port:
+        asyncio.run(measure(port, batch[:100], mails[:100], 50))  # warm up both paths
+        spent = asyncio.run(measure(port, batch, mails, 50))
+    bare, mine = count / spent["floor"], count / spent["ours"]
+    ratio = mine / bare
+    print(f"aiosmtplib bare loop (pre-rendered): {bare:8.0f} messages/s")
+    print(f"fristvakt (render + send):           {mine:8.0f} messages/s")
+    print(f"ratio {ratio:.2f} (target >= {TARGET}): {'met' if ratio >= TARGET else 'NOT met'}")
+    return 0 if ratio >= TARGET else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Calendar feeds built from database rows: per owner, per timeline, per role.
+
+    feed = build_feed(session, config, Scope(owner="anna"), now)
+    feed.body           # the .ics bytes; the same rows give the same bytes
+    feed.etag           # strong ETag from the content
+    feed.last_modified  # the latest change of any task in it
+
+`now` only decides which removed or cancelled tasks are still shown (for
+`feeds.cancelled_days`) and which reminder days have passed; nothing in the bytes is the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from notifiers.i18n import pick_lang, t
+from notifiers.ical_alarms import Policies
+from notifiers.ical_event import Kind, Style, component, sort_key
+from notifiers.ical_select import People, Scope, load_people, select_items
+from notifiers.ical_text import Lines
+from notifiers.ical_tz import vtimezone
+from timelines.config import Config
+from timelines.model import Timeline
+
+PRODID = "-//Fristvakt//Fristvakt calendar feeds//EN"
+REFRESH = "PT1H"
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # Last-Modified of a feed with no tasks
+__all__ = ["Feed", "Kind", "Scope", "build_feed"]
+
+
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    last_modified: dt.datetime
+
+    @property
+    def etag(self) -> str:
+        """Strong ETag: the same bytes always get the same tag."""
+        return '"' + hashlib.sha256(self.body).hexdigest()[:40] + '"'
+
+
+def feed_lang(config: Config, scope: Scope, people: People, timeline: Timeline | None) -> str:
+    """The owner's language, else the timeline's, else the config's."""
+    owner = people.owners.get(scope.owner or "")
+    return pick_lang(owner.lang if owner else None, timeline.lang if timeline else None,
+                     config.lang)
+
+
+def feed_zone(config: Config, scope: Scope, people: People) -> str:
+    owner = people.owners.get(scope.owner or "")
+    return (owner.timezone if owner else None) or config.timezone
+
+
+def feed_name(scope: Scope, people: People, timeline: Timeline | None, lang: str) -> str:
+    """`Fristvakt: Anna Omberg – Byregion`: who and what the feed covers."""
+    parts = [
+        people.owners[scope.owner].name if scope.owner in people.owners else scope.owner,
+        timeline.title if timeline else scope.timeline,
+        people.label(scope.role, {}) if scope.role else None,
+    ]
+    return t(lang, "feed.name", scope=" – ".join(p for p in parts if p))
+
+
+def calendar_head(name: str, zone: str) -> bytes:
+    """Calendar properties, each once, then the one VTIMEZONE the feed names."""
+    lines = Lines()
+    lines.begin("VCALENDAR")
+    lines.add("VERSION", "2.0")
+    lines.add("PRODID", PRODID)
+    lines.add("CALSCALE", "GREGORIAN")
+    lines.add("METHOD", "PUBLISH")
+    lines.text("NAME", name)
+    lines.text("X-WR-CALNAME", name)
+    lines.add("X-WR-TIMEZONE", zone)
+    lines.add("REFRESH-INTERVAL;VALUE=DURATION", REFRESH)
+    lines.add("X-PUBLISHED-TTL", REFRESH)
+    return bytes(lines) + vtimezone(zone)
+
+
+def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
+               kind: Kind = "event") -> Feed:
+    """The feed for one scope as it stands in the database."""
+    people = load_people(session)
+    timeline = session.get(Timeline, scope.timeline) if scope.timeline else None
+    lang = feed_lang(config, scope, people, timeline)
+    zone = feed_zone(config, scope, people)
+    items = select_items(session, scope, people, now, config.feeds.cancelled_days)
+    style = Style(lang, config.feeds.domain, config.feeds.style == "span",
+                  now.astimezone(ZoneInfo(zone)).date(), people, Policies(config.policy))
+    items.sort(key=lambda item: sort_key(item, style.span))
+    events = b"".join(bytes(component(item, style, kind)) for item in items)
+    body = calendar_head(feed_name(scope, people, timeline, lang), zone) + events
+    changed = max((item.task.changed_at for item in items), default=EPOCH)
+    return Feed(body + b"END:VCALENDAR\r\n", changed.replace(microsecond=0))

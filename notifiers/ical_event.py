@@ -1,0 +1,187 @@
+"""One task as a VEVENT (or VTODO): dates, texts in the feed's language, alarms last.
+
+Every value comes from the task row, never from the clock, so an unchanged task is written
+byte for byte the same way: DTSTAMP and LAST-MODIFIED are the task's last change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from notifiers.i18n import format_date, t
+from notifiers.ical_alarms import Policies, triggers
+from notifiers.ical_select import Item, People
+from notifiers.ical_text import Lines, date_value, duration, utc_value
+
+ONE_DAY = dt.timedelta(days=1)
+Kind = Literal["event", "todo"]
+STATUSES = ("planned", "ongoing", "done", "cancelled")
+TODO_STATUS = {"planned": "NEEDS-ACTION", "ongoing": "IN-PROCESS", "done": "COMPLETED"}
+
+
+@dataclass(frozen=True)
+class Style:
+    """What is the same for every event of one feed."""
+
+    lang: str
+    domain: str
+    span: bool  # feeds.style = "span"
+    today: dt.date  # the reader's date: reminders before it are left out
+    people: People
+    policies: Policies
+
+
+def uid(timeline_id: str, task_key: str, domain: str) -> str:
+    """Stable per task across builds, feeds and emails (the mail attachment uses the same).
+
+    >>> uid("byregion", "sluttrapport", "fristvakt.example.no")
+    'byregion.sluttrapport@fristvakt.example.no'
+    """
+    return f"{timeline_id}.{task_key}@{domain}"
+
+
+@lru_cache(maxsize=4096)
+def _day(day: dt.date, lang: str) -> str:
+    return format_date(day, lang)
+
+
+def _gone(item: Item) -> bool:
+    return item.task.removed_at is not None or item.task.status == "cancelled"
+
+
+def event_dates(item: Item, span: bool) -> tuple[dt.date, dt.date]:
+    """First day and the (exclusive) day after the last: the deadline alone by default, the
+    whole span with style "span", the start for tasks that only have one."""
+    task = item.task
+    last = task.due or task.start
+    first = (task.start or last) if span else last
+    assert first is not None and last is not None  # select_items keeps dated tasks only
+    return min(first, last), last + ONE_DAY
+
+
+def _names(keys: list[str], item: Item, people: People) -> str:
+    return ", ".join(people.label(k, item.timeline.roles) for k in keys)
+
+
+def _date_lines(item: Item, lang: str) -> list[str]:
+    task = item.task
+    if task.start and task.due and task.start != task.due:
+        return [t(lang, "feed.span", start=_day(task.start, lang), due=_day(task.due, lang))]
+    if task.due:
+        return [t(lang, "feed.deadline", date=_day(task.due, lang))]
+    assert task.start is not None
+    return [t(lang, "feed.start", date=_day(task.start, lang))]
+
+
+def description(item: Item, style: Style) -> str:
+    """Plan, section, dates, the plan's own words, who, status: one fact per line."""
+    task, lang = item.task, style.lang
+    lines = [t(lang, "feed.plan", plan=item.timeline.title)]
+    if task.section:
+        lines.append(t(lang, "feed.section", section=task.section))
+    lines += _date_lines(item, lang)
+    if task.when_text:
+        lines.append(t(lang, "feed.when", when=task.when_text))
+    if task.approximate:
+        lines.append(t(lang, "feed.approximate"))
+    if task.owners:
+        lines.append(t(lang, "feed.owners", names=_names(task.owners, item, style.people)))
+    if task.participants:
+        names = _names(task.participants, item, style.people)
+        lines.append(t(lang, "feed.participants", names=names))
+    lines.append(_status_line(item, lang))
+    return "\n".join(lines + ([task.notes] if task.notes else []))
+
+
+def _status_line(item: Item, lang: str) -> str:
+    if item.task.removed_at is not None:
+        return t(lang, "feed.removed")
+    status = item.task.status if item.task.status in STATUSES else "planned"
+    return t(lang, "feed.status", status=t(lang, f"feed.status_{status}"))
+
+
+def summary(item: Item, lang: str) -> str:
+    title = item.task.title
+    return t(lang, "feed.done", title=title) if item.task.status == "done" else title
+
+
+def _common(lines: Lines, item: Item, style: Style) -> None:
+    task = item.task
+    lines.add("UID", uid(task.timeline_id, task.key, style.domain))
+    lines.add("DTSTAMP", utc_value(task.changed_at))
+    lines.add("CREATED", utc_value(task.created_at))
+    lines.add("LAST-MODIFIED", utc_value(task.changed_at))
+    lines.add("SEQUENCE", str(task.date_version))
+    lines.text("SUMMARY", summary(item, style.lang))
+    lines.text("DESCRIPTION", description(item, style))
+    if task.section:
+        lines.text("CATEGORIES", task.section)
+
+
+def _alarms(lines: Lines, item: Item, style: Style, anchor: dt.date, related: str) -> None:
+    """VALARMs, always the last thing in the component (New Outlook rejects anything after)."""
+    task = item.task
+    if _gone(item) or task.status == "done":
+        return
+    policy = style.policies.for_task(item.timeline.policy, task.policy)
+    target = task.due or task.start
+    assert target is not None
+    offsets = policy.before_due if task.due else policy.before_start
+    key = "feed.alarm_due" if task.due else "feed.alarm_start"
+    text = t(style.lang, key, date=_day(target, style.lang), title=task.title)
+    for delta in triggers(anchor, target, offsets, policy, style.today):
+        lines.begin("VALARM")
+        lines.add("ACTION", "DISPLAY")
+        lines.text("DESCRIPTION", text)
+        lines.add(f"TRIGGER{related}", duration(delta))
+        lines.end("VALARM")
+
+
+def vevent(item: Item, style: Style) -> Lines:
+    first, end = event_dates(item, style.span)
+    lines = Lines()
+    lines.begin("VEVENT")
+    _common(lines, item, style)
+    lines.add("DTSTART;VALUE=DATE", date_value(first))
+    lines.add("DTEND;VALUE=DATE", date_value(end))
+    lines.add("STATUS", "CANCELLED" if _gone(item) else "CONFIRMED")
+    lines.add("TRANSP", "TRANSPARENT")
+    _alarms(lines, item, style, first, "")
+    lines.end("VEVENT")
+    return lines
+
+
+def _todo_status(item: Item) -> str:
+    return "CANCELLED" if _gone(item) else TODO_STATUS.get(item.task.status, "NEEDS-ACTION")
+
+
+def vtodo(item: Item, style: Style) -> Lines:
+    """The task as a to-do (Thunderbird's task list): DUE on the deadline, alarms from it."""
+    task = item.task
+    lines = Lines()
+    lines.begin("VTODO")
+    _common(lines, item, style)
+    if task.start and (not task.due or task.start < task.due):
+        lines.add("DTSTART;VALUE=DATE", date_value(task.start))
+    if task.due:
+        lines.add("DUE;VALUE=DATE", date_value(task.due))
+    lines.add("STATUS", _todo_status(item))
+    if task.status == "done":
+        lines.add("COMPLETED", utc_value(task.changed_at))
+        lines.add("PERCENT-COMPLETE", "100")
+    anchor = task.due or task.start
+    assert anchor is not None
+    _alarms(lines, item, style, anchor, ";RELATED=END" if task.due else "")
+    lines.end("VTODO")
+    return lines
+
+
+def component(item: Item, style: Style, kind: Kind) -> Lines:
+    return vtodo(item, style) if kind == "todo" else vevent(item, style)
+
+
+def sort_key(item: Item, span: bool) -> tuple[dt.date, str, str]:
+    return (event_dates(item, span)[0], item.task.timeline_id, item.task.key)

@@ -1,0 +1,109 @@
+"""VTIMEZONE components in RRULE form, derived from the system's zoneinfo.
+
+icalendar's `add_missing_timezones()` lists every transition as RDATEs, which Outlook
+misreads; a yearly rule per transition ("last Sunday of March") is what every client reads.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from notifiers.ical_text import Lines
+
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+REFERENCE_YEAR = 2025  # a recent year whose rules are today's rules
+
+
+@dataclass(frozen=True)
+class Transition:
+    local: dt.datetime  # wall-clock time the change happens, in the old offset
+    before: dt.timedelta
+    after: dt.timedelta
+    name: str
+    daylight: bool
+
+
+def _offset(zone: ZoneInfo, moment: dt.datetime) -> dt.timedelta:
+    return moment.astimezone(zone).utcoffset() or dt.timedelta(0)
+
+
+def _transitions(zone: ZoneInfo, year: int) -> list[Transition]:
+    """Every offset change in the year, found hour by hour (cached per zone)."""
+    moment = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    found: list[Transition] = []
+    while moment.year == year:
+        after = moment + dt.timedelta(hours=1)
+        old, new = _offset(zone, moment), _offset(zone, after)
+        if old != new:
+            local = after.astimezone(zone)
+            found.append(Transition((after + old).replace(tzinfo=None), old, new,
+                                    local.tzname() or "", bool(local.dst())))
+        moment = after
+    return found
+
+
+def _nth(day: dt.date) -> int:
+    """Which weekday of the month this is: 1..4, or -1 for the last one."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    return -1 if day.day + 7 > last else (day.day - 1) // 7 + 1
+
+
+def _rule_day(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    days = [d for d in calendar.Calendar().itermonthdates(year, month)
+            if d.month == month and d.weekday() == weekday]
+    return days[-1] if nth == -1 else days[nth - 1]
+
+
+def _offset_text(delta: dt.timedelta) -> str:
+    """`+0100`, `-0330`."""
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def _observance(lines: Lines, tr: Transition) -> None:
+    kind = "DAYLIGHT" if tr.daylight else "STANDARD"
+    nth, weekday = _nth(tr.local.date()), tr.local.weekday()
+    start = dt.datetime.combine(_rule_day(1970, tr.local.month, weekday, nth), tr.local.time())
+    lines.begin(kind)
+    lines.add("DTSTART", start.strftime("%Y%m%dT%H%M%S"))
+    lines.add("RRULE", f"FREQ=YEARLY;BYMONTH={tr.local.month};BYDAY={nth}{DAYS[weekday]}")
+    lines.add("TZOFFSETFROM", _offset_text(tr.before))
+    lines.add("TZOFFSETTO", _offset_text(tr.after))
+    lines.text("TZNAME", tr.name)
+    lines.end(kind)
+
+
+def _fixed(lines: Lines, zone: ZoneInfo) -> None:
+    moment = dt.datetime(REFERENCE_YEAR, 1, 1, tzinfo=dt.UTC).astimezone(zone)
+    offset = _offset_text(moment.utcoffset() or dt.timedelta(0))
+    lines.begin("STANDARD")
+    lines.add("DTSTART", "19700101T000000")
+    lines.add("TZOFFSETFROM", offset)
+    lines.add("TZOFFSETTO", offset)
+    lines.text("TZNAME", moment.tzname() or "")
+    lines.end("STANDARD")
+
+
+@cache
+def vtimezone(name: str) -> bytes:
+    """The VTIMEZONE for an IANA zone, with one yearly rule per transition of today's rules.
+
+    >>> b"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" in vtimezone("Europe/Oslo")
+    True
+    """
+    zone = ZoneInfo(name)
+    lines = Lines()
+    lines.begin("VTIMEZONE")
+    lines.add("TZID", name)
+    transitions = _transitions(zone, REFERENCE_YEAR)
+    for tr in transitions:
+        _observance(lines, tr)
+    if not transitions:
+        _fixed(lines, zone)
+    lines.end("VTIMEZONE")
+    return bytes(lines)

@@ -1,0 +1,159 @@
+"""`fristvakt feeds`: static export, private subscription tokens, the feed server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import typer
+from rich.console import Console
+from sqlmodel import Session, select
+
+from notifiers import tokens
+from notifiers.feedserver import run_feeds
+from notifiers.ical import Scope, build_feed
+from scheduler.cli import common
+from timelines.config import Config
+from timelines.db import session_scope
+from timelines.exceptions import FristvaktError, NotFound
+from timelines.model import FeedToken, Owner, Role, Timeline
+
+console = Console(highlight=False, soft_wrap=True)
+feeds_app = typer.Typer(help="Calendar feeds: static files, subscription links, the server.",
+                        no_args_is_help=True)
+token_app = typer.Typer(help="Private subscription links (only their hash is stored).",
+                        no_args_is_help=True)
+feeds_app.add_typer(token_app, name="token")
+
+
+def _scopes(session: Session) -> dict[str, Scope]:
+    """Every feed there is, by the file it is exported to."""
+    found = {f"owners/{o.key}.ics": Scope(owner=o.key) for o in session.exec(select(Owner))}
+    live = select(Timeline).where(Timeline.removed_at.is_(None))  # type: ignore[union-attr]
+    found |= {f"timelines/{t.id}.ics": Scope(timeline=t.id) for t in session.exec(live)}
+    found |= {f"roles/{r.key}.ics": Scope(role=r.key) for r in session.exec(select(Role))}
+    return found
+
+
+def _token_files(session: Session, cfg: Config) -> dict[str, Scope]:
+    """feeds/<token>.ics for each active token whose token the secret can recompute, so a
+    static web server answers the same subscription URLs as `feeds serve`."""
+    found = {}
+    for row in tokens.all_tokens(session):
+        token = tokens.shown_token(cfg, row) if row.revoked_at is None else None
+        if token:
+            found[f"feeds/{token}.ics"] = tokens.scope_of(row)
+    return found
+
+
+def _write(path: Path, body: bytes) -> bool:
+    """Write only when the bytes differ, so web servers keep their ETag and Last-Modified."""
+    if path.is_file() and path.read_bytes() == body:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+    return True
+
+
+def export(
+    directory: Path = typer.Argument(..., help="Folder to write the .ics files to."),
+    now: str = typer.Option(None, "--now", help=common.NOW_HELP),
+) -> None:
+    """Write every feed as a static .ics file (owners/, timelines/, roles/, feeds/<token>)."""
+    cfg = common.config()
+    moment = common.parse_now(now, cfg.timezone)
+    with session_scope(common.database(cfg)) as session:
+        files = _scopes(session) | _token_files(session, cfg)
+        written = sum(_write(directory / name, build_feed(session, cfg, scope, moment).body)
+                      for name, scope in sorted(files.items(), key=lambda kv: kv[0]))
+    console.print(f"{len(files)} feed(s) in {directory}, {written} changed")
+
+
+def _check_scope(session: Session, cfg: Config, scope: Scope) -> None:
+    if scope.owner and scope.owner not in cfg.owners:
+        raise NotFound(f"unknown owner {scope.owner!r}: add [owners.{scope.owner}] first")
+    if scope.timeline and session.get(Timeline, scope.timeline) is None:
+        raise NotFound(f"unknown timeline {scope.timeline!r}: run `fristvakt apply` first?")
+    if scope.role and scope.role not in cfg.roles:
+        raise NotFound(f"unknown role {scope.role!r}: add [roles.{scope.role}] first")
+
+
+def create(
+    owner: str = typer.Option(None, "--owner", help="Owner key: their tasks only."),
+    timeline: str = typer.Option(None, "--timeline", help="Timeline id: only this plan."),
+    role: str = typer.Option(None, "--role", help="Role key: only this role's tasks."),
+    label: str = typer.Option("", "--label", help="A note for `token list`."),
+) -> None:
+    """Create a subscription link and print it (https and webcal)."""
+    if not (owner or timeline or role):
+        raise FristvaktError("give --owner, --timeline or --role (or several: they combine)")
+    cfg = common.config()
+    scope = Scope(owner=owner, timeline=timeline, role=role)
+    with session_scope(common.database(cfg)) as session:
+        _check_scope(session, cfg, scope)
+        token = tokens.create(session, cfg, scope, common.parse_now(None, cfg.timezone), label)
+    links = tokens.links(cfg, token)
+    console.print(links.https, markup=False)
+    console.print(links.webcal, markup=False)
+    if tokens.secret(cfg) is None:
+        console.print(f"(shown only now: set {tokens.SECRET_ENV} before creating links that "
+                      "mails and `token list --links` can show again)", style="yellow")
+
+
+def revoke(ref: str = typer.Argument(..., help="Token id (see `list`), or the token or URL.")
+           ) -> None:
+    """Revoke a link: the calendar gets 410 Gone and drops the subscription."""
+    cfg = common.config()
+    with session_scope(common.database(cfg)) as session:
+        row = tokens.revoke(session, ref, common.parse_now(None, cfg.timezone))
+    console.print(f"revoked token {row.id}")
+
+
+def _describe(row: FeedToken) -> str:
+    scope = ", ".join(f"{k}={v}" for k, v in
+                      (("owner", row.owner_key), ("timeline", row.timeline_id),
+                       ("role", row.role_key)) if v)
+    state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+    return f"{row.id:>4}  {row.created_at:%Y-%m-%d}  {state:18} {scope}  {row.label}".rstrip()
+
+
+def list_tokens(
+    show_links: bool = typer.Option(False, "--links", help="Also print each link that can be "
+                                    "shown again (needs the feed secret)."),
+) -> None:
+    """Every token: id, created, active or revoked, what it covers."""
+    cfg = common.config()
+    with session_scope(common.database(cfg)) as session:
+        rows = tokens.all_tokens(session)
+        shown = {row.id: tokens.shown_token(cfg, row) for row in rows} if show_links else {}
+    if not rows:
+        console.print("no feed tokens (create one with `fristvakt feeds token create`)")
+    for row in rows:
+        console.print(_describe(row), markup=False)
+        token = shown.get(row.id)
+        if token and row.revoked_at is None:
+            console.print(f"      {tokens.links(cfg, token).https}", markup=False)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(None, "--port", help="Port (default: the one in base_url, "
+                             "else 8080)."),
+) -> None:
+    """Serve the feeds over HTTP until Ctrl+C."""
+    cfg = common.config()
+    port = port or urlsplit(cfg.base_url).port or 8080
+    console.print(f"serving feeds on http://{host}:{port}/feeds/<token>.ics")
+    run_feeds(cfg, common.database(cfg), host, port)
+
+
+feeds_app.command()(export)
+feeds_app.command()(serve)
+token_app.command()(create)
+token_app.command()(revoke)
+token_app.command("list")(list_tokens)
+
+
+def register(app: typer.Typer) -> None:
+    if not any(group.name == "feeds" for group in app.registered_groups):
+        app.add_typer(feeds_app, name="feeds")

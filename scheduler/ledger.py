@@ -1,0 +1,217 @@
+"""The reminder ledger: planning rows in `apply`, and the claim → send → mark life of a row.
+
+States: pending → claimed → sent | retry | dead | expired; superseded when the plan changes.
+A claim takes a lease (owner, random token, until); only the holder of the current token can
+finish the row (fencing), so a worker that was frozen or cut off past its lease changes
+nothing. A claimed row keeps `next_attempt_at = lease_until`, so an expired lease is simply
+due again and the one due-scan (index `ix_reminder_due (status, next_attempt_at)`) reclaims it:
+the scan costs what is due, not what is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from scheduler.planning import expire_at, queue_moved, reconcile
+from timelines.config import Config
+from timelines.model import Delivery, Reminder
+from timelines.sync import Change
+
+log = logging.getLogger("fristvakt.ledger")
+ACTIVE = ("pending", "retry", "claimed")
+
+
+def plan_after_apply(session: Session, config: Config, changes: list[Change],
+                     now: dt.datetime) -> None:
+    """Called by `apply` in its transaction: re-plan, then queue one notice per moved task
+    and person."""
+    reconcile(session, config, now)
+    for change in changes:
+        if change.kind == "moved" and change.task_pk is not None and _dated(change):
+            queue_moved(session, config, change.task_pk, change.old or (None, None), now)
+
+
+def _dated(change: Change) -> bool:
+    # From "no date" to a date is news for the plan, not a moved deadline.
+    return any(change.old or ()) and any(change.new or ())
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with ±20% jitter (so instances that failed together spread out)."""
+
+    base: float = 60.0
+    cap: float = 3600.0
+    max_attempts: int = 8
+
+    def delay(self, attempts: int, rng: random.Random) -> dt.timedelta:
+        seconds = min(self.cap, self.base * 2 ** max(0, attempts - 1))
+        return dt.timedelta(seconds=seconds * rng.uniform(0.8, 1.2))
+
+
+@dataclass(frozen=True)
+class Lease:
+    worker: str
+    token: str
+    until: dt.datetime
+
+
+def due_query(now: dt.datetime, limit: int, dialect: str):  # type: ignore[no-untyped-def]
+    """What is due now, oldest first. PostgreSQL skips rows another instance is claiming."""
+    stmt = (select(Reminder)
+            .where(col(Reminder.status).in_(ACTIVE), Reminder.next_attempt_at <= now)
+            .order_by(col(Reminder.next_attempt_at)).limit(limit))
+    return stmt.with_for_update(skip_locked=True) if dialect == "postgresql" else stmt
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def record(session: Session, row: Reminder, now: dt.datetime, worker: str, outcome: str,
+           code: int | None = None, detail: str = "") -> None:
+    assert row.id is not None
+    session.add(Delivery(reminder_id=row.id, attempt=row.attempts, at=now, worker=worker,
+                         outcome=outcome, code=code, detail=detail[:2000]))
+
+
+def _expire(session: Session, row: Reminder, now: dt.datetime, worker: str) -> None:
+    row.status = "expired"
+    row.lease_owner = row.lease_token = row.lease_until = None
+    row.last_error = f"not sent: due {row.send_at.isoformat()}, stale since " \
+                     f"{expire_at(row).isoformat()}"
+    session.add(row)
+    record(session, row, now, worker, "expired", detail=row.last_error)
+
+
+def _take(session: Session, row: Reminder, now: dt.datetime, lease: Lease) -> None:
+    if row.status == "claimed":  # its holder vanished mid-send: it may have gone out already
+        row.possible_duplicate = True
+        record(session, row, now, lease.worker, "lease-lost",
+               detail=f"lease of {row.lease_owner} expired; resending with the same Message-ID")
+    row.status, row.attempts = "claimed", row.attempts + 1
+    row.lease_owner, row.lease_token, row.lease_until = lease.worker, lease.token, lease.until
+    row.next_attempt_at = lease.until
+    session.add(row)
+
+
+@dataclass
+class Claimed:
+    rows: list[Reminder]
+    previous: dict[int, str]
+    expired: list[Reminder]
+
+
+def claim(session: Session, now: dt.datetime, lease: Lease, limit: int) -> Claimed:
+    """Claim up to `limit` due rows under one lease; stale ones become `expired` instead."""
+    out = Claimed([], {}, [])
+    for row in session.exec(due_query(now, limit, _dialect(session))).all():
+        assert row.id is not None
+        if expire_at(row) <= now:
+            _expire(session, row, now, lease.worker)
+            out.expired.append(row)
+            continue
+        out.previous[row.id] = row.status
+        _take(session, row, now, lease)
+        out.rows.append(row)
+    session.flush()
+    return out
+
+
+def new_lease(worker: str, now: dt.datetime, seconds: float) -> Lease:
+    return Lease(worker, uuid.uuid4().hex, now + dt.timedelta(seconds=seconds))
+
+
+def _held(session: Session, row_id: int, token: str) -> Reminder | None:
+    """The row, locked, if this token still holds it; None if the lease was lost."""
+    row = session.get(Reminder, row_id, with_for_update=True)
+    if row is None or row.status != "claimed" or row.lease_token != token:
+        return None
+    return row
+
+
+def holds(session: Session, row_id: int, token: str, now: dt.datetime) -> bool:
+    """Checked right before sending: a worker resumed after its lease ran out sends nothing."""
+    row = session.get(Reminder, row_id)
+    return bool(row and row.status == "claimed" and row.lease_token == token
+                and row.lease_until and row.lease_until > now)
+
+
+def mark_sent(session: Session, row_id: int, token: str, now: dt.datetime, worker: str,
+              message_id: str, code: int, reply: str) -> bool:
+    """Fenced: False (and nothing changed) if another worker has taken the row meanwhile."""
+    row = _held(session, row_id, token)
+    if row is None:
+        log.warning("reminder %s was sent by %s after its lease was lost: possible duplicate",
+                    row_id, worker)
+        return False
+    row.status, row.sent_at, row.message_id = "sent", now, message_id
+    row.lease_owner = row.lease_token = row.lease_until = None
+    session.add(row)
+    record(session, row, now, worker, "sent", code, reply)
+    return True
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a send failed: `kind` transient | permanent | ambiguous."""
+
+    kind: str
+    code: int | None
+    detail: str
+
+
+def mark_failed(session: Session, row_id: int, token: str, now: dt.datetime, worker: str,
+                failure: Failure, retry: RetryPolicy, rng: random.Random) -> str | None:
+    """retry (with backoff) or dead; returns the new status, None if the lease was lost."""
+    row = _held(session, row_id, token)
+    if row is None:
+        return None
+    dead = failure.kind == "permanent" or row.attempts >= retry.max_attempts
+    row.status = "dead" if dead else "retry"
+    row.possible_duplicate = row.possible_duplicate or failure.kind == "ambiguous"
+    row.last_error = failure.detail[:2000]
+    row.lease_owner = row.lease_token = row.lease_until = None
+    row.next_attempt_at = now if dead else now + retry.delay(row.attempts, rng)
+    session.add(row)
+    record(session, row, now, worker, row.status if failure.kind != "ambiguous" or dead
+           else "ambiguous", failure.code, failure.detail)
+    return row.status
+
+
+def release(session: Session, row_id: int, token: str, previous: str, now: dt.datetime) -> bool:
+    """Give an unsent claimed row back (shutdown): due again at once, the attempt uncounted."""
+    row = _held(session, row_id, token)
+    if row is None:
+        return False
+    row.status, row.attempts, row.next_attempt_at = previous, row.attempts - 1, now
+    row.lease_owner = row.lease_token = row.lease_until = None
+    session.add(row)
+    return True
+
+
+def next_due(session: Session) -> dt.datetime | None:
+    """The next instant anything becomes due (pending, retry or a lease running out)."""
+    stmt = select(func.min(Reminder.next_attempt_at)).where(col(Reminder.status).in_(ACTIVE))
+    value = session.exec(stmt).one()
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def drop(session: Session, row_id: int, token: str, now: dt.datetime, reason: str) -> bool:
+    """A claimed row that has nothing left to say (a digest of closed tasks): superseded."""
+    row = _held(session, row_id, token)
+    if row is None:
+        return False
+    row.status, row.last_error = "superseded", reason
+    row.lease_owner = row.lease_token = row.lease_until = None
+    session.add(row)
+    return True

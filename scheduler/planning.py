@@ -1,0 +1,238 @@
+"""Turning tasks into ledger rows, inside the transaction that changed the tasks.
+
+Every apply reconciles the whole ledger with the policy: rows the policy no longer asks for
+(moved dates, done, removed, other owners) are superseded, missing ones are inserted. The cost
+follows the open tasks and the pending rows, never the history of sent rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from scheduler.policy import (
+    OPEN,
+    Planned,
+    TaskDates,
+    digest_day,
+    effective_policy,
+    local_instant,
+    plan_task,
+)
+from scheduler.recipients import COORDINATOR, email_of, recipients_of, zone_of
+from timelines.config import Config, Policy
+from timelines.model import Reminder, Task, Timeline
+
+WAITING = ("pending", "retry")
+CHUNK = 500
+NEVER = "9999-12-31T00:00:00+00:00"
+
+
+@dataclass
+class Wanted:
+    """A row the policy asks for (not yet written)."""
+
+    key: str
+    task_pk: int | None
+    recipient: str
+    version: int
+    planned: Planned
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def idem_key(task_pk: int, recipient: str, rule: str, version: int) -> str:
+    return f"t{task_pk}:{recipient}:{rule}:v{version}"
+
+
+def new_row(config: Config, w: Wanted, now: dt.datetime) -> Reminder:
+    p = w.planned
+    return Reminder(
+        idem_key=w.key, task_pk=w.task_pk, recipient=w.recipient,
+        email=email_of(config, w.recipient), rule=p.rule, kind=p.kind, date_version=w.version,
+        send_at=p.send_at, zone=p.zone, local_date=p.local_date, local_time=p.local_time,
+        status="pending", next_attempt_at=p.send_at, created_at=now,
+        payload={**w.payload, "expire_at": p.expire_at.isoformat()})
+
+
+def task_policy(config: Config, task: Task, timeline: Timeline) -> Policy:
+    return effective_policy(config.policy, timeline.policy, task.policy)
+
+
+def _task_rows(config: Config, task: Task, timeline: Timeline) -> Iterator[tuple[Wanted, bool]]:
+    """(row, goes into the weekly digest) for every message the task gets."""
+    assert task.pk is not None
+    policy = task_policy(config, task, timeline)
+    dates = TaskDates(task.start, task.due, task.status)
+    for person in recipients_of(config, task.owners or timeline.owners):
+        for planned in plan_task(policy, dates, zone_of(config, person)):
+            key = idem_key(task.pk, person, planned.rule, task.date_version)
+            digest = policy.digest == "weekly" and planned.kind != "overdue"
+            yield Wanted(key, task.pk, person, task.date_version, planned), digest
+
+
+def _digest_row(config: Config, policy: Policy, w: Wanted) -> Wanted:
+    day = digest_day(policy, w.planned.local_date)
+    zone = w.planned.zone
+    expire = local_instant(day + dt.timedelta(days=7), dt.time(0), zone)
+    planned = Planned("digest", "digest", day, policy.send_time, zone, expire)
+    return Wanted(f"digest:{w.recipient}:{day.isoformat()}", None, w.recipient, 0, planned,
+                  {"tasks": []})
+
+
+def live_tasks(session: Session) -> list[tuple[Task, Timeline]]:
+    stmt = select(Task, Timeline).join(Timeline, col(Task.timeline_id) == col(Timeline.id))
+    rows = session.exec(stmt.where(col(Task.removed_at).is_(None))).all()
+    return [(task, tl) for task, tl in rows]
+
+
+def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]]) -> dict[str, Wanted]:
+    """Every row the policy asks for, by idempotency key; digest rows list their tasks."""
+    out: dict[str, Wanted] = {}
+    for task, timeline in tasks:
+        for w, digest in _task_rows(config, task, timeline):
+            if not digest:
+                out[w.key] = w
+                continue
+            d = _digest_row(config, task_policy(config, task, timeline), w)
+            tasks_in = out.setdefault(d.key, d).payload["tasks"]
+            if task.pk not in tasks_in:
+                tasks_in.append(task.pk)
+    return out
+
+
+def waiting_rows(session: Session) -> list[Reminder]:
+    """Rows not yet sent or claimed (through the status index: as many as are waiting)."""
+    return list(session.exec(select(Reminder).where(col(Reminder.status).in_(WAITING))).all())
+
+
+def rows_by_key(session: Session, keys: list[str]) -> dict[str, Reminder]:
+    found: dict[str, Reminder] = {}
+    for i in range(0, len(keys), CHUNK):
+        stmt = select(Reminder).where(col(Reminder.idem_key).in_(keys[i:i + CHUNK]))
+        found.update((r.idem_key, r) for r in session.exec(stmt).all())
+    return found
+
+
+def expire_at(row: Reminder) -> dt.datetime:
+    return dt.datetime.fromisoformat(row.payload.get("expire_at") or NEVER)
+
+
+def supersede(session: Session, row: Reminder, now: dt.datetime) -> None:
+    row.status = "superseded"
+    row.last_error = f"superseded at {now.isoformat()}"
+    session.add(row)
+
+
+def _unwanted(row: Reminder, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:
+    if row.kind == "moved":  # news about a task that is done or gone is no news
+        return row.task_pk not in open_tasks
+    return row.kind != "alert" and row.idem_key not in wanted
+
+
+def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
+    """Make the waiting part of the ledger match what the policy asks for now."""
+    tasks = live_tasks(session)
+    wanted = wanted_rows(config, tasks)
+    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN and t.pk is not None}
+    for row in waiting_rows(session):
+        if _unwanted(row, wanted, open_tasks):
+            supersede(session, row, now)
+    existing = rows_by_key(session, list(wanted))
+    for key, w in wanted.items():
+        _write_wanted(session, config, w, existing.get(key), now)
+
+
+def _write_wanted(session: Session, config: Config, w: Wanted, row: Reminder | None,
+                  now: dt.datetime) -> None:
+    if w.planned.expire_at <= now:
+        return  # its moment has passed: nothing to plan (a row already there stays as is)
+    if row is None:
+        session.add(new_row(config, w, now))
+    elif row.status == "superseded":  # asked for again (e.g. a task reopened): re-arm it
+        _refresh(row, w)
+        row.status, row.next_attempt_at = "pending", row.send_at
+        session.add(row)
+    elif row.status == "pending":  # the send time or a digest's task list may have changed
+        _refresh(row, w)
+        row.next_attempt_at = row.send_at
+        session.add(row)
+
+
+def _refresh(row: Reminder, w: Wanted) -> None:
+    p = w.planned
+    row.send_at, row.local_date, row.local_time, row.zone = p.send_at, p.local_date, \
+        p.local_time, p.zone
+    row.payload = {**row.payload, **w.payload, "expire_at": p.expire_at.isoformat()}
+
+
+Dates = tuple[dt.date | None, dt.date | None]
+
+
+def _pending_moved(session: Session, task_pk: int, person: str) -> list[Reminder]:
+    stmt = select(Reminder).where(Reminder.task_pk == task_pk, Reminder.recipient == person,
+                                  Reminder.kind == "moved", col(Reminder.status).in_(WAITING))
+    return list(session.exec(stmt.order_by(col(Reminder.id))).all())
+
+
+def _moved_row(config: Config, task: Task, person: str, old: Dates,
+               now: dt.datetime) -> Reminder:
+    assert task.pk is not None
+    zone = zone_of(config, person)
+    deadline = task.due or task.start
+    expire = local_instant(deadline + dt.timedelta(days=1), dt.time(0), zone) if deadline \
+        else now + dt.timedelta(days=30)
+    local = now.astimezone(ZoneInfo(zone))
+    planned = Planned("moved", "moved", local.date(), local.time().replace(microsecond=0),
+                      zone, max(expire, now + dt.timedelta(hours=1)))
+    w = Wanted(idem_key(task.pk, person, "moved", task.date_version), task.pk, person,
+               task.date_version, planned, {"old": [d.isoformat() if d else None for d in old]})
+    row = new_row(config, w, now)
+    row.send_at = row.next_attempt_at = now  # news goes out at once, not at the send time
+    return row
+
+
+def queue_moved(session: Session, config: Config, task_pk: int, old: Dates,
+                now: dt.datetime) -> None:
+    """One "date moved" notice per person the task reaches; an unsent older notice about
+    the same task is folded into it (the owner hears old → newest, once)."""
+    task = session.get(Task, task_pk)
+    if task is None or task.removed_at is not None or task.status not in OPEN:
+        return
+    timeline = session.get(Timeline, task.timeline_id)
+    owners = task.owners or (timeline.owners if timeline else [])
+    for person in recipients_of(config, owners):
+        earlier = _pending_moved(session, task_pk, person)
+        first_old = _dates(earlier[0].payload.get("old")) if earlier else old
+        for row in earlier:
+            supersede(session, row, now)
+        if not rows_by_key(session, [idem_key(task_pk, person, "moved", task.date_version)]):
+            session.add(_moved_row(config, task, person, first_old, now))
+
+
+def _dates(raw: Any) -> Dates:
+    start, due = raw or (None, None)
+    return (dt.date.fromisoformat(start) if start else None,
+            dt.date.fromisoformat(due) if due else None)
+
+
+def queue_alert(session: Session, config: Config, key: str, dead_id: int,
+                now: dt.datetime) -> None:
+    """Add a reminder that died to the coordinator's alert for this batch (one mail lists
+    all of them). Called in the transaction that marks it dead, so no death goes unreported."""
+    found = rows_by_key(session, [key]).get(key)
+    if found is not None:
+        found.payload = {**found.payload, "reminders": [*found.payload["reminders"], dead_id]}
+        session.add(found)
+        return
+    zone = zone_of(config, COORDINATOR)
+    local = now.astimezone(ZoneInfo(zone))
+    session.add(Reminder(
+        idem_key=key, task_pk=None, recipient=COORDINATOR, email=config.coordinator.email,
+        rule="alert", kind="alert", send_at=now, zone=zone, local_date=local.date(),
+        local_time=local.time().replace(microsecond=0), next_attempt_at=now, created_at=now,
+        payload={"reminders": [dead_id]}))

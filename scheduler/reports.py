@@ -1,0 +1,74 @@
+"""What `plan` and `log` show: ledger rows and delivery attempts as plain dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from scheduler.ledger import ACTIVE
+from scheduler.planning import expire_at
+from timelines.model import Delivery, Reminder, Task
+
+
+def _task_names(session: Session, pks: set[int]) -> dict[int, Task]:
+    if not pks:
+        return {}
+    tasks = session.exec(select(Task).where(col(Task.pk).in_(pks))).all()
+    return {t.pk: t for t in tasks if t.pk is not None}
+
+
+def _label(row: Reminder, tasks: dict[int, Task]) -> tuple[str, str]:
+    task = tasks.get(row.task_pk) if row.task_pk is not None else None
+    if task is None:
+        return "", row.kind
+    return f"{task.timeline_id}/{task.key}", task.title
+
+
+def _state(row: Reminder, now: dt.datetime) -> str:
+    """The row's status, and what a pass at `now` would do with a waiting row."""
+    if row.status not in ACTIVE or row.next_attempt_at > now:
+        return row.status
+    return "stale" if expire_at(row) <= now else "due"
+
+
+def ledger_rows(session: Session, now: dt.datetime, every: bool) -> list[dict[str, Any]]:
+    stmt = select(Reminder).order_by(col(Reminder.send_at), col(Reminder.id))
+    if not every:
+        stmt = stmt.where(col(Reminder.status).in_(ACTIVE))
+    rows = session.exec(stmt).all()
+    tasks = _task_names(session, {r.task_pk for r in rows if r.task_pk is not None})
+    out = []
+    for r in rows:
+        task, title = _label(r, tasks)
+        out.append({"task": task, "title": title, "recipient": r.recipient, "email": r.email,
+                    "kind": r.kind, "rule": r.rule, "send_at": r.send_at, "zone": r.zone,
+                    "local": f"{r.local_date.isoformat()} {r.local_time.strftime('%H:%M')}",
+                    "status": _state(r, now), "attempts": r.attempts, "key": r.idem_key})
+    return out
+
+
+def _matches(task: Task | None, wanted: str) -> bool:
+    if task is None:
+        return False
+    return wanted in (task.key, f"{task.timeline_id}/{task.key}")
+
+
+def log_rows(session: Session, task: str | None, owner: str | None) -> list[dict[str, Any]]:
+    stmt = select(Delivery, Reminder).join(Reminder, col(Delivery.reminder_id) == col(Reminder.id))
+    if owner:
+        stmt = stmt.where(Reminder.recipient == owner)
+    pairs = session.exec(stmt.order_by(col(Delivery.at), col(Delivery.id))).all()
+    tasks = _task_names(session, {r.task_pk for _, r in pairs if r.task_pk is not None})
+    out = []
+    for d, r in pairs:
+        if task and not _matches(tasks.get(r.task_pk or -1), task):
+            continue
+        name, title = _label(r, tasks)
+        out.append({"at": d.at, "outcome": d.outcome, "attempt": d.attempt, "kind": r.kind,
+                    "task": name or title, "title": title, "recipient": r.recipient,
+                    "email": r.email, "code": d.code, "detail": d.detail, "worker": d.worker,
+                    "key": r.idem_key, "possible_duplicate": r.possible_duplicate,
+                    "message_id": r.message_id})
+    return out

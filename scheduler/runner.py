@@ -1,0 +1,301 @@
+"""The send loop: claim due rows (committed), send outside any transaction, mark fenced.
+
+`Engine.run_pass` is one pass (`fristvakt run --once`); `serve` runs passes on an
+APScheduler clock. APScheduler is only the alarm clock: an in-memory job store with one
+interval tick and one date job at the next due instant; the ledger is the only truth, so a
+lost or doubled tick costs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import random
+import signal
+import socket
+import uuid
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.engine import Engine as DbEngine
+from sqlmodel import Session
+
+from notifiers.base import (
+    AmbiguousDeliveryError,
+    Notice,
+    Notifier,
+    PermanentDeliveryError,
+    SendResult,
+)
+from scheduler import faults, ledger
+from scheduler.clock import Clock
+from scheduler.notices import FeedUrl, NothingToSend, build_notice
+from scheduler.planning import queue_alert
+from timelines.config import Config
+from timelines.db import session_scope
+from timelines.exceptions import DeliveryError
+from timelines.model import Reminder, Task
+
+log = logging.getLogger("fristvakt.runner")
+UTC = dt.UTC
+
+
+def default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class EngineOptions:
+    """Tuning; tests shorten the lease and the tick."""
+
+    worker: str = field(default_factory=default_worker)
+    lease_seconds: float = 300.0
+    batch: int = 50
+    interval: float = 60.0
+    retry: ledger.RetryPolicy = field(default_factory=ledger.RetryPolicy)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One row's fate in a pass, for the report."""
+
+    status: str
+    kind: str
+    recipient: str
+    email: str
+    idem_key: str
+    detail: str = ""
+    title: str = ""
+
+
+@dataclass
+class PassReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def of(self, status: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+
+@dataclass
+class Job:
+    """A claimed row and the notice built for it in the claim transaction."""
+
+    row_id: int
+    token: str
+    previous: str
+    row: Reminder
+    notice: Notice | None
+    problem: Exception | None = None
+
+    def outcome(self, status: str, detail: str = "") -> Outcome:
+        r = self.row
+        title = self.notice.tasks[0].title if self.notice and self.notice.tasks else ""
+        return Outcome(status, r.kind, r.recipient, r.email, r.idem_key, detail, title)
+
+
+def failure_of(exc: BaseException) -> ledger.Failure:
+    code = getattr(exc, "code", None)
+    if isinstance(exc, AmbiguousDeliveryError):
+        return ledger.Failure("ambiguous", code, str(exc))
+    if isinstance(exc, PermanentDeliveryError):
+        return ledger.Failure("permanent", code, str(exc))
+    if isinstance(exc, DeliveryError):
+        return ledger.Failure("transient", code, str(exc))
+    return ledger.Failure("permanent", None, f"{type(exc).__name__}: {exc}")
+
+
+def email_notifier(config: Config, clock: Clock) -> Notifier:
+    from notifiers.email.smtp import EmailNotifier
+
+    notifier = EmailNotifier.from_config(config)
+    notifier.clock = clock.now  # the Date header follows --now / simulated time
+    return notifier
+
+
+def _title(session: Session, row: Reminder) -> str:
+    task = session.get(Task, row.task_pk) if row.task_pk is not None else None
+    return task.title if task else ""
+
+
+class Engine:
+    """Claims, sends and marks reminders for one worker identity."""
+
+    def __init__(self, db: DbEngine, config: Config, clock: Clock,
+                 notifier: Callable[[], Notifier] | None = None,
+                 options: EngineOptions | None = None, feed_url: FeedUrl | None = None,
+                 rng: random.Random | None = None) -> None:
+        self.db, self.config, self.clock = db, config, clock
+        self.make_notifier = notifier or (lambda: email_notifier(config, clock))
+        self.options = options or EngineOptions()
+        self.feed_url = feed_url
+        self.rng = rng or random.Random()
+        self.stopping = False
+
+    async def run_pass(self) -> PassReport:
+        """Send everything due now (the first pass after a start is the catch-up)."""
+        report, pass_id, batch = PassReport(), uuid.uuid4().hex[:12], 0
+        while not self.stopping:
+            jobs, expired = self._claim()
+            report.outcomes += expired
+            if not jobs and not expired:
+                break
+            if jobs:
+                faults.reach("after_claim")
+                await self._send_batch(jobs, report, f"alert:{pass_id}:{batch}")
+                batch += 1
+        return report
+
+    def _claim(self) -> tuple[list[Job], list[Outcome]]:
+        now = self.clock.now()
+        lease = ledger.new_lease(self.options.worker, now, self.options.lease_seconds)
+        with session_scope(self.db) as session:
+            claimed = ledger.claim(session, now, lease, self.options.batch)
+            jobs = [self._job(session, row, lease.token, claimed.previous, now)
+                    for row in claimed.rows]
+            expired = [Outcome("expired", r.kind, r.recipient, r.email, r.idem_key,
+                               r.last_error, _title(session, r)) for r in claimed.expired]
+        return jobs, expired
+
+    def _job(self, session: Session, row: Reminder, token: str, previous: dict[int, str],
+             now: dt.datetime) -> Job:
+        assert row.id is not None
+        job = Job(row.id, token, previous[row.id], row, None)
+        try:
+            job.notice = build_notice(session, self.config, row, now, self.feed_url)
+        except (DeliveryError, NothingToSend) as exc:
+            job.problem = exc
+        return job
+
+    async def _send_batch(self, jobs: list[Job], report: PassReport, alert_key: str) -> None:
+        done = 0
+        try:
+            async with self.make_notifier() as notifier:
+                for job in jobs:
+                    if self.stopping:
+                        break
+                    await self._send_one(notifier, job, report, alert_key)
+                    done += 1
+        except DeliveryError as exc:  # no connection at all: the rest of the batch waits
+            for job in jobs[done:]:
+                self._fail(job, failure_of(exc), report, alert_key)
+            return
+        for job in jobs[done:]:  # stopping: hand the unsent rows back at once
+            self._release(job)
+
+    async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
+                        alert_key: str) -> None:
+        if not self._holds(job):
+            report.outcomes.append(job.outcome("lost", "lease lost before sending"))
+            return
+        if isinstance(job.problem, NothingToSend):
+            with session_scope(self.db) as session:
+                ledger.drop(session, job.row_id, job.token, self.clock.now(), "nothing open")
+            return
+        try:
+            if job.problem is not None:
+                raise job.problem
+            assert job.notice is not None
+            result = await notifier.send(job.notice)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+            self._fail(job, failure_of(exc), report, alert_key)
+            return
+        faults.reach("after_send")
+        self._mark_sent(job, result, report)
+
+    def _holds(self, job: Job) -> bool:
+        with session_scope(self.db) as session:
+            return ledger.holds(session, job.row_id, job.token, self.clock.now())
+
+    def _mark_sent(self, job: Job, result: SendResult, report: PassReport) -> None:
+        with session_scope(self.db) as session:
+            ok = ledger.mark_sent(session, job.row_id, job.token, self.clock.now(),
+                                  self.options.worker, result.message_id, result.code,
+                                  result.reply)
+        detail = "" if ok else "sent after the lease was lost: possible duplicate"
+        report.outcomes.append(job.outcome("sent" if ok else "lost", detail))
+
+    def _fail(self, job: Job, failure: ledger.Failure, report: PassReport,
+              alert_key: str) -> None:
+        now = self.clock.now()
+        with session_scope(self.db) as session:
+            status = ledger.mark_failed(session, job.row_id, job.token, now,
+                                        self.options.worker, failure, self.options.retry,
+                                        self.rng)
+            if status == "dead" and job.row.kind != "alert":
+                queue_alert(session, self.config, alert_key, job.row_id, now)
+        report.outcomes.append(job.outcome(status or "lost", failure.detail))
+
+    def _release(self, job: Job) -> None:
+        with session_scope(self.db) as session:
+            ledger.release(session, job.row_id, job.token, job.previous, self.clock.now())
+
+    def next_due(self) -> dt.datetime | None:
+        with session_scope(self.db) as session:
+            return ledger.next_due(session)
+
+
+# An extra long-running part of `serve` (the feed server of #7): runs until `stop` is set.
+Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+
+
+class Ticker:
+    """Runs passes on the scheduler's alarms, one at a time, and re-arms the next alarm."""
+
+    def __init__(self, engine: Engine, scheduler: AsyncIOScheduler,
+                 on_report: Callable[[PassReport], None]) -> None:
+        self.engine, self.scheduler, self.on_report = engine, scheduler, on_report
+        self.lock = asyncio.Lock()
+
+    async def tick(self) -> None:
+        async with self.lock:  # the interval tick and the date alarm never overlap
+            if self.engine.stopping:
+                return
+            self.on_report(await self.engine.run_pass())
+            self._arm()
+
+    def _arm(self) -> None:
+        moment = self.engine.next_due()
+        if moment is None or self.engine.stopping:
+            return
+        delay = max(0.0, (moment - self.engine.clock.now()).total_seconds())
+        if delay < self.engine.options.interval:  # else the interval tick comes first anyway
+            run_at = dt.datetime.now(UTC) + dt.timedelta(seconds=delay)
+            self.scheduler.add_job(self.tick, "date", run_date=run_at, id="next-due",
+                                   replace_existing=True, **JOB_DEFAULTS)
+
+    async def idle(self) -> None:
+        """Wait for the pass in flight (it stops after its current send)."""
+        async with self.lock:
+            return
+
+
+def _new_scheduler() -> AsyncIOScheduler:
+    return AsyncIOScheduler(jobstores={"default": MemoryJobStore()}, timezone=UTC,
+                            job_defaults=JOB_DEFAULTS)
+
+
+async def serve(engine: Engine, on_report: Callable[[PassReport], None],
+                services: Sequence[Service] = ()) -> None:
+    """Run until SIGTERM/SIGINT: the in-flight send finishes, claimed rows are released."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    scheduler = _new_scheduler()
+    ticker = Ticker(engine, scheduler, on_report)
+    scheduler.add_job(ticker.tick, "interval", seconds=engine.options.interval, id="tick",
+                      next_run_time=dt.datetime.now(UTC))  # the first tick is the catch-up
+    scheduler.start()
+    extra = [asyncio.create_task(service(stop)) for service in services]
+    await stop.wait()
+    engine.stopping = True
+    scheduler.shutdown(wait=False)
+    await ticker.idle()
+    await asyncio.gather(*extra, return_exceptions=True)
+    log.info("stopped %s", engine.options.worker)

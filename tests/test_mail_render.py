@@ -1,0 +1,188 @@
+"""What an owner reads: every kind in every language, the structure, the calendar attachment."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, date, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
+from string import Formatter
+from typing import cast
+
+import icalendar
+import jinja2
+import pytest
+
+from notifiers.base import NOTICE_KINDS, NoticeKind
+from notifiers.email.render import Contact, MailRenderer, RenderedMail, environment
+from notifiers.email.samples import BYREGION, FEED, sample_notice
+from notifiers.i18n import CATALOG_DIR, LANGS, format_date, format_distance, pick_lang
+
+RENDERER = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari K", "kari@example.no"))
+NOW = datetime(2022, 11, 16, 7, 0, tzinfo=UTC)
+# What the Makerspace reminder (due Wednesday 30 November 2022, today 16 November) must say.
+DEADLINE_WORDS = {
+    "nb": ("onsdag 30. november 2022", "om 14 dager", "Også ansvarlige", "pågår"),
+    "nn": ("onsdag 30. november 2022", "om 14 dagar", "Òg ansvarlege", "pågår"),
+    "sv": ("onsdag 30 november 2022", "om 14 dagar", "Också ansvariga", "pågår"),
+    "en": ("Wednesday, November 30, 2022", "in 14 days", "Also responsible", "ongoing"),
+}
+
+
+def render(kind: NoticeKind, lang: str | None, **kwargs: str) -> tuple[RenderedMail, EmailMessage]:
+    mail = RENDERER.render(sample_notice(kind, lang, **kwargs), NOW)
+    return mail, cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(mail.data))
+
+
+def parts(message: EmailMessage) -> tuple[str, str]:
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None and html is not None
+    return cast(EmailMessage, text).get_content(), cast(EmailMessage, html).get_content()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", NOTICE_KINDS)
+def test_every_kind_renders_in_every_language(kind: NoticeKind, lang: str) -> None:
+    mail, message = render(kind, lang)
+    text, html = parts(message)
+    assert message["Content-Language"] == lang
+    assert message["Subject"] == mail.subject and mail.subject
+    names = {"alert": "550 5.1.1 mailbox unknown"}
+    expected = names.get(kind, BYREGION.title)
+    assert expected in text and expected in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reminder_says_what_where_when_who_and_the_link(lang: str) -> None:
+    mail, message = render("due", lang)
+    text, html = parts(message)
+    for words in (*DEADLINE_WORDS[lang], BYREGION.title, "Byregionprogrammet Sør-Troms",
+                  "Innovasjon og entreprenørskap", "Haust 2022", "Regionrådet", "Kommunane",
+                  FEED):
+        assert words in text, words
+        assert words in html, words
+    assert "Ola Nordmann" not in text.split("\n", 1)[1]  # the reader is not "also responsible"
+    assert "30" in mail.subject and BYREGION.title in mail.subject
+
+
+def test_fuzzy_when_is_shown_with_how_it_was_read() -> None:
+    text, _ = parts(render("due", "nn")[1])
+    assert "«Haust 2022», lese som onsdag 30. november 2022" in text
+
+
+def test_exact_when_is_not_repeated() -> None:
+    notice = sample_notice("due", "sv")
+    task = notice.tasks[0]
+    exact = type(notice)(**{**notice.__dict__, "tasks": (type(task)(**{
+        **task.__dict__, "when_text": "2022-11-30", "start": date(2022, 11, 30)}),)})
+    text, _ = parts(BytesParser(policy=policy.default).parsebytes(  # type: ignore[arg-type]
+        RENDERER.render(exact, NOW).data))
+    assert "I planen" not in text and "2022-11-30" not in text
+
+
+def test_kind_specific_words() -> None:
+    start_text = parts(render("start", "nn")[1])[0]
+    assert "torsdag 1. september 2022 (om 3 dagar)" in start_text
+    overdue_text = parts(render("overdue", "sv")[1])[0]
+    assert "för 5 dagar sedan" in overdue_text
+    moved_text, moved_html = parts(render("moved", "nb")[1])
+    assert "tirsdag 31. mai 2022" in moved_text and "onsdag 30. november 2022" in moved_text
+    assert "line-through" in moved_html  # the old date is struck out
+    digest_text = parts(render("digest", "en")[1])[0]
+    overdue, upcoming = digest_text.split("Coming up")
+    assert "Rapport til regionrådet" in overdue and BYREGION.title in upcoming
+
+
+def test_language_falls_back_owner_then_timeline_then_english() -> None:
+    assert render("due", None)[1]["Content-Language"] == "nn"  # the timeline's language
+    assert pick_lang("de", None) == "en"
+    assert pick_lang(None, "sv") == "sv"
+
+
+def test_dates_and_distances_in_the_readers_words() -> None:
+    day = date(2017, 10, 20)
+    assert format_date(day, "nb") == "fredag 20. oktober 2017"
+    assert format_date(day, "sv") == "fredag 20 oktober 2017"
+    assert [format_distance(n, "nb") for n in (-2, -1, 0, 1, 2)] == [
+        "for 2 dager siden", "i går", "i dag", "i morgen", "om 2 dager"]
+    assert format_distance(1, "sv") == "i morgon" and format_distance(21, "nn") == "om 21 dagar"
+
+
+def _catalog(lang: str) -> dict[str, str]:
+    def flat(table: dict[str, object], prefix: str = "") -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, value in table.items():
+            if isinstance(value, dict):
+                out.update(flat(value, f"{prefix}{key}."))
+            else:
+                out[f"{prefix}{key}"] = str(value)
+        return out
+
+    return flat(tomllib.loads((CATALOG_DIR / f"{lang}.toml").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "sv"])
+def test_catalogs_have_every_key_with_the_same_placeholders(lang: str) -> None:
+    english, other = _catalog("en"), _catalog(lang)
+    assert set(other) == set(english)
+    for key, pattern in english.items():
+        fields = {name for _, name, _, _ in Formatter().parse(pattern) if name}
+        assert fields == {name for _, name, _, _ in Formatter().parse(other[key]) if name}, key
+
+
+def test_templates_refuse_unknown_names() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        environment().get_template("due.txt.j2").render(t=lambda key, **v: key)
+
+
+def test_structure_of_a_single_task_message() -> None:
+    mail, message = render("due", "nb")
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, calendar = cast(list[EmailMessage], message.get_payload())
+    assert alternative.get_content_type() == "multipart/alternative"
+    inner = cast(list[EmailMessage], alternative.get_payload())
+    assert [p.get_content_type() for p in inner] == ["text/plain", "text/html"]
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "PUBLISH"
+    assert calendar.get_content_disposition() == "attachment"
+    assert message["Message-ID"] == mail.message_id
+    assert message["X-Fristvakt-Key"] == "sample:due:nb"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["X-Auto-Response-Suppress"] == "All"
+    assert message["Reply-To"].addresses[0].addr_spec == "kari@example.no"
+    assert message["To"].addresses[0].addr_spec == "ola@example.no"
+    assert message["List-Id"].endswith("<byregion.example.no>")
+    sent = parsedate_to_datetime(message["Date"])
+    assert sent == NOW and sent.utcoffset() == timedelta(hours=1)  # Oslo, the owner's zone
+
+
+def test_html_is_inlined_and_scripts_are_text() -> None:
+    _, message = render("due", "en", title="Budsjett <script>alert(1)</script> & plan")
+    text, html = parts(message)
+    assert "<style" not in html and 'style="' in html
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; plan" in html
+    assert "Budsjett <script>alert(1)</script> & plan" in text
+
+
+def test_calendar_attachment_is_one_all_day_event() -> None:
+    _, message = render("due", "sv")
+    calendar_part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    cal = icalendar.Calendar.from_ical(cast(bytes, calendar_part.get_payload(decode=True)))
+    assert cal["METHOD"] == "PUBLISH"
+    [event] = cal.walk("VEVENT")
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert type(start) is date and type(end) is date
+    assert (start, end) == (BYREGION.due, BYREGION.due + timedelta(days=1))  # type: ignore[operator]
+    assert BYREGION.title in str(event["SUMMARY"])
+    assert event.decoded("SEQUENCE") == BYREGION.date_version
+
+
+@pytest.mark.parametrize("kind", ["digest", "alert"])
+def test_messages_about_several_tasks_have_no_calendar(kind: NoticeKind) -> None:
+    _, message = render(kind, "nb")
+    assert message.get_content_type() == "multipart/alternative"
+    assert all(p.get_content_type() != "text/calendar" for p in message.walk())

@@ -1,0 +1,92 @@
+"""Action-plan documents (text extracted from Word/Excel) into timeline files (issue #4).
+
+`import_document(path)` reads one document and returns the timeline it describes and every
+row a human should look at; `writer.write_timeline` turns that into `timelines/<id>.toml`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from timelines.exceptions import ImportFailed
+from timelines.importer import lang as language
+from timelines.importer.build import Context, build
+from timelines.importer.ids import slug
+from timelines.importer.lines import Line, decode, read_lines
+from timelines.importer.messages import say
+from timelines.importer.model import (
+    Attention,
+    Candidate,
+    ImportedTask,
+    ImportResult,
+    Timeline,
+    YearChoice,
+)
+from timelines.importer.owners import document_owner
+from timelines.importer.scan import scan
+from timelines.importer.years import choose_year, is_day, list_years, title_date
+
+__all__ = [
+    "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
+]
+
+MAX_BYTES = 20_000_000  # a plan is a few pages; anything this large is not one
+# Word, Excel and PDF files themselves: their text must be extracted (saved as text) first.
+BINARY_MAGIC = {b"PK\x03\x04": "docx/xlsx", b"%PDF-": "PDF", b"\xd0\xcf\x11\xe0": "doc/xls"}
+
+
+def import_document(
+    path: Path | str, *, lang: str | None = None, year: int | None = None
+) -> ImportResult:
+    """Read a plan document; raises ImportFailed only when the file cannot be read at all."""
+    path = Path(path)
+    lines = read_lines(decode(_read(path)))
+    doc_lang = lang or language.detect(" ".join(line.text for line in lines))
+    head = next((line for line in lines if not line.blank), None)
+    title = head.text if head else path.stem
+    state = scan(lines, lang, head.number if head else 0)
+    found = _title_milestone(head, lang) + state.candidates
+    choice = choose_year((title, head.number if head else 0), found, lang, year)
+    ctx = Context(str(path), lang, choice, list_years(found, choice.year, lang))
+    ctx.default_owners = _default_owners(lines, ctx)
+    tasks, attention = build(found, ctx)
+    timeline = Timeline(
+        slug(title, 40) or slug(path.stem, 40) or "plan", title, doc_lang, choice.year,
+        str(path), ctx.default_owners, ctx.roles, tasks)
+    notes = [Attention(str(path), s.line, say(s.reason)) for s in state.skipped]
+    return ImportResult(timeline, attention, choice, notes)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ImportFailed(say("cannot_read", path=path, error="file too large"))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(say("cannot_read", path=path, error=exc.strerror or exc)) from exc
+    for magic, kind in BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise ImportFailed(say("binary", path=path, kind=kind))
+    return data
+
+
+def _title_milestone(head: Line | None, lang: str | None) -> list[Candidate]:
+    """A title that dates a single day ('Rapportering pr. 15.02.2016') is itself a milestone."""
+    hit = title_date(head.text, lang) if head else None
+    if head is None or hit is None or not is_day(hit[1]):
+        return []
+    name = head.text.replace(hit[0], "").strip(" -–:,")
+    name = name.removesuffix(" pr.").removesuffix(" per").strip(" -–:,")
+    return [Candidate(head.number, name or head.text, "", hit[0], "title")]
+
+
+def _default_owners(lines: list[Line], ctx: Context) -> list[str]:
+    prose = "\n".join(line.text for line in lines if not line.tabbed)
+    keys = []
+    for label in document_owner(prose):
+        key = slug(label, 60)
+        if key:
+            ctx.roles.setdefault(key, label)
+            keys.append(key)
+    return keys
+

@@ -1,0 +1,40 @@
+"""The import summary a coordinator reads: counts, the year used and why, rows to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from timelines.importer.messages import say
+from timelines.importer.model import ImportResult
+
+
+def year_text(result: ImportResult, lang: str = "en") -> str:
+    choice = result.year
+    return say(choice.reason, lang, year=choice.year, line=choice.line)
+
+
+def counts_text(result: ImportResult, lang: str = "en") -> str:
+    numbers = {key: result.count(key) for key in ("tasks", "dated", "inherited", "undated")}
+    owners = {k for t in result.timeline.tasks for k in t.owners} | set(result.timeline.owners)
+    return say("summary_counts", lang, owners=len(owners), **numbers)
+
+
+def render(result: ImportResult, target: Path | None, lang: str = "en") -> RenderableType:
+    source, written = result.timeline.source, target or say("not_written", lang)
+    parts: list[RenderableType] = [
+        Text(say("summary_title", lang, source=source, target=written), style="bold"),
+        Text(counts_text(result, lang)),
+        Text(say("summary_year", lang, text=year_text(result, lang))),
+    ]
+    rows = sorted([*result.attention, *result.notes], key=lambda a: a.line)
+    if rows:
+        table = Table(say("col_line", lang), say("col_reason", lang),
+                      title=say("summary_attention", lang), title_justify="left")
+        for row in rows:
+            table.add_row(str(row.line), Text(row.reason))
+        parts.append(table)
+    return Group(*parts)
