@@ -1,8 +1,8 @@
 """Built feeds kept in memory until the data they came from changes.
 
-A request costs two indexed queries (the token, and a one-row summary of the task and timeline
-tables); the feed itself is rebuilt only when that summary, the reader's date, or (after
-`MAX_AGE`, for owner and role edits that leave tasks alone) the clock says so.
+The database is asked (the token, and a one-row summary of the task and timeline tables) at
+most once a `recheck` interval; the feed itself is rebuilt only when that summary, the date,
+or (after `MAX_AGE`, for owner and role edits that leave tasks alone) the clock says so.
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import format_datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
 from notifiers.ical import Feed, Kind, Scope, build_feed
-from notifiers.tokens import lookup, scope_of
+from notifiers.ical_select import read_engine
+from notifiers.tokens import lookup, scope_of, token_hash
 from timelines.config import Config
 from timelines.model import Task, Timeline
 
@@ -45,7 +47,7 @@ class Entry:
     def etag(self) -> str:
         return self.feed.etag
 
-    @property
+    @cached_property
     def last_modified(self) -> str:
         return format_datetime(self.feed.last_modified, usegmt=True)
 
@@ -54,16 +56,6 @@ class Entry:
         if self._gzip is None:
             self._gzip = gzip.compress(self.feed.body, compresslevel=6, mtime=0)
         return self._gzip
-
-
-def read_engine(engine: Engine) -> Engine:
-    """An engine for reading. On SQLite the shared engine opens every transaction with
-    BEGIN IMMEDIATE (the write lock), so feed requests get their own plain one: reads then
-    never wait for the scheduler (WAL mode, set by the shared engine, stays on the file)."""
-    if engine.dialect.name != "sqlite":
-        return engine
-    url = engine.url.render_as_string(hide_password=False)
-    return create_engine(url, connect_args={"timeout": 30})
 
 
 def data_stamp(session: Session, today: dt.date) -> tuple[Any, ...]:
@@ -75,13 +67,37 @@ def data_stamp(session: Session, today: dt.date) -> tuple[Any, ...]:
 
 
 class FeedCache:
-    """Token → feed, for the HTTP server. Thread-safe enough: a race builds a feed twice."""
+    """Token → feed, for the HTTP server. Thread-safe enough: a race builds a feed twice.
 
-    def __init__(self, config: Config, engine: Engine, clock: Clock = utc_now) -> None:
+    What the database said (a token's scope or revocation, the data stamp) is trusted for
+    `recheck` seconds, so a busy feed is answered from memory without a thread or a query;
+    a moved date or a revoked token shows within that time. Unknown tokens are never cached.
+    """
+
+    def __init__(self, config: Config, engine: Engine, clock: Clock = utc_now,
+                 recheck: float = 1.0) -> None:
         self.config = config
         self.engine = read_engine(engine)
         self.clock = clock
+        self.recheck = recheck
+        self._tokens: dict[str, tuple[float, Scope | int]] = {}
+        self._stamp: tuple[float, tuple[Any, ...]] = (float("-inf"), ())
         self._entries: dict[tuple[Scope, Kind], Entry] = {}
+
+    def _recent(self, checked: float) -> bool:
+        return time.monotonic() - checked < self.recheck
+
+    def fresh(self, token: str, kind: Kind) -> Entry | int | None:
+        """The answer from memory alone, or None when the database must be asked."""
+        known = self._tokens.get(token_hash(token))
+        if known is None or not self._recent(known[0]):
+            return None
+        if isinstance(known[1], int):
+            return known[1]
+        entry = self._entries.get((known[1], kind))
+        if entry is None or not self._recent(self._stamp[0]) or entry.stamp != self._stamp[1]:
+            return None
+        return entry if time.monotonic() - entry.built < MAX_AGE else None
 
     def get(self, token: str, kind: Kind) -> Entry | int:
         """The entry for a token, or the status to answer: 404 unknown, 410 revoked."""
@@ -89,13 +105,16 @@ class FeedCache:
             row = lookup(session, token)
             if row is None:
                 return 404
-            if row.revoked_at is not None:
-                return 410
-            return self._entry(session, scope_of(row), kind)
+            status_or_scope = 410 if row.revoked_at is not None else scope_of(row)
+            self._tokens[token_hash(token)] = (time.monotonic(), status_or_scope)
+            if isinstance(status_or_scope, int):
+                return status_or_scope
+            return self._entry(session, status_or_scope, kind)
 
     def _entry(self, session: Session, scope: Scope, kind: Kind) -> Entry:
         now = self.clock()
         stamp = data_stamp(session, now.date())
+        self._stamp = (time.monotonic(), stamp)
         entry = self._entries.get((scope, kind))
         if entry and entry.stamp == stamp and time.monotonic() - entry.built < MAX_AGE:
             return entry

@@ -1,7 +1,8 @@
 """The feed server: `GET`/`HEAD /feeds/<token>.ics` and `/healthz` (starlette + uvicorn).
 
-    await serve_feeds(config, engine, "127.0.0.1", 8080)   # beside the scheduler in `serve`
+    await serve_feeds(config, engine, "127.0.0.1", 8080)   # until cancelled
     run_feeds(config, engine, "127.0.0.1", 8080)           # `fristvakt feeds serve`
+    feed_service(config)                                   # a `fristvakt serve` service
 
 uvicorn's access log is off: request paths carry the private tokens.
 """
@@ -9,7 +10,12 @@ uvicorn's access log is off: request paths carry the private tokens.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Coroutine, Iterator
 from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 from sqlalchemy.engine import Engine
@@ -22,6 +28,7 @@ from starlette.routing import Route
 from notifiers.feedcache import Clock, Entry, FeedCache, utc_now
 from notifiers.ical import Kind
 from timelines.config import Config
+from timelines.db import open_database
 
 CALENDAR = "text/calendar; charset=utf-8"
 KINDS: dict[str, Kind] = {"event": "event", "todo": "todo"}
@@ -77,16 +84,21 @@ def feed_response(request: Request, entry: Entry) -> Response:
     return Response(body, headers=headers, media_type=CALENDAR)
 
 
-def make_app(config: Config, engine: Engine, clock: Clock = utc_now) -> Starlette:
-    """The ASGI app; `clock` exists so tests can say which day it is."""
-    cache = FeedCache(config, engine, clock)
+def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
+             recheck: float = 1.0) -> Starlette:
+    """The ASGI app; `clock` lets tests say which day it is, `recheck` is how many seconds
+    what the database said is trusted (see FeedCache)."""
+    cache = FeedCache(config, engine, clock, recheck)
 
     async def feed(request: Request) -> Response:
         name: str = request.path_params["name"]
         kind = KINDS.get(request.query_params.get("kind", "event"))
         if not name.endswith(".ics") or kind is None:
             return PlainTextResponse(_STATUS_TEXT[404], status_code=404)
-        found = await run_in_threadpool(cache.get, name.removesuffix(".ics"), kind)
+        token = name.removesuffix(".ics")
+        found = cache.fresh(token, kind)  # from memory: no thread, no query
+        if found is None:
+            found = await run_in_threadpool(cache.get, token, kind)
         if isinstance(found, int):
             return PlainTextResponse(_STATUS_TEXT[found], status_code=found)
         return feed_response(request, found)
@@ -103,20 +115,70 @@ def make_app(config: Config, engine: Engine, clock: Clock = utc_now) -> Starlett
     return Starlette(routes=routes)
 
 
+class EmbeddedServer(uvicorn.Server):
+    """A uvicorn server that leaves SIGTERM/SIGINT to its host: inside `fristvakt serve` the
+    scheduler owns the signals and stops this server through `should_exit`."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 def server(config: Config, engine: Engine, host: str, port: int,
-           clock: Clock = utc_now) -> uvicorn.Server:
+           clock: Clock = utc_now, recheck: float = 1.0) -> EmbeddedServer:
     """A uvicorn server for the feeds, not yet started (tests start it in a thread)."""
-    app = make_app(config, engine, clock)
+    app = make_app(config, engine, clock, recheck)
     settings = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
                               lifespan="off")
-    return uvicorn.Server(settings)
+    return EmbeddedServer(settings)
+
+
+def default_port(config: Config) -> int:
+    """The port of `base_url`, else 8080 (behind a proxy, base_url often has none)."""
+    return urlsplit(config.base_url).port or 8080
+
+
+async def serve_until(stop: asyncio.Event, config: Config, engine: Engine, host: str,
+                      port: int) -> None:
+    """Serve until `stop` is set (or this is cancelled), then finish in-flight requests."""
+    srv = server(config, engine, host, port)
+    task = asyncio.create_task(srv.serve())
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        srv.should_exit = True
+        stopper.cancel()
+        await task
+
+
+def feed_service(config: Config, host: str = "127.0.0.1",
+                 port: int | None = None) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """The feed server as a service of `fristvakt serve`: runs until `stop` is set."""
+
+    async def run(stop: asyncio.Event) -> None:
+        engine = open_database(config.resolved_database_url())
+        try:
+            await serve_until(stop, config, engine, host, port or default_port(config))
+        finally:
+            engine.dispose()
+
+    return run
 
 
 async def serve_feeds(config: Config, engine: Engine, host: str, port: int) -> None:
-    """Serve until cancelled or signalled; runs beside the scheduler in `fristvakt serve`."""
-    await server(config, engine, host, port).serve()
+    """Serve until cancelled."""
+    await serve_until(asyncio.Event(), config, engine, host, port)
+
+
+async def _until_signal(config: Config, engine: Engine, host: str, port: int) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await serve_until(stop, config, engine, host, port)
 
 
 def run_feeds(config: Config, engine: Engine, host: str, port: int) -> None:
-    """Serve in the foreground until Ctrl+C (`fristvakt feeds serve`)."""
-    asyncio.run(serve_feeds(config, engine, host, port))
+    """Serve in the foreground until SIGTERM or Ctrl+C (`fristvakt feeds serve`)."""
+    asyncio.run(_until_signal(config, engine, host, port))

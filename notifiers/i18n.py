@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,7 @@ def locale(lang: str) -> Locale:
     return Locale.parse(pick_lang(lang))
 
 
+@lru_cache(maxsize=4096)  # a batch repeats the same few dates (today, common deadlines)
 def format_date(day: date, lang: str, width: str = "full") -> str:
     """A date as the reader writes it: `fredag 20. oktober 2017` (nb), `fredag 20 oktober
     2017` (sv)."""

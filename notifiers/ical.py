@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -38,9 +39,9 @@ class Feed:
     body: bytes
     last_modified: dt.datetime
 
-    @property
+    @cached_property
     def etag(self) -> str:
-        """Strong ETag: the same bytes always get the same tag."""
+        """Strong ETag: the same bytes always get the same tag (hashed once per feed)."""
         return '"' + hashlib.sha256(self.body).hexdigest()[:40] + '"'
 
 

@@ -1,66 +1,34 @@
 """VALARM triggers that follow the reminder policy (`before_due`, or `before_start` for tasks
-that only have a start).
+that only have a start), on the same days the reminder engine mails.
 
 A trigger is relative to the event's all-day anchor (local midnight in whatever zone the
 reader's calendar uses) plus `send_time`, so the alarm rings at 08:00 on the reminder day
-wherever the owner is. Working-day offsets (`3wd`) count back over weekends, the policy's
-public holidays, `closed_days` and `closed_periods`.
+wherever the owner is. The day itself comes from the engine's work calendar
+(`scheduler.policy`): working-day offsets (`3wd`) skip weekends, public holidays, closed days
+and periods, and a reminder that would fall on a closed day moves to the working day before,
+exactly as the email does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cache
 from typing import Any
 
-import holidays
-
+from scheduler.policy import Offset, calendar_for
 from timelines.config import Policy, PolicyOverride
-
-ONE_DAY = dt.timedelta(days=1)
-
-
-@cache
-def _public_holidays(country: str, year: int) -> frozenset[dt.date]:
-    if country == "none":
-        return frozenset()
-    return frozenset(holidays.country_holidays(country, years=year))
-
-
-def is_working_day(day: dt.date, policy: Policy) -> bool:
-    """Monday to Friday, not a public holiday, not a closed day or period.
-
-    >>> is_working_day(dt.date(2026, 5, 17), Policy())  # a Sunday (and Constitution Day)
-    False
-    >>> [is_working_day(dt.date(2026, 12, day), Policy()) for day in (23, 24)]
-    [True, False]
-    """
-    if day.weekday() >= 5 or day in _public_holidays(policy.holidays, day.year):
-        return False
-    if day.isoformat() in policy.closed_days or day.strftime("%m-%d") in policy.closed_days:
-        return False
-    return not any(p.start <= day <= p.end for p in policy.closed_periods)
-
-
-def working_days_before(day: dt.date, count: int, policy: Policy) -> dt.date:
-    """The working day `count` working days before `day`.
-
-    >>> working_days_before(dt.date(2026, 4, 7), 3, Policy())  # Easter: Apr 2, 3, 6 closed
-    datetime.date(2026, 3, 30)
-    """
-    for _ in range(count):
-        day -= ONE_DAY
-        while not is_working_day(day, policy):
-            day -= ONE_DAY
-    return day
 
 
 def reminder_day(day: dt.date, offset: str, policy: Policy) -> dt.date:
-    """The day a reminder `offset` ("14d" or "3wd") before `day` falls on."""
-    if offset.endswith("wd"):
-        return working_days_before(day, int(offset[:-2]), policy)
-    return day - int(offset[:-1]) * ONE_DAY
+    """The day the reminder `offset` ("14d" or "3wd") before `day` is mailed.
+
+    >>> reminder_day(dt.date(2026, 4, 7), "3wd", Policy())  # Easter: Apr 2, 3, 6 closed
+    datetime.date(2026, 3, 30)
+    >>> reminder_day(dt.date(2026, 3, 22), "14d", Policy())  # Sunday the 8th → Friday the 6th
+    datetime.date(2026, 3, 6)
+    """
+    work = calendar_for(policy)
+    return work.on_or_before(work.shift(day, Offset.parse(offset), -1))
 
 
 class Policies:

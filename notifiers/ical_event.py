@@ -44,7 +44,7 @@ def uid(timeline_id: str, task_key: str, domain: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _day(day: dt.date, lang: str) -> str:
+def day_text(day: dt.date, lang: str) -> str:
     return format_date(day, lang)
 
 
@@ -69,11 +69,12 @@ def _names(keys: list[str], item: Item, people: People) -> str:
 def _date_lines(item: Item, lang: str) -> list[str]:
     task = item.task
     if task.start and task.due and task.start != task.due:
-        return [t(lang, "feed.span", start=_day(task.start, lang), due=_day(task.due, lang))]
+        start, due = day_text(task.start, lang), day_text(task.due, lang)
+        return [t(lang, "feed.span", start=start, due=due)]
     if task.due:
-        return [t(lang, "feed.deadline", date=_day(task.due, lang))]
+        return [t(lang, "feed.deadline", date=day_text(task.due, lang))]
     assert task.start is not None
-    return [t(lang, "feed.start", date=_day(task.start, lang))]
+    return [t(lang, "feed.start", date=day_text(task.start, lang))]
 
 
 def description(item: Item, style: Style) -> str:
@@ -131,7 +132,7 @@ def _alarms(lines: Lines, item: Item, style: Style, anchor: dt.date, related: st
     assert target is not None
     offsets = policy.before_due if task.due else policy.before_start
     key = "feed.alarm_due" if task.due else "feed.alarm_start"
-    text = t(style.lang, key, date=_day(target, style.lang), title=task.title)
+    text = t(style.lang, key, date=day_text(target, style.lang), title=task.title)
     for delta in triggers(anchor, target, offsets, policy, style.today):
         lines.begin("VALARM")
         lines.add("ACTION", "DISPLAY")

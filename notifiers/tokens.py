@@ -18,12 +18,13 @@ import hmac
 import os
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from notifiers.ical_select import Scope
+from notifiers.ical_select import Scope, read_engine
 from timelines.config import Config
 from timelines.exceptions import NotFound
 from timelines.model import FeedToken
@@ -138,3 +139,19 @@ def owner_links(session: Session, config: Config, owner: str,
         if token:
             return links(config, token)
     return None
+
+
+def feed_url_function(config: Config, engine: Engine,
+                      env: Mapping[str, str] = os.environ) -> Callable[[str], str | None]:
+    """owner key → their https subscription URL or None: the reminder engine's `FeedUrl`.
+
+    It reads on its own connection (`read_engine`), so calling it inside the engine's write
+    transaction never waits for that transaction's SQLite lock."""
+    reader = read_engine(engine)
+
+    def url(owner: str) -> str | None:
+        with Session(reader) as session:
+            found = owner_links(session, config, owner, env)
+        return found.https if found else None
+
+    return url

@@ -16,7 +16,7 @@ import random
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from scheduler.planning import expire_at, queue_moved, reconcile
@@ -137,26 +137,34 @@ def _held(session: Session, row_id: int, token: str) -> Reminder | None:
     return row
 
 
-def holds(session: Session, row_id: int, token: str, now: dt.datetime) -> bool:
-    """Checked right before sending: a worker resumed after its lease ran out sends nothing."""
-    row = session.get(Reminder, row_id)
-    return bool(row and row.status == "claimed" and row.lease_token == token
-                and row.lease_until and row.lease_until > now)
-
-
 def mark_sent(session: Session, row_id: int, token: str, now: dt.datetime, worker: str,
-              message_id: str, code: int, reply: str) -> bool:
-    """Fenced: False (and nothing changed) if another worker has taken the row meanwhile."""
-    row = _held(session, row_id, token)
-    if row is None:
+              sent: SentBy) -> bool:
+    """Fenced: False (and nothing changed) if another worker has taken the row meanwhile.
+    The hot path of every send: one guarded UPDATE and one INSERT, below the ORM."""
+    conn = session.connection()
+    stmt = (update(Reminder)
+            .where(col(Reminder.id) == row_id, col(Reminder.lease_token) == token,
+                   col(Reminder.status) == "claimed")
+            .values(status="sent", sent_at=now, message_id=sent.message_id, lease_owner=None,
+                    lease_token=None, lease_until=None))
+    if conn.execute(stmt).rowcount != 1:
         log.warning("reminder %s was sent by %s after its lease was lost: possible duplicate",
                     row_id, worker)
         return False
-    row.status, row.sent_at, row.message_id = "sent", now, message_id
-    row.lease_owner = row.lease_token = row.lease_until = None
-    session.add(row)
-    record(session, row, now, worker, "sent", code, reply)
+    conn.execute(insert(Delivery).values(
+        reminder_id=row_id, attempt=sent.attempt, at=now, worker=worker, outcome="sent",
+        code=sent.code, detail=sent.reply[:2000]))
     return True
+
+
+@dataclass(frozen=True)
+class SentBy:
+    """What the server said when it took a message, and which attempt that was."""
+
+    message_id: str
+    code: int
+    reply: str
+    attempt: int
 
 
 @dataclass(frozen=True)

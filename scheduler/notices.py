@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from notifiers.base import FailureLine, Notice, PermanentDeliveryError, TaskView
 from scheduler.policy import OPEN, local_today
@@ -29,33 +29,62 @@ def task_view(config: Config, task: Task, timeline: Timeline | None) -> TaskView
         date_version=task.date_version)
 
 
-def _view(session: Session, config: Config, task_pk: int | None) -> TaskView | None:
-    task = session.get(Task, task_pk) if task_pk is not None else None
-    if task is None:
-        return None
-    return task_view(config, task, session.get(Timeline, task.timeline_id))
+class Lookup:
+    """Tasks and timelines for a batch of rows, each loaded once and kept (the session's
+    identity map holds objects weakly, so repeated `get`s would query again)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.tasks: dict[int, Task] = {}
+        self.timelines: dict[str, Timeline] = {}
+
+    def preload(self, rows: list[Reminder]) -> None:
+        pks = {r.task_pk for r in rows if r.task_pk is not None}
+        pks |= {pk for r in rows for pk in r.payload.get("tasks", [])}
+        missing = pks - set(self.tasks)
+        if missing:
+            found = self.session.exec(select(Task).where(col(Task.pk).in_(missing))).all()
+            self.tasks.update((t.pk, t) for t in found if t.pk is not None)
+        ids = {t.timeline_id for t in self.tasks.values()} - set(self.timelines)
+        if ids:
+            found_tl = self.session.exec(select(Timeline).where(col(Timeline.id).in_(ids)))
+            self.timelines.update((tl.id, tl) for tl in found_tl.all())
+
+    def task(self, pk: int | None) -> Task | None:
+        if pk is not None and pk not in self.tasks:
+            task = self.session.get(Task, pk)
+            if task is not None:
+                self.tasks[pk] = task
+        return self.tasks.get(pk) if pk is not None else None
+
+    def view(self, config: Config, pk: int | None) -> TaskView | None:
+        task = self.task(pk)
+        if task is None:
+            return None
+        return task_view(config, task, self.timelines.get(task.timeline_id)
+                         or self.session.get(Timeline, task.timeline_id))
 
 
 class NothingToSend(Exception):
     """A digest whose tasks were all closed meanwhile: the row is dropped, not sent."""
 
 
-def _digest_tasks(session: Session, config: Config, row: Reminder) -> tuple[TaskView, ...]:
+def _digest_tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...]:
     # Only what is still open when the digest goes out.
-    views = [_view(session, config, pk) for pk in row.payload.get("tasks", [])]
+    views = [lookup.view(config, pk) for pk in row.payload.get("tasks", [])]
     open_views = tuple(v for v in views if v is not None and v.status in OPEN)
     if not open_views:
         raise NothingToSend(row.idem_key)
     return open_views
 
 
-def _failures(session: Session, row: Reminder) -> tuple[FailureLine, ...]:
+def _failures(lookup: Lookup, row: Reminder) -> tuple[FailureLine, ...]:
     lines = []
     for dead_id in row.payload.get("reminders", []):
-        dead = session.get(Reminder, dead_id)
+        dead = lookup.session.get(Reminder, dead_id)
         if dead is None:
             continue
-        task = session.get(Task, dead.task_pk) if dead.task_pk is not None else None
+        task = lookup.task(dead.task_pk)
         lines.append(FailureLine(task.title if task else dead.kind,
                                  f"{dead.recipient} <{dead.email}>", dead.last_error))
     return tuple(lines)
@@ -69,18 +98,18 @@ def _old_dates(row: Reminder) -> tuple[dt.date | None, dt.date | None] | None:
             dt.date.fromisoformat(raw[1]) if raw[1] else None)
 
 
-def _tasks(session: Session, config: Config, row: Reminder) -> tuple[TaskView, ...]:
+def _tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...]:
     if row.kind == "digest":
-        return _digest_tasks(session, config, row)
+        return _digest_tasks(lookup, config, row)
     if row.kind == "alert":
         return ()
-    view = _view(session, config, row.task_pk)
+    view = lookup.view(config, row.task_pk)
     if view is None:
         raise PermanentDeliveryError(f"task of reminder {row.id} no longer exists")
     return (view,)
 
 
-def build_notice(session: Session, config: Config, row: Reminder, now: dt.datetime,
+def build_notice(lookup: Lookup, config: Config, row: Reminder, now: dt.datetime,
                  feed_url: FeedUrl | None = None) -> Notice:
     """Everything the message needs; PermanentDeliveryError if it can no longer be written
     (the person was removed from fristvakt.toml, the task is gone)."""
@@ -91,6 +120,6 @@ def build_notice(session: Session, config: Config, row: Reminder, now: dt.dateti
             f"{row.recipient!r} is no longer in fristvakt.toml [owners]") from None
     return Notice(
         kind=row.kind,  # type: ignore[arg-type]
-        recipient=person, tasks=_tasks(session, config, row), idem_key=row.idem_key,
+        recipient=person, tasks=_tasks(lookup, config, row), idem_key=row.idem_key,
         today=local_today(now, row.zone), feed_url=feed_url(row.recipient) if feed_url else None,
-        moved=_old_dates(row), failures=_failures(session, row) if row.kind == "alert" else ())
+        moved=_old_dates(row), failures=_failures(lookup, row) if row.kind == "alert" else ())

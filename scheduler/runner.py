@@ -34,7 +34,8 @@ from notifiers.base import (
 )
 from scheduler import faults, ledger
 from scheduler.clock import Clock
-from scheduler.notices import FeedUrl, NothingToSend, build_notice
+from scheduler.marker import Marker
+from scheduler.notices import FeedUrl, Lookup, NothingToSend, build_notice
 from scheduler.planning import queue_alert
 from timelines.config import Config
 from timelines.db import session_scope
@@ -86,11 +87,15 @@ class Job:
     """A claimed row and the notice built for it in the claim transaction."""
 
     row_id: int
-    token: str
+    lease: ledger.Lease
     previous: str
     row: Reminder
     notice: Notice | None
     problem: Exception | None = None
+
+    @property
+    def token(self) -> str:
+        return self.lease.token
 
     def outcome(self, status: str, detail: str = "") -> Outcome:
         r = self.row
@@ -135,6 +140,7 @@ class Engine:
         self.feed_url = feed_url
         self.rng = rng or random.Random()
         self.stopping = False
+        self.marker: Marker[tuple[Job, SendResult, PassReport]] = Marker(self._mark_sent)
 
     async def run_pass(self) -> PassReport:
         """Send everything due now (the first pass after a start is the catch-up)."""
@@ -155,18 +161,20 @@ class Engine:
         lease = ledger.new_lease(self.options.worker, now, self.options.lease_seconds)
         with session_scope(self.db) as session:
             claimed = ledger.claim(session, now, lease, self.options.batch)
-            jobs = [self._job(session, row, lease.token, claimed.previous, now)
+            lookup = Lookup(session)
+            lookup.preload(claimed.rows)
+            jobs = [self._job(lookup, row, lease, claimed.previous, now)
                     for row in claimed.rows]
             expired = [Outcome("expired", r.kind, r.recipient, r.email, r.idem_key,
                                r.last_error, _title(session, r)) for r in claimed.expired]
         return jobs, expired
 
-    def _job(self, session: Session, row: Reminder, token: str, previous: dict[int, str],
-             now: dt.datetime) -> Job:
+    def _job(self, lookup: Lookup, row: Reminder, lease: ledger.Lease,
+             previous: dict[int, str], now: dt.datetime) -> Job:
         assert row.id is not None
-        job = Job(row.id, token, previous[row.id], row, None)
+        job = Job(row.id, lease, previous[row.id], row, None)
         try:
-            job.notice = build_notice(session, self.config, row, now, self.feed_url)
+            job.notice = build_notice(lookup, self.config, row, now, self.feed_url)
         except (DeliveryError, NothingToSend) as exc:
             job.problem = exc
         return job
@@ -181,9 +189,11 @@ class Engine:
                     await self._send_one(notifier, job, report, alert_key)
                     done += 1
         except DeliveryError as exc:  # no connection at all: the rest of the batch waits
+            await self.marker.flush()
             for job in jobs[done:]:
                 self._fail(job, failure_of(exc), report, alert_key)
             return
+        await self.marker.flush()
         for job in jobs[done:]:  # stopping: hand the unsent rows back at once
             self._release(job)
 
@@ -205,19 +215,28 @@ class Engine:
             self._fail(job, failure_of(exc), report, alert_key)
             return
         faults.reach("after_send")
-        self._mark_sent(job, result, report)
+        await self.marker.add((job, result, report))
 
     def _holds(self, job: Job) -> bool:
-        with session_scope(self.db) as session:
-            return ledger.holds(session, job.row_id, job.token, self.clock.now())
+        """Is there time to send before the lease runs out? Checked on this worker's clock
+        before every send, so a worker resumed after a freeze sends nothing; the token check
+        when marking catches whatever slips through (clock skew between machines)."""
+        margin = min(self.config.smtp.timeout, self.options.lease_seconds / 3)
+        return self.clock.now() < job.lease.until - dt.timedelta(seconds=margin)
 
-    def _mark_sent(self, job: Job, result: SendResult, report: PassReport) -> None:
+    def _mark_sent(self, accepted: list[tuple[Job, SendResult, PassReport]]) -> None:
+        """One transaction for every message accepted since the last commit (in a thread)."""
+        outcomes = []
         with session_scope(self.db) as session:
-            ok = ledger.mark_sent(session, job.row_id, job.token, self.clock.now(),
-                                  self.options.worker, result.message_id, result.code,
-                                  result.reply)
-        detail = "" if ok else "sent after the lease was lost: possible duplicate"
-        report.outcomes.append(job.outcome("sent" if ok else "lost", detail))
+            for job, result, report in accepted:
+                sent = ledger.SentBy(result.message_id, result.code, result.reply,
+                                     job.row.attempts)
+                ok = ledger.mark_sent(session, job.row_id, job.token, self.clock.now(),
+                                      self.options.worker, sent)
+                detail = "" if ok else "sent after the lease was lost: possible duplicate"
+                outcomes.append((report, job.outcome("sent" if ok else "lost", detail)))
+        for report, outcome in outcomes:
+            report.outcomes.append(outcome)
 
     def _fail(self, job: Job, failure: ledger.Failure, report: PassReport,
               alert_key: str) -> None:

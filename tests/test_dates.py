@@ -124,6 +124,20 @@ def test_month_names_in_each_language(lang: str, names: list[str]) -> None:
             assert dated(parse_span(f"{name}. 2024", lang=lang)) == month_span(2024, month)
 
 
+@pytest.mark.parametrize(("lang", "names", "pattern"), [
+    ("nb", NB_MONTHS, "{d}. {m} {y}"), ("nn", NB_MONTHS, "den {d}. {m} {y}"),
+    ("sv", SV_MONTHS, "{d} {m} {y}"), ("sv", SV_MONTHS, "den {d}:e {m} {y}")])
+def test_days_in_each_language(lang: str, names: list[str], pattern: str) -> None:
+    for month, name in enumerate(names, start=1):
+        last = calendar.monthrange(2024, month)[1]
+        for day in (1, 10, last):
+            text = pattern.format(d=day, m=name, y=2024)
+            expected = dt.date(2024, month, day)
+            assert dated(parse_span(text, lang=lang)) == (expected, expected), text
+        too_late = pattern.format(d=last + 1, m=name, y=2024)
+        assert parse_span(too_late, lang=lang).kind == "unparsed", too_late
+
+
 @pytest.mark.parametrize("text", ["mars 2022", "Maj 2023", "des. 2022", "okt 2023", "sept. 2021"])
 def test_month_examples(text: str) -> None:
     year = int(text[-4:])

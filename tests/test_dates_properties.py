@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from timelines._dates_lexer import _scan, clean, tokenize
 from timelines._dates_vocab import vocabulary
 from timelines.dates import DateSpan, parse_span
 
@@ -80,3 +81,10 @@ def test_dashes_are_interchangeable(text: str, ref_year: int) -> None:
     spans = {tuple(parse_span(text.replace("–", dash), ref_year=ref_year).as_json().items())
              for dash in ("–", "—", "-")}
     assert len(spans) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
+def test_tokens_do_not_depend_on_the_chunk_cache(text: str) -> None:
+    cleaned = clean(text)
+    assert tokenize(cleaned) == _scan(cleaned)  # splitting at white space changes nothing

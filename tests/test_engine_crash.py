@@ -53,7 +53,7 @@ def crash_then_restart(proj: TestProject, server: SmtpServer, handler: Recorder,
     proc = spawn(proj, "run", "--once", "--now", START, env=env)
     if isinstance(handler, KillClientAtRcpt):
         handler.victim = proc.pid
-    proc.communicate(timeout=60)
+    proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     done = cli(proj, "run", "--once", "--now", RESTART)
     assert done.returncode == 0, done.stderr

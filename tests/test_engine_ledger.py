@@ -169,13 +169,13 @@ def test_a_worker_that_lost_its_lease_changes_nothing(proj: TestProject) -> None
         (again,) = ledger.claim(s, t1, second, 10).rows
         assert again.possible_duplicate
     with session_scope(db) as s:
-        assert not ledger.holds(s, row_id, first.token, t1)
-        assert not ledger.mark_sent(s, row_id, first.token, t1, "a", "<x@y>", 250, "ok")
+        sent = ledger.SentBy("<x@y>", 250, "ok", 1)
+        assert not ledger.mark_sent(s, row_id, first.token, t1, "a", sent)
     with session_scope(db) as s:
         stored = s.get(Reminder, row_id)
         assert stored is not None
         assert (stored.status, stored.lease_owner, stored.attempts) == ("claimed", "b", 2)
-        assert ledger.mark_sent(s, row_id, second.token, t1, "b", "<x@y>", 250, "ok")
+        assert ledger.mark_sent(s, row_id, second.token, t1, "b", sent)
     assert [d.outcome for d in deliveries(db)] == ["lease-lost", "sent"]
     db.dispose()
 

@@ -154,7 +154,11 @@ def cli(project: TestProject, *args: str, env: dict[str, str] | None = None,
 
 def spawn(project: TestProject, *args: str, env: dict[str, str] | None = None
           ) -> subprocess.Popen[str]:
+    """A long-running `fristvakt` process; its output goes to files (a full pipe nobody
+    reads would block it)."""
+    n = len(list(project.root.glob("out-*.log")))
+    out = (project.root / f"out-{n}.log").open("w")
+    err = (project.root / f"err-{n}.log").open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "scheduler", "-c", str(project.config_path), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, **(env or {})})
+        stdout=out, stderr=err, text=True, cwd=ROOT, env={**os.environ, **(env or {})})

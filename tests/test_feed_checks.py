@@ -60,9 +60,8 @@ def read_lines(body: bytes) -> Parsed:
         name, _, value = raw.partition(":")
         if name == "BEGIN":
             stack.append(value)
-        elif name == "END":
-            if not stack or stack.pop() != value:
-                parsed.problems.append(f"END:{value} does not close what was opened")
+        elif name == "END" and (not stack or stack.pop() != value):
+            parsed.problems.append(f"END:{value} does not close what was opened")
         parsed.lines.append(Line(name, value, tuple(stack)))
     return parsed
 
@@ -133,9 +132,10 @@ def alarm_problems(lines: list[Line]) -> list[str]:
     """Nothing but another VALARM may follow an END:VALARM inside an event or to-do."""
     problems = []
     for line, after in zip(lines, lines[1:], strict=False):
-        if line.name == "END" and line.value == "VALARM":
-            if not (after.name == "END" and after.value in ITEMS) and after.value != "VALARM":
-                problems.append(f"{after.name}:{after.value} after END:VALARM")
+        closes_item = after.name == "END" and after.value in ITEMS
+        if line.value == "VALARM" and line.name == "END" and not closes_item \
+                and after.value != "VALARM":
+            problems.append(f"{after.name}:{after.value} after END:VALARM")
     return problems
 
 
@@ -217,7 +217,8 @@ def test_a_correct_feed_passes_every_check() -> None:
     ("RDATE", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "RDATE:20261025T030000"),
     ("DTEND 2026-03-22", "DTEND;VALUE=DATE:20260321", "DTEND;VALUE=DATE:20260322"),
     ("is not a date", "DTSTART;VALUE=DATE:20260320", "DTSTART:20260320T000000Z"),
-    ("after END:VALARM", "END:VALARM\r\nEND:VEVENT", "END:VALARM\r\nSTATUS:CONFIRMED\r\nEND:VEVENT"),
+    ("after END:VALARM", "END:VALARM\r\nEND:VEVENT",
+     "END:VALARM\r\nSTATUS:CONFIRMED\r\nEND:VEVENT"),
     ("REFRESH-INTERVAL;VALUE=DURATION appears 0", "REFRESH-INTERVAL;VALUE=DURATION:",
      "REFRESH-INTERVAL:"),
     ("X-WR-CALNAME appears 2", "X-WR-CALNAME:T\r\n", "X-WR-CALNAME:T\r\nX-WR-CALNAME:U\r\n"),

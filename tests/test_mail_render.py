@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -16,8 +17,9 @@ import jinja2
 import pytest
 
 from notifiers.base import NOTICE_KINDS, NoticeKind
-from notifiers.email.render import Contact, MailRenderer, RenderedMail, environment
+from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from notifiers.email.samples import BYREGION, FEED, sample_notice
+from notifiers.email.templates import environment
 from notifiers.i18n import CATALOG_DIR, LANGS, format_date, format_distance, pick_lang
 
 RENDERER = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari K", "kari@example.no"))
@@ -31,9 +33,13 @@ DEADLINE_WORDS = {
 }
 
 
+def parse(data: bytes) -> EmailMessage:
+    return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(data))
+
+
 def render(kind: NoticeKind, lang: str | None, **kwargs: str) -> tuple[RenderedMail, EmailMessage]:
     mail = RENDERER.render(sample_notice(kind, lang, **kwargs), NOW)
-    return mail, cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(mail.data))
+    return mail, parse(mail.data)
 
 
 def parts(message: EmailMessage) -> tuple[str, str]:
@@ -75,11 +81,8 @@ def test_fuzzy_when_is_shown_with_how_it_was_read() -> None:
 
 def test_exact_when_is_not_repeated() -> None:
     notice = sample_notice("due", "sv")
-    task = notice.tasks[0]
-    exact = type(notice)(**{**notice.__dict__, "tasks": (type(task)(**{
-        **task.__dict__, "when_text": "2022-11-30", "start": date(2022, 11, 30)}),)})
-    text, _ = parts(BytesParser(policy=policy.default).parsebytes(  # type: ignore[arg-type]
-        RENDERER.render(exact, NOW).data))
+    exact = replace(notice.tasks[0], when_text="2022-11-30", start=date(2022, 11, 30))
+    text, _ = parts(parse(RENDERER.render(replace(notice, tasks=(exact,)), NOW).data))
     assert "I planen" not in text and "2022-11-30" not in text
 
 
@@ -179,6 +182,17 @@ def test_calendar_attachment_is_one_all_day_event() -> None:
     assert (start, end) == (BYREGION.due, BYREGION.due + timedelta(days=1))  # type: ignore[operator]
     assert BYREGION.title in str(event["SUMMARY"])
     assert event.decoded("SEQUENCE") == BYREGION.date_version
+
+
+def test_the_event_is_the_same_calendar_entry_as_in_the_feed() -> None:
+    from notifiers.ical_event import uid
+
+    renderer = MailRenderer("Fv <fv@example.no>", None, calendar_domain="feeds.example.no")
+    message = parse(renderer.render(sample_notice("due", "nb"), NOW).data)
+    calendar_part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    cal = icalendar.Calendar.from_ical(cast(bytes, calendar_part.get_payload(decode=True)))
+    [event] = cal.walk("VEVENT")
+    assert str(event["UID"]) == uid(BYREGION.timeline_id, BYREGION.task_id, "feeds.example.no")
 
 
 @pytest.mark.parametrize("kind", ["digest", "alert"])

@@ -99,6 +99,13 @@ def test_implicit_tls_with_auth(smtp_tls: SmtpServer) -> None:
     assert received.tls and received.authenticated
 
 
+def test_an_untrusted_certificate_is_permanent(smtp_starttls: SmtpServer) -> None:
+    untrusted = replace(smtp_starttls, client_tls=None)  # the system CAs do not know trustme's
+    with pytest.raises(PermanentDeliveryError, match="certificate"):
+        run_send(untrusted, sample_notice("due", "nb"))
+    assert smtp_starttls.messages == []
+
+
 def test_wrong_password_is_a_permanent_535_not_a_hang(smtp_starttls: SmtpServer) -> None:
     with pytest.raises(PermanentDeliveryError) as caught:
         run_send(smtp_starttls, sample_notice("due", "nb"), password="feil-passord")

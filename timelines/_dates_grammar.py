@@ -39,6 +39,8 @@ _HISTORY = frozenset(("history",))
 _MONTH = frozenset(("month",))
 _ONGOING_UNDATED = frozenset(("ongoing", "undated"))
 _OR_BEFORE = frozenset(("or_before",))
+_APPROX = frozenset(("approx",))
+_NO_PREFIX: tuple[frozenset[str], bool] = (frozenset(), False)
 _SEP_UNTIL = frozenset(("sep", "until"))
 _PREFIXES = frozenset(("deadline", "until", "open", "between", "during", "approx"))
 
@@ -64,18 +66,22 @@ def is_year(tok: Tok | None) -> TypeGuard[Tok]:
         MIN_YEAR <= tok.nums[0] <= MAX_YEAR)
 
 
+_PADDING = [_END] * 6  # more than the longest phrase or lookahead
+_NOTHING: list[tuple[Entry, int] | None] = [None] * 6
+
+
 class _Parser:
     """Recursive descent over a token list; each rule returns None when it does not apply."""
 
     def __init__(self, tokens: list[Tok], vocab: Vocabulary) -> None:
         self.size = len(tokens)
-        self.toks = tokens + [_END] * 6  # sentinels: looking ahead never runs off the end
+        self.toks = tokens + _PADDING  # sentinels: looking ahead never runs off the end
         self.vocab = vocab
         self.pos = 0
         # The phrase starting at each position, found once: rules ask for it again and again.
         multi = vocab.multi
         self.found = [self._match_multi(pos) if tok.text in multi else tok.entry
-                      for pos, tok in enumerate(tokens)] + [None] * 6
+                      for pos, tok in enumerate(tokens)] + _NOTHING
 
     def peek(self, offset: int = 0) -> Tok | None:
         tok = self.toks[self.pos + offset]
@@ -111,7 +117,7 @@ class _Parser:
     def year(self) -> int:
         """An optional year after a part: "mars 2023", or "uke 12/2023"; 0 when none."""
         first, second = self.toks[self.pos], self.toks[self.pos + 1]
-        if is_year(first):
+        if first.kind == "num" and is_year(first):
             self.pos += 1
             return first.nums[0]
         if first.kind == "slash" and is_year(second):
@@ -120,12 +126,15 @@ class _Parser:
         return 0
 
     def number(self, limit: int) -> tuple[int, int] | None:
-        """A number 1..limit with its optional year; "1/2023" (lexed as month/year) counts."""
+        """A number 1..limit with its optional year; "12/2023" (lexed as month/year) counts,
+        the ISO month "2023-10" does not."""
         tok = self.peek()
-        if tok is not None and tok.kind == "monthyear" and 1 <= tok.nums[1] <= limit:
+        if tok is not None and tok.kind == "monthyear" and "-" not in tok.text and (
+                1 <= tok.nums[1] <= limit):
             self.pos += 1
             return tok.nums[1], tok.nums[0]
-        if tok is None or tok.kind != "num" or not 1 <= tok.nums[0] <= limit:
+        if tok is None or tok.kind != "num" or not 1 <= tok.nums[0] <= limit or (
+                tok.dotted.startswith(":")):  # "vecka 1:a" is not Swedish
             return None
         self.pos += 1
         return tok.nums[0], self.year()
@@ -133,9 +142,7 @@ class _Parser:
     # -- parts ---------------------------------------------------------------------------------
 
     def part(self) -> Part | None:
-        tok = self.peek()
-        if tok is None:
-            return None
+        tok = self.toks[self.pos]
         if tok.kind == "date":
             return self.numeric_date(tok)
         if tok.kind == "monthyear":
@@ -204,7 +211,7 @@ class _Parser:
 
     # -- the whole text ------------------------------------------------------------------------
 
-    def prefixes(self) -> tuple[set[str], bool] | None:
+    def prefixes(self) -> tuple[frozenset[str], bool] | None:
         """Leading modifiers: which of deadline/open/between/during were said, and "ca."."""
         said: set[str] = set()
         approximate = False
@@ -216,13 +223,13 @@ class _Parser:
             if category in said or (category != "during" and said - {"during"}):
                 return None  # "innen fra mars": two modes contradict each other
             said.add(category)
-        return said, approximate
+        return frozenset(said), approximate
 
     def body(self) -> tuple[Part, Part | None, str] | None:
         left = self.part()
         if left is None:
             return None
-        separator = self.separator()
+        separator = self.separator() if self.pos < self.size else None
         if separator is None:
             return left, None, ""
         right = self.part()
@@ -237,7 +244,8 @@ class _Parser:
         return self.toks[self.pos - 1].text if entry else None
 
     def state(self) -> State | None:
-        """ "ongoing" or "undated" when the whole text says so ("Løpende", "?", "må avklares")."""
+        """ "ongoing" or "undated" when the whole text says so ("Løpende", "?", "må avklares"),
+        else None: then the text is a placeholder with something more, which is not read."""
         if self.toks[0].kind in _MARKS:
             marks_only = all(tok.kind in _MARKS for tok in self.toks[:self.size])
             return "undated" if marks_only else None
@@ -262,11 +270,11 @@ class _Parser:
                 return approximate, or_before
 
 
-def _mode(said: set[str], right: Part | None, separator: str, or_before: bool) -> Mode | None:
+def _mode(said: frozenset[str], right: Part | None, separator: str, or_before: bool) -> Mode | None:
     if "between" in said and separator not in ("og", "och"):
         return None  # "mellom" needs "og": "mellom mars og mai"
-    if or_before:
-        return None if said - {"during"} else "deadline"
+    if or_before:  # "X (eller før)"; "innen X (eller før)" says it twice, "fra X" contradicts
+        return None if said - {"during", "deadline"} else "deadline"
     if "deadline" in said:
         return "deadline"
     if "open" in said:
@@ -278,18 +286,18 @@ def read(tokens: list[Tok], vocab: Vocabulary) -> Reading | State | None:
     """The reading of the whole token list: a span, "ongoing", "undated", or None when any
     token is left unexplained."""
     parser = _Parser(tokens, vocab)
-    state = parser.state()
-    if state is not None:
-        return state
-    parser.pos = 0
-    prefix = parser.prefixes()
+    first = parser.found[0]
+    if tokens[0].kind in _MARKS or (first and first[0].category in _ONGOING_UNDATED):
+        return parser.state()
+    # Most texts have no prefix and no suffix: those rules are only asked when they can apply.
+    prefix = parser.prefixes() if first and first[0].category in _PREFIXES else _NO_PREFIX
     body = parser.body() if prefix else None
     if prefix is None or body is None:
         return None
-    approximate, or_before = parser.suffixes()
+    approximate, or_before = parser.suffixes() if parser.pos < parser.size else (False, False)
     if parser.pos != parser.size:
         return None
-    mode = _mode(prefix[0], body[1], body[2], or_before)
+    mode = _mode(prefix[0], body[1], body[2], or_before) if prefix[0] or or_before else "span"
     if mode is None:
         return None
     return Reading(body[0], body[1], mode, prefix[1] or approximate or or_before, body[2])
@@ -302,9 +310,10 @@ def remark_flags(tokens: list[Tok], vocab: Vocabulary) -> tuple[bool, bool] | No
     remark that mentions a date would change the span, so the text is not read at all.
     """
     parser = _Parser(tokens, vocab)
+    approximate = bool(parser.take_phrase(_APPROX))  # "(ca.)"
     flags = parser.suffixes()
     if parser.pos == len(tokens):
-        return flags
+        return approximate or flags[0], flags[1]
     if parser.take_phrase(_HISTORY):
         return False, False
     dated = any(tok.kind in _NUMERIC or tok.text in vocab.calendar_words for tok in tokens)

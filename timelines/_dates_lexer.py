@@ -20,7 +20,7 @@ class Tok(NamedTuple):
     text: str  # lowercased word without its dot, or the digits of a number
     dot: bool = False  # a word or number followed by "." (or a Swedish ":a"/":e" ordinal)
     nums: tuple[int, ...] = ()  # num: (value,); date: (year or 0, month, day); monthyear: (y, m)
-    dotted: str = ""  # a word with its dot ("jul."), to match dotted vocabulary; else ""
+    dotted: str = ""  # a word with its dot ("jul."), or a number's ordinal ending (".", ":a")
     entry: tuple[Entry, int] | None = None  # the one-word vocabulary phrase this word is
 
 
@@ -33,6 +33,7 @@ _TOKEN = re.compile(
      (?P<iso>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?![0-9])
     |(?P<dmy>[0-9]{1,2}(?:\.[0-9]{1,2}\.|/[0-9]{1,2}/)(?:[0-9]{4}|[0-9]{2}))(?![0-9])
     |(?P<my>[0-9]{1,2}[./][0-9]{4})(?![0-9])
+    |(?P<ym>[0-9]{4}-(?:0[1-9]|1[0-2]))(?![0-9])
     |(?P<dm>[0-9]{1,2}(?:/[0-9]{1,2}|\.[0-9]{1,2}\.|\.[0-9]{2}))(?![0-9])
     |(?P<num>[0-9]+)(?P<ord>\.|:[ae](?![^\W\d_]))?
     |(?P<word>c:a|[^\W\d_]+)(?P<wdot>\.)?
@@ -45,12 +46,14 @@ _TOKEN = re.compile(
 )
 # The same lexemes, found without classifying them (no named groups, so findall gives strings):
 # classifying is done once per distinct lexeme.
+# Markup that survives copying a table out of Word or HTML (tags, bold, bullet glyphs) is
+# skipped like white space.
+_SKIP = r"(?:\s+|<[^<>]*>|\*+|[•❖▪◦●■►])*"
 _LEXEME = re.compile(
-    r"\s*(" + re.sub(r"\(\?P<\w+>", "(?:", _TOKEN.pattern) + ")", re.VERBOSE | re.DOTALL)
+    _SKIP + "(" + re.sub(r"\(\?P<\w+>", "(?:", _TOKEN.pattern) + ")?", re.VERBOSE | re.DOTALL)
 _KNOWN: dict[str, Tok] = {}  # lexeme -> token; plans reuse a small set of words and numbers
+_CHUNKS: dict[str, tuple[Tok, ...]] = {}  # white-space separated chunk -> its tokens
 _KNOWN_MAX = 20_000
-# Markup that survives copying a table out of Word or HTML: tags, bold, bullet glyphs.
-_MARKUP = re.compile(r"<[^<>]*>|\*+|[•❖▪◦●■►]")
 
 
 _NUMBER_SEPARATOR = re.compile(r"[./-]")
@@ -72,6 +75,10 @@ def _date(kind: str, text: str) -> Tok:
         return Tok("date", text, nums=(year, parts[1], parts[0]))
     if kind == "my":
         return Tok("monthyear", text, nums=(parts[1], parts[0]))
+    if kind == "ym":  # ISO "2023-10"; "2010-11" might be the years 2010-2011, so it is not read
+        if parts[1] > parts[0] % 100:
+            return Tok("other", text)
+        return Tok("monthyear", text, nums=(parts[0], parts[1]))
     return Tok("date", text, nums=(0, parts[1], parts[0]))
 
 
@@ -79,14 +86,15 @@ def _token(match: re.Match[str]) -> Tok:
     kind = match.lastgroup or "other"
     text = match.group(kind)
     if kind == "num" or kind == "ord":
-        return Tok("num", match.group("num"), bool(match.group("ord")), (int(match["num"]),))
+        suffix = match.group("ord") or ""
+        return Tok("num", match.group("num"), bool(suffix), (int(match["num"]),), suffix)
     if kind in ("word", "wdot"):
         word, dot = match.group("word"), match.group("wdot")
         dotted = word + "." if dot else ""
         single = vocabulary().single
         entry = single.get(dotted) or single.get(word)
         return Tok("word", word, bool(dot), (), dotted, (entry, 1) if entry else None)
-    if kind in ("iso", "dmy", "my", "dm"):
+    if kind in ("iso", "dmy", "my", "ym", "dm"):
         return _date(kind, text)
     return Tok(_PLAIN.get(kind, "other"), text)
 
@@ -99,13 +107,38 @@ def _classify(lexeme: str) -> Tok:
     return token
 
 
+def forget() -> None:
+    """Empties the chunk and lexeme caches (the benchmark's cold pass)."""
+    _CHUNKS.clear()
+    _KNOWN.clear()
+
+
 def clean(text: str) -> str:
-    """Lowercased, NFC-composed text without markup."""
-    composed = text if text.isascii() else unicodedata.normalize("NFC", text)
-    return _MARKUP.sub(" ", composed).lower()
+    """Lowercased, NFC-composed text (a Word copy may spell "å" as "a" + a combining ring)."""
+    return (text if text.isascii() else unicodedata.normalize("NFC", text)).lower()
+
+
+def _scan(text: str) -> list[Tok]:
+    known = _KNOWN
+    lexemes = _LEXEME.findall(text)  # "" for markup or space at the end
+    return [known.get(lexeme) or _classify(lexeme) for lexeme in lexemes if lexeme]
 
 
 def tokenize(text: str) -> list[Tok]:
-    """Tokens of an already cleaned text."""
-    known = _KNOWN
-    return [known.get(lexeme) or _classify(lexeme) for lexeme in _LEXEME.findall(text)]
+    """Tokens of an already cleaned text.
+
+    No token spans white space, so the text is split first and each chunk ("mars", "2023",
+    "25-26/10") is scanned once and remembered: plans repeat a small set of chunks. A text
+    with "<" may hold a tag with spaces inside (`<p class="x">`), so it is scanned whole.
+    """
+    if "<" in text:
+        return _scan(text)
+    tokens: list[Tok] = []
+    for chunk in text.split():
+        found = _CHUNKS.get(chunk)
+        if found is None:
+            found = tuple(_scan(chunk))
+            if len(_CHUNKS) < _KNOWN_MAX:
+                _CHUNKS[chunk] = found
+        tokens.extend(found)
+    return tokens

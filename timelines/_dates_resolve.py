@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
 
 from timelines._dates_grammar import _COUNTED, Part
 from timelines._dates_vocab import LAST, WINTER
@@ -16,76 +15,50 @@ from timelines._dates_vocab import LAST, WINTER
 Span = tuple[dt.date, dt.date]
 
 _SEASON_MONTHS = {1: (3, 5), 2: (6, 8), 3: (9, 11), WINTER: (1, 2)}  # winter YYYY: Jan-Feb YYYY
-_POM_DAYS = {1: (1, 10), 2: (11, 20), 3: (21, 31)}
+_POM_DAYS = {1: (1, 10), 2: (11, 20), 3: (21, 0)}  # 0: the month's last day
 _BLOCK = {"quarter": 3, "tertial": 4, "half": 6}  # months per counted unit
-
-
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
-
-def _last_day(year: int, month: int) -> int:
-    if not 1 <= month <= 12:
-        raise ValueError(f"no month {month}")
-    if month == 2 and calendar.isleap(year):
-        return 29
-    return _DAYS[month]
+Shape = tuple[int, int, int, int]  # first month, first day, last month, last day (0: month end)
 
 
-def _months(year: int, first: int, last: int) -> Span:
-    return dt.date(year, first, 1), dt.date(year, last, _last_day(year, last))
+def _shapes() -> dict[tuple[str, int, int], Shape]:
+    """Every unit that is a fixed piece of any year, keyed by (unit, n, month) as in a Part."""
+    shapes: dict[tuple[str, int, int], Shape] = {("year", 0, 0): (1, 1, 12, 0)}
+    for month in range(1, 13):
+        shapes["month", 0, month] = (month, 1, month, 0)
+        for which, (first, last) in _POM_DAYS.items():
+            shapes["pom", which, month] = (month, first, month, last)
+    for season, (first, last) in _SEASON_MONTHS.items():
+        shapes["season", season, 0] = (first, 1, last, 0)
+    for unit, size in _BLOCK.items():
+        for n in range(1, 12 // size + 1):
+            shapes[unit, n, 0] = ((n - 1) * size + 1, 1, n * size, 0)
+        shapes[unit, LAST, 0] = shapes[unit, 12 // size, 0]
+    return shapes
 
 
-def _counted(year: int, unit: str, n: int) -> Span:
-    size = _BLOCK[unit]
-    count = 12 // size
-    n = count if n == LAST else n
-    if not 1 <= n <= count:
-        raise ValueError(f"no {unit} {n}")
-    return _months(year, (n - 1) * size + 1, n * size)
-
-
-def _week(year: int, week: int) -> Span:
-    monday = dt.date.fromisocalendar(year, week, 1)  # ValueError for a week 53 that is not there
-    return monday, monday + dt.timedelta(days=6)
-
-
-def _part_of_month(year: int, month: int, which: int) -> Span:
-    first, last = _POM_DAYS[which]
-    return dt.date(year, month, first), dt.date(year, month, min(last, _last_day(year, month)))
-
-
-def _day(year: int, part: Part) -> Span:
-    day = dt.date(year, part.month, part.n)
-    return day, day
-
-
-def _bare(year: int, part: Part) -> Span:
-    raise ValueError("a bare number is not a date")
-
-
-_BOUNDS: dict[str, Callable[[int, Part], Span]] = {
-    "day": _day,
-    "month": lambda year, part: _months(year, part.month, part.month),
-    "year": lambda year, part: _months(year, 1, 12),
-    "season": lambda year, part: _months(year, *_SEASON_MONTHS[part.n]),
-    "week": lambda year, part: _week(year, part.n),
-    "pom": lambda year, part: _part_of_month(year, part.month, part.n),
-    "quarter": lambda year, part: _counted(year, part.unit, part.n),
-    "tertial": lambda year, part: _counted(year, part.unit, part.n),
-    "half": lambda year, part: _counted(year, part.unit, part.n),
-    "bare": _bare,
-}
+_SHAPES = _shapes()
 
 
 def bounds(part: Part, year: int) -> Span:
-    """First and last day of `part` in `year` (the part's own year when it states one)."""
-    return _BOUNDS[part.unit](part.year or year, part)
+    """First and last day of `part` in `year` (the part's own year when it states one).
 
-
-def single(part: Part, ref_year: int | None) -> Span:
-    if not part.year and ref_year is None:
-        raise ValueError("no year and no reference year")
-    return bounds(part, part.year or ref_year or 0)
+    ValueError for what is not in the calendar: 31 April, kvartal 5, week 53 of 2021."""
+    year = part.year or year
+    if part.unit == "day":
+        day = dt.date(year, part.month, part.n)
+        return day, day
+    if part.unit == "week":
+        monday = dt.date.fromisocalendar(year, part.n, 1)
+        return monday, monday + dt.timedelta(days=6)
+    shape = _SHAPES.get((part.unit, part.n, part.month))
+    if shape is None:
+        raise ValueError(f"no {part.unit} {part.n}")  # also: a bare number is not a date
+    first_month, first_day, last_month, last_day = shape
+    if not last_day:
+        last_day = 29 if last_month == 2 and calendar.isleap(year) else _DAYS[last_month]
+    return dt.date(year, first_month, first_day), dt.date(year, last_month, last_day)
 
 
 def _stretch(part: Part) -> bool:
@@ -113,10 +86,10 @@ def _share_unit(left: Part, right: Part) -> tuple[Part, Part, bool]:
     return left, right, False
 
 
-def _check_year_side(left: Part, right: Part, separator: str) -> None:
-    """ "vinteren 2023/2024" or "mars – 2024": a finer left side and a plain year on the right
-    does not say which months are meant, so it is not read at all."""
-    if right.unit == "year" and left.unit != "year" and (not left.year or separator == "slash"):
+def _check_year_side(left: Part, right: Part) -> None:
+    """ "vinteren 2023/2024", "1. halvår 2023 og 2024", "mars – 2024": a finer left side and a
+    plain year on the right do not say which months are meant, so they are not read at all."""
+    if right.unit == "year" and left.unit != "year":
         raise ValueError("ambiguous range ending in a bare year")
 
 
@@ -133,10 +106,10 @@ def _years(left: Part, right: Part, ref_year: int | None) -> tuple[int, int, int
     return ref_year, ref_year, 1
 
 
-def range_span(left: Part, right: Part, separator: str, ref_year: int | None) -> Span:
+def range_span(left: Part, right: Part, ref_year: int | None) -> Span:
     """Start of the left side .. due of the right side, sharing what the right side states."""
     left, right, borrowed_month = _share_unit(left, right)
-    _check_year_side(left, right, separator)
+    _check_year_side(left, right)
     left_year, right_year, cross = _years(left, right, ref_year)
     first, second = bounds(left, left_year), bounds(right, right_year)
     if first[0] > second[0] and cross and not borrowed_month:

@@ -16,13 +16,14 @@ from typing import Literal, NamedTuple
 
 from timelines._dates_grammar import Reading, read, remark_flags
 from timelines._dates_lexer import clean, tokenize
-from timelines._dates_resolve import Span, range_span, single
+from timelines._dates_resolve import bounds, range_span
 from timelines._dates_vocab import Vocabulary, vocabulary
 
 Kind = Literal["dated", "ongoing", "undated", "unparsed"]
 
 _MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
 _REMARK = re.compile(r"\(([^()]*)\)")
+_VOCABULARY = vocabulary()
 
 
 @dataclass(frozen=True)
@@ -45,18 +46,19 @@ class DateSpan:
 
 
 class _Remarks(NamedTuple):
-    rest: str  # the text without its parenthetical remarks
-    approximate: bool
-    or_before: bool
+    approximate: bool  # "(?)", "(ca.)"
+    or_before: bool  # "(eller før)"
 
 
-def _remarks(text: str, vocab: Vocabulary) -> _Remarks | None:
-    """Takes the "(...)" remarks out; None when one is unbalanced or carries a date.
+_NO_REMARKS = _Remarks(False, False)
+
+
+def _remarks(text: str, vocab: Vocabulary) -> tuple[str, _Remarks] | None:
+    """The text without its "(...)" remarks, and what they said; None when one is unbalanced
+    or carries a date.
 
     "(eller før)" and "(?)" qualify what precedes them, so they must end the text.
     """
-    if "(" not in text and ")" not in text:
-        return _Remarks(text, False, False)
     approximate = or_before = False
     for match in _REMARK.finditer(text):
         flags = remark_flags(tokenize(match.group(1)), vocab)
@@ -66,26 +68,29 @@ def _remarks(text: str, vocab: Vocabulary) -> _Remarks | None:
     rest = _REMARK.sub(" ", text)
     if "(" in rest or ")" in rest:
         return None
-    return _Remarks(rest, approximate, or_before)
+    return rest, _Remarks(approximate, or_before)
 
 
-def _resolve(reading: Reading, ref_year: int | None) -> Span | None:
+def _days(reading: Reading, ref_year: int | None) -> tuple[dt.date, dt.date] | None:
+    """First and last day of the reading; None when the calendar has no such days."""
     try:
-        if reading.right is None:
-            return single(reading.left, ref_year)
-        return range_span(reading.left, reading.right, reading.separator, ref_year)
+        if reading.right is not None:
+            return range_span(reading.left, reading.right, ref_year)
+        if reading.left.year or ref_year is not None:
+            return bounds(reading.left, reading.left.year or ref_year or 0)
+        return None  # no year, and no ref_year: never guessed from today
     except (ValueError, OverflowError):  # impossible dates: 31 April, week 53 of 2021...
         return None
 
 
 def _dated(text: str, reading: Reading, remarks: _Remarks, ref_year: int | None) -> DateSpan:
-    span = _resolve(reading, ref_year)
+    days = _days(reading, ref_year)
+    if days is None or (remarks.or_before and reading.mode == "open"):
+        return DateSpan(text, "unparsed")  # "fra mars (eller før)" contradicts itself
     mode = "deadline" if remarks.or_before else reading.mode
-    if span is None or (remarks.or_before and reading.mode == "open"):
-        return DateSpan(text, "unparsed")
     approximate = reading.approximate or remarks.approximate or remarks.or_before
-    start = None if mode == "deadline" else span[0]
-    due = None if mode == "open" else span[1]
+    start = None if mode == "deadline" else days[0]
+    due = None if mode == "open" else days[1]
     return DateSpan(text, "dated", start, due, approximate)
 
 
@@ -95,14 +100,19 @@ def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = Non
     `lang` ("nb", "nn", "sv") names the text's language; the words of all three are read in any
     case, since they never contradict each other (docs/dates.md).
     """
-    vocab = vocabulary()
-    cleaned = clean(text) if len(text) <= _MAX_LENGTH else "("
-    remarks = _remarks(cleaned, vocab)
-    if remarks is None:
+    vocab = _VOCABULARY
+    if len(text) > _MAX_LENGTH:
         return DateSpan(text, "unparsed")
-    tokens = tokenize(remarks.rest)
-    if not tokens:
-        return DateSpan(text, "undated" if not cleaned.strip() else "unparsed")
+    cleaned = clean(text)
+    rest, remarks = cleaned, _NO_REMARKS
+    if "(" in cleaned or ")" in cleaned:
+        found = _remarks(cleaned, vocab)
+        if found is None:
+            return DateSpan(text, "unparsed")
+        rest, remarks = found
+    tokens = tokenize(rest)
+    if not tokens:  # empty, blank or markup only: undated; a remark alone: unparsed
+        return DateSpan(text, "undated" if rest == cleaned else "unparsed")
     reading = read(tokens, vocab)
     if reading is None:
         return DateSpan(text, "unparsed")

@@ -70,6 +70,8 @@ def content_lines(component: Component) -> Iterator[str]:
 def fold(line: str, limit: int = 75) -> bytes:
     """RFC 5545 folding: at most `limit` octets per line, never splitting a character or
     a backslash escape."""
+    if len(line) <= limit and line.isascii():
+        return line.encode("ascii")
     data = line.encode("utf-8")
     if len(data) <= limit:
         return data

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parseaddr
-from functools import cache
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import css_inline
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from notifiers.base import Notice, Recipient
 from notifiers.email import headers as h
 from notifiers.email import mime
 from notifiers.email.calendar import calendar_bytes
+from notifiers.email.templates import render_parts
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
 from notifiers.i18n import format_date, pick_lang, t, translator
-
-MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
-_INLINER = css_inline.CSSInliner(keep_style_tags=False)
-
-
-@cache
-def environment() -> Environment:
-    """One Jinja environment: HTML templates autoescaped, any unknown name an error."""
-    return Environment(
-        loader=FileSystemLoader(MAIL_TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, auto_reload=False,
-    )
 
 
 @dataclass(frozen=True)
@@ -55,17 +35,6 @@ class RenderedMail:
     text: str
     html: str
     data: bytes
-
-
-def render_html(template: str, context: dict[str, Any]) -> str:
-    """The HTML part of one message kind, its stylesheet inlined for mail clients."""
-    return _INLINER.inline(environment().get_template(f"{template}.html.j2").render(context))
-
-
-def render_parts(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The plain-text part and the HTML part (CSS inlined) of one message kind."""
-    text = environment().get_template(f"{template}.txt.j2").render(context)
-    return text, render_html(template, context)
 
 
 def subject_for(notice: Notice, lang: str) -> str:
@@ -95,37 +64,22 @@ Headers = list[tuple[str, str]]
 class MailRenderer:
     """Turns notices into messages from one sender, with replies going to the coordinator."""
 
-    def __init__(self, sender: str, coordinator: Contact | None = None) -> None:
+    def __init__(self, sender: str, coordinator: Contact | None = None,
+                 calendar_domain: str | None = None) -> None:
         name, addr = parseaddr(sender)
         self.sender = Contact(h.clean_phrase(name or "Fristvakt"), h.checked_address(addr))
         self.coordinator = coordinator
         self.domain = self.sender.email.rpartition("@")[2]
-
-    def envelope(self, notice: Notice) -> tuple[str, tuple[str, ...]]:
-        """(MAIL FROM, RCPT TO) of a notice, known before rendering; ValueError if unusable."""
-        return self.sender.email, (h.checked_address(notice.recipient.email),)
+        # Event UIDs use the feeds' domain ([feeds] domain), so the attachment and the
+        # subscription describe the same calendar entry.
+        self.calendar_domain = calendar_domain or self.domain
 
     def render(self, notice: Notice, now: datetime) -> RenderedMail:
         """The full message for a notice; `now` (aware) is its Date header."""
-        steps = self.render_steps(notice, now)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                return done.value
-
-    def render_steps(self, notice: Notice, now: datetime) -> Generator[None, None, RenderedMail]:
-        """`render` in slices: the sender runs SMTP round trips between them (smtp.py)."""
         lang = notice_lang(notice)
         coordinator = self.coordinator.name if self.coordinator else self.sender.name
-        context = template_context(notice, lang, coordinator)
-        yield
-        text = environment().get_template(f"{notice.kind}.txt.j2").render(context)
-        yield
-        html = render_html(notice.kind, context)
-        yield
+        text, html = render_parts(notice.kind, template_context(notice, lang, coordinator))
         attachment = self._attachment(notice, lang, now)
-        yield
         subject = h.clean_header_text(subject_for(notice, lang), limit=250)
         headers = self._headers(notice.recipient, subject, lang, now)
         msg_id = h.message_id(notice.idem_key, self.domain)
@@ -148,7 +102,7 @@ class MailRenderer:
     def _attachment(self, notice: Notice, lang: str, now: datetime) -> mime.Part | None:
         if notice.kind not in SINGLE_TASK_KINDS or len(notice.tasks) != 1:
             return None
-        ics = calendar_bytes(notice.tasks[0], lang, self.domain, now.astimezone(UTC))
+        ics = calendar_bytes(notice.tasks[0], lang, self.calendar_domain, now.astimezone(UTC))
         if ics is None:
             return None
         content_type = 'text/calendar; charset="utf-8"; method=PUBLISH; name="frist.ics"'

@@ -7,7 +7,15 @@ from datetime import date
 from typing import Any
 
 from notifiers.base import Notice, TaskView
-from notifiers.i18n import format_date, format_distance, pick_lang, t, translator
+from notifiers.i18n import (
+    FALLBACK,
+    catalog,
+    format_date,
+    format_distance,
+    pick_lang,
+    t,
+    translator,
+)
 
 SINGLE_TASK_KINDS = frozenset({"due", "start", "overdue", "moved"})
 
@@ -54,6 +62,11 @@ def _when(task: TaskView, lang: str) -> str | None:
              date=format_date(task.due, lang))
 
 
+def _status(status: str, lang: str) -> str:
+    # A status the catalogs do not know (a newer model?) is shown as it is, not a crash.
+    return t(lang, f"status.{status}") if f"status.{status}" in catalog(FALLBACK) else status
+
+
 def _names(names: list[str], skip: str) -> str | None:
     others = [name for name in names if name != skip]
     return ", ".join(others) or None
@@ -75,7 +88,7 @@ def task_lines(task: TaskView, notice: Notice, lang: str) -> TaskLines:
         start=_start(task.start, notice, lang),
         when=_when(task, lang), others=_names(task.owners, me),
         participants=_names(task.participants, me),
-        status=t(lang, f"status.{task.status}"), approximate=task.approximate,
+        status=_status(task.status, lang), approximate=task.approximate,
     )
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
 from sqlmodel import Session, select
 
 from notifiers import tokens
-from notifiers.feedserver import run_feeds
+from notifiers.feedserver import default_port, feed_service, run_feeds
 from notifiers.ical import Scope, build_feed
 from scheduler.cli import common
 from timelines.config import Config
@@ -142,7 +141,7 @@ def serve(
 ) -> None:
     """Serve the feeds over HTTP until Ctrl+C."""
     cfg = common.config()
-    port = port or urlsplit(cfg.base_url).port or 8080
+    port = port or default_port(cfg)
     console.print(f"serving feeds on http://{host}:{port}/feeds/<token>.ics")
     run_feeds(cfg, common.database(cfg), host, port)
 
@@ -157,3 +156,15 @@ token_app.command("list")(list_tokens)
 def register(app: typer.Typer) -> None:
     if not any(group.name == "feeds" for group in app.registered_groups):
         app.add_typer(feeds_app, name="feeds")
+    _join_serve()
+
+
+def _join_serve() -> None:
+    """`fristvakt serve` starts the feed server beside the scheduler (once, however often the
+    CLI is entered in one process)."""
+    try:
+        from scheduler.cli.engine import SERVE_SERVICES
+    except ImportError:  # the engine's commands are not there: nothing to join
+        return
+    if feed_service not in SERVE_SERVICES:
+        SERVE_SERVICES.append(feed_service)

@@ -1,0 +1,241 @@
+"""Benchmark of the reminder engine: the due-scan and end-to-end delivery.
+
+Run as `.venv/bin/python bench/engine.py [--big N] [--count N]` (SQLite files in a temp dir,
+a local aiosmtpd Sink in its own process, no network).
+
+1. Due-scan: the claim query (`status IN (pending, retry, claimed) AND next_attempt_at <=
+   now ORDER BY next_attempt_at LIMIT 100`) on a ledger of 10k rows and of 1M rows, both
+   with the same 100 rows due; the rest is sent history and future reminders. Target: the
+   1M time is at most 1.5 × the 10k time (the cost follows what is due, not what is stored).
+2. Delivery: reminders planned by `apply` and sent by `Engine.run_pass` (claim, render,
+   SMTP, fenced mark, one transaction per send) against the bare aiosmtplib loop of
+   bench/mail.py sending the same messages pre-rendered over one connection. Target >= 0.5.
+Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import aiosmtplib
+from sqlalchemy import text, update
+from sqlalchemy.engine import Engine as DbEngine
+from sqlmodel import col, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from test_engine_support import TestProject  # noqa: E402
+
+from scheduler.clock import ManualClock  # noqa: E402
+from scheduler.ledger import due_query  # noqa: E402
+from scheduler.notices import Lookup, build_notice  # noqa: E402
+from scheduler.runner import Engine, EngineOptions  # noqa: E402
+from timelines.db import open_database, session_scope  # noqa: E402
+from timelines.model import Reminder  # noqa: E402
+
+SCAN_TARGET, RATE_TARGET = 1.5, 0.5
+NOW = dt.datetime(2026, 6, 5, 6, tzinfo=dt.UTC)
+DUE = 100
+
+# One INSERT ... SELECT over a counter: a million rows in seconds. Row i is due now when
+# i <= DUE, else sent history (3 of 4) or a pending reminder in the future.
+SEED = """
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :rows)
+INSERT INTO reminder (idem_key, task_pk, recipient, email, rule, kind, date_version, send_at,
+    zone, local_date, local_time, status, attempts, next_attempt_at, last_error,
+    possible_duplicate, payload, created_at)
+SELECT 'bench:' || i, NULL, 'p' || (i % 50), 'p@example.no', 'due-3d', 'due', 1,
+    datetime(:now, printf('%+d minutes', i - 2 * :rows / 3)), 'Europe/Oslo', '2026-06-05',
+    '08:00:00.000000',
+    CASE WHEN i <= :due THEN 'pending' WHEN i % 4 = 0 THEN 'pending' ELSE 'sent' END, 0,
+    CASE WHEN i <= :due THEN datetime(:now, '-1 minutes')
+         ELSE datetime(:now, printf('%+d minutes', i)) END,
+    '', 0, '{}', datetime(:now)
+FROM n
+"""
+
+
+def seeded_ledger(folder: Path, rows: int) -> DbEngine:
+    db = open_database(f"sqlite:///{folder / f'scan-{rows}.db'}")
+    naive = NOW.replace(tzinfo=None).isoformat(sep=" ")
+    with db.begin() as conn:
+        conn.execute(text(SEED), {"rows": rows, "now": naive, "due": DUE})
+    with db.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    return db
+
+
+def scan_time(db: DbEngine, repeat: int = 30) -> float:
+    """Median seconds of the due query, reading the rows it returns."""
+    times = []
+    with db.connect() as conn:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            found = conn.execute(due_query(NOW, DUE, "sqlite")).all()
+            times.append(time.perf_counter() - started)
+            assert len(found) == DUE, len(found)
+    return statistics.median(times)
+
+
+def bench_scan(folder: Path, big: int) -> bool:
+    small_db, big_db = seeded_ledger(folder, 10_000), seeded_ledger(folder, big)
+    small, large = scan_time(small_db), scan_time(big_db)
+    ratio = large / small
+    print(f"due-scan, 10,000 rows:  {small * 1000:7.2f} ms for {DUE} due")
+    print(f"due-scan, {big:,} rows: {large * 1000:7.2f} ms for {DUE} due")
+    print(f"ratio {ratio:.2f} (target <= {SCAN_TARGET}): "
+          f"{'met' if ratio <= SCAN_TARGET else 'NOT met'}")
+    return ratio <= SCAN_TARGET
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def sink_server() -> Iterator[int]:
+    """aiosmtpd with the Sink handler in its own process (as bench/mail.py); yields its port."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l",
+                               f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the local SMTP server did not start") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def planned_project(folder: Path, port: int, count: int) -> TestProject:
+    people = {f"p{i}": {"name": f"Person {i}", "email": f"p{i}@example.no"} for i in range(5)}
+    proj = TestProject(folder, f"sqlite:///{folder / 'send.db'}", port, people=people,
+                       roles={}, policy={"before_due": ["3d"], "overdue_max": 0})
+    proj.write_config()
+    proj.write_timeline([{"id": f"t{i}", "title": f"Oppgåve {i}", "due": dt.date(2026, 6, 8),
+                          "owners": list(people)} for i in range(count // 5)],
+                        header={"owners": []})
+    proj.apply(dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    return proj
+
+
+Mail = tuple[str, list[str], bytes]
+
+
+def rendered_copies(proj: TestProject, db: DbEngine) -> list[Mail]:
+    """The very messages the engine will send, rendered beforehand, for the bare loop."""
+    from notifiers.email.smtp import EmailNotifier
+
+    notifier = EmailNotifier.from_config(proj.config())
+    with session_scope(db) as session:
+        rows = list(session.exec(select(Reminder).order_by(col(Reminder.id))).all())
+        lookup = Lookup(session)
+        lookup.preload(rows)
+        notices = [build_notice(lookup, proj.config(), r, NOW) for r in rows]
+    mails = [notifier.renderer.render(n, NOW) for n in notices]
+    return [(m.sender, list(m.recipients), m.data) for m in mails]
+
+
+WAVE = 100
+
+
+def spread_into_waves(db: DbEngine) -> int:
+    """Wave g (rows g*100 .. g*100+99) becomes due g minutes after NOW, so the engine and
+    the bare loop can take turns wave by wave and a busy machine slows both alike."""
+    with session_scope(db) as session:
+        ids = list(session.exec(select(Reminder.id).order_by(Reminder.id)).all())
+    with db.begin() as conn:
+        for g in range(0, len(ids), WAVE):
+            moment = NOW + dt.timedelta(minutes=g // WAVE)
+            conn.execute(update(Reminder).where(col(Reminder.id).in_(ids[g:g + WAVE]))
+                         .values(next_attempt_at=moment))
+    return (len(ids) + WAVE - 1) // WAVE
+
+
+async def bare_wave(smtp: aiosmtplib.SMTP, mails: list[Mail]) -> float:
+    started = time.perf_counter()
+    for sender, recipients, data in mails:
+        await smtp.sendmail(sender, recipients, data)
+    return time.perf_counter() - started
+
+
+async def engine_wave(engine: Engine, clock: ManualClock, wave: int) -> tuple[float, int]:
+    clock.set(NOW + dt.timedelta(minutes=wave, seconds=30))
+    started = time.perf_counter()
+    report = await engine.run_pass()
+    return time.perf_counter() - started, len(report.of("sent"))
+
+
+async def take_turns(port: int, engine: Engine, clock: ManualClock, mails: list[Mail],
+                     waves: int) -> tuple[float, float, int]:
+    smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+    await smtp.connect()
+    bare = ours = 0.0
+    sent = 0
+    for wave in range(waves):
+        chunk = mails[wave * WAVE:(wave + 1) * WAVE]
+        if wave % 2:
+            bare += await bare_wave(smtp, chunk)
+        spent, n = await engine_wave(engine, clock, wave)
+        ours, sent = ours + spent, sent + n
+        if not wave % 2:
+            bare += await bare_wave(smtp, chunk)
+    await smtp.quit()
+    return bare, ours, sent
+
+
+def bench_send(folder: Path, count: int) -> bool:
+    with sink_server() as port:
+        proj = planned_project(folder / "send", port, count)
+        db = open_database(proj.db_url)
+        mails = rendered_copies(proj, db)
+        waves = spread_into_waves(db)
+        clock = ManualClock(NOW)
+        engine = Engine(db, proj.config(), clock,
+                        options=EngineOptions(worker="bench", batch=WAVE))
+        bare_s, ours_s, sent = asyncio.run(take_turns(port, engine, clock, mails, waves))
+    assert sent == len(mails), (sent, len(mails))
+    bare, ours = len(mails) / bare_s, sent / ours_s
+    ratio = ours / bare
+    print(f"aiosmtplib bare loop (pre-rendered):    {bare:7.0f} messages/s")
+    print(f"engine (claim, render, send, mark):    {ours:7.0f} reminders/s ({sent} sent)")
+    print(f"ratio {ratio:.2f} (target >= {RATE_TARGET}): "
+          f"{'met' if ratio >= RATE_TARGET else 'NOT met'}")
+    return ratio >= RATE_TARGET
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", type=int, default=1_000_000, help="rows in the big ledger")
+    parser.add_argument("--count", type=int, default=1000, help="reminders to deliver")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        scan_ok = bench_scan(Path(tmp), args.big)
+        send_ok = bench_send(Path(tmp), args.count)
+    return 0 if scan_ok and send_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

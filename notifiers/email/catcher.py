@@ -1,0 +1,78 @@
+"""A local mail catcher for the demo and for newcomers: every message into a Maildir.
+
+`fristvakt mailcatcher` runs `run_catcher`; the demo and tests use `start_catcher`, which
+returns a running aiosmtpd Controller (stop it with `.stop()`).
+"""
+
+from __future__ import annotations
+
+import mailbox
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from email import policy
+from email.parser import BytesHeaderParser
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
+
+from notifiers.email.headers import clean_header_text
+from notifiers.i18n import t
+
+Printer = Callable[[str], None]
+
+
+def summary_line(data: bytes, sender: str, recipients: list[str], lang: str) -> str:
+    """One line about a caught message; terminal control characters in it are removed."""
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(data)
+    subject = clean_header_text(str(headers.get("Subject", "")))
+    return t(lang, "cli.catcher_line", time=datetime.now().astimezone().strftime("%H:%M:%S"),
+             sender=clean_header_text(sender), subject=subject, size=len(data),
+             recipients=clean_header_text(", ".join(recipients)))
+
+
+class MaildirHandler:
+    """aiosmtpd handler: stores each message, prints one line, answers 250."""
+
+    def __init__(self, maildir: Path, out: Printer, lang: str = "en") -> None:
+        self.box = mailbox.Maildir(maildir, create=True)
+        self.out = out
+        self.lang = lang
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        data = envelope.original_content or b""
+        key = self.box.add(data)
+        self.out(summary_line(data, str(envelope.mail_from), list(envelope.rcpt_tos),
+                              self.lang))
+        return f"250 2.0.0 Ok: stored as {key}"
+
+
+def _any_login(server: SMTP, session: Session, envelope: Envelope, mechanism: str,
+               auth_data: Any) -> AuthResult:
+    # A local catcher: a config with a username should work against it unchanged.
+    return AuthResult(success=True)
+
+
+def start_catcher(host: str, port: int, maildir: Path, out: Printer,
+                  lang: str = "en") -> Controller:
+    """A running catcher on host:port (in a thread); stop it with `.stop()`."""
+    controller = Controller(MaildirHandler(maildir, out, lang), hostname=host, port=port,
+                            authenticator=_any_login, auth_require_tls=False,
+                            ready_timeout=10)
+    controller.start()
+    return controller
+
+
+def run_catcher(host: str, port: int, maildir: Path, out: Printer, lang: str = "en",
+                stop: threading.Event | None = None) -> None:
+    """Catch mail until Ctrl+C (or until `stop` is set)."""
+    controller = start_catcher(host, port, maildir, out, lang)
+    out(t(lang, "cli.catcher_listening", host=host, port=port, maildir=maildir))
+    try:
+        (stop or threading.Event()).wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
