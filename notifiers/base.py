@@ -20,6 +20,9 @@ Contract:
   failure dropped the connection.
 - Every error is a `timelines.exceptions.DeliveryError` carrying `code` (the server's SMTP code,
   or None when there was no reply) and `reply` (the server's text). Secrets never appear in them.
+  A recipient address no server could take is a PermanentDeliveryError with code None.
+- The email channel: `notifiers.email.EmailNotifier.from_config(config, env=os.environ)`; its
+  `clock` attribute (a callable returning an aware datetime) gives the `Date` header.
 """
 
 from __future__ import annotations

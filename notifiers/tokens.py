@@ -46,7 +46,7 @@ class Links:
 
 def secret(config: Config, env: Mapping[str, str] = os.environ) -> bytes | None:
     """The HMAC key, from the environment variable the config names (if it names one)."""
-    name = getattr(config.feeds, "secret_env", None) or SECRET_ENV
+    name = config.feeds.secret_env or SECRET_ENV
     value = env.get(name)
     return value.encode() if value else None
 

@@ -16,7 +16,7 @@ import random
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import Connection, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from scheduler.planning import expire_at, queue_moved, reconcile
@@ -137,34 +137,49 @@ def _held(session: Session, row_id: int, token: str) -> Reminder | None:
     return row
 
 
-def mark_sent(session: Session, row_id: int, token: str, now: dt.datetime, worker: str,
-              sent: SentBy) -> bool:
-    """Fenced: False (and nothing changed) if another worker has taken the row meanwhile.
-    The hot path of every send: one guarded UPDATE and one INSERT, below the ORM."""
-    conn = session.connection()
-    stmt = (update(Reminder)
-            .where(col(Reminder.id) == row_id, col(Reminder.lease_token) == token,
-                   col(Reminder.status) == "claimed")
-            .values(status="sent", sent_at=now, message_id=sent.message_id, lease_owner=None,
-                    lease_token=None, lease_until=None))
-    if conn.execute(stmt).rowcount != 1:
-        log.warning("reminder %s was sent by %s after its lease was lost: possible duplicate",
-                    row_id, worker)
-        return False
-    conn.execute(insert(Delivery).values(
-        reminder_id=row_id, attempt=sent.attempt, at=now, worker=worker, outcome="sent",
-        code=sent.code, detail=sent.reply[:2000]))
-    return True
-
-
 @dataclass(frozen=True)
 class SentBy:
-    """What the server said when it took a message, and which attempt that was."""
+    """A message the server took: which row under which lease, what it said, which attempt."""
 
+    row_id: int
+    token: str
     message_id: str
     code: int
     reply: str
     attempt: int
+
+
+# Built once: the hot path of every send should not rebuild (and re-hash) its statements.
+_MARK_SENT = (update(Reminder)
+              .where(col(Reminder.id) == bindparam("rid"),
+                     col(Reminder.lease_token) == bindparam("token"),
+                     col(Reminder.status) == "claimed")
+              .values(status="sent", sent_at=bindparam("now"), message_id=bindparam("mid"),
+                      lease_owner=None, lease_token=None, lease_until=None))
+_DELIVERY = insert(Delivery)
+
+
+def mark_sent_many(conn: Connection, sent: list[SentBy], now: dt.datetime,
+                   worker: str) -> list[bool]:
+    """Fenced: a row is marked only where its lease token still matches; False (and nothing
+    changed) where another worker has taken it meanwhile. One UPDATE per row, one INSERT."""
+    done = []
+    for s in sent:
+        args = {"rid": s.row_id, "token": s.token, "now": now, "mid": s.message_id}
+        done.append(conn.execute(_MARK_SENT, args).rowcount == 1)
+        if not done[-1]:
+            log.warning("reminder %s was sent by %s after its lease was lost: possible "
+                        "duplicate", s.row_id, worker)
+    records = [{"reminder_id": s.row_id, "attempt": s.attempt, "at": now, "worker": worker,
+                "outcome": "sent", "code": s.code, "detail": s.reply[:2000]}
+               for s, ok in zip(sent, done, strict=True) if ok]
+    if records:
+        conn.execute(_DELIVERY, records)
+    return done
+
+
+def mark_sent(session: Session, sent: SentBy, now: dt.datetime, worker: str) -> bool:
+    return mark_sent_many(session.connection(), [sent], now, worker)[0]
 
 
 @dataclass(frozen=True)

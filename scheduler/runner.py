@@ -34,8 +34,8 @@ from notifiers.base import (
 )
 from scheduler import faults, ledger
 from scheduler.clock import Clock
-from scheduler.marker import Marker
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, build_notice
+from scheduler.pipeline import Marker, Sender
 from scheduler.planning import queue_alert
 from timelines.config import Config
 from timelines.db import session_scope
@@ -183,11 +183,11 @@ class Engine:
         done = 0
         try:
             async with self.make_notifier() as notifier:
-                for job in jobs:
-                    if self.stopping:
-                        break
-                    await self._send_one(notifier, job, report, alert_key)
-                    done += 1
+                sender = Sender(notifier, self.clock.now)
+                try:
+                    done = await self._send_jobs(sender, jobs, report, alert_key)
+                finally:
+                    await sender.close()
         except DeliveryError as exc:  # no connection at all: the rest of the batch waits
             await self.marker.flush()
             for job in jobs[done:]:
@@ -197,7 +197,19 @@ class Engine:
         for job in jobs[done:]:  # stopping: hand the unsent rows back at once
             self._release(job)
 
-    async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
+    async def _send_jobs(self, sender: Sender, jobs: list[Job], report: PassReport,
+                         alert_key: str) -> int:
+        """Send in order until done or stopping; returns how many were handled."""
+        for done, job in enumerate(jobs):
+            if self.stopping:
+                return done
+            sender.prepare(job.notice)
+            if done + 1 < len(jobs):
+                sender.prepare(jobs[done + 1].notice)
+            await self._send_one(sender, job, report, alert_key)
+        return len(jobs)
+
+    async def _send_one(self, sender: Sender, job: Job, report: PassReport,
                         alert_key: str) -> None:
         if not self._holds(job):
             report.outcomes.append(job.outcome("lost", "lease lost before sending"))
@@ -210,7 +222,7 @@ class Engine:
             if job.problem is not None:
                 raise job.problem
             assert job.notice is not None
-            result = await notifier.send(job.notice)
+            result = await sender.send(job.notice)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             self._fail(job, failure_of(exc), report, alert_key)
             return
@@ -226,17 +238,13 @@ class Engine:
 
     def _mark_sent(self, accepted: list[tuple[Job, SendResult, PassReport]]) -> None:
         """One transaction for every message accepted since the last commit (in a thread)."""
-        outcomes = []
-        with session_scope(self.db) as session:
-            for job, result, report in accepted:
-                sent = ledger.SentBy(result.message_id, result.code, result.reply,
-                                     job.row.attempts)
-                ok = ledger.mark_sent(session, job.row_id, job.token, self.clock.now(),
-                                      self.options.worker, sent)
-                detail = "" if ok else "sent after the lease was lost: possible duplicate"
-                outcomes.append((report, job.outcome("sent" if ok else "lost", detail)))
-        for report, outcome in outcomes:
-            report.outcomes.append(outcome)
+        sent = [ledger.SentBy(job.row_id, job.token, result.message_id, result.code,
+                              result.reply, job.row.attempts) for job, result, _ in accepted]
+        with self.db.begin() as conn:
+            done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.options.worker)
+        for (job, _, report), ok in zip(accepted, done, strict=True):
+            detail = "" if ok else "sent after the lease was lost: possible duplicate"
+            report.outcomes.append(job.outcome("sent" if ok else "lost", detail))
 
     def _fail(self, job: Job, failure: ledger.Failure, report: PassReport,
               alert_key: str) -> None:

@@ -100,11 +100,15 @@ YEAR_CROSSING = [
     span("haust - vinter", "nn", 2023, "2023-09-01", "2024-02-29"),
     span("Q4–Q1", "nb", 2022, "2022-10-01", "2023-03-31"),
     span("uke 52 – 2", "nb", 2022, "2022-12-26", "2023-01-15"),
-    span("Desember – januar 2023", "nb", None, "2022-12-01", "2023-01-31"),
+    kind("Desember – januar 2023", "nb", None, "unparsed"),
+    kind("høst/vinter 2023", "nb", None, "unparsed"),
+    kind("uke 52 – 2 2023", "nb", None, "unparsed"),
+    span("høst 2023 – vinter", "nb", None, "2023-09-01", "2024-02-29"),
     span("desember 2022 – januar", "nb", None, "2022-12-01", "2023-01-31"),
     span("Desember 2017 og januar 2018", "nb", 2017, "2017-12-01", "2018-01-31"),
     span("2. halvår – 1. halvår", "nb", 2022, "2022-07-01", "2023-06-30"),
     kind("mars og februar 2023", "nb", None, "unparsed"),
+    kind("mars og februar", "nb", 2023, "unparsed"),
     kind("mai – april", "nb", 2022, "unparsed"),
     kind("30.–2. oktober 2022", "nb", None, "unparsed"),
     kind("2024 – 2022", "nb", None, "unparsed"),
@@ -325,7 +329,40 @@ NOT_DATES = [
     kind("mars 2023\tAnsvar: SR", "nb", None, "unparsed"),
 ]
 
-CORPUS = RANGE_SHARING + YEAR_CROSSING + PREFIXES + VARIANTS + NOT_DATES
+NYNORSK_AND_SWEDISH = [
+    span("Fyrste kvartal 2023", "nn", 2023, "2023-01-01", "2023-03-31"),
+    span("Andre halvår 2022", "nn", 2022, "2022-07-01", "2022-12-31"),
+    span("Veke 40-42", "nn", 2022, "2022-10-03", "2022-10-23"),
+    span("Innan veke 40", "nn", 2022, None, "2022-10-09"),
+    span("Frå veke 2", "nn", 2022, "2022-01-10", None),
+    span("I løpet av hausten 2022", "nn", 2022, "2022-09-01", "2022-11-30"),
+    span("Sommaren 2022", "nn", 2022, "2022-06-01", "2022-08-31"),
+    span("Vinteren 2023", "nn", 2023, "2023-01-01", "2023-02-28"),
+    span("Innan utgangen av 2022", "nn", 2022, None, "2022-12-31"),
+    span("Seinast 1. oktober", "nn", 2022, None, "2022-10-01"),
+    span("Mai–juni 2022", "nn", 2022, "2022-05-01", "2022-06-30"),
+    span("Haust 2022 – vår 2023", "nn", 2022, "2022-09-01", "2023-05-31"),
+    span("Ca. mars", "nn", 2022, "2022-03-01", "2022-03-31", True),
+    span("i byrjinga av mars", "nn", 2022, "2022-03-01", "2022-03-10"),
+    kind("Ordførar", "nn", 2022, "unparsed"),
+    kind("1,5 mill", "nn", 2022, "unparsed"),
+    span("Andra kvartalet 2021", "sv", 2021, "2021-04-01", "2021-06-30"),
+    span("Tredje kvartalet", "sv", 2021, "2021-07-01", "2021-09-30"),
+    span("I början av maj", "sv", 2021, "2021-05-01", "2021-05-10"),
+    span("Senast i slutet av augusti", "sv", 2021, None, "2021-08-31"),
+    span("Vecka 36–38", "sv", 2021, "2021-09-06", "2021-09-26"),
+    span("Mellan vecka 10 och 12 2021", "sv", 2021, "2021-03-08", "2021-03-28"),
+    span("December 2021 - januari 2022", "sv", 2021, "2021-12-01", "2022-01-31"),
+    span("Hösten 2021/våren 2022", "sv", 2021, "2021-09-01", "2022-05-31"),
+    span("Juni-augusti", "sv", 2021, "2021-06-01", "2021-08-31"),
+    span("1 juni - 15 juni", "sv", 2021, "2021-06-01", "2021-06-15"),
+    span("Innan sommaren", "sv", 2021, None, "2021-08-31"),
+    span("v.47", "sv", 2021, "2021-11-22", "2021-11-28"),
+    kind("Primo 2024", "nb", 2023, "unparsed"),
+    kind("Gjennomført", "nb", 2023, "unparsed"),
+]
+
+CORPUS = RANGE_SHARING + YEAR_CROSSING + PREFIXES + VARIANTS + NOT_DATES + NYNORSK_AND_SWEDISH
 
 
 def expected(row: Row) -> DateSpan:

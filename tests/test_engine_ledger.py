@@ -169,13 +169,14 @@ def test_a_worker_that_lost_its_lease_changes_nothing(proj: TestProject) -> None
         (again,) = ledger.claim(s, t1, second, 10).rows
         assert again.possible_duplicate
     with session_scope(db) as s:
-        sent = ledger.SentBy("<x@y>", 250, "ok", 1)
-        assert not ledger.mark_sent(s, row_id, first.token, t1, "a", sent)
+        late = ledger.SentBy(row_id, first.token, "<x@y>", 250, "ok", 1)
+        assert not ledger.mark_sent(s, late, t1, "a")
     with session_scope(db) as s:
         stored = s.get(Reminder, row_id)
         assert stored is not None
         assert (stored.status, stored.lease_owner, stored.attempts) == ("claimed", "b", 2)
-        assert ledger.mark_sent(s, row_id, second.token, t1, "b", sent)
+        assert ledger.mark_sent(s, ledger.SentBy(row_id, second.token, "<x@y>", 250, "ok", 2),
+                                t1, "b")
     assert [d.outcome for d in deliveries(db)] == ["lease-lost", "sent"]
     db.dispose()
 

@@ -37,3 +37,17 @@ def test_missing_config_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "no such config file" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_agenda_for_an_owner_shows_their_subscription_link(
+        project: Project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("FRISTVAKT_FEED_SECRET", "a-test-secret-of-some-length")
+    assert project.run("apply").code == 0
+    created = project.run("feeds", "token", "create", "--owner", "anna")
+    assert created.code == 0
+    webcal = next(line for line in created.out.split() if line.startswith("webcal://"))
+    shown = project.run("agenda", "--owner", "anna", "--days", "120")
+    assert shown.code == 0
+    assert webcal in shown.out
+    other = project.run("agenda", "--owner", "ola", "--days", "120")
+    assert webcal not in other.out

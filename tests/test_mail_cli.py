@@ -6,6 +6,7 @@ import asyncio
 import mailbox
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -103,15 +104,15 @@ def test_mail_test_refused_exits_4_with_the_reply(project: Project) -> None:
     assert "550 5.1.1 No such user" in result.err
 
 
-def _wait_for_port(port: int) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+def _wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60  # a busy shared machine may take a while to start it
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            asyncio.run(asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1))
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.1)
-    raise AssertionError("mailcatcher did not start")
+    raise AssertionError(f"mailcatcher did not start (exit code {process.poll()})")
 
 
 def test_mailcatcher_stores_in_a_maildir_and_prints_a_line(tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def test_mailcatcher_stores_in_a_maildir_and_prints_a_line(tmp_path: Path) -> No
         [str(FRISTVAKT), "-c", str(tmp_path / "none.toml"), "mailcatcher", "--port", str(port),
          "--maildir", str(maildir)], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
-        _wait_for_port(port)
+        _wait_for_port(port, catcher)
         renderer = MailRenderer("Fristvakt <fv@example.no>", Contact("Kari", "kari@example.no"))
         notifier = EmailNotifier(SmtpSettings(host="127.0.0.1", port=port), renderer)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from dataclasses import replace
 
@@ -106,11 +107,14 @@ def test_an_untrusted_certificate_is_permanent(smtp_starttls: SmtpServer) -> Non
     assert smtp_starttls.messages == []
 
 
-def test_wrong_password_is_a_permanent_535_not_a_hang(smtp_starttls: SmtpServer) -> None:
-    with pytest.raises(PermanentDeliveryError) as caught:
+def test_wrong_password_is_a_permanent_535_not_a_hang(
+        smtp_starttls: SmtpServer, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG), pytest.raises(PermanentDeliveryError) as caught:
         run_send(smtp_starttls, sample_notice("due", "nb"), password="feil-passord")
     assert caught.value.code == 535
-    assert "feil-passord" not in f"{caught.value} {caught.value!r} {caught.value.reply}"
+    shown = f"{caught.value} {caught.value!r} {caught.value.reply} {caplog.text}"
+    assert "feil-passord" not in shown
+    assert base64.b64encode(b"\0fristvakt\0feil-passord").decode() not in shown
     assert smtp_starttls.messages == []
 
 

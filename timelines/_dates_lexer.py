@@ -2,6 +2,7 @@
 
 One precompiled pattern does the work; anything it does not know becomes an `other` token,
 which no grammar rule accepts, so the text ends up `unparsed` rather than half-read.
+Words carry their one-word vocabulary entry, looked up once per distinct lexeme.
 """
 
 from __future__ import annotations
@@ -44,22 +45,19 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# The same lexemes, found without classifying them (no named groups, so findall gives strings):
-# classifying is done once per distinct lexeme.
 # Markup that survives copying a table out of Word or HTML (tags, bold, bullet glyphs) is
 # skipped like white space.
 _SKIP = r"(?:\s+|<[^<>]*>|\*+|[•❖▪◦●■►])*"
+# The same lexemes as _TOKEN, found without classifying them (no named groups, so findall
+# gives plain strings); each distinct lexeme is classified by _TOKEN once and remembered.
 _LEXEME = re.compile(
     _SKIP + "(" + re.sub(r"\(\?P<\w+>", "(?:", _TOKEN.pattern) + ")?", re.VERBOSE | re.DOTALL)
+_NUMBER_SEPARATOR = re.compile(r"[./-]")
+_PLAIN: dict[str, TokKind] = {"dash": "dash", "slash": "slash", "qmark": "qmark"}
+
 _KNOWN: dict[str, Tok] = {}  # lexeme -> token; plans reuse a small set of words and numbers
 _CHUNKS: dict[str, tuple[Tok, ...]] = {}  # white-space separated chunk -> its tokens
-_KNOWN_MAX = 20_000
-
-
-_NUMBER_SEPARATOR = re.compile(r"[./-]")
-
-
-_PLAIN: dict[str, TokKind] = {"dash": "dash", "slash": "slash", "qmark": "qmark"}
+_KNOWN_MAX = 20_000  # bounds both caches, whatever text is thrown at them
 
 
 def _split_numbers(text: str) -> list[int]:

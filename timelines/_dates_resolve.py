@@ -93,43 +93,42 @@ def _check_year_side(left: Part, right: Part) -> None:
         raise ValueError("ambiguous range ending in a bare year")
 
 
-def _years(left: Part, right: Part, ref_year: int | None) -> tuple[int, int, int]:
-    """Years of both sides and the direction a backwards range may cross (+1 right, -1 left)."""
+def _years(left: Part, right: Part, ref_year: int | None) -> tuple[int, int, bool]:
+    """Years of both sides, and whether a backwards range may move its right side into the next
+    year: only when the right side's year is not written. "desember – januar 2023" fixes
+    January; whether December is 2022 or 2023 is a guess ("høst/vinter 2023" is most likely
+    meant as autumn 2023, which the winter rule cannot give), so it stays backwards."""
     if left.year and right.year:
-        return left.year, right.year, 0
+        return left.year, right.year, False
     if left.year:
-        return left.year, left.year, 1
+        return left.year, left.year, True
     if right.year:
-        return right.year, right.year, -1
+        return right.year, right.year, False
     if ref_year is None:
         raise ValueError("no year and no reference year")
-    return ref_year, ref_year, 1
+    return ref_year, ref_year, True
 
 
 def range_span(left: Part, right: Part, ref_year: int | None) -> Span:
     """Start of the left side .. due of the right side, sharing what the right side states."""
     left, right, borrowed_month = _share_unit(left, right)
     _check_year_side(left, right)
-    left_year, right_year, cross = _years(left, right, ref_year)
+    left_year, right_year, may_cross = _years(left, right, ref_year)
     first, second = bounds(left, left_year), bounds(right, right_year)
-    if first[0] > second[0] and cross and not borrowed_month:
-        first, second = _cross(left, right, left_year, right_year, cross)
+    if first[0] > second[0] and may_cross and not borrowed_month:
+        first, second = _cross(left, right, left_year, right_year)
     if first[0] > second[0]:
         raise ValueError("the range runs backwards")
     return first[0], second[1]
 
 
-def _cross(left: Part, right: Part, left_year: int, right_year: int, cross: int) -> tuple[
-        Span, Span]:
+def _cross(left: Part, right: Part, left_year: int, right_year: int) -> tuple[Span, Span]:
     """A backwards range crosses New Year: "desember – januar", "28/12-3/1", "uke 52 – 2".
 
-    Only from the second half of one year into the first half of the next: "mars og februar
-    2023" is a list or a slip, not an eleven-month span, so it stays backwards (unparsed).
+    Only from the second half of one year into the first half of the next: "mars og februar"
+    is a list or a slip, not an eleven-month span, so it stays backwards (unparsed).
     """
-    if cross > 0:
-        first, second = bounds(left, left_year), bounds(right, right_year + 1)
-    else:  # "desember – januar 2023": the left side is in the year before
-        first, second = bounds(left, left_year - 1), bounds(right, right_year)
+    first, second = bounds(left, left_year), bounds(right, right_year + 1)
     if first[0].month < 7 or second[1].month > 6:
         raise ValueError("not a crossing of New Year")
     return first, second

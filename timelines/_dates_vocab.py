@@ -16,8 +16,7 @@ from typing import Literal, NamedTuple
 Category = Literal[
     "month", "season", "quarter", "tertial", "half", "week", "q", "ordinal", "pom", "den",
     "deadline", "open", "during", "approx", "between", "sep", "until", "or_before", "ongoing",
-    "undated",
-    "history",
+    "undated", "history",
 ]
 
 Lang = Literal["no", "sv"]

@@ -81,6 +81,8 @@ class Feeds(Strict):
     domain: str = "fristvakt.localhost"
     style: Literal["deadline", "span"] = "deadline"
     cancelled_days: int = Field(60, ge=0)
+    # With this secret set, subscription links can be shown again (in mails and `agenda`).
+    secret_env: str = "FRISTVAKT_FEED_SECRET"
 
 
 class Period(Strict):

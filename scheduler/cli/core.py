@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlmodel import Session
 
+from notifiers.tokens import owner_links
 from scheduler.agenda import agenda as build_agenda
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.initdir import init_project
+from timelines.config import Config
 from timelines.db import session_scope
 from timelines.exceptions import ValidationFailed
 from timelines.problems import errors
@@ -63,6 +66,16 @@ def agenda(
         table.add_row(("! " if item.overdue else "") + due, item.task.title,
                       item.timeline_title, ", ".join(item.people) or "(coordinator)")
     console.print(table)
+    if owner:
+        _print_links(cfg, owner)
+
+
+def _print_links(cfg: Config, owner: str) -> None:
+    """The owner's calendar subscription, when one exists that can be shown again."""
+    with Session(common.database(cfg)) as session:
+        found = owner_links(session, cfg, owner)
+    if found:
+        typer.echo(f"calendar: {found.webcal}  ({found.https})")
 
 
 def _changes(write: bool, now: str | None) -> tuple[list[Change], str]:

@@ -83,7 +83,7 @@ def preview(
     coordinator = Contact(cfg.coordinator.name, cfg.coordinator.email)
     renderer = MailRenderer(cfg.smtp.sender, coordinator, cfg.feeds.domain)
     eml, html = _write(renderer.render(notice, now), out or Path(f"{row.key}-{kind}"))
-    typer.echo(t(who.lang or cfg.lang, "cli.preview_written", eml=eml, html=html))
+    typer.echo(t(cfg.coordinator.lang, "cli.preview_written", eml=eml, html=html))
 
 
 async def _send_test(notifier: EmailNotifier, mail: RenderedMail) -> tuple[int, str]:
@@ -106,8 +106,9 @@ def test(to: str = typer.Option(..., "--to", help="Where to send the test messag
 
 
 def _cli_lang() -> str:
+    """The language of whoever runs the command: the coordinator's."""
     try:
-        return common.config().lang
+        return common.config().coordinator.lang
     except FristvaktError:
         return "en"  # the catcher needs no project
 
