@@ -51,3 +51,9 @@ def test_agenda_for_an_owner_shows_their_subscription_link(
     assert webcal in shown.out
     other = project.run("agenda", "--owner", "ola", "--days", "120")
     assert webcal not in other.out
+
+
+def test_a_usage_error_is_exit_2_with_a_usage_message(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["dates", "x", "--year", "abc"]) == 2
+    err = capsys.readouterr().err
+    assert "--year" in err and "Traceback" not in err

@@ -67,12 +67,14 @@ def start_catcher(host: str, port: int, maildir: Path, out: Printer,
 
 def run_catcher(host: str, port: int, maildir: Path, out: Printer, lang: str = "en",
                 stop: threading.Event | None = None) -> None:
-    """Catch mail until Ctrl+C (or until `stop` is set)."""
-    controller = start_catcher(host, port, maildir, out, lang)
-    out(t(lang, "cli.catcher_listening", host=host, port=port, maildir=maildir))
+    """Catch mail until Ctrl+C (or until `stop` is set); Ctrl+C is a normal end."""
+    controller: Controller | None = None
     try:
+        controller = start_catcher(host, port, maildir, out, lang)
+        out(t(lang, "cli.catcher_listening", host=host, port=port, maildir=maildir))
         (stop or threading.Event()).wait()
     except KeyboardInterrupt:
         pass
     finally:
-        controller.stop()
+        if controller is not None:
+            controller.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import traceback
 
-import click
 import typer
 from rich.console import Console
 
@@ -12,6 +11,7 @@ from scheduler.cli.context import state
 from timelines.exceptions import FristvaktError, ValidationFailed
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+INTERNAL_ERROR = 70
 
 
 def _report(exc: FristvaktError) -> None:
@@ -23,19 +23,20 @@ def _report(exc: FristvaktError) -> None:
     err_console.print(f"error: {exc}", style="red", markup=False)
 
 
+def _exit_code(exc: SystemExit) -> int:
+    return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+
+
 def run_guarded(app: typer.Typer, argv: list[str]) -> int:
-    """Run the app; a coordinator never sees a traceback unless --debug was given."""
+    """Run the app; a coordinator never sees a traceback unless --debug was given.
+
+    Click's standalone mode handles usage errors (exit 2), `--help` and `typer.Exit` itself
+    and ends with SystemExit; everything else that escapes a command is ours to report.
+    """
     try:
-        # Without standalone mode click returns the code of a `typer.Exit` instead of raising.
-        result = app(args=argv, standalone_mode=False)
-    except (click.exceptions.Exit, typer.Exit) as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        err_console.print("aborted")
-        return 130
+        app(args=argv, prog_name="fristvakt")
+    except SystemExit as exc:
+        return _exit_code(exc)
     except FristvaktError as exc:
         if state.debug:
             traceback.print_exc()
@@ -51,5 +52,5 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
                 f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
                 style="red", markup=False,
             )
-        return 70
-    return result if isinstance(result, int) else 0
+        return INTERNAL_ERROR
+    return 0
