@@ -48,6 +48,13 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 @cache
+def texts(lang: str) -> dict[str, str]:
+    """Every text of a language, English filling any gap: for `L["key"]` in templates (a
+    lookup, cheaper than calling `t` for texts without values)."""
+    return {**catalog(FALLBACK), **catalog(pick_lang(lang))}
+
+
+@cache
 def translator(lang: str) -> Callable[..., str]:
     """`t` bound to one language, looked up once (templates call it dozens of times)."""
     own, fallback = catalog(pick_lang(lang)), catalog(FALLBACK)

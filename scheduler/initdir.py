@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from notifiers.i18n import t
 from scheduler.render import render_file
 from timelines.exceptions import FristvaktError
 
@@ -18,13 +19,14 @@ def _example_dates(today: dt.date) -> dict[str, object]:
             "second": second.strftime("%d.%m.%Y"), "third": third.isoformat()}
 
 
-def init_project(directory: Path, today: dt.date) -> list[Path]:
-    """Write fristvakt.toml and timelines/eksempel.toml; refuses to overwrite."""
+def init_project(directory: Path, today: dt.date, lang: str = "en") -> list[Path]:
+    """Write fristvakt.toml and timelines/eksempel.toml; refuses to overwrite (says so in
+    `lang`)."""
     config = directory / "fristvakt.toml"
     example = directory / "timelines" / "eksempel.toml"
     for path in (config, example):
         if path.exists():
-            raise FristvaktError(f"{path} already exists; nothing was changed")
+            raise FristvaktError(t(lang, "cli.core.exists", path=path))
     example.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(render_file("init/fristvakt.toml.j2"), encoding="utf-8")
     example.write_text(render_file("init/example.toml.j2", **_example_dates(today)),

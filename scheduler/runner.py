@@ -35,7 +35,6 @@ from notifiers.base import (
 from scheduler import faults, ledger
 from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, build_notice
-from scheduler.pipeline import Marker, Sender
 from scheduler.planning import queue_alert
 from timelines.config import Config
 from timelines.db import session_scope
@@ -58,6 +57,7 @@ class EngineOptions:
     lease_seconds: float = 300.0
     batch: int = 50
     interval: float = 60.0
+    mark_every: int = 4  # accepted messages per commit; 1 marks each one on its own
     retry: ledger.RetryPolicy = field(default_factory=ledger.RetryPolicy)
 
 
@@ -140,7 +140,7 @@ class Engine:
         self.feed_url = feed_url
         self.rng = rng or random.Random()
         self.stopping = False
-        self.marker: Marker[tuple[Job, SendResult, PassReport]] = Marker(self._mark_sent)
+        self.accepted: list[tuple[Job, SendResult, PassReport]] = []
 
     async def run_pass(self) -> PassReport:
         """Send everything due now (the first pass after a start is the catch-up)."""
@@ -183,33 +183,22 @@ class Engine:
         done = 0
         try:
             async with self.make_notifier() as notifier:
-                sender = Sender(notifier, self.clock.now)
-                try:
-                    done = await self._send_jobs(sender, jobs, report, alert_key)
-                finally:
-                    await sender.close()
+                for job in jobs:
+                    if self.stopping:
+                        break
+                    await self._send_one(notifier, job, report, alert_key)
+                    done += 1
         except DeliveryError as exc:  # no connection at all: the rest of the batch waits
-            await self.marker.flush()
+            self._flush_sent()
             for job in jobs[done:]:
                 self._fail(job, failure_of(exc), report, alert_key)
             return
-        await self.marker.flush()
+        finally:
+            self._flush_sent()
         for job in jobs[done:]:  # stopping: hand the unsent rows back at once
             self._release(job)
 
-    async def _send_jobs(self, sender: Sender, jobs: list[Job], report: PassReport,
-                         alert_key: str) -> int:
-        """Send in order until done or stopping; returns how many were handled."""
-        for done, job in enumerate(jobs):
-            if self.stopping:
-                return done
-            sender.prepare(job.notice)
-            if done + 1 < len(jobs):
-                sender.prepare(jobs[done + 1].notice)
-            await self._send_one(sender, job, report, alert_key)
-        return len(jobs)
-
-    async def _send_one(self, sender: Sender, job: Job, report: PassReport,
+    async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
                         alert_key: str) -> None:
         if not self._holds(job):
             report.outcomes.append(job.outcome("lost", "lease lost before sending"))
@@ -222,12 +211,14 @@ class Engine:
             if job.problem is not None:
                 raise job.problem
             assert job.notice is not None
-            result = await sender.send(job.notice)
+            result = await notifier.send(job.notice)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             self._fail(job, failure_of(exc), report, alert_key)
             return
         faults.reach("after_send")
-        await self.marker.add((job, result, report))
+        self.accepted.append((job, result, report))
+        if len(self.accepted) >= self.options.mark_every:
+            self._flush_sent()
 
     def _holds(self, job: Job) -> bool:
         """Is there time to send before the lease runs out? Checked on this worker's clock
@@ -236,8 +227,13 @@ class Engine:
         margin = min(self.config.smtp.timeout, self.options.lease_seconds / 3)
         return self.clock.now() < job.lease.until - dt.timedelta(seconds=margin)
 
-    def _mark_sent(self, accepted: list[tuple[Job, SendResult, PassReport]]) -> None:
-        """One transaction for every message accepted since the last commit (in a thread)."""
+    def _flush_sent(self) -> None:
+        """Mark every accepted message `sent`, in one transaction (group commit: one fsync
+        per `mark_every` messages instead of one each). A crash before this resends at most
+        those few; each is then flagged a possible duplicate."""
+        accepted, self.accepted = self.accepted, []
+        if not accepted:
+            return
         sent = [ledger.SentBy(job.row_id, job.token, result.message_id, result.code,
                               result.reply, job.row.attempts) for job, result, _ in accepted]
         with self.db.begin() as conn:

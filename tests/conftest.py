@@ -78,6 +78,14 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _no_language_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's language comes from the project's config, not from the machine running the
+    tests (timelines/lang.py): a test that wants another sets FRISTVAKT_LANG itself."""
+    for name in ("FRISTVAKT_LANG", "LC_ALL", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @dataclass
 class CliResult:
     code: int

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import drop_pg_schema, fresh_pg_schema
-from smtp_server import smtp_server
+from smtp_server import free_port, smtp_server
 from sqlalchemy import func
 from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import col, select
@@ -44,7 +44,9 @@ def big_project(tmp_path: Path, url: str, port: int) -> TestProject:
               for i in range(PEOPLE)}
     proj = TestProject(tmp_path / "p", url, port, people=people, roles={},
                        policy={"before_due": ["3d"], "overdue_max": 0})
-    proj.write_config()
+    # Two instances on one machine: each feed server (started by serve) needs its own port.
+    proj.write_config(base_url=f"http://127.0.0.1:{free_port()}")
+    proj.write_config(proj.root / "second.toml", f"http://127.0.0.1:{free_port()}")
     proj.write_timeline([{"id": f"t{i}", "title": f"Oppgåve {i}", "due": dt.date(2026, 6, 8),
                           "owners": list(people)} for i in range(TASKS)],
                         header={"owners": []})
@@ -93,7 +95,7 @@ def test_two_serve_processes_send_each_key_once(tmp_path: Path, pg_url: str) -> 
         try:
             wait_for(lambda: stopped(frozen), 30, "the first worker to claim and freeze")
             assert count(db, "claimed") == 50
-            other = spawn(proj, *SERVE)
+            other = spawn(proj, *SERVE, config=proj.root / "second.toml")
             wait_for(lambda: count(db, "sent") == PEOPLE * TASKS, 120, "all reminders sent")
             frozen.send_signal(signal.SIGCONT)  # resumed long after its lease ran out
             time.sleep(2)

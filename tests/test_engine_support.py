@@ -72,10 +72,13 @@ class TestProject:
     def config_path(self) -> Path:
         return self.root / "fristvakt.toml"
 
-    def write_config(self) -> None:
+    def write_config(self, path: Path | None = None, base_url: str | None = None) -> None:
+        """fristvakt.toml (or a sibling at `path`, e.g. for a second instance whose feed
+        server needs its own port in `base_url`)."""
         text = "\n".join(f"{k} = {toml_value(v)}" for k, v in {
             "timezone": "Europe/Oslo", "lang": "nb", "database_url": self.db_url,
-            "timelines": "timelines"}.items()) + "\n\n"
+            "timelines": "timelines", "base_url": base_url or "http://127.0.0.1:8080",
+        }.items()) + "\n\n"
         text += table("coordinator", {"name": "Kari Koordinator", "email": "kari@example.no",
                                       "lang": "nb"})
         text += table("smtp", {"host": "127.0.0.1", "port": self.smtp_port, "timeout": 5,
@@ -86,7 +89,7 @@ class TestProject:
         for key, members in self.roles.items():
             text += table(f"roles.{key}", {"label": key.title(), "members": members})
         self.root.mkdir(parents=True, exist_ok=True)
-        self.config_path.write_text(text, encoding="utf-8")
+        (path or self.config_path).write_text(text, encoding="utf-8")
 
     def write_timeline(self, tasks: list[dict[str, Any]], tl_id: str = "plan",
                        header: dict[str, Any] | None = None) -> None:
@@ -152,13 +155,13 @@ def cli(project: TestProject, *args: str, env: dict[str, str] | None = None,
         env={**os.environ, **(env or {})})
 
 
-def spawn(project: TestProject, *args: str, env: dict[str, str] | None = None
-          ) -> subprocess.Popen[str]:
+def spawn(project: TestProject, *args: str, env: dict[str, str] | None = None,
+          config: Path | None = None) -> subprocess.Popen[str]:
     """A long-running `fristvakt` process; its output goes to files (a full pipe nobody
     reads would block it)."""
     n = len(list(project.root.glob("out-*.log")))
     out = (project.root / f"out-{n}.log").open("w")
     err = (project.root / f"err-{n}.log").open("w")
     return subprocess.Popen(
-        [sys.executable, "-m", "scheduler", "-c", str(project.config_path), *args],
+        [sys.executable, "-m", "scheduler", "-c", str(config or project.config_path), *args],
         stdout=out, stderr=err, text=True, cwd=ROOT, env={**os.environ, **(env or {})})

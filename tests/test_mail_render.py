@@ -17,9 +17,12 @@ import jinja2
 import pytest
 
 from notifiers.base import NOTICE_KINDS, NoticeKind
+from notifiers.email.calendar import calendar_bytes
+from notifiers.email.headers import clean_header_text
 from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from notifiers.email.samples import BYREGION, FEED, sample_notice
 from notifiers.email.templates import environment
+from notifiers.email.view import template_context
 from notifiers.i18n import CATALOG_DIR, LANGS, format_date, format_distance, pick_lang
 
 RENDERER = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari K", "kari@example.no"))
@@ -46,7 +49,12 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     text = message.get_body(("plain",))
     html = message.get_body(("html",))
     assert text is not None and html is not None
-    return cast(EmailMessage, text).get_content(), cast(EmailMessage, html).get_content()
+    return content(text), content(html)
+
+
+def content(part: object) -> str:
+    # The parts travel with CRLF line ends (canonical form); compare as text.
+    return str(cast(EmailMessage, part).get_content()).replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -99,6 +107,13 @@ def test_kind_specific_words() -> None:
     assert "Rapport til regionrådet" in overdue and BYREGION.title in upcoming
 
 
+def test_a_digest_lists_tasks_without_a_deadline_plainly() -> None:
+    notice = sample_notice("digest", "en")
+    undated = replace(notice.tasks[0], due=None, start=None, title="Drift")
+    text, _ = parts(parse(RENDERER.render(replace(notice, tasks=(undated,)), NOW).data))
+    assert "- Drift (Byregionprogrammet Sør-Troms)\n" in text
+
+
 def test_language_falls_back_owner_then_timeline_then_english() -> None:
     assert render("due", None)[1]["Content-Language"] == "nn"  # the timeline's language
     assert pick_lang("de", None) == "en"
@@ -134,6 +149,16 @@ def test_catalogs_have_every_key_with_the_same_placeholders(lang: str) -> None:
     for key, pattern in english.items():
         fields = {name for _, name, _, _ in Formatter().parse(pattern) if name}
         assert fields == {name for _, name, _, _ in Formatter().parse(other[key]) if name}, key
+
+
+@pytest.mark.parametrize("kind", NOTICE_KINDS)
+def test_flattened_templates_render_exactly_as_jinja_inheritance(kind: NoticeKind) -> None:
+    for lang in LANGS:
+        context = template_context(sample_notice(kind, lang), lang, "Kari K")
+        for part in ("txt", "html"):
+            name = f"{kind}.{part}.j2"
+            flat = environment(flat=True).get_template(name).render(context)
+            assert flat == environment(flat=False).get_template(name).render(context)
 
 
 def test_templates_refuse_unknown_names() -> None:
@@ -182,6 +207,22 @@ def test_calendar_attachment_is_one_all_day_event() -> None:
     assert (start, end) == (BYREGION.due, BYREGION.due + timedelta(days=1))  # type: ignore[operator]
     assert BYREGION.title in str(event["SUMMARY"])
     assert event.decoded("SEQUENCE") == BYREGION.date_version
+
+
+@pytest.mark.parametrize("title", ["Plan; budsjett, \\ og «rapport»", "Ø" * 90, "a\nb"])
+def test_icalendar_reads_the_attachment_and_writes_the_same_lines(title: str) -> None:
+    task = replace(BYREGION, title=title)
+    data = calendar_bytes(task, "nn", "example.no", NOW)
+    assert data is not None
+    again = icalendar.Calendar.from_ical(data)
+
+    def unfolded(ics: bytes) -> list[bytes]:  # where a long line is folded may differ
+        return sorted(ics.replace(b"\r\n ", b"").split(b"\r\n"))
+
+    assert unfolded(again.to_ical()) == unfolded(data)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    [event] = again.walk("VEVENT")
+    assert clean_header_text(title) in str(event["SUMMARY"])
 
 
 def test_the_event_is_the_same_calendar_entry_as_in_the_feed() -> None:

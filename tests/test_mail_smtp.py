@@ -187,6 +187,20 @@ def test_connection_refused_is_transient() -> None:
     assert caught.value.code is None and caught.value.reply
 
 
+def test_an_unusable_address_is_permanent_and_nothing_is_sent(smtp_plain: SmtpServer) -> None:
+    notice = sample_notice("due", "nb")
+    broken = replace(notice, recipient=replace(notice.recipient, email="ola\r\nRCPT TO:<x@y>"))
+    with pytest.raises(PermanentDeliveryError) as caught:
+        run_send(smtp_plain, broken)
+    assert caught.value.code is None and smtp_plain.messages == []
+
+
+def test_an_unusable_sender_is_a_config_error() -> None:
+    config = Config(smtp=Smtp(sender="Fristvakt"))
+    with pytest.raises(ConfigError, match="sender"):
+        EmailNotifier.from_config(config, env={})
+
+
 def config_for(server: SmtpServer, **smtp: object) -> Config:
     return Config(smtp=Smtp(host=server.host, port=server.port, sender="Fv <fv@example.no>",
                             **smtp))  # type: ignore[arg-type]

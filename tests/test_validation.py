@@ -5,7 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from conftest import Project
 
+from notifiers.i18n import t
 from timelines.db import open_database
+from timelines.lang import plural
+
+LANG = "nb"  # the language in force: `fristvakt init` writes coordinator.lang = "nb"
 
 BROKEN = """\
 [timeline]
@@ -44,8 +48,10 @@ def test_every_problem_is_reported_once_with_file_key_and_line(project: Project)
     lines = _lines(result.err)
     assert f"{path}:9: task[1].due:" in result.err and "next week" in result.err
     assert any(f"{path}:10: task[1].owners[1]" in ln and "nobody-known" in ln for ln in lines)
-    assert any(f"{path}:14: task[2].id" in ln and "duplicate" in ln for ln in lines)
-    assert any("dependency cycle" in ln for ln in lines)
+    duplicate = t(LANG, "problem.duplicate_id", id="a")
+    assert any(f"{path}:14: task[2].id" in ln and duplicate in ln for ln in lines)
+    cycle = t(LANG, "problem.cycle", path="").strip()
+    assert any(cycle in ln for ln in lines)
     assert "Traceback" not in result.err
 
 
@@ -54,7 +60,8 @@ def test_syntax_error_names_file_and_line(project: Project) -> None:
     path.write_text('[timeline]\nid = "s"\ntitle = "x\n', encoding="utf-8")
     result = project.run("validate")
     assert result.code == 1
-    assert f"{path}:3:" in result.err and "TOML syntax error" in result.err
+    syntax = t(LANG, "problem.syntax", message="").strip()
+    assert f"{path}:3:" in result.err and syntax in result.err
 
 
 def test_problems_in_two_files_are_all_reported(project: Project) -> None:
@@ -90,7 +97,8 @@ def test_config_errors_are_collected_and_located(project: Project) -> None:
     project.config.write_text(text, encoding="utf-8")
     result = project.run("validate")
     assert result.code == 1
-    assert ":4: timezone:" in result.err and "unknown time zone" in result.err
+    zone = t(LANG, "problem.zone", value="Europe/Osl")
+    assert ":4: timezone:" in result.err and zone in result.err
     assert "smtp.security" in result.err
     assert "roles.regionradgiver.members[2]" in result.err and "ghost" in result.err
 
@@ -101,5 +109,5 @@ def test_roles_and_tasks_that_reach_nobody_are_warnings_not_errors(project: Proj
         '[[task]]\nid = "t"\ntitle = "T"\nowners = ["au"]\n', encoding="utf-8")
     result = project.run("validate")
     assert result.code == 0
-    assert "role 'au' (AU) maps to no person" in result.err
-    assert "1 task(s) reach no person" in result.err and ": t" in result.err
+    assert t(LANG, "problem.unmapped_role", name="au", label="AU") in result.err
+    assert plural(LANG, "problem.unreached", 1, shown="t") in result.err

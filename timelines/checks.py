@@ -1,4 +1,6 @@
-"""Checks that span a whole timeline file or several: ids, dependencies, owners."""
+"""Checks that span a whole timeline file or several: ids, dependencies, owners.
+
+Problems are told in the language the file was read in (`tl.source.lang`)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from timelines.config import Config
 from timelines.files import TimelineFile
+from timelines.lang import plural
 from timelines.problems import Problem
 
 
@@ -17,14 +20,14 @@ def duplicate_ids(tl: TimelineFile) -> list[Problem]:
         seen[task.id] += 1
         if seen[task.id] == 2:
             found.append(tl.source.problem(
-                tl.task_path(index, "id"), f"duplicate task id {task.id!r}: ids must be unique"))
+                tl.task_path(index, "id"), tl.source.say("duplicate_id", id=task.id)))
     return found
 
 
 def unknown_after(tl: TimelineFile) -> list[Problem]:
     ids = {task.id for task in tl.doc.task}
     return [
-        tl.source.problem(tl.task_path(index, "after"), f"unknown task id {name!r} in after")
+        tl.source.problem(tl.task_path(index, "after"), tl.source.say("unknown_after", name=name))
         for index, task in enumerate(tl.doc.task)
         for name in task.after
         if name not in ids
@@ -46,7 +49,8 @@ def cycles(tl: TimelineFile) -> list[Problem]:
         loop = list(exc.args[1])
         index = next(i for i, t in enumerate(tl.doc.task) if t.id == loop[0])
         path = " → ".join(loop)
-        return [tl.source.problem(tl.task_path(index, "after"), f"dependency cycle: {path}")]
+        return [tl.source.problem(tl.task_path(index, "after"),
+                                  tl.source.say("cycle", path=path))]
     return []
 
 
@@ -57,22 +61,16 @@ def known_keys(config: Config, tl: TimelineFile) -> set[str]:
 def unknown_owners(config: Config, tl: TimelineFile) -> list[Problem]:
     known = known_keys(config, tl)
     found = [
-        tl.source.problem(("timeline", "owners", i), _unknown(key))
+        tl.source.problem(("timeline", "owners", i), tl.source.say("unknown_owner", name=key))
         for i, key in enumerate(tl.doc.timeline.owners) if key not in known
     ]
     for index, task in enumerate(tl.doc.task):
         for field in ("owners", "participants"):
             for i, key in enumerate(getattr(task, field)):
                 if key not in known:
-                    found.append(tl.source.problem(tl.task_path(index, field, i), _unknown(key)))
+                    found.append(tl.source.problem(tl.task_path(index, field, i),
+                                                   tl.source.say("unknown_owner", name=key)))
     return found
-
-
-def _unknown(key: str) -> str:
-    return (
-        f"unknown owner or role {key!r}: add [owners.{key}] or [roles.{key}] to fristvakt.toml,"
-        " or list it under [timeline.roles]"
-    )
 
 
 def people_for(config: Config, key: str) -> list[str]:
@@ -88,8 +86,7 @@ def unmapped_roles(config: Config, tl: TimelineFile) -> list[Problem]:
     return [
         tl.source.problem(
             ("timeline", "roles", key),
-            f"role {key!r} ({label}) maps to no person: add [roles.{key}] members = [...]"
-            " to fristvakt.toml (until then its reminders go to the coordinator)",
+            tl.source.say("unmapped_role", name=key, label=label),
             "warning",
         )
         for key, label in tl.doc.timeline.roles.items()
@@ -107,12 +104,12 @@ def unreached_tasks(config: Config, tl: TimelineFile) -> list[Problem]:
     ]
     if not ids:
         return []
-    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-    return [tl.source.problem(
-        ("timeline",),
-        f"{len(ids)} task(s) reach no person, so their reminders go to the coordinator: {shown}",
-        "warning",
-    )]
+    lang = tl.source.lang
+    shown = ", ".join(ids[:5])
+    if len(ids) > 5:
+        shown = tl.source.say("more", shown=shown, n=len(ids) - 5)
+    message = plural(lang, "problem.unreached", len(ids), shown=shown)
+    return [tl.source.problem(("timeline",), message, "warning")]
 
 
 def duplicate_timelines(files: list[TimelineFile]) -> list[Problem]:
@@ -122,7 +119,7 @@ def duplicate_timelines(files: list[TimelineFile]) -> list[Problem]:
         if tl.id in seen:
             found.append(tl.source.problem(
                 ("timeline", "id"),
-                f"timeline id {tl.id!r} is also used by {seen[tl.id].path.name}"))
+                tl.source.say("duplicate_timeline", id=tl.id, file=seen[tl.id].path.name)))
         seen.setdefault(tl.id, tl)
     return found
 

@@ -16,26 +16,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
+from notifiers.i18n import t
 from timelines.exceptions import ConfigError, ValidationFailed
 from timelines.problems import Problem, errors
-from timelines.tomlfile import TomlSource
+from timelines.tomlfile import Invalid, TomlSource, hinted
 
 Lang = Literal["nb", "nn", "sv", "en"]
-OFFSET = r"^\d+(d|wd)$"
-KEY = r"^[a-z0-9][a-z0-9_-]*$"
+OFFSET = hinted(r"^\d+(d|wd)$", "pattern_offset")
+KEY = hinted(r"^[a-z0-9][a-z0-9_-]*$", "pattern_key")
 
 
 def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} (use e.g. Europe/Oslo)") from exc
+        raise Invalid("zone", value=name) from exc
     return name
 
 
 def _email(value: str) -> str:
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
-        raise ValueError(f"not an email address: {value!r}")
+        raise Invalid("email", value=value)
     return value
 
 
@@ -43,7 +44,7 @@ def _closed_day(value: str) -> str:
     try:
         dt.date.fromisoformat(value if len(value) > 5 else f"2000-{value}")
     except ValueError as exc:
-        raise ValueError(f"closed day must be MM-DD or YYYY-MM-DD, got {value!r}") from exc
+        raise Invalid("closed_day", value=value) from exc
     return value
 
 
@@ -190,18 +191,17 @@ def _cross_check(config: Config, source: TomlSource) -> list[Problem]:
             if member not in config.owners:
                 found.append(source.problem(
                     ("roles", role_key, "members", index),
-                    f"unknown owner {member!r}: add [owners.{member}] or fix the name",
+                    source.say("role_member", member=member),
                 ))
     return found
 
 
-def read_config(path: Path) -> tuple[Config | None, list[Problem]]:
-    """Load and check fristvakt.toml; returns the config (if usable) and every problem."""
+def read_config(path: Path, lang: str = "en") -> tuple[Config | None, list[Problem]]:
+    """Load and check fristvakt.toml; returns the config (if usable) and every problem, told
+    in `lang`."""
     if not path.is_file():
-        raise ConfigError(
-            f"{path}: no such config file (create one with `fristvakt init`, or pass -c PATH)"
-        )
-    source = TomlSource(path)
+        raise ConfigError(t(lang, "problem.no_config", path=path))
+    source = TomlSource(path, lang)
     config = source.salvage(Config, source.data, ()) if source.data is not None else None
     if config is not None:
         config._path = path.resolve()
@@ -209,9 +209,9 @@ def read_config(path: Path) -> tuple[Config | None, list[Problem]]:
     return config, source.problems
 
 
-def load_config(path: Path) -> Config:
-    """The config, or ValidationFailed naming every problem."""
-    config, problems = read_config(path)
+def load_config(path: Path, lang: str = "en") -> Config:
+    """The config, or ValidationFailed naming every problem (told in `lang`)."""
+    config, problems = read_config(path, lang)
     if config is None or errors(problems):
         raise ValidationFailed(problems)
     return config

@@ -11,22 +11,22 @@ from pydantic import BeforeValidator, Field
 
 from timelines.config import KEY, Config, Lang, PolicyOverride, Strict
 from timelines.problems import Problem
-from timelines.tomlfile import TomlSource
+from timelines.tomlfile import Invalid, TomlSource, hinted, shown
 
 TaskStatus = Literal["planned", "ongoing", "done", "cancelled"]
-ID = r"^[a-z0-9][a-z0-9_.-]*$"
-LAG = r"^\d+[dw]$"
+ID = hinted(r"^[a-z0-9][a-z0-9_.-]*$", "pattern_key")
+LAG = hinted(r"^\d+[dw]$", "pattern_lag")
 
 
 def _plain_date(value: Any) -> Any:
     """A TOML date or an ISO string; a datetime or a number is a mistake, not a date."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-        raise ValueError(f"expected a date like 2024-05-31, got {value!r}")
+        raise Invalid("date", value=shown(value))
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise ValueError(f"expected a date like 2024-05-31, got {value!r}") from exc
+            raise Invalid("date", value=shown(value)) from exc
     return value
 
 
@@ -106,7 +106,7 @@ def timeline_paths(config: Config) -> list[Path]:
 
 def _tasks(source: TomlSource, raw: Any) -> tuple[list[TaskSpec], list[int]]:
     if not isinstance(raw, list):
-        source.problems.append(source.problem(("task",), "use [[task]] tables for tasks"))
+        source.problems.append(source.problem(("task",), source.say("task_tables")))
         return [], []
     tasks, positions = [], []
     for index, item in enumerate(raw):
@@ -117,15 +117,15 @@ def _tasks(source: TomlSource, raw: Any) -> tuple[list[TaskSpec], list[int]]:
     return tasks, positions
 
 
-def read_timeline(path: Path) -> tuple[TimelineFile | None, list[Problem]]:
-    """Read one file, checking each task on its own so one bad task hides no other problem."""
-    source = TomlSource(path)
+def read_timeline(path: Path, lang: str = "en") -> tuple[TimelineFile | None, list[Problem]]:
+    """Read one file, checking each task on its own so one bad task hides no other problem;
+    problems are told in `lang` (and so are the checks run on the result later)."""
+    source = TomlSource(path, lang)
     data = source.data
     if data is None:
         return None, source.problems
     for key in set(data) - {"timeline", "task"}:
-        source.problems.append(source.problem((key,), "unknown key (expected [timeline] or"
-                                              " [[task]])"))
+        source.problems.append(source.problem((key,), source.say("unknown_table_key")))
     header = source.salvage(TimelineHeader, data.get("timeline", {}), ("timeline",))
     tasks, positions = _tasks(source, data.get("task", []))
     if header is None:

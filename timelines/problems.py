@@ -2,12 +2,18 @@
 
 >>> str(Problem("plan.toml", 12, "task[3].due", "expected a date"))
 'plan.toml:12: task[3].due: expected a date'
+>>> str(Problem("plan.toml", None, "", "rollen mangler", "warning", "nb"))
+'plan.toml: (advarsel) rollen mangler'
+
+The message is rendered when the problem is found, in the language in force (`lang`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from notifiers.i18n import t
 
 Severity = Literal["error", "warning"]
 
@@ -21,11 +27,12 @@ class Problem:
     key: str
     message: str
     severity: Severity = "error"
+    lang: str = "en"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f" {self.key}:" if self.key else ""
-        tag = " (warning)" if self.severity == "warning" else ""
+        tag = f" {t(self.lang, 'problem.warning')}" if self.severity == "warning" else ""
         return f"{where}:{key}{tag} {self.message}"
 
     @property

@@ -23,14 +23,14 @@ class Project:
         return not errors(self.problems)
 
 
-def read_project(config_path: Path) -> Project:
-    """Everything that can be read, and every problem found on the way."""
-    config, problems = read_config(config_path)
+def read_project(config_path: Path, lang: str = "en") -> Project:
+    """Everything that can be read, and every problem found on the way (told in `lang`)."""
+    config, problems = read_config(config_path, lang)
     if config is None:
         raise ValidationFailed(problems)
     files: list[TimelineFile] = []
     for path in timeline_paths(config):
-        tl, found = read_timeline(path)
+        tl, found = read_timeline(path, lang)
         problems.extend(found)
         if tl is not None:
             problems.extend(check_timeline(config, tl))
@@ -39,9 +39,9 @@ def read_project(config_path: Path) -> Project:
     return Project(config, files, problems)
 
 
-def load_project(config_path: Path) -> Project:
+def load_project(config_path: Path, lang: str = "en") -> Project:
     """The project, or ValidationFailed with every error (warnings are kept on the project)."""
-    project = read_project(config_path)
+    project = read_project(config_path, lang)
     if not project.ok:
         raise ValidationFailed(project.problems)
     return project

@@ -13,7 +13,7 @@ from notifiers.email import mime
 from notifiers.email.calendar import calendar_bytes
 from notifiers.email.templates import render_parts
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
-from notifiers.i18n import format_date, pick_lang, t, translator
+from notifiers.i18n import format_date, pick_lang, t, texts, translator
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,8 @@ class MailRenderer:
         """A short message for `fristvakt mail test`, to check the server settings."""
         lang = pick_lang(lang)
         recipient = Recipient(key="test", name="", email=to, lang=lang)
-        context = {"t": translator(lang), "lang": lang, "name": to, "feed_url": None,
-                   "coordinator": self.sender.name}
+        context = {"t": translator(lang), "L": texts(lang), "lang": lang, "name": to,
+                   "feed_url": None, "coordinator": self.sender.name}
         text, html = render_parts("test", context)
         subject = t(lang, "subject.test")
         headers = self._headers(recipient, subject, lang, now)

@@ -87,8 +87,12 @@ class EmailNotifier:
     def from_config(cls, config: Config, env: Mapping[str, str] = os.environ) -> EmailNotifier:
         """The notifier fristvakt.toml describes; replies go to the coordinator."""
         coordinator = Contact(config.coordinator.name, config.coordinator.email)
-        return cls(SmtpSettings.from_config(config, env),
-                   MailRenderer(config.smtp.sender, coordinator, config.feeds.domain))
+        try:
+            renderer = MailRenderer(config.smtp.sender, coordinator, config.feeds.domain)
+        except ValueError as exc:
+            raise ConfigError(f"[smtp] sender = {config.smtp.sender!r}: expected "
+                              f'"Name <address@domain>" ({exc})') from exc
+        return cls(SmtpSettings.from_config(config, env), renderer)
 
     async def __aenter__(self) -> Self:
         await self._connect()

@@ -14,6 +14,7 @@ from notifiers.i18n import (
     format_distance,
     pick_lang,
     t,
+    texts,
     translator,
 )
 
@@ -93,11 +94,12 @@ def task_lines(task: TaskView, notice: Notice, lang: str) -> TaskLines:
 
 
 def digest_item(task: TaskView, notice: Notice, lang: str) -> str:
-    """One line of a digest: title, plan, deadline, distance."""
-    due = task.due
+    """One line of a digest: title, plan, deadline, distance (or only title and plan)."""
+    if task.due is None:
+        return t(lang, "phrase.undated_item", title=task.title, plan=task.timeline_title)
     return t(lang, "phrase.digest_item", title=task.title, plan=task.timeline_title,
-             date=format_date(due, lang) if due else t(lang, "label.none"),
-             distance=format_distance((due - notice.today).days, lang) if due else "")
+             date=format_date(task.due, lang),
+             distance=format_distance((task.due - notice.today).days, lang))
 
 
 def _digest(notice: Notice, lang: str) -> dict[str, list[str]]:
@@ -129,7 +131,7 @@ def template_context(notice: Notice, lang: str, coordinator: str) -> dict[str, A
     """Everything a mail template may use; StrictUndefined catches anything else."""
     single = notice.kind in SINGLE_TASK_KINDS and bool(notice.tasks)
     return {
-        "t": translator(lang), "lang": lang, "kind": notice.kind,
+        "t": translator(lang), "L": texts(lang), "lang": lang, "kind": notice.kind,
         "name": notice.recipient.name, "coordinator": coordinator,
         "feed_url": notice.feed_url,
         "task": task_lines(notice.tasks[0], notice, lang) if single else None,

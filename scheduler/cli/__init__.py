@@ -30,6 +30,7 @@ def _root(
 ) -> None:
     state.config_path = config
     state.debug = debug
+    state.chosen_lang = None  # chosen again for this run's config (context.py)
 
 
 def _register_all() -> None:

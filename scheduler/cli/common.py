@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.engine import Engine
 
+from notifiers.i18n import t
 from scheduler.cli.context import state
 from timelines.config import Config, load_config
 from timelines.db import open_database
@@ -20,25 +21,27 @@ NOW_HELP = "Pretend it is this instant (ISO 8601; without an offset: the config'
 
 
 def project() -> Project:
-    return load_project(state.config_file())
+    return load_project(state.config_file(), state.lang())
 
 
 def config() -> Config:
-    return load_config(state.config_file())
+    return load_config(state.config_file(), state.lang())
 
 
 def database(cfg: Config) -> Engine:
     return open_database(cfg.resolved_database_url())
 
 
-def parse_now(text: str | None, zone: str) -> dt.datetime:
-    """The instant `--now` names, made aware where it enters; the real clock without it."""
+def parse_now(text: str | None, zone: str, lang: str | None = None) -> dt.datetime:
+    """The instant `--now` names, made aware where it enters; the real clock without it.
+    A bad value is told in `lang` (default: this run's language)."""
     if not text:
         return dt.datetime.now(dt.UTC)
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise FristvaktError(f"--now {text!r}: expected ISO 8601 like 2026-03-28T08:00") from exc
+        message = t(lang or state.lang(), "cli.core.bad_now", text=repr(text))
+        raise FristvaktError(message) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
     return value.astimezone(dt.UTC)

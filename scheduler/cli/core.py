@@ -11,7 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
+from notifiers.i18n import t
 from notifiers.tokens import owner_links
+from scheduler.agenda import AgendaItem
 from scheduler.agenda import agenda as build_agenda
 from scheduler.cli import common
 from scheduler.cli.context import state
@@ -20,29 +22,39 @@ from scheduler.initdir import init_project
 from timelines.config import Config
 from timelines.db import session_scope
 from timelines.exceptions import ValidationFailed
+from timelines.lang import plural
 from timelines.problems import errors
 from timelines.project import read_project
-from timelines.resolve import resolve_timeline
+from timelines.resolve import ResolvedTask, resolve_timeline
 from timelines.sync import Change, apply, diff
 
 console = Console(highlight=False)
+CHANGE_KINDS = ("moved", "new", "changed", "removed", "restored")
 
 
 def init(directory: Path = typer.Argument(Path("."), help="Where to create the project.")) -> None:
     """Create fristvakt.toml and timelines/ with commented examples."""
-    for path in init_project(directory, dt.date.today()):
-        console.print(f"created {path}")
+    lang = state.lang()
+    for path in init_project(directory, dt.date.today(), lang):
+        console.print(t(lang, "cli.core.created", path=path), markup=False)
 
 
 def validate() -> None:
     """Check fristvakt.toml and every timeline file; exit 1 on any error."""
-    project = read_project(state.config_file())
+    lang = state.lang()
+    project = read_project(state.config_file(), lang)
     if errors(project.problems):
         raise ValidationFailed(project.problems)
     for problem in project.problems:
         err_console.print(str(problem), style="yellow", markup=False)
     tasks = sum(len(tl.doc.task) for tl in project.timelines)
-    console.print(f"ok: {len(project.timelines)} timeline(s), {tasks} task(s)")
+    console.print(valid_line(lang, len(project.timelines), tasks), markup=False)
+
+
+def valid_line(lang: str, timelines: int, tasks: int) -> str:
+    """`ok: 2 timelines, 14 tasks` in `lang`."""
+    return t(lang, "cli.core.valid", timelines=plural(lang, "cli.core.timelines", timelines),
+             tasks=plural(lang, "cli.core.tasks", tasks))
 
 
 def agenda(
@@ -60,22 +72,34 @@ def agenda(
     if as_json:
         common.print_json([item.as_json() for item in items])
         return
-    table = Table("due", "task", "plan", "who", title=f"Agenda {today} + {days} days")
-    for item in items:
-        due = str(item.task.due or item.task.start)
-        table.add_row(("! " if item.overdue else "") + due, item.task.title,
-                      item.timeline_title, ", ".join(item.people) or "(coordinator)")
-    console.print(table)
+    lang = state.lang()
+    console.print(agenda_table(lang, items, today, days))
     if owner:
-        _print_links(cfg, owner)
+        _print_links(cfg, owner, lang)
 
 
-def _print_links(cfg: Config, owner: str) -> None:
+def agenda_table(lang: str, items: list[AgendaItem], today: dt.date, days: int) -> Table:
+    """The agenda as a table with headings in `lang`; `!` marks an overdue task."""
+    heads = [t(lang, f"cli.core.col_{col}") for col in ("due", "task", "plan", "who")]
+    title = plural(lang, "cli.core.agenda_title", days, today=today)
+    table = Table(*heads, title=title)
+    nobody = t(lang, "cli.core.coordinator")
+    for item in items:
+        table.add_row(("! " if item.overdue else "") + _due(item.task), item.task.title,
+                      item.timeline_title, ", ".join(item.people) or nobody)
+    return table
+
+
+def _due(task: ResolvedTask) -> str:
+    return str(task.due or task.start)
+
+
+def _print_links(cfg: Config, owner: str, lang: str) -> None:
     """The owner's calendar subscription, when one exists that can be shown again."""
     with Session(common.database(cfg)) as session:
         found = owner_links(session, cfg, owner)
     if found:
-        typer.echo(f"calendar: {found.webcal}  ({found.https})")
+        typer.echo(t(lang, "cli.core.calendar", webcal=found.webcal, https=found.https))
 
 
 def _changes(write: bool, now: str | None) -> tuple[list[Change], str]:
@@ -93,12 +117,23 @@ def _changes(write: bool, now: str | None) -> tuple[list[Change], str]:
         return changes, cfg.timezone
 
 
-def _print_changes(changes: list[Change]) -> None:
+def change_lines(lang: str, changes: list[Change]) -> list[str]:
+    """One line per change, the kind in `lang`; `no changes` when there are none."""
     if not changes:
-        console.print("no changes")
+        return [t(lang, "cli.core.no_changes")]
+    kinds = {kind: t(lang, f"cli.core.change.{kind}") for kind in CHANGE_KINDS}
+    width = max(len(label) for label in kinds.values())
+    lines = []
     for c in changes:
         dates = f" {_fmt(c.old)} → {_fmt(c.new)}" if c.kind in ("moved", "restored") else ""
-        console.print(f"{c.kind:8} {c.timeline_id}/{c.key}: {c.title}{dates}", markup=False)
+        label = kinds.get(c.kind, c.kind)
+        lines.append(f"{label:{width}} {c.timeline_id}/{c.key}: {c.title}{dates}")
+    return lines
+
+
+def _print_changes(changes: list[Change]) -> None:
+    for line in change_lines(state.lang(), changes):
+        console.print(line, markup=False)
 
 
 def _fmt(dates: tuple[dt.date | None, dt.date | None] | None) -> str:

@@ -7,6 +7,7 @@ import traceback
 import typer
 from rich.console import Console
 
+from notifiers.i18n import t
 from scheduler.cli.context import state
 from timelines.exceptions import FristvaktError, ValidationFailed
 
@@ -14,13 +15,26 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 INTERNAL_ERROR = 70
 
 
-def _report(exc: FristvaktError) -> None:
+def error_line(lang: str, exc: Exception) -> str:
+    """`error: ...` in the reader's language."""
+    return t(lang, "cli.errors.error", message=exc)
+
+
+def _report(exc: FristvaktError, lang: str) -> None:
     if isinstance(exc, ValidationFailed):
-        for problem in exc.problems:
+        for problem in exc.problems:  # each told in the language it was found in
             style = "yellow" if problem.severity == "warning" else "red"
             err_console.print(str(problem), style=style, markup=False)
         return
-    err_console.print(f"error: {exc}", style="red", markup=False)
+    err_console.print(error_line(lang, exc), style="red", markup=False)
+
+
+def _internal(lang: str, exc: Exception) -> None:
+    if state.debug:
+        traceback.print_exc()
+        return
+    text = t(lang, "cli.errors.internal", kind=type(exc).__name__, message=exc)
+    err_console.print(text, style="red", markup=False)
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -40,17 +54,12 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     except FristvaktError as exc:
         if state.debug:
             traceback.print_exc()
-        _report(exc)
+        _report(exc, state.lang())
         return exc.exit_code
     except KeyboardInterrupt:
+        err_console.print(t(state.lang(), "cli.errors.aborted"), style="yellow", markup=False)
         return 130
     except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
-        if state.debug:
-            traceback.print_exc()
-        else:
-            err_console.print(
-                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                style="red", markup=False,
-            )
+        _internal(state.lang(), exc)
         return INTERNAL_ERROR
     return 0

@@ -1,0 +1,161 @@
+"""`fristvakt demo`: the påverkansagenda plan (seed 002) imported, applied and replayed from
+2020-04-01 to 2021-03-31 in simulated time into a local mail catcher. Nothing leaves the
+machine: SQLite in the demo folder, aiosmtpd on a free loopback port, mail into a Maildir.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+import tempfile
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+
+from scheduler.clock import ManualClock
+from scheduler.hooks import after_apply
+from scheduler.runner import Engine, EngineOptions, Outcome
+from timelines.config import Config
+from timelines.db import open_database, session_scope
+from timelines.importer import import_document
+from timelines.importer.writer import render
+from timelines.project import load_project
+from timelines.resolve import resolve_timeline
+from timelines.sync import apply
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "plans" / "002_2ac5663333b02752.txt"
+ZONE = ZoneInfo("Europe/Stockholm")
+START = dt.datetime(2020, 4, 1, 7, 0, tzinfo=ZONE)
+END = dt.datetime(2021, 3, 31, 23, 59, tzinfo=ZONE)
+# Halfway through, the coordinator moves a deadline: the owner hears about it once.
+MOVE_AT = dt.datetime(2020, 9, 1, 10, 0, tzinfo=ZONE)
+MOVE = ('when = "2020-10-05 och 2020-10-29"', 'when = "2020-10-05 och 2020-11-12"')
+
+CONFIG = """\
+# The demo's settings: example people, Swedish holidays, the local mail catcher.
+timezone = "Europe/Stockholm"
+lang = "sv"
+database_url = "sqlite:///demo.db"
+timelines = "timelines"
+
+[coordinator]
+name = "Erik Samordnare"
+email = "erik.samordnare@example.se"
+lang = "sv"
+
+[smtp]
+host = "127.0.0.1"
+port = {port}
+sender = "Fristvakt <fristvakt@example.se>"
+timeout = 10
+
+[policy]
+before_due = ["14d", "3wd"]
+overdue_every_days = 7
+overdue_max = 1
+holidays = "SE"
+closed_days = ["12-24", "12-31", "06-19"]
+
+[owners.anna-omberg]
+name = "Anna Omberg"
+email = "anna.omberg@example.se"
+lang = "sv"
+timezone = "Europe/Stockholm"
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _write_project(root: Path, port: int) -> Path:
+    (root / "timelines").mkdir(parents=True, exist_ok=True)
+    config = root / "fristvakt.toml"
+    config.write_text(CONFIG.format(port=port), encoding="utf-8")
+    result = import_document(SEED, lang="sv", year=2020)
+    target = root / "timelines" / f"{result.timeline.id}.toml"
+    target.write_text(render(result), encoding="utf-8")
+    return config
+
+
+def _apply(config_path: Path, now: dt.datetime) -> Config:
+    project = load_project(config_path)
+    db = open_database(project.config.resolved_database_url())
+    with session_scope(db) as session:
+        timelines = [resolve_timeline(t) for t in project.timelines]
+        changes = apply(session, project.config, timelines, now)
+        after_apply(session, project.config, changes, now)
+    db.dispose()
+    return project.config
+
+
+def _move_a_deadline(root: Path) -> bool:
+    for path in (root / "timelines").glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        if MOVE[0] in text:
+            path.write_text(text.replace(*MOVE), encoding="utf-8")
+            return True
+    return False
+
+
+async def _replay(engine: Engine, clock: ManualClock, until: dt.datetime,
+                  console: Console) -> list[Outcome]:
+    """Jump from one due instant to the next, running a pass at each (simulated time)."""
+    outcomes: list[Outcome] = []
+    while (moment := engine.next_due()) is not None and moment <= until:
+        clock.set(max(moment, clock.now()))
+        for o in (await engine.run_pass()).outcomes:
+            outcomes.append(o)
+            day = clock.now().astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+            console.print(f"{day}  {o.status:7} {o.kind:8} {o.title[:60]!r} → {o.email}",
+                          markup=False, soft_wrap=True)
+    return outcomes
+
+
+def run_demo(directory: str | None, console: Console) -> None:
+    from notifiers.email.catcher import start_catcher
+
+    root = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="fristvakt-demo-"))
+    port = _free_port()
+    config_path = _write_project(root, port)
+    maildir = root / "maildir"
+    catcher = start_catcher("127.0.0.1", port, maildir, lambda _line: None, "sv")
+    try:
+        outcomes = _run(config_path, root, console)
+    finally:
+        catcher.stop()
+    _summary(outcomes, root, maildir, config_path, console)
+
+
+def _run(config_path: Path, root: Path, console: Console) -> list[Outcome]:
+    config = _apply(config_path, START)
+    console.print(f"imported and applied {SEED.name}; replaying {START:%Y-%m-%d} .. "
+                  f"{END:%Y-%m-%d}", markup=False, soft_wrap=True)
+    clock = ManualClock(START.astimezone(dt.UTC))
+    db = open_database(config.resolved_database_url())
+    engine = Engine(db, config, clock, options=EngineOptions(worker="demo"))
+    outcomes = asyncio.run(_replay(engine, clock, MOVE_AT, console))
+    if _move_a_deadline(root):
+        console.print(f"{MOVE_AT:%Y-%m-%d %H:%M}  the coordinator moves a deadline to "
+                      "2020-11-12 and runs `fristvakt apply`", markup=False, soft_wrap=True)
+        engine.config = _apply(config_path, MOVE_AT)
+        clock.set(MOVE_AT.astimezone(dt.UTC))
+    outcomes += asyncio.run(_replay(engine, clock, END, console))
+    db.dispose()
+    return outcomes
+
+
+def _summary(outcomes: list[Outcome], root: Path, maildir: Path, config_path: Path,
+             console: Console) -> None:
+    sent = [o for o in outcomes if o.status == "sent"]
+    kinds = sorted({o.kind for o in sent})
+    console.print(f"\n{len(sent)} messages sent ({', '.join(kinds)}), "
+                  f"{len(outcomes) - len(sent)} other outcomes", markup=False, soft_wrap=True)
+    console.print(f"project:  {root}", markup=False, soft_wrap=True)
+    console.print(f"mail:     {maildir}/new  (one file per message; open them in any mail "
+                  "reader or text editor)", markup=False, soft_wrap=True)
+    console.print(f"ledger:   fristvakt -c {config_path} log", markup=False, soft_wrap=True)
