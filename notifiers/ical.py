@@ -17,19 +17,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from icalendar import Calendar, vText
 from sqlmodel import Session
 
 from notifiers.i18n import pick_lang, t
 from notifiers.ical_alarms import Policies
-from notifiers.ical_event import Kind, Style, component, sort_key
+from notifiers.ical_event import Kind, Style, component, ical_component, sort_key
 from notifiers.ical_select import People, Scope, load_people, select_items
-from notifiers.ical_text import Lines
-from notifiers.ical_tz import vtimezone
+from notifiers.ical_text import Lines, span, text
+from notifiers.ical_tz import timezone, vtimezone
 from timelines.config import Config
 from timelines.model import Timeline
 
 PRODID = "-//Fristvakt//Fristvakt calendar feeds//EN"
 REFRESH = "PT1H"
+REFRESH_DELTA = dt.timedelta(hours=1)
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # Last-Modified of a feed with no tasks
 __all__ = ["Feed", "Kind", "Scope", "build_feed"]
 
@@ -83,6 +85,24 @@ def calendar_head(name: str, zone: str) -> bytes:
     return bytes(lines) + vtimezone(zone)
 
 
+def calendar(name: str, zone: str) -> Calendar:
+    """Calendar properties, each once and in this order, then the one VTIMEZONE the feed
+    names. icalendar 7.3 writes REFRESH-INTERVAL without VALUE=DURATION and X-PUBLISHED-TTL
+    from a timedelta as `1:00:00`, so both are given as DURATION values explicitly."""
+    cal = Calendar()
+    cal["VERSION"] = vText("2.0")
+    cal["PRODID"] = vText(PRODID)
+    cal["CALSCALE"] = vText("GREGORIAN")
+    cal["METHOD"] = vText("PUBLISH")
+    cal["NAME"] = text(name)
+    cal["X-WR-CALNAME"] = text(name)
+    cal["X-WR-TIMEZONE"] = text(zone)
+    cal["REFRESH-INTERVAL"] = span(REFRESH_DELTA, VALUE="DURATION")
+    cal["X-PUBLISHED-TTL"] = span(REFRESH_DELTA)
+    cal.add_component(timezone(zone))
+    return cal
+
+
 def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
                kind: Kind = "event") -> Feed:
     """The feed for one scope as it stands in the database."""
@@ -94,7 +114,7 @@ def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
     style = Style(lang, config.feeds.domain, config.feeds.style == "span",
                   now.astimezone(ZoneInfo(zone)).date(), people, Policies(config.policy))
     items.sort(key=lambda item: sort_key(item, style.span))
-    events = b"".join(bytes(component(item, style, kind)) for item in items)
-    body = calendar_head(feed_name(scope, people, timeline, lang), zone) + events
+    cal = calendar(feed_name(scope, people, timeline, lang), zone)
+    cal.subcomponents.extend(ical_component(item, style, kind) for item in items)
     changed = max((item.task.changed_at for item in items), default=EPOCH)
-    return Feed(body + b"END:VCALENDAR\r\n", changed.replace(microsecond=0))
+    return Feed(cal.to_ical(sorted=False), changed.replace(microsecond=0))

@@ -11,15 +11,29 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from icalendar import Alarm, Event, Todo, vCategory, vInt, vText
+
 from notifiers.i18n import format_date, t
 from notifiers.ical_alarms import Policies, triggers
 from notifiers.ical_select import Item, People
-from notifiers.ical_text import Lines, date_value, duration, utc_value
+from notifiers.ical_text import (
+    Lines,
+    clean,
+    date_value,
+    day,
+    duration,
+    span,
+    text,
+    utc,
+    utc_value,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 Kind = Literal["event", "todo"]
 STATUSES = ("planned", "ongoing", "done", "cancelled")
 TODO_STATUS = {"planned": "NEEDS-ACTION", "ongoing": "IN-PROCESS", "done": "COMPLETED"}
+ACTION, CANCELLED, CONFIRMED = vText("DISPLAY"), vText("CANCELLED"), vText("CONFIRMED")
+TRANSPARENT = vText("TRANSPARENT")
 
 
 @dataclass(frozen=True)
@@ -186,3 +200,79 @@ def component(item: Item, style: Style, kind: Kind) -> Lines:
 
 def sort_key(item: Item, span: bool) -> tuple[dt.date, str, str]:
     return (event_dates(item, span)[0], item.task.timeline_id, item.task.key)
+
+
+# -- icalendar components (replacing the Lines writer above) ----------------------------------
+
+def _common_props(part: Event | Todo, item: Item, style: Style) -> None:
+    """UID, stamps, SEQUENCE and texts, in this order for every build."""
+    task = item.task
+    changed = utc(task.changed_at)
+    part["UID"] = text(uid(task.timeline_id, task.key, style.domain))
+    part["DTSTAMP"] = changed
+    part["CREATED"] = utc(task.created_at)
+    part["LAST-MODIFIED"] = changed
+    part["SEQUENCE"] = vInt(task.date_version)
+    part["SUMMARY"] = text(summary(item, style.lang))
+    part["DESCRIPTION"] = text(description(item, style))
+    if task.section:
+        part["CATEGORIES"] = vCategory([clean(task.section)])
+
+
+def _alarm_parts(item: Item, style: Style, anchor: dt.date, related: dict[str, str]
+                 ) -> list[Alarm]:
+    """VALARMs; icalendar writes subcomponents after the properties, so they come last."""
+    task = item.task
+    if _gone(item) or task.status == "done":
+        return []
+    policy = style.policies.for_task(item.timeline.policy, task.policy)
+    target = task.due or task.start
+    assert target is not None
+    offsets = policy.before_due if task.due else policy.before_start
+    key = "feed.alarm_due" if task.due else "feed.alarm_start"
+    words = text(t(style.lang, key, date=day_text(target, style.lang), title=task.title))
+    alarms = []
+    for delta in triggers(anchor, target, offsets, policy, style.today):
+        alarm = Alarm()
+        alarm["ACTION"] = ACTION
+        alarm["DESCRIPTION"] = words
+        alarm["TRIGGER"] = span(delta, **related)
+        alarms.append(alarm)
+    return alarms
+
+
+def event(item: Item, style: Style) -> Event:
+    """The task as an all-day VEVENT."""
+    first, end = event_dates(item, style.span)
+    part = Event()
+    _common_props(part, item, style)
+    part["DTSTART"] = day(first)
+    part["DTEND"] = day(end)
+    part["STATUS"] = CANCELLED if _gone(item) else CONFIRMED
+    part["TRANSP"] = TRANSPARENT
+    part.subcomponents.extend(_alarm_parts(item, style, first, {}))
+    return part
+
+
+def todo(item: Item, style: Style) -> Todo:
+    """The task as a to-do (Thunderbird's task list): DUE on the deadline, alarms from it."""
+    task = item.task
+    part = Todo()
+    _common_props(part, item, style)
+    if task.start and (not task.due or task.start < task.due):
+        part["DTSTART"] = day(task.start)
+    if task.due:
+        part["DUE"] = day(task.due)
+    part["STATUS"] = vText(_todo_status(item))
+    if task.status == "done":
+        part["COMPLETED"] = utc(task.changed_at)
+        part["PERCENT-COMPLETE"] = vInt(100)
+    anchor = task.due or task.start
+    assert anchor is not None
+    part.subcomponents.extend(_alarm_parts(item, style, anchor,
+                                           {"RELATED": "END"} if task.due else {}))
+    return part
+
+
+def ical_component(item: Item, style: Style, kind: Kind) -> Event | Todo:
+    return todo(item, style) if kind == "todo" else event(item, style)

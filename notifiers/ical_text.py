@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from icalendar import vDDDTypes, vDuration, vText
+
 CRLF = "\r\n"
 LIMIT = 75  # octets per line, CRLF not counted
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -99,3 +101,54 @@ class Lines:
 
     def __bytes__(self) -> bytes:
         return (CRLF.join(self._lines) + CRLF).encode()
+
+
+# -- values for icalendar's component model (the writer that replaces `Lines`) ---------------
+
+def clean(text: str) -> str:
+    r"""Text without the control characters RFC 5545 forbids in a TEXT value (TAB and line
+    breaks stay: icalendar's vText escapes the breaks).
+
+    >>> clean("Plan\x01 del\t1\nneste")
+    'Plan del\t1\nneste'
+    """
+    return _CONTROL.sub("", text)
+
+
+def text(value: str) -> vText:
+    r"""A TEXT value; icalendar escapes it when written.
+
+    >>> text("Plan; del 1, steg 2\nneste linje").to_ical()
+    b'Plan\\; del 1\\, steg 2\\nneste linje'
+    """
+    return vText(clean(value))
+
+
+def utc(moment: dt.datetime) -> vDDDTypes:
+    """A DATE-TIME in UTC: `20260320T070000Z`; aware datetimes only.
+
+    >>> oslo = dt.timezone(dt.timedelta(hours=1))
+    >>> utc(dt.datetime(2026, 3, 20, 8, 0, 0, 500, tzinfo=oslo)).to_ical()
+    b'20260320T070000Z'
+    """
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime in a feed: attach a time zone")
+    return vDDDTypes(moment.astimezone(dt.UTC).replace(microsecond=0))
+
+
+def day(value: dt.date) -> vDDDTypes:
+    """A DATE value, written with `VALUE=DATE`.
+
+    >>> day(dt.date(2026, 3, 20)).params, day(dt.date(2026, 3, 20)).to_ical()
+    (Parameters({'VALUE': 'DATE'}), b'20260320')
+    """
+    return vDDDTypes(value)
+
+
+def span(delta: dt.timedelta, **params: str) -> vDuration:
+    """A signed DURATION value.
+
+    >>> span(dt.timedelta(days=-14, hours=8)).to_ical(), span(dt.timedelta(hours=8)).to_ical()
+    (b'-P13DT16H', b'PT8H')
+    """
+    return vDuration(delta, params=params or None)

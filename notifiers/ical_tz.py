@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from notifiers.ical_text import Lines
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vDDDTypes, vRecur, vUTCOffset
+
+from notifiers.ical_text import Lines, text
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFERENCE_YEAR = 2025  # a recent year whose rules are today's rules
@@ -107,3 +109,48 @@ def vtimezone(name: str) -> bytes:
         _fixed(lines, zone)
     lines.end("VTIMEZONE")
     return bytes(lines)
+
+
+def _observance_component(tr: Transition) -> TimezoneStandard | TimezoneDaylight:
+    part = TimezoneDaylight() if tr.daylight else TimezoneStandard()
+    nth, weekday = _nth(tr.local.date()), tr.local.weekday()
+    start = dt.datetime.combine(_rule_day(1970, tr.local.month, weekday, nth), tr.local.time())
+    part["DTSTART"] = vDDDTypes(start)
+    part["RRULE"] = vRecur(freq="YEARLY", bymonth=tr.local.month, byday=f"{nth}{DAYS[weekday]}")
+    part["TZOFFSETFROM"] = vUTCOffset(tr.before)
+    part["TZOFFSETTO"] = vUTCOffset(tr.after)
+    part["TZNAME"] = text(tr.name)
+    return part
+
+
+def _fixed_component(zone: ZoneInfo) -> TimezoneStandard:
+    moment = dt.datetime(REFERENCE_YEAR, 1, 1, tzinfo=dt.UTC).astimezone(zone)
+    offset = moment.utcoffset() or dt.timedelta(0)
+    part = TimezoneStandard()
+    part["DTSTART"] = vDDDTypes(dt.datetime(1970, 1, 1))
+    part["TZOFFSETFROM"] = vUTCOffset(offset)
+    part["TZOFFSETTO"] = vUTCOffset(offset)
+    part["TZNAME"] = text(moment.tzname() or "")
+    return part
+
+
+@cache
+def timezone(name: str) -> Timezone:
+    """The VTIMEZONE for an IANA zone, one yearly rule per transition of today's rules (built
+    once per zone; callers add it to a calendar and never change it).
+
+    >>> oslo = timezone("Europe/Oslo").to_ical(sorted=False)
+    >>> b"RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\\r\\n" in oslo
+    True
+    >>> b"TZOFFSETFROM:+0100\\r\\nTZOFFSETTO:+0200\\r\\nTZNAME:CEST\\r\\n" in oslo
+    True
+    """
+    zone = ZoneInfo(name)
+    component = Timezone()
+    component["TZID"] = text(name)
+    transitions = _transitions(zone, REFERENCE_YEAR)
+    for tr in transitions:
+        component.add_component(_observance_component(tr))
+    if not transitions:
+        component.add_component(_fixed_component(zone))
+    return component

@@ -75,7 +75,7 @@ def _task_rows(config: Config, task: Task, timeline: Timeline) -> Iterator[tuple
             yield Wanted(key, task.pk, person, task.date_version, planned), digest
 
 
-def _digest_row(config: Config, policy: Policy, w: Wanted) -> Wanted:
+def _digest_row(policy: Policy, w: Wanted) -> Wanted:
     day = digest_day(policy, w.planned.local_date)
     zone = w.planned.zone
     expire = local_instant(day + dt.timedelta(days=7), dt.time(0), zone)
@@ -98,7 +98,7 @@ def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]]) -> dict[
             if not digest:
                 out[w.key] = w
                 continue
-            d = _digest_row(config, task_policy(config, task, timeline), w)
+            d = _digest_row(task_policy(config, task, timeline), w)
             tasks_in = out.setdefault(d.key, d).payload["tasks"]
             if task.pk not in tasks_in:
                 tasks_in.append(task.pk)

@@ -135,7 +135,7 @@ class Engine:
                  options: EngineOptions | None = None, feed_url: FeedUrl | None = None,
                  rng: random.Random | None = None) -> None:
         self.db, self.config, self.clock = db, config, clock
-        self.make_notifier = notifier or (lambda: email_notifier(config, clock))
+        self.make_notifier = notifier or (lambda: email_notifier(self.config, self.clock))
         self.options = options or EngineOptions()
         self.feed_url = feed_url
         self.rng = rng or random.Random()
@@ -276,6 +276,11 @@ class Ticker:
         self.lock = asyncio.Lock()
 
     async def tick(self) -> None:
+        # The pass runs in its own task: cancelling the scheduler's job (APScheduler cancels
+        # running jobs when it shuts down) must not cut a send off between 250 and marking.
+        await asyncio.shield(self._pass())
+
+    async def _pass(self) -> None:
         async with self.lock:  # the interval tick and the date alarm never overlap
             if self.engine.stopping:
                 return
@@ -318,7 +323,7 @@ async def serve(engine: Engine, on_report: Callable[[PassReport], None],
     extra = [asyncio.create_task(service(stop)) for service in services]
     await stop.wait()
     engine.stopping = True
+    await ticker.idle()  # the send in flight finishes and is marked; the rest is released
     scheduler.shutdown(wait=False)
-    await ticker.idle()
     await asyncio.gather(*extra, return_exceptions=True)
     log.info("stopped %s", engine.options.worker)

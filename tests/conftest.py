@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from scheduler.cli import main
 from timelines.db import open_database
+from timelines.lang import config_file_lang, ui_lang
 
 PG_ENV = "FRISTVAKT_TEST_DATABASE_URL"
 PG_SKIP = (
@@ -108,6 +109,11 @@ class Project:
     @property
     def timelines(self) -> Path:
         return self.root / "timelines"
+
+    @property
+    def lang(self) -> str:
+        """The language the CLI speaks in this project (`init` writes coordinator.lang nb)."""
+        return ui_lang(os.environ, config_file_lang(self.config))
 
     def run(self, *args: str) -> CliResult:
         self.capsys.readouterr()

@@ -4,9 +4,11 @@ and that row is flagged and logged as a possible duplicate."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,4 +82,40 @@ def test_sigkill_at_each_fault_point_loses_nothing(tmp_path: Path, db_url: str,
             "lease-lost", "sent"]
     else:
         assert twice == []
+    db.dispose()
+
+
+class SlowData(Recorder):
+    """Takes a second to accept each message; `started` tells the test one is in flight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = threading.Event()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.started.set()
+        await asyncio.sleep(1.0)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_sigterm_finishes_the_send_in_flight_and_releases_the_rest(tmp_path: Path,
+                                                                   db_url: str) -> None:
+    handler = SlowData()
+    with smtp_server(handler=handler) as server:
+        proj = crash_project(tmp_path, db_url, server.port)
+        proc = spawn(proj, "serve", "--now", START, "--interval", "0.2")
+        assert handler.started.wait(30), "serve never started sending"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert len(server.messages) == 1  # the one in flight, and no other
+        db = open_database(db_url)
+        by_status = {r.status: r for r in rows(db)}
+        assert sorted(r.status for r in rows(db)) == ["pending", "pending", "sent"]
+        assert all(r.lease_token is None and r.attempts == 0
+                   for r in rows(db) if r.status == "pending")
+        assert by_status["sent"].idem_key in keys_received(server.messages)
+        done = cli(proj, "run", "--once", "--now", RESTART)  # released rows: due at once
+        assert done.returncode == 0, done.stderr
+        assert set(keys_received(server.messages).values()) == {1}
+        assert len(server.messages) == 3
     db.dispose()

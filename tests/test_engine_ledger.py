@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from smtp_server import Recorder, SmtpServer, smtp_server
+from smtp_server import DropAfterData, Recorder, SmtpServer, smtp_server
 from test_engine_support import (
     OSLO,
     TestProject,
@@ -29,16 +29,16 @@ from timelines.model import Reminder
 
 
 class RejectSome(Recorder):
-    """Answers `reply` at RCPT for the addresses in `refused` (while `failing`), accepts the
+    """Answers `reply` at RCPT for the addresses in `refused` (while `down`), accepts the
     rest: an outage (451) or a bad address (550)."""
 
     def __init__(self, refused: set[str], reply: str) -> None:
         super().__init__()
-        self.refused, self.reply, self.failing = refused, reply, True
+        self.refused, self.reply, self.down = refused, reply, True
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, options: list[str]) -> str:
-        if self.failing and address in self.refused:
+        if self.down and address in self.refused:
             return self.reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -200,7 +200,7 @@ def test_smtp_outage_is_retried_with_backoff_until_delivered(tmp_path: Path,
             (row,) = rows(db)
             planned_at.append(row.next_attempt_at)
             clock.set(row.next_attempt_at)
-        handler.failing = False
+        handler.down = False
         assert [o.status for o in run_pass(engine).outcomes] == ["sent"]
     (row,) = rows(db)
     assert (row.status, row.attempts) == ("sent", 5)
@@ -254,4 +254,29 @@ def test_weekly_digest_collects_an_owners_tasks(proj: TestProject, smtp: SmtpSer
     (mail,) = smtp.messages
     text = mail.parsed().get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Oppgåve a" in text and "Oppgåve b" in text and "Oppgåve c" not in text
+    db.dispose()
+
+
+def test_ambiguous_send_is_retried_with_the_same_message_id(tmp_path: Path,
+                                                            db_url: str) -> None:
+    # The line drops after the message went out: it may have arrived. Retried, same id.
+    with smtp_server(handler=DropAfterData(times=1)) as server:
+        proj = TestProject(tmp_path / "p", db_url, server.port,
+                           policy={"before_due": ["3d"], "overdue_max": 0})
+        proj.write_config()
+        proj.write_timeline([task("uviss", dt.date(2026, 6, 10), owners=["ola"])])
+        proj.apply(oslo(2026, 5, 1))
+        db = open_database(proj.db_url)
+        clock = ManualClock(oslo(2026, 6, 5, 8))
+        engine = make_engine(db, proj.config(), clock)
+        assert [o.status for o in run_pass(engine).outcomes] == ["retry"]
+        (row,) = rows(db)
+        assert row.possible_duplicate and row.status == "retry"
+        clock.set(row.next_attempt_at)
+        assert [o.status for o in run_pass(engine).outcomes] == ["sent"]
+    ids = [str(m.parsed()["Message-ID"]) for m in server.messages]
+    assert len(ids) == 2 and len(set(ids)) == 1
+    (row,) = rows(db)
+    assert row.message_id == ids[0] and row.possible_duplicate
+    assert [d.outcome for d in deliveries(db)] == ["ambiguous", "sent"]
     db.dispose()

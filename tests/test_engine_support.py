@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine as DbEngine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from scheduler.clock import ManualClock
 from scheduler.hooks import after_apply
@@ -119,8 +119,8 @@ class TestProject:
             db.dispose()
 
 
-def oslo(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=OSLO)  # type: ignore[misc]
+def oslo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO)
 
 
 def make_engine(db: DbEngine, config: Config, clock: ManualClock, **options: Any) -> Engine:
@@ -134,12 +134,12 @@ def run_pass(engine: Engine) -> PassReport:
 
 def rows(db: DbEngine) -> list[Reminder]:
     with session_scope(db) as session:
-        return list(session.exec(select(Reminder).order_by(Reminder.id)).all())
+        return list(session.exec(select(Reminder).order_by(col(Reminder.id))).all())
 
 
 def deliveries(db: DbEngine) -> list[Delivery]:
     with session_scope(db) as session:
-        return list(session.exec(select(Delivery).order_by(Delivery.id)).all())
+        return list(session.exec(select(Delivery).order_by(col(Delivery.id))).all())
 
 
 def keys_received(messages: list[Any]) -> Counter[str]:

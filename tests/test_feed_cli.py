@@ -20,7 +20,9 @@ from sqlmodel import select
 from test_feed_build import NOW, setup_scenario
 from test_feed_checks import assert_valid
 
+from notifiers.i18n import t
 from timelines.db import session_scope
+from timelines.lang import plural
 from timelines.model import FeedToken
 
 SECRET = "cli-test-secret"
@@ -81,7 +83,7 @@ def test_revoke_by_id_or_by_url(project: Project, secret: str) -> None:
     assert project.run("feeds", "token", "revoke", "1").code == 0
     assert project.run("feeds", "token", "revoke", https).code == 0
     listed = project.run("feeds", "token", "list").out
-    assert listed.count("revoked") == 2
+    assert listed.count(t(project.lang, "cli.feeds.state_revoked", date="").strip()) == 2
     assert project.run("feeds", "token", "revoke", "99").code == 3
 
 
@@ -100,7 +102,8 @@ def test_export_writes_every_feed_and_rewrites_only_changed_ones(
     assert (out / token_file).read_bytes() == (out / "owners/eve.ics").read_bytes()
     assert_valid({tmp_path / n.replace("/", "-"): (out / n).read_bytes() for n in names})
     again = project.run("feeds", "export", str(out), "--now", NOW)
-    assert again.out.strip().endswith("0 changed")
+    assert again.out.strip() == plural(project.lang, "cli.feeds.exported", len(names),
+                                       directory=out, written=0)
 
 
 def free_port() -> int:

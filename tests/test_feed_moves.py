@@ -12,6 +12,7 @@ from test_feed_build import MOMENT, build, by_uid, setup_scenario
 from test_feed_checks import assert_valid
 from test_feed_http import new_token, running
 
+from notifiers.i18n import t
 from notifiers.ical import Scope
 
 LATER = (MOMENT + dt.timedelta(days=2)).isoformat()
@@ -22,7 +23,8 @@ def move_innspel(project: Project, new_when: str) -> None:
     text = path.read_text("utf-8").replace('"innan 20. mars 2026"', f'"{new_when}"')
     path.write_text(text, encoding="utf-8")
     result = project.run("apply", "--now", LATER)
-    assert result.code == 0 and "moved" in result.out, result.out
+    moved = t(project.lang, "cli.core.change.moved")
+    assert result.code == 0 and moved in result.out, result.out
 
 
 def test_moving_a_deadline_keeps_the_uid_bumps_sequence_and_moves_the_dates(
@@ -47,7 +49,8 @@ def test_an_untouched_feed_is_byte_identical_across_builds_and_applies(
     setup_scenario(project)
     first = build(project, engine, Scope(owner="per")).body
     same_day_later = build(project, engine, Scope(owner="per"), now=MOMENT + dt.timedelta(hours=5))
-    assert project.run("apply", "--now", LATER).out.strip() == "no changes"
+    unchanged = project.run("apply", "--now", LATER).out.strip()
+    assert unchanged == t(project.lang, "cli.core.no_changes")
     move_innspel(project, "innan 3. april 2026")  # not one of per's tasks
     assert same_day_later.body == first
     assert build(project, engine, Scope(owner="per")).body == first

@@ -10,9 +10,17 @@ from pathlib import Path
 import pytest
 from conftest import PLANS, Project
 
+from notifiers.i18n import t
 from scheduler.cli import main
+from timelines.importer.messages import say
 
 SEEDS = sorted(PLANS.glob("*.txt"))
+
+
+def counted(lang: str, tasks: object = "") -> str:
+    """The start of the summary's counts line: `18 tasks` (en), `18 oppgaver` (nb)."""
+    line = say("summary_counts", lang, tasks=tasks, dated="", inherited="", undated="", owners="")
+    return line.split(":")[0].strip()
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -29,14 +37,16 @@ def test_import_validate_apply_each_seed(project: Project, plan: Path) -> None:
         old.unlink()  # only the imported plan: the example file is not what is tested
     imported = project.run("import", str(plan))
     assert imported.code == 0, imported.err
-    assert "needs attention" in imported.out or "tasks" in imported.out
+    lang = project.lang
+    assert say("summary_attention", lang) in imported.out or counted(lang) in imported.out
     validated = project.run("validate")
     assert validated.code == 0, validated.err
     applied = project.run("apply")
     assert applied.code == 0, applied.err
     (written,) = project.timelines.glob("*.toml")
     tasks = tomllib.loads(written.read_text(encoding="utf-8"))["task"]
-    assert applied.out.count("new ") == len(tasks)
+    new = t(lang, "cli.core.change.new") + " "
+    assert sum(line.startswith(new) for line in applied.out.splitlines()) == len(tasks)
 
 
 @pytest.mark.parametrize("plan", SEEDS, ids=lambda p: p.name[:3])
@@ -64,15 +74,22 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.Captu
     assert "[[task]]" in written.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("lang", ["en", "nb", "sv"])
 def test_summary_names_counts_year_and_attention(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    lang: str,
 ) -> None:
-    (plan,) = PLANS.glob("004_*.txt")
+    monkeypatch.setenv("FRISTVAKT_LANG", lang)
+    (plan,) = PLANS.glob("004_*.txt")  # a bokmål plan: its file is written in bokmål
     code, out, _ = run(capsys, "import", str(plan), "--out", str(tmp_path))
     assert code == 0
-    assert "18 tasks: 16 dated, 1 inherited, 1 undated" in out
-    assert "2017 (from the order of the milestone list, line 50)" in out
-    assert "undated ('?')" in out
+    counts = say("summary_counts", lang, tasks=18, dated=16, inherited=1, undated=1, owners=5)
+    assert counts in out
+    assert say("year_list_order", lang, year=2017, line=50) in out
+    assert say("undated", lang, when="?") in out
+    (written,) = tmp_path.glob("*.toml")
+    text = written.read_text(encoding="utf-8")
+    assert say("undated", "nb", when="?") in text and say("file.roles", "nb") in text
 
 
 def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,9 +112,10 @@ def test_many_files_and_a_missing_one(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, "import", *map(str, SEEDS), str(missing),
                          "--out", str(tmp_path / "out"))
     assert code == 1
-    assert "cannot read" in err and "Traceback" not in err
+    cannot = say("cannot_read", "en", path=missing, error="").strip()  # no config: English
+    assert cannot in err and "Traceback" not in err
     assert len(list((tmp_path / "out").glob("*.toml"))) == len(SEEDS)
-    assert out.count("tasks:") == len(SEEDS)
+    assert out.count(counted("en") + ":") == len(SEEDS)
 
 
 def test_default_folder_is_the_configs_timelines(

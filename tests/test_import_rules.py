@@ -11,6 +11,7 @@ import pytest
 from timelines.exceptions import ImportFailed
 from timelines.importer import ImportResult, import_document, vocab
 from timelines.importer.ids import slug, unique_ids
+from timelines.importer.messages import say
 
 D = dt.date
 
@@ -49,15 +50,18 @@ def test_row_without_date_takes_the_plan_period_and_is_flagged(tmp_path: Path) -
     result = doc(tmp_path, text)
     empty, dated = result.timeline.tasks
     assert (empty.when, empty.start, empty.due) == ("2025-2026", D(2025, 1, 1), D(2026, 12, 31))
-    assert empty.inherited and "plan period" in empty.attention
+    took = say("inherited_period", result.timeline.lang, when="2025-2026")  # the plan's language
+    assert empty.inherited and took in empty.attention
     assert (dated.start, dated.due, dated.inherited) == (D(2025, 3, 1), D(2025, 3, 31), False)
-    assert "plan period" not in dated.attention
+    assert took not in dated.attention
 
 
 def test_question_mark_is_undated_and_flagged(tmp_path: Path) -> None:
     text = rows("Handlingsplan 2025", "", "Aktiviteter\tDato\tAnsvarlig", "Seminar\t?\tRådgiver")
-    (task,) = doc(tmp_path, text).timeline.tasks
-    assert task.span.kind == "undated" and "undated" in task.attention
+    result = doc(tmp_path, text)
+    (task,) = result.timeline.tasks
+    assert task.span.kind == "undated"
+    assert say("undated", result.timeline.lang, when="?") in task.attention
 
 
 def test_continuation_rows_inherit_the_group(tmp_path: Path) -> None:
@@ -105,10 +109,12 @@ def test_years_follow_the_order_of_a_milestone_list(tmp_path: Path) -> None:
 
 def test_year_option_overrides_and_no_year_is_flagged(tmp_path: Path) -> None:
     text = rows("Fremdrift", "", "Tiltak\tFrist", "Møte\t20. mai")
-    (unread,) = doc(tmp_path, text).timeline.tasks
-    assert unread.span.kind == "unparsed" and "without a year" in unread.attention
+    result = doc(tmp_path, text)
+    (unread,) = result.timeline.tasks
+    no_year = say("no_year", result.timeline.lang, when="20. mai")
+    assert unread.span.kind == "unparsed" and no_year in unread.attention
     (given,) = doc(tmp_path, text, year=2030).timeline.tasks
-    assert given.due == D(2030, 5, 20) and "year" not in given.attention
+    assert given.due == D(2030, 5, 20) and "no_year" not in [r.key for r in given.reasons]
 
 
 def test_full_dates_give_the_year(tmp_path: Path) -> None:
@@ -137,8 +143,10 @@ def test_document_owner_is_the_default(tmp_path: Path) -> None:
 
 def test_unreadable_owner_text_is_flagged(tmp_path: Path) -> None:
     text = rows("Plan 2024", "", "Tiltak\tFrist\tAnsvar", "Møte\tmai 2024\tMå avklares senere")
-    (task,) = doc(tmp_path, text).timeline.tasks
-    assert task.owners == [] and "owner not read" in task.attention
+    result = doc(tmp_path, text)
+    (task,) = result.timeline.tasks
+    unread = say("owner_unread", result.timeline.lang, text="Må avklares senere")
+    assert task.owners == [] and unread in task.attention
 
 
 @pytest.mark.parametrize(("remark", "status"), [
@@ -225,7 +233,7 @@ def test_a_sentence_starting_with_a_year_is_not_a_milestone(tmp_path: Path) -> N
 def test_a_year_no_timeline_accepts_is_not_the_plans_year(tmp_path: Path) -> None:
     result = doc(tmp_path, rows("Handlingsplan 2999", "", "Tiltak\tFrist", "Møte\t"))
     assert result.timeline.ref_year is None and result.year.reason == "year_none"
-    assert "no date" in result.timeline.tasks[0].attention
+    assert say("no_date", result.timeline.lang) in result.timeline.tasks[0].attention
 
 
 @pytest.mark.parametrize("magic", [b"PK\x03\x04", b"%PDF-1.7", b"\xd0\xcf\x11\xe0"])

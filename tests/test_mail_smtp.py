@@ -6,6 +6,7 @@ import asyncio
 import base64
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 import smtp_server as servers
@@ -30,7 +31,7 @@ from notifiers.base import (
     TransientDeliveryError,
 )
 from notifiers.email import EmailNotifier, SmtpSettings
-from notifiers.email.render import Contact, MailRenderer
+from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from notifiers.email.samples import sample_notice
 from timelines.config import Config, Smtp
 from timelines.exceptions import ConfigError, DeliveryError
@@ -39,6 +40,7 @@ from timelines.exceptions import ConfigError, DeliveryError
 smtp_plain, smtp_starttls, smtp_tls = servers.smtp_plain, servers.smtp_starttls, servers.smtp_tls
 tls_ca = servers.tls_ca
 RENDERER = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari", "kari@example.no"))
+NOW = datetime(2022, 11, 16, 7, tzinfo=UTC)
 
 
 def notifier_for(server: SmtpServer, *, password: str | None = None,
@@ -178,6 +180,108 @@ def test_no_answer_before_data_is_transient_after_data_ambiguous() -> None:
     with smtp_server(handler=Stall(stage="DATA", seconds=3)) as srv, \
             pytest.raises(AmbiguousDeliveryError):
         run_send(srv, sample_notice("due", "nb"), timeout=0.5)
+
+
+def send_twice(srv: SmtpServer) -> tuple[DeliveryError, SendResult]:
+    """One batch: the first notice must fail, the second one is sent after it."""
+    notifier = notifier_for(srv)
+
+    async def batch() -> tuple[DeliveryError, SendResult]:
+        async with notifier:
+            with pytest.raises(DeliveryError) as caught:
+                await notifier.send(sample_notice("due", "nb"))
+            return caught.value, await notifier.send(sample_notice("due", "sv"))
+
+    return asyncio.run(asyncio.wait_for(batch(), 20))
+
+
+@pytest.mark.parametrize(("stage", "reply"), [("MAIL", "450 4.2.1 Mailbox busy"),
+                                              ("DATA", "452 4.3.1 Insufficient storage")])
+def test_4xx_at_any_stage_is_transient_with_the_servers_code(stage: str, reply: str) -> None:
+    with smtp_server(handler=Reject(stage=stage, reply=reply, times=1)) as srv:
+        error, later = send_twice(srv)
+        assert isinstance(error, TransientDeliveryError)
+        assert f"{error.code} {error.reply}" == reply
+        assert later.code == 250 and len(srv.messages) == 1  # RSET, then the same line
+        assert len({received.peer for received in srv.messages}) == 1
+
+
+def test_550_at_rcpt_is_permanent_and_the_next_message_goes_out() -> None:
+    with smtp_server(handler=Reject(stage="RCPT", reply="550 5.1.1 No such user",
+                                    times=1)) as srv:
+        error, later = send_twice(srv)
+        assert isinstance(error, PermanentDeliveryError)
+        assert (error.code, error.reply) == (550, "5.1.1 No such user")
+        assert later.code == 250 and len(srv.messages) == 1
+
+
+def test_421_closes_the_connection_and_the_next_send_reconnects() -> None:
+    with smtp_server(handler=Reject(stage="MAIL", reply="421 4.3.2 Shutting down",
+                                    times=1)) as srv:
+        error, later = send_twice(srv)
+        assert isinstance(error, TransientDeliveryError) and error.code == 421
+        assert later.code == 250 and len(srv.messages) == 1
+
+
+async def _drop_after_the_data_command(reader: asyncio.StreamReader,
+                                       writer: asyncio.StreamWriter) -> None:
+    """A scripted server: says yes to everything, then hangs up on DATA (no 354)."""
+    writer.write(b"220 scripted ESMTP\r\n")
+    while line := await reader.readline():
+        if line.upper().startswith(b"DATA"):
+            writer.transport.abort()
+            return
+        writer.write(b"250 OK\r\n")
+
+
+def test_drop_right_after_the_data_command_counts_as_ambiguous() -> None:
+    # aiosmtplib's data() sends DATA and the content in one call, so its public API cannot
+    # tell "dropped before the content" from "dropped after it". Ambiguous is the
+    # conservative answer: a retry carries the same Message-ID and is recorded as a
+    # possible duplicate.
+    async def scenario() -> None:
+        server = await asyncio.start_server(_drop_after_the_data_command, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            settings = SmtpSettings(host="127.0.0.1", port=port, timeout=5)
+            await send_all(EmailNotifier(settings, RENDERER), sample_notice("due", "nb"))
+
+    with pytest.raises(AmbiguousDeliveryError) as caught:
+        asyncio.run(asyncio.wait_for(scenario(), 20))
+    assert caught.value.code is None
+
+
+def test_content_is_dot_stuffed_and_arrives_intact(smtp_plain: SmtpServer) -> None:
+    mail = RENDERER.render(sample_notice("due", "nb"), NOW)
+    data = mail.data + b".\r\n..two dots\r\n.\r\n"
+    notifier = notifier_for(smtp_plain)
+
+    async def batch() -> SendResult:
+        async with notifier:
+            return await notifier.deliver(replace(mail, data=data))
+
+    assert asyncio.run(batch()).code == 250
+    assert smtp_plain.messages[0].data == data
+
+
+@pytest.mark.parametrize("address", ["ola@example.no\r\nRSET",  # checked before MAIL
+                                     "ola\x00x@example.no"])  # refused by aiosmtplib at RCPT
+def test_an_unsendable_address_in_deliver_is_permanent_and_the_line_is_reset(
+        smtp_plain: SmtpServer, address: str) -> None:
+    good = RENDERER.render(sample_notice("due", "nb"), NOW)
+    bad: RenderedMail = replace(good, recipients=(address,))
+    notifier = notifier_for(smtp_plain)
+
+    async def batch() -> tuple[PermanentDeliveryError, SendResult]:
+        async with notifier:
+            with pytest.raises(PermanentDeliveryError) as caught:
+                await notifier.deliver(bad)
+            return caught.value, await notifier.deliver(good)
+
+    error, later = asyncio.run(batch())
+    assert error.code is None and later.code == 250
+    assert len(smtp_plain.messages) == 1
+    assert smtp_plain.messages[0].rcpt_tos == list(good.recipients)
 
 
 def test_connection_refused_is_transient() -> None:

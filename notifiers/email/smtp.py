@@ -1,15 +1,18 @@
 """SMTP delivery with aiosmtplib: one connection per batch, typed errors, secrets kept out.
 
-The DATA phase is driven by hand (DATA, then the content) so that we know whether the
-message content had been handed over when the connection broke: before that, the server
-cannot have the message (transient); after it, it may have (ambiguous).
+The whole transaction goes through aiosmtplib's own API: `mail`, `rcpt`, then `data`, which
+sends the DATA command and the (dot-stuffed) content and reads both replies in one call. A
+drop or timeout before `data` is called is transient: the server cannot have the message. A
+drop or timeout while `data` runs is ambiguous: the server may have it. aiosmtplib does not
+tell us whether it was the DATA command or the content that was waiting for its reply, so a
+drop right after the DATA command counts as ambiguous too: the conservative answer, since a
+retry carries the same Message-ID and is recorded as a possible duplicate.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,13 +25,13 @@ from aiosmtplib import SMTPResponse, SMTPResponseException, SMTPServerDisconnect
 from pydantic import SecretStr
 
 from notifiers.base import Notice, PermanentDeliveryError, SendResult
-from notifiers.email.errors import DELIVERY_FAILURES, delivery_error
+from notifiers.email.errors import DELIVERY_FAILURES, ENVELOPE_FAILURES, delivery_error
+from notifiers.email.headers import checked_address
 from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from timelines.config import Config
 from timelines.exceptions import ConfigError, DeliveryError
 
 log = logging.getLogger("fristvakt.mail")
-_LEADING_DOT = re.compile(rb"(?m)^\.")
 Security = Literal["none", "starttls", "tls"]
 
 
@@ -119,7 +122,7 @@ class EmailNotifier:
         """Send an already rendered message over the batch connection (reconnecting if lost)."""
         smtp = await self._connection()
         await self._envelope(smtp, mail.sender, mail.recipients)
-        return self._sent(mail, await self._data(smtp, mail))
+        return self._sent(mail, await self._data(smtp, mail.data))
 
     def _sent(self, mail: RenderedMail, reply: SMTPResponse) -> SendResult:
         log.info("sent %s to %s: %s %s", mail.message_id, ", ".join(mail.recipients),
@@ -136,64 +139,44 @@ class EmailNotifier:
         smtp = _client(self.settings)
         try:
             await smtp.connect()
-            if smtp.is_ehlo_or_helo_needed:  # MAIL below is sent as a plain command
+            if smtp.is_ehlo_or_helo_needed:  # a refused greeting fails the batch, not a notice
                 await smtp.ehlo()
         except DELIVERY_FAILURES as exc:
             smtp.close()
-            raise delivery_error(exc, server=self.settings.server, handed_over=False) from exc
+            raise delivery_error(exc, server=self.settings.server, in_data=False) from exc
         self._smtp = smtp
 
     async def _envelope(self, smtp: aiosmtplib.SMTP, sender: str,
                         recipients: tuple[str, ...]) -> None:
-        # Plain MAIL/RCPT commands: our addresses are checked ASCII addr-specs already, so
-        # aiosmtplib's own address parsing (a fifth of its time per message) is not needed.
+        """MAIL FROM and one RCPT TO per recipient; any refusal fails the whole message."""
         try:
-            _expect(await smtp.execute_command(b"MAIL", _path(b"FROM:", sender)), 250)
+            for address in (sender, *recipients):  # aiosmtplib would quietly rewrite a bad one
+                checked_address(address)
+            await smtp.mail(sender)
             for recipient in recipients:
-                _expect(await smtp.execute_command(b"RCPT", _path(b"TO:", recipient)), 250, 251)
-        except DELIVERY_FAILURES as exc:
-            raise await self._failed(smtp, exc, handed_over=False) from exc
+                await smtp.rcpt(recipient)
+            if not smtp.is_connected:  # dropped after the last reply: data() was not called
+                raise SMTPServerDisconnected("Connection lost before DATA")
+        except ENVELOPE_FAILURES as exc:
+            raise await self._failed(smtp, exc, in_data=False) from exc
 
-    async def _data(self, smtp: aiosmtplib.SMTP, mail: RenderedMail) -> SMTPResponse:
-        handed_over = False
+    async def _data(self, smtp: aiosmtplib.SMTP, data: bytes) -> SMTPResponse:
+        """DATA and the content; aiosmtplib closes the connection itself on a drop or timeout."""
         try:
-            _expect(await smtp.execute_command(b"DATA"), 354)
-            handed_over = True
-            return await self._content(smtp, mail.data)
+            return await smtp.data(data)
         except DELIVERY_FAILURES as exc:
-            raise await self._failed(smtp, exc, handed_over) from exc
+            raise await self._failed(smtp, exc, in_data=True) from exc
 
     async def _failed(self, smtp: aiosmtplib.SMTP, exc: BaseException,
-                      handed_over: bool) -> DeliveryError:
+                      in_data: bool) -> DeliveryError:
         await _recover(smtp, exc)
-        return delivery_error(exc, server=self.settings.server, handed_over=handed_over)
-
-    async def _content(self, smtp: aiosmtplib.SMTP, data: bytes) -> SMTPResponse:
-        if smtp.protocol is None:
-            raise SMTPServerDisconnected("Connection lost")
-        smtp.protocol.write(_LEADING_DOT.sub(b"..", data) + b".\r\n")
-        try:
-            reply = await smtp.protocol.read_response(timeout=self.settings.timeout)
-        except DELIVERY_FAILURES:
-            smtp.close()  # after a timeout the reply stream is out of step
-            raise
-        return _expect(reply, 250)
-
-
-def _path(prefix: bytes, address: str) -> bytes:
-    return prefix + b"<" + address.encode("ascii") + b">"
-
-
-def _expect(reply: SMTPResponse, *codes: int) -> SMTPResponse:
-    """Any other reply than the expected ones is the server's refusal, with its code."""
-    if reply.code not in codes:
-        raise SMTPResponseException(reply.code, reply.message)
-    return reply
+        return delivery_error(exc, server=self.settings.server, in_data=in_data)
 
 
 async def _recover(smtp: aiosmtplib.SMTP, exc: BaseException) -> None:
-    """After a refused command the connection is still good: reset it for the next message."""
-    if not isinstance(exc, SMTPResponseException) or not smtp.is_connected:
+    """After a refused command (or an address never sent) the connection is still in step:
+    reset the envelope for the next message. After anything else, drop the connection."""
+    if not isinstance(exc, SMTPResponseException | ValueError) or not smtp.is_connected:
         smtp.close()
         return
     try:

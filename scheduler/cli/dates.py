@@ -6,6 +6,8 @@ import json
 
 import typer
 
+from notifiers.i18n import t
+from scheduler.cli.context import state
 from timelines.dates import parse_span
 
 _LANGS = ("nb", "nn", "sv")
@@ -18,7 +20,8 @@ def dates(
 ) -> None:
     """Show how a date text is read: kind, start, due, approximate."""
     if lang is not None and lang not in _LANGS:
-        raise typer.BadParameter(f"must be one of {', '.join(_LANGS)}", param_hint="--lang")
+        message = t(state.lang(), "cli.dates.bad_lang", langs=", ".join(_LANGS))
+        raise typer.BadParameter(message, param_hint="--lang")
     typer.echo(json.dumps(parse_span(text, lang=lang, ref_year=year).as_json(), ensure_ascii=False))
 
 

@@ -110,8 +110,11 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
         return
     table = Table("at (UTC)", "outcome", "kind", "task", "to", "detail")
     for r in rows:
-        table.add_row(r["at"].strftime("%Y-%m-%d %H:%M:%S"), r["outcome"], r["kind"],
-                      r["task"], f"{r['recipient']} <{r['email']}>", r["detail"])
+        detail = "" if r["outcome"] == "sent" else r["detail"]
+        if r["possible_duplicate"] and r["outcome"] == "sent":
+            detail = "possible duplicate (resent after a lost lease or a dropped line)"
+        table.add_row(r["at"].strftime("%Y-%m-%d %H:%M"), r["outcome"], r["kind"],
+                      r["title"], r["email"], detail)
     console.print(table)
 
 

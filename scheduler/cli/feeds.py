@@ -10,11 +10,14 @@ from sqlmodel import Session, select
 
 from notifiers import tokens
 from notifiers.feedserver import default_port, feed_service, run_feeds
+from notifiers.i18n import t, translator
 from notifiers.ical import Scope, build_feed
 from scheduler.cli import common
+from scheduler.cli.context import state
 from timelines.config import Config
 from timelines.db import session_scope
 from timelines.exceptions import FristvaktError, NotFound
+from timelines.lang import plural
 from timelines.model import FeedToken, Owner, Role, Timeline
 
 console = Console(highlight=False, soft_wrap=True)
@@ -65,16 +68,19 @@ def export(
         files = _scopes(session) | _token_files(session, cfg)
         written = sum(_write(directory / name, build_feed(session, cfg, scope, moment).body)
                       for name, scope in sorted(files.items(), key=lambda kv: kv[0]))
-    console.print(f"{len(files)} feed(s) in {directory}, {written} changed")
+    lang = state.lang()
+    console.print(plural(lang, "cli.feeds.exported", len(files), directory=directory,
+                         written=written), markup=False)
 
 
-def _check_scope(session: Session, cfg: Config, scope: Scope) -> None:
+def _check_scope(session: Session, cfg: Config, scope: Scope, lang: str) -> None:
+    say = translator(lang)
     if scope.owner and scope.owner not in cfg.owners:
-        raise NotFound(f"unknown owner {scope.owner!r}: add [owners.{scope.owner}] first")
+        raise NotFound(say("cli.feeds.unknown_owner", name=scope.owner))
     if scope.timeline and session.get(Timeline, scope.timeline) is None:
-        raise NotFound(f"unknown timeline {scope.timeline!r}: run `fristvakt apply` first?")
+        raise NotFound(say("cli.feeds.unknown_timeline", name=scope.timeline))
     if scope.role and scope.role not in cfg.roles:
-        raise NotFound(f"unknown role {scope.role!r}: add [roles.{scope.role}] first")
+        raise NotFound(say("cli.feeds.unknown_role", name=scope.role))
 
 
 def create(
@@ -84,19 +90,20 @@ def create(
     label: str = typer.Option("", "--label", help="A note for `token list`."),
 ) -> None:
     """Create a subscription link and print it (https and webcal)."""
+    lang = state.lang()
     if not (owner or timeline or role):
-        raise FristvaktError("give --owner, --timeline or --role (or several: they combine)")
+        raise FristvaktError(t(lang, "cli.feeds.no_scope"))
     cfg = common.config()
     scope = Scope(owner=owner, timeline=timeline, role=role)
     with session_scope(common.database(cfg)) as session:
-        _check_scope(session, cfg, scope)
+        _check_scope(session, cfg, scope, lang)
         token = tokens.create(session, cfg, scope, common.parse_now(None, cfg.timezone), label)
     links = tokens.links(cfg, token)
     console.print(links.https, markup=False)
     console.print(links.webcal, markup=False)
     if tokens.secret(cfg) is None:
-        console.print(f"(shown only now: set {tokens.SECRET_ENV} before creating links that "
-                      "mails and `token list --links` can show again)", style="yellow")
+        console.print(t(lang, "cli.feeds.shown_once", env=tokens.SECRET_ENV), style="yellow",
+                      markup=False)
 
 
 def revoke(ref: str = typer.Argument(..., help="Token id (see `list`), or the token or URL.")
@@ -105,15 +112,17 @@ def revoke(ref: str = typer.Argument(..., help="Token id (see `list`), or the to
     cfg = common.config()
     with session_scope(common.database(cfg)) as session:
         row = tokens.revoke(session, ref, common.parse_now(None, cfg.timezone))
-    console.print(f"revoked token {row.id}")
+    console.print(t(state.lang(), "cli.feeds.revoked", id=row.id), markup=False)
 
 
-def _describe(row: FeedToken) -> str:
+def describe(lang: str, row: FeedToken) -> str:
+    """One line of `token list`: id, created, active or revoked (in `lang`), what it covers."""
     scope = ", ".join(f"{k}={v}" for k, v in
                       (("owner", row.owner_key), ("timeline", row.timeline_id),
                        ("role", row.role_key)) if v)
-    state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
-    return f"{row.id:>4}  {row.created_at:%Y-%m-%d}  {state:18} {scope}  {row.label}".rstrip()
+    status = (t(lang, "cli.feeds.state_revoked", date=f"{row.revoked_at:%Y-%m-%d}")
+              if row.revoked_at else t(lang, "cli.feeds.state_active"))
+    return f"{row.id:>4}  {row.created_at:%Y-%m-%d}  {status:18} {scope}  {row.label}".rstrip()
 
 
 def list_tokens(
@@ -125,10 +134,11 @@ def list_tokens(
     with session_scope(common.database(cfg)) as session:
         rows = tokens.all_tokens(session)
         shown = {row.id: tokens.shown_token(cfg, row) for row in rows} if show_links else {}
+    lang = state.lang()
     if not rows:
-        console.print("no feed tokens (create one with `fristvakt feeds token create`)")
+        console.print(t(lang, "cli.feeds.no_tokens"), markup=False)
     for row in rows:
-        console.print(_describe(row), markup=False)
+        console.print(describe(lang, row), markup=False)
         token = shown.get(row.id)
         if token and row.revoked_at is None:
             console.print(f"      {tokens.links(cfg, token).https}", markup=False)
@@ -142,7 +152,8 @@ def serve(
     """Serve the feeds over HTTP until Ctrl+C."""
     cfg = common.config()
     port = port or default_port(cfg)
-    console.print(f"serving feeds on http://{host}:{port}/feeds/<token>.ics")
+    url = f"http://{host}:{port}/feeds/<token>.ics"
+    console.print(t(state.lang(), "cli.feeds.serving", url=url), markup=False)
     run_feeds(cfg, common.database(cfg), host, port)
 
 

@@ -11,7 +11,7 @@ from rich.progress import Progress
 
 from scheduler.cli import common
 from scheduler.cli.context import state
-from scheduler.cli.errors import err_console
+from scheduler.cli.errors import err_console, error_line
 from timelines.config import load_config
 from timelines.exceptions import ImportFailed
 from timelines.importer import ImportResult, import_document
@@ -28,6 +28,7 @@ class Batch:
     results: list[tuple[ImportResult, Path | None]] = field(default_factory=list)
     failed: int = 0
     ids: set[str] = field(default_factory=set)
+    reader: str = "en"  # the coordinator's language: the summary is told in it
 
 
 def import_cmd(
@@ -40,29 +41,30 @@ def import_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the tasks as JSON."),
 ) -> None:
     """Turn plan documents into timelines/<id>.toml and say what needs a human look."""
+    reader = state.lang()
     if lang is not None and lang not in LANGS:
-        raise ImportFailed(say("bad_lang", given=lang, langs=", ".join(LANGS)))
-    folder = out or _default_folder()
-    batch = Batch()
+        raise ImportFailed(say("bad_lang", reader, given=lang, langs=", ".join(LANGS)))
+    folder = out or _default_folder(reader)
+    batch = Batch(reader=reader)
     with Progress(console=err_console, transient=True, disable=len(files) < 2) as progress:
-        for path in progress.track(files, description=say("progress")):
+        for path in progress.track(files, description=say("progress", reader)):
             _one(path, lang, year, (folder, force), batch)
     _report(batch, as_json)
     if batch.failed:
-        raise ImportFailed(say("failed", failed=batch.failed, total=len(files)))
+        raise ImportFailed(say("failed", reader, failed=batch.failed, total=len(files)))
 
 
-def _default_folder() -> Path:
+def _default_folder(reader: str) -> Path:
     config = state.config_file()
-    return load_config(config).timelines_dir if config.is_file() else Path("timelines")
+    return load_config(config, reader).timelines_dir if config.is_file() else Path("timelines")
 
 
 def _one(path: Path, lang: str | None, year: int | None, target: tuple[Path, bool],
          batch: Batch) -> None:
     try:
-        result = import_document(path, lang=lang, year=year)
+        result = import_document(path, lang=lang, year=year, reader_lang=batch.reader)
     except ImportFailed as exc:
-        err_console.print(f"error: {exc}", style="red", markup=False)
+        err_console.print(error_line(batch.reader, exc), style="red", markup=False)
         batch.failed += 1
         return
     _unique_id(result, batch.ids)
@@ -71,8 +73,8 @@ def _one(path: Path, lang: str | None, year: int | None, target: tuple[Path, boo
     except FileExistsError:
         written = None
         batch.failed += 1
-        err_console.print(say("exists", path=target[0] / f"{result.timeline.id}.toml"),
-                          style="red", markup=False)
+        existing = target[0] / f"{result.timeline.id}.toml"
+        err_console.print(say("exists", batch.reader, path=existing), style="red", markup=False)
     batch.results.append((result, written))
 
 
@@ -89,13 +91,13 @@ def _report(batch: Batch, as_json: bool) -> None:
         common.print_json({
             "timelines": [r.timeline.as_json() for r, _ in batch.results],
             "attention": [
-                a.as_json() for r, _ in batch.results
+                a.as_json(batch.reader) for r, _ in batch.results
                 for a in sorted([*r.attention, *r.notes], key=lambda a: a.line)
             ],
         })
         return
     for result, written in batch.results:
-        console.print(render(result, written))
+        console.print(render(result, written, batch.reader))
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from timelines.importer import lang as language
 from timelines.importer.build import Context, build
 from timelines.importer.ids import slug
 from timelines.importer.lines import Line, decode, read_lines
-from timelines.importer.messages import say
+from timelines.importer.messages import said, say
 from timelines.importer.model import (
     Attention,
     Candidate,
@@ -36,37 +36,43 @@ BINARY_MAGIC = {b"PK\x03\x04": "docx/xlsx", b"%PDF-": "PDF", b"\xd0\xcf\x11\xe0"
 
 
 def import_document(
-    path: Path | str, *, lang: str | None = None, year: int | None = None
+    path: Path | str, *, lang: str | None = None, year: int | None = None,
+    reader_lang: str = "en",
 ) -> ImportResult:
-    """Read a plan document; raises ImportFailed only when the file cannot be read at all."""
+    """Read a plan document; raises ImportFailed only when the file cannot be read at all.
+
+    `lang` is the document's language (dates are read in it; None: detected); `reader_lang`
+    the coordinator's, for the errors raised here. Attention texts in the timeline are told
+    in the document's language; the summary tells them again in the reader's."""
     path = Path(path)
-    lines = read_lines(decode(_read(path)))
+    lines = read_lines(decode(_read(path, reader_lang)))
     doc_lang = lang or language.detect(" ".join(line.text for line in lines))
     head = next((line for line in lines if not line.blank), None)
     title = head.text if head else path.stem
     state = scan(lines, lang, head.number if head else 0)
     found = _title_milestone(head, lang) + state.candidates
     choice = choose_year((title, head.number if head else 0), found, lang, year)
-    ctx = Context(str(path), lang, choice, list_years(found, choice.year, lang))
+    ctx = Context(str(path), lang, doc_lang, choice, list_years(found, choice.year, lang))
     ctx.default_owners = _default_owners(lines, ctx)
     tasks, attention = build(found, ctx)
     timeline = Timeline(
         slug(title, 40) or slug(path.stem, 40) or "plan", title, doc_lang, choice.year,
         str(path), ctx.default_owners, ctx.roles, tasks)
-    notes = [Attention(str(path), s.line, say(s.reason)) for s in state.skipped]
+    notes = [Attention(str(path), s.line, (said(s.reason),)) for s in state.skipped]
     return ImportResult(timeline, attention, choice, notes)
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, lang: str) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ImportFailed(say("cannot_read", path=path, error="file too large"))
+            raise ImportFailed(say("cannot_read", lang, path=path, error=say("too_large", lang)))
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportFailed(say("cannot_read", path=path, error=exc.strerror or exc)) from exc
+        error = exc.strerror or exc
+        raise ImportFailed(say("cannot_read", lang, path=path, error=error)) from exc
     for magic, kind in BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise ImportFailed(say("binary", path=path, kind=kind))
+            raise ImportFailed(say("binary", lang, path=path, kind=kind))
     return data
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from timelines.dates import DateSpan, parse_span
 from timelines.importer.ids import unique_ids
-from timelines.importer.messages import say
+from timelines.importer.messages import Said, said, told
 from timelines.importer.milestones import explicit, probe
 from timelines.importer.model import Attention, Candidate, ImportedTask, YearChoice
 from timelines.importer.owners import read_owner_cell, role_key, role_labels
@@ -17,6 +17,7 @@ from timelines.importer.remarks import budget_nok, status_of
 class Context:
     file: str
     lang: str | None  # the language dates are read in; None tries all three
+    text_lang: str  # the plan's language: attention texts in the file are told in it
     year: YearChoice
     list_years: dict[int, int]
     default_owners: list[str] = field(default_factory=list)
@@ -28,12 +29,12 @@ def build(found: list[Candidate], ctx: Context) -> tuple[list[ImportedTask], lis
     ids = unique_ids([(t.title, t.section) for t in tasks])
     for task, key in zip(tasks, ids, strict=True):
         task.id = key
-    attention = [Attention(ctx.file, t.line, t.attention) for t in tasks if t.attention]
+    attention = [Attention(ctx.file, t.line, tuple(t.reasons)) for t in tasks if t.reasons]
     return tasks, attention
 
 
 def _task(index: int, c: Candidate, ctx: Context) -> ImportedTask:
-    reasons: list[str] = []
+    reasons: list[Said] = []
     task = ImportedTask("", c.title, c.section, c.when, DateSpan(c.when, "undated"), c.line)
     _dates(index, c, ctx, task, reasons)
     _owners(c, ctx, task, reasons)
@@ -41,11 +42,12 @@ def _task(index: int, c: Candidate, ctx: Context) -> ImportedTask:
     task.budget_text = c.budget_text
     task.budget_nok = budget_nok(c.budget_text) if c.budget_text else None
     task.notes = "\n".join([*remark, *c.notes])
-    task.attention = "; ".join(reasons)
+    task.reasons = reasons
+    task.attention = told(reasons, ctx.text_lang)
     return task
 
 
-def _dates(index: int, c: Candidate, ctx: Context, task: ImportedTask, why: list[str]) -> None:
+def _dates(index: int, c: Candidate, ctx: Context, task: ImportedTask, why: list[Said]) -> None:
     if not c.when:
         _inherit(c, ctx, task, why)
         return
@@ -58,33 +60,33 @@ def _dates(index: int, c: Candidate, ctx: Context, task: ImportedTask, why: list
         why.append(_unread(task.span, ctx))
 
 
-def _unread(span: DateSpan, ctx: Context) -> str:
+def _unread(span: DateSpan, ctx: Context) -> Said:
     if span.kind == "undated":
-        return say("undated", when=span.text)
+        return said("undated", when=span.text)
     if ctx.year.year is None and probe(span.text, ctx.lang).kind == "dated":
-        return say("no_year", when=span.text)
-    return say("unparsed", when=span.text)
+        return said("no_year", when=span.text)
+    return said("unparsed", when=span.text)
 
 
-def _inherit(c: Candidate, ctx: Context, task: ImportedTask, why: list[str]) -> None:
+def _inherit(c: Candidate, ctx: Context, task: ImportedTask, why: list[Said]) -> None:
     period = ctx.year.period
     text = c.group_when or (period.text if period else "")
     if not text:
-        why.append(say("no_date"))
+        why.append(said("no_date"))
         return
     task.when, task.inherited = text, True
     task.span = parse_span(text, lang=ctx.lang, ref_year=ctx.year.year)
-    why.append(say("inherited_group" if c.group_when else "inherited_period", when=text))
+    why.append(said("inherited_group" if c.group_when else "inherited_period", when=text))
 
 
-def _owners(c: Candidate, ctx: Context, task: ImportedTask, why: list[str]) -> None:
+def _owners(c: Candidate, ctx: Context, task: ImportedTask, why: list[Said]) -> None:
     owners, participants, left = read_owner_cell(c.owners_text)
     extra, left_p = role_labels(c.participants_text)
     task.owners = _keys(owners, ctx)
     task.participants = [k for k in _keys(participants + extra, ctx) if k not in task.owners]
-    why.extend(say("owner_unread", text=text) for text in left + left_p)
+    why.extend(said("owner_unread", text=text) for text in left + left_p)
     if not task.owners and not ctx.default_owners and not left:
-        why.append(say("no_owner"))
+        why.append(said("no_owner"))
 
 
 def _keys(labels: list[str], ctx: Context) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from timelines.dates import DateSpan
+from timelines.importer.messages import Said, told
 
 Origin = Literal["table", "milestone", "bullet", "list", "revision", "title"]
 
@@ -32,14 +33,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Attention:
-    """A row a human should look at: where and why."""
+    """A row a human should look at: where and why (told in the reader's language)."""
 
     file: str
     line: int
-    reason: str
+    reasons: tuple[Said, ...]
 
-    def as_json(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "reason": self.reason}
+    def reason(self, lang: str) -> str:
+        return told(self.reasons, lang)
+
+    def as_json(self, lang: str = "en") -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "reason": self.reason(lang)}
 
 
 @dataclass
@@ -56,7 +60,8 @@ class ImportedTask:
     budget_text: str = ""
     budget_nok: int | None = None
     notes: str = ""
-    attention: str = ""
+    attention: str = ""  # the reasons below, told in the plan's language (written to the file)
+    reasons: list[Said] = field(default_factory=list)
     inherited: bool = False  # `when` is the plan's or group's date, not the row's own
     explicit: bool = False  # start/due must be written: `when` alone reads another year
 
@@ -100,7 +105,7 @@ class YearChoice:
     """The document's year and why it was chosen (shown in the summary)."""
 
     year: int | None
-    reason: str  # a key of messages.MESSAGES
+    reason: str  # a key of [importer] in the catalogs
     line: int | None = None
     period: DateSpan | None = None  # what a row without its own date takes
 

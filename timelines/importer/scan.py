@@ -22,7 +22,7 @@ MAX_LABEL_WORDS = 5
 @dataclass
 class Skipped:
     line: int
-    reason: str  # a key of messages.MESSAGES
+    reason: str  # a key of [importer] in the catalogs
     detail: str = ""
 
 

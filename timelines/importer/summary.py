@@ -1,4 +1,5 @@
-"""The import summary a coordinator reads: counts, the year used and why, rows to look at."""
+"""The import summary a coordinator reads: counts, the year used and why, rows to look at;
+all of it in the coordinator's language (`lang`), whatever the plan's language."""
 
 from __future__ import annotations
 
@@ -35,6 +36,6 @@ def render(result: ImportResult, target: Path | None, lang: str = "en") -> Rende
         table = Table(say("col_line", lang), say("col_reason", lang),
                       title=say("summary_attention", lang), title_justify="left")
         for row in rows:
-            table.add_row(str(row.line), Text(row.reason))
+            table.add_row(str(row.line), Text(row.reason(lang)))
         parts.append(table)
     return Group(*parts)

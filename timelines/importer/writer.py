@@ -1,4 +1,6 @@
-"""ImportResult → the text of `timelines/<id>.toml`, commented for the coordinator who edits it."""
+"""ImportResult → the text of `timelines/<id>.toml`, commented for the coordinator who edits it.
+
+The comments and attention texts are in the plan's language (`timeline.lang`)."""
 
 from __future__ import annotations
 
@@ -7,24 +9,18 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, InlineTable, Table
 
+from timelines.importer.messages import say
 from timelines.importer.model import ImportedTask, ImportResult, Timeline
-
-HEADER = (
-    "Imported by `fristvakt import` from {source}.",
-    "Review it: every task with an `attention` text needs a human look. `when` keeps the",
-    "original text; an explicit `start`/`due` wins over it. Map the role keys below to people",
-    "with [roles.KEY] members = [...] in fristvakt.toml, then run `fristvakt validate`.",
-)
 
 
 def render(result: ImportResult) -> str:
     timeline = result.timeline
     doc = tomlkit.document()
-    for line in HEADER:
-        doc.add(tomlkit.comment(line.format(source=timeline.source)))
+    for line in say("file.header", timeline.lang, source=timeline.source).splitlines():
+        doc.add(tomlkit.comment(line))
     doc.add(tomlkit.nl())
     doc.add("timeline", _header(timeline))
-    doc.add("task", _tasks(timeline.tasks))
+    doc.add("task", _tasks(timeline.tasks, timeline.lang))
     return tomlkit.dumps(doc)
 
 
@@ -47,26 +43,26 @@ def _header(timeline: Timeline) -> Table:
     table.add("source", timeline.source)
     table.add("owners", timeline.owners)
     roles = tomlkit.table()
-    roles.comment("roles found in the document: key = original label")
+    roles.comment(say("file.roles", timeline.lang))
     for key, label in sorted(timeline.roles.items()):
         roles.add(key, label)
     table.add("roles", roles)
     return table
 
 
-def _tasks(tasks: list[ImportedTask]) -> AoT:
+def _tasks(tasks: list[ImportedTask], lang: str) -> AoT:
     array = tomlkit.aot()
     for task in tasks:
-        array.append(_task(task))
+        array.append(_task(task, lang))
     return array
 
 
-def _task(task: ImportedTask) -> Table:
+def _task(task: ImportedTask, lang: str) -> Table:
     table = tomlkit.table()
     for key, value in (("id", task.id), ("title", task.title), ("section", task.section),
                        ("when", task.when)):
         table.add(key, value)
-    _dates(task, table)
+    _dates(task, table, lang)
     table.add("owners", task.owners)
     table.add("participants", task.participants)
     table.add("status", task.status)
@@ -80,12 +76,12 @@ def _task(task: ImportedTask) -> Table:
     return table
 
 
-def _dates(task: ImportedTask, table: Table) -> None:
+def _dates(task: ImportedTask, table: Table, lang: str) -> None:
     if task.inherited:
-        table["when"].comment("not in the document: the row has no date of its own")
+        table["when"].comment(say("file.inherited", lang))
     if not task.explicit:
         return
-    table.add(tomlkit.comment("the year comes from the order of the list"))
+    table.add(tomlkit.comment(say("file.list_year", lang)))
     if task.start:
         table.add("start", task.start)
     if task.due:
