@@ -22,16 +22,15 @@ from sqlmodel import Session
 
 from notifiers.i18n import pick_lang, t
 from notifiers.ical_alarms import Policies
-from notifiers.ical_event import Kind, Style, component, ical_component, sort_key
+from notifiers.ical_event import Kind, Style, component, sort_key
 from notifiers.ical_select import People, Scope, load_people, select_items
-from notifiers.ical_text import Lines, span, text
-from notifiers.ical_tz import timezone, vtimezone
+from notifiers.ical_text import duration, text
+from notifiers.ical_tz import timezone
 from timelines.config import Config
 from timelines.model import Timeline
 
 PRODID = "-//Fristvakt//Fristvakt calendar feeds//EN"
-REFRESH = "PT1H"
-REFRESH_DELTA = dt.timedelta(hours=1)
+REFRESH = dt.timedelta(hours=1)  # REFRESH-INTERVAL and X-PUBLISHED-TTL
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # Last-Modified of a feed with no tasks
 __all__ = ["Feed", "Kind", "Scope", "build_feed"]
 
@@ -69,22 +68,6 @@ def feed_name(scope: Scope, people: People, timeline: Timeline | None, lang: str
     return t(lang, "feed.name", scope=" – ".join(p for p in parts if p))
 
 
-def calendar_head(name: str, zone: str) -> bytes:
-    """Calendar properties, each once, then the one VTIMEZONE the feed names."""
-    lines = Lines()
-    lines.begin("VCALENDAR")
-    lines.add("VERSION", "2.0")
-    lines.add("PRODID", PRODID)
-    lines.add("CALSCALE", "GREGORIAN")
-    lines.add("METHOD", "PUBLISH")
-    lines.text("NAME", name)
-    lines.text("X-WR-CALNAME", name)
-    lines.add("X-WR-TIMEZONE", zone)
-    lines.add("REFRESH-INTERVAL;VALUE=DURATION", REFRESH)
-    lines.add("X-PUBLISHED-TTL", REFRESH)
-    return bytes(lines) + vtimezone(zone)
-
-
 def calendar(name: str, zone: str) -> Calendar:
     """Calendar properties, each once and in this order, then the one VTIMEZONE the feed
     names. icalendar 7.3 writes REFRESH-INTERVAL without VALUE=DURATION and X-PUBLISHED-TTL
@@ -97,8 +80,8 @@ def calendar(name: str, zone: str) -> Calendar:
     cal["NAME"] = text(name)
     cal["X-WR-CALNAME"] = text(name)
     cal["X-WR-TIMEZONE"] = text(zone)
-    cal["REFRESH-INTERVAL"] = span(REFRESH_DELTA, VALUE="DURATION")
-    cal["X-PUBLISHED-TTL"] = span(REFRESH_DELTA)
+    cal["REFRESH-INTERVAL"] = duration(REFRESH, VALUE="DURATION")
+    cal["X-PUBLISHED-TTL"] = duration(REFRESH)
     cal.add_component(timezone(zone))
     return cal
 
@@ -115,6 +98,6 @@ def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
                   now.astimezone(ZoneInfo(zone)).date(), people, Policies(config.policy))
     items.sort(key=lambda item: sort_key(item, style.span))
     cal = calendar(feed_name(scope, people, timeline, lang), zone)
-    cal.subcomponents.extend(ical_component(item, style, kind) for item in items)
+    cal.subcomponents.extend(component(item, style, kind) for item in items)
     changed = max((item.task.changed_at for item in items), default=EPOCH)
     return Feed(cal.to_ical(sorted=False), changed.replace(microsecond=0))

@@ -1,7 +1,9 @@
 """One task as a VEVENT (or VTODO): dates, texts in the feed's language, alarms last.
 
 Every value comes from the task row, never from the clock, so an unchanged task is written
-byte for byte the same way: DTSTAMP and LAST-MODIFIED are the task's last change.
+byte for byte the same way: DTSTAMP and LAST-MODIFIED are the task's last change. Properties
+are set in a fixed order and written unsorted (`to_ical(sorted=False)`); icalendar writes
+subcomponents after the properties, so the VALARMs are always last.
 """
 
 from __future__ import annotations
@@ -16,17 +18,7 @@ from icalendar import Alarm, Event, Todo, vCategory, vInt, vText
 from notifiers.i18n import format_date, t
 from notifiers.ical_alarms import Policies, triggers
 from notifiers.ical_select import Item, People
-from notifiers.ical_text import (
-    Lines,
-    clean,
-    date_value,
-    day,
-    duration,
-    span,
-    text,
-    utc,
-    utc_value,
-)
+from notifiers.ical_text import clean, day, duration, text, utc
 
 ONE_DAY = dt.timedelta(days=1)
 Kind = Literal["event", "todo"]
@@ -123,88 +115,14 @@ def summary(item: Item, lang: str) -> str:
     return t(lang, "feed.done", title=title) if item.task.status == "done" else title
 
 
-def _common(lines: Lines, item: Item, style: Style) -> None:
-    task = item.task
-    lines.add("UID", uid(task.timeline_id, task.key, style.domain))
-    lines.add("DTSTAMP", utc_value(task.changed_at))
-    lines.add("CREATED", utc_value(task.created_at))
-    lines.add("LAST-MODIFIED", utc_value(task.changed_at))
-    lines.add("SEQUENCE", str(task.date_version))
-    lines.text("SUMMARY", summary(item, style.lang))
-    lines.text("DESCRIPTION", description(item, style))
-    if task.section:
-        lines.text("CATEGORIES", task.section)
-
-
-def _alarms(lines: Lines, item: Item, style: Style, anchor: dt.date, related: str) -> None:
-    """VALARMs, always the last thing in the component (New Outlook rejects anything after)."""
-    task = item.task
-    if _gone(item) or task.status == "done":
-        return
-    policy = style.policies.for_task(item.timeline.policy, task.policy)
-    target = task.due or task.start
-    assert target is not None
-    offsets = policy.before_due if task.due else policy.before_start
-    key = "feed.alarm_due" if task.due else "feed.alarm_start"
-    text = t(style.lang, key, date=day_text(target, style.lang), title=task.title)
-    for delta in triggers(anchor, target, offsets, policy, style.today):
-        lines.begin("VALARM")
-        lines.add("ACTION", "DISPLAY")
-        lines.text("DESCRIPTION", text)
-        lines.add(f"TRIGGER{related}", duration(delta))
-        lines.end("VALARM")
-
-
-def vevent(item: Item, style: Style) -> Lines:
-    first, end = event_dates(item, style.span)
-    lines = Lines()
-    lines.begin("VEVENT")
-    _common(lines, item, style)
-    lines.add("DTSTART;VALUE=DATE", date_value(first))
-    lines.add("DTEND;VALUE=DATE", date_value(end))
-    lines.add("STATUS", "CANCELLED" if _gone(item) else "CONFIRMED")
-    lines.add("TRANSP", "TRANSPARENT")
-    _alarms(lines, item, style, first, "")
-    lines.end("VEVENT")
-    return lines
-
-
 def _todo_status(item: Item) -> str:
     return "CANCELLED" if _gone(item) else TODO_STATUS.get(item.task.status, "NEEDS-ACTION")
-
-
-def vtodo(item: Item, style: Style) -> Lines:
-    """The task as a to-do (Thunderbird's task list): DUE on the deadline, alarms from it."""
-    task = item.task
-    lines = Lines()
-    lines.begin("VTODO")
-    _common(lines, item, style)
-    if task.start and (not task.due or task.start < task.due):
-        lines.add("DTSTART;VALUE=DATE", date_value(task.start))
-    if task.due:
-        lines.add("DUE;VALUE=DATE", date_value(task.due))
-    lines.add("STATUS", _todo_status(item))
-    if task.status == "done":
-        lines.add("COMPLETED", utc_value(task.changed_at))
-        lines.add("PERCENT-COMPLETE", "100")
-    anchor = task.due or task.start
-    assert anchor is not None
-    _alarms(lines, item, style, anchor, ";RELATED=END" if task.due else "")
-    lines.end("VTODO")
-    return lines
-
-
-def component(item: Item, style: Style, kind: Kind) -> Lines:
-    return vtodo(item, style) if kind == "todo" else vevent(item, style)
 
 
 def sort_key(item: Item, span: bool) -> tuple[dt.date, str, str]:
     return (event_dates(item, span)[0], item.task.timeline_id, item.task.key)
 
-
-# -- icalendar components (replacing the Lines writer above) ----------------------------------
-
-def _common_props(part: Event | Todo, item: Item, style: Style) -> None:
+def _common(part: Event | Todo, item: Item, style: Style) -> None:
     """UID, stamps, SEQUENCE and texts, in this order for every build."""
     task = item.task
     changed = utc(task.changed_at)
@@ -219,7 +137,7 @@ def _common_props(part: Event | Todo, item: Item, style: Style) -> None:
         part["CATEGORIES"] = vCategory([clean(task.section)])
 
 
-def _alarm_parts(item: Item, style: Style, anchor: dt.date, related: dict[str, str]
+def _alarms(item: Item, style: Style, anchor: dt.date, related: dict[str, str]
                  ) -> list[Alarm]:
     """VALARMs; icalendar writes subcomponents after the properties, so they come last."""
     task = item.task
@@ -236,7 +154,7 @@ def _alarm_parts(item: Item, style: Style, anchor: dt.date, related: dict[str, s
         alarm = Alarm()
         alarm["ACTION"] = ACTION
         alarm["DESCRIPTION"] = words
-        alarm["TRIGGER"] = span(delta, **related)
+        alarm["TRIGGER"] = duration(delta, **related)
         alarms.append(alarm)
     return alarms
 
@@ -245,12 +163,12 @@ def event(item: Item, style: Style) -> Event:
     """The task as an all-day VEVENT."""
     first, end = event_dates(item, style.span)
     part = Event()
-    _common_props(part, item, style)
+    _common(part, item, style)
     part["DTSTART"] = day(first)
     part["DTEND"] = day(end)
     part["STATUS"] = CANCELLED if _gone(item) else CONFIRMED
     part["TRANSP"] = TRANSPARENT
-    part.subcomponents.extend(_alarm_parts(item, style, first, {}))
+    part.subcomponents.extend(_alarms(item, style, first, {}))
     return part
 
 
@@ -258,7 +176,7 @@ def todo(item: Item, style: Style) -> Todo:
     """The task as a to-do (Thunderbird's task list): DUE on the deadline, alarms from it."""
     task = item.task
     part = Todo()
-    _common_props(part, item, style)
+    _common(part, item, style)
     if task.start and (not task.due or task.start < task.due):
         part["DTSTART"] = day(task.start)
     if task.due:
@@ -269,10 +187,10 @@ def todo(item: Item, style: Style) -> Todo:
         part["PERCENT-COMPLETE"] = vInt(100)
     anchor = task.due or task.start
     assert anchor is not None
-    part.subcomponents.extend(_alarm_parts(item, style, anchor,
+    part.subcomponents.extend(_alarms(item, style, anchor,
                                            {"RELATED": "END"} if task.due else {}))
     return part
 
 
-def ical_component(item: Item, style: Style, kind: Kind) -> Event | Todo:
+def component(item: Item, style: Style, kind: Kind) -> Event | Todo:
     return todo(item, style) if kind == "todo" else event(item, style)

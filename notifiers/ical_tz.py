@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vDDDTypes, vRecur, vUTCOffset
 
-from notifiers.ical_text import Lines, text
+from notifiers.ical_text import text
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFERENCE_YEAR = 2025  # a recent year whose rules are today's rules
@@ -60,58 +60,7 @@ def _rule_day(year: int, month: int, weekday: int, nth: int) -> dt.date:
     return days[-1] if nth == -1 else days[nth - 1]
 
 
-def _offset_text(delta: dt.timedelta) -> str:
-    """`+0100`, `-0330`."""
-    minutes = int(delta.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-
-
-def _observance(lines: Lines, tr: Transition) -> None:
-    kind = "DAYLIGHT" if tr.daylight else "STANDARD"
-    nth, weekday = _nth(tr.local.date()), tr.local.weekday()
-    start = dt.datetime.combine(_rule_day(1970, tr.local.month, weekday, nth), tr.local.time())
-    lines.begin(kind)
-    lines.add("DTSTART", start.strftime("%Y%m%dT%H%M%S"))
-    lines.add("RRULE", f"FREQ=YEARLY;BYMONTH={tr.local.month};BYDAY={nth}{DAYS[weekday]}")
-    lines.add("TZOFFSETFROM", _offset_text(tr.before))
-    lines.add("TZOFFSETTO", _offset_text(tr.after))
-    lines.text("TZNAME", tr.name)
-    lines.end(kind)
-
-
-def _fixed(lines: Lines, zone: ZoneInfo) -> None:
-    moment = dt.datetime(REFERENCE_YEAR, 1, 1, tzinfo=dt.UTC).astimezone(zone)
-    offset = _offset_text(moment.utcoffset() or dt.timedelta(0))
-    lines.begin("STANDARD")
-    lines.add("DTSTART", "19700101T000000")
-    lines.add("TZOFFSETFROM", offset)
-    lines.add("TZOFFSETTO", offset)
-    lines.text("TZNAME", moment.tzname() or "")
-    lines.end("STANDARD")
-
-
-@cache
-def vtimezone(name: str) -> bytes:
-    """The VTIMEZONE for an IANA zone, with one yearly rule per transition of today's rules.
-
-    >>> b"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" in vtimezone("Europe/Oslo")
-    True
-    """
-    zone = ZoneInfo(name)
-    lines = Lines()
-    lines.begin("VTIMEZONE")
-    lines.add("TZID", name)
-    transitions = _transitions(zone, REFERENCE_YEAR)
-    for tr in transitions:
-        _observance(lines, tr)
-    if not transitions:
-        _fixed(lines, zone)
-    lines.end("VTIMEZONE")
-    return bytes(lines)
-
-
-def _observance_component(tr: Transition) -> TimezoneStandard | TimezoneDaylight:
+def _observance(tr: Transition) -> TimezoneStandard | TimezoneDaylight:
     part = TimezoneDaylight() if tr.daylight else TimezoneStandard()
     nth, weekday = _nth(tr.local.date()), tr.local.weekday()
     start = dt.datetime.combine(_rule_day(1970, tr.local.month, weekday, nth), tr.local.time())
@@ -123,7 +72,7 @@ def _observance_component(tr: Transition) -> TimezoneStandard | TimezoneDaylight
     return part
 
 
-def _fixed_component(zone: ZoneInfo) -> TimezoneStandard:
+def _fixed(zone: ZoneInfo) -> TimezoneStandard:
     moment = dt.datetime(REFERENCE_YEAR, 1, 1, tzinfo=dt.UTC).astimezone(zone)
     offset = moment.utcoffset() or dt.timedelta(0)
     part = TimezoneStandard()
@@ -150,7 +99,7 @@ def timezone(name: str) -> Timezone:
     component["TZID"] = text(name)
     transitions = _transitions(zone, REFERENCE_YEAR)
     for tr in transitions:
-        component.add_component(_observance_component(tr))
+        component.add_component(_observance(tr))
     if not transitions:
-        component.add_component(_fixed_component(zone))
+        component.add_component(_fixed(zone))
     return component

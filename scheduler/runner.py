@@ -57,7 +57,7 @@ class EngineOptions:
     lease_seconds: float = 300.0
     batch: int = 50
     interval: float = 60.0
-    mark_every: int = 4  # accepted messages per commit; 1 marks each one on its own
+    mark_every: int = 8  # accepted messages per commit; 1 marks each one on its own
     retry: ledger.RetryPolicy = field(default_factory=ledger.RetryPolicy)
 
 
