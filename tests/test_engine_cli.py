@@ -94,3 +94,20 @@ def test_plan_shows_task_recipient_kind_send_time_and_status(
     assert {r["send_at"] for r in plan[:2]} == {"2026-05-29T06:00:00+00:00"}
     table = fristvakt(proj, capsys, "plan", "--now", "2026-05-29T08:30")
     assert "Utkast" in table and "ola@example.no" in table
+
+
+def test_a_reminder_carries_the_owners_subscription_link(
+        tmp_path: Path, db_url: str, smtp: SmtpServer, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRISTVAKT_FEED_SECRET", "a-secret-for-the-link-test")
+    proj = TestProject(tmp_path / "p", db_url, smtp.port, policy={"overdue_max": 0})
+    proj.write_config()
+    proj.write_timeline([{"id": "rapport", "title": "Rapport", "due": dt.date(2026, 9, 30),
+                          "owners": ["ola"], "policy": {"before_due": ["3d"]}}])
+    fristvakt(proj, capsys, "apply", "--now", "2026-09-01T09:00")
+    created = fristvakt(proj, capsys, "feeds", "token", "create", "--owner", "ola")
+    https = next(word for word in created.split() if word.startswith("http"))
+    assert "1 sent" in fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-25T09:00")
+    (message,) = smtp.messages
+    text = message.parsed().get_body(("plain",))
+    assert text is not None and https in text.get_content()

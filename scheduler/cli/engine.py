@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from notifiers.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.clock import ShiftedClock
 from scheduler.reports import ledger_rows, log_rows
@@ -58,7 +59,10 @@ def _engine(cfg: Config, now: str | None, interval: float, lease: float,
             batch: int) -> Engine:
     clock = ShiftedClock(common.parse_now(now, cfg.timezone))
     options = EngineOptions(lease_seconds=lease, batch=batch, interval=interval)
-    return Engine(common.database(cfg), cfg, clock, options=options)
+    database = common.database(cfg)
+    # Reminders carry the owner's subscription link when one can be shown again.
+    return Engine(database, cfg, clock, options=options,
+                  feed_url=feed_url_function(cfg, database))
 
 
 def print_report(report: PassReport) -> None:
