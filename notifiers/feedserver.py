@@ -4,14 +4,18 @@
     run_feeds(config, engine, "127.0.0.1", 8080)           # `fristvakt feeds serve`
     feed_service(config)                                   # a `fristvakt serve` service
 
-uvicorn's access log is off: request paths carry the private tokens.
+uvicorn's access log is off: request paths carry the private tokens. The listening socket is
+bound before anything else starts (`listening_socket`), so a taken port is a clear error
+(`AddressInUse`) instead of uvicorn ending the process from inside a task.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import signal
+import socket
 from collections.abc import Callable, Coroutine, Iterator
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -26,9 +30,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from notifiers.feedcache import Clock, Entry, FeedCache, utc_now
+from notifiers.i18n import t
 from notifiers.ical import Kind
 from timelines.config import Config
 from timelines.db import open_database
+from timelines.exceptions import FristvaktError
 
 CALENDAR = "text/calendar; charset=utf-8"
 KINDS: dict[str, Kind] = {"event": "event", "todo": "todo"}
@@ -138,11 +144,42 @@ def default_port(config: Config) -> int:
     return urlsplit(config.base_url).port or 8080
 
 
+class AddressInUse(FristvaktError):
+    """The feed server's address is taken: another `serve` runs, or base_url names a busy
+    port."""
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _cannot_listen(exc: OSError, host: str, port: int, lang: str) -> FristvaktError:
+    address = _address(host, port)
+    if exc.errno == errno.EADDRINUSE:
+        return AddressInUse(t(lang, "cli.engine.port_in_use", address=address))
+    return FristvaktError(t(lang, "cli.engine.cannot_listen", address=address,
+                            error=exc.strerror or exc))
+
+
+def listening_socket(host: str, port: int, lang: str = "en") -> socket.socket:
+    """The feed server's socket, bound now (as uvicorn would bind it); a taken port raises
+    `AddressInUse`, told in `lang`."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise _cannot_listen(exc, host, port, lang) from exc
+    return sock
+
+
 async def serve_until(stop: asyncio.Event, config: Config, engine: Engine, host: str,
-                      port: int) -> None:
-    """Serve until `stop` is set (or this is cancelled), then finish in-flight requests."""
+                      port: int, sock: socket.socket | None = None) -> None:
+    """Serve until `stop` is set (or this is cancelled), then finish in-flight requests;
+    on `sock` when given (bound by `listening_socket`), else uvicorn binds host:port."""
     srv = server(config, engine, host, port)
-    task = asyncio.create_task(srv.serve())
+    task = asyncio.create_task(srv.serve(sockets=[sock] if sock else None))
     stopper = asyncio.create_task(stop.wait())
     try:
         await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -152,16 +189,20 @@ async def serve_until(stop: asyncio.Event, config: Config, engine: Engine, host:
         await task
 
 
-def feed_service(config: Config, host: str = "127.0.0.1",
-                 port: int | None = None) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
-    """The feed server as a service of `fristvakt serve`: runs until `stop` is set."""
+def feed_service(config: Config, host: str = "127.0.0.1", port: int | None = None, *,
+                 lang: str = "en") -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """The feed server as a service of `fristvakt serve`: runs until `stop` is set. Its port
+    is bound here, before the scheduler starts: a taken one raises `AddressInUse`."""
+    port = port or default_port(config)
+    sock = listening_socket(host, port, lang)
 
     async def run(stop: asyncio.Event) -> None:
         engine = open_database(config.resolved_database_url())
         try:
-            await serve_until(stop, config, engine, host, port or default_port(config))
+            await serve_until(stop, config, engine, host, port, sock)
         finally:
             engine.dispose()
+            sock.close()
 
     return run
 
@@ -171,14 +212,20 @@ async def serve_feeds(config: Config, engine: Engine, host: str, port: int) -> N
     await serve_until(asyncio.Event(), config, engine, host, port)
 
 
-async def _until_signal(config: Config, engine: Engine, host: str, port: int) -> None:
+async def _until_signal(config: Config, engine: Engine, host: str, port: int,
+                        sock: socket.socket) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await serve_until(stop, config, engine, host, port)
+    await serve_until(stop, config, engine, host, port, sock)
 
 
-def run_feeds(config: Config, engine: Engine, host: str, port: int) -> None:
-    """Serve in the foreground until SIGTERM or Ctrl+C (`fristvakt feeds serve`)."""
-    asyncio.run(_until_signal(config, engine, host, port))
+def run_feeds(config: Config, engine: Engine, host: str, port: int, lang: str = "en") -> None:
+    """Serve in the foreground until SIGTERM or Ctrl+C (`fristvakt feeds serve`); a taken
+    port raises `AddressInUse` (told in `lang`) before anything starts."""
+    sock = listening_socket(host, port, lang)
+    try:
+        asyncio.run(_until_signal(config, engine, host, port, sock))
+    finally:
+        sock.close()

@@ -14,13 +14,16 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
+from notifiers.i18n import t
 from scheduler.clock import ManualClock
 from scheduler.hooks import after_apply
+from scheduler.reports import KINDS, PASS_STATUSES, padded, word
 from scheduler.runner import Engine, EngineOptions, Outcome
 from timelines.config import Config
 from timelines.db import open_database, session_scope
 from timelines.importer import import_document
 from timelines.importer.writer import render
+from timelines.lang import plural
 from timelines.project import load_project
 from timelines.resolve import resolve_timeline
 from timelines.sync import apply
@@ -102,60 +105,69 @@ def _move_a_deadline(root: Path) -> bool:
     return False
 
 
+def _say(console: Console, text: str) -> None:
+    console.print(text, markup=False, soft_wrap=True)
+
+
+def outcome_line(lang: str, moment: dt.datetime, o: Outcome) -> str:
+    """One replayed send: the simulated time, status and kind in `lang`, task, recipient."""
+    day = moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+    return (f"{day}  {padded(lang, 'status', PASS_STATUSES, o.status)} "
+            f"{padded(lang, 'kind', KINDS, o.kind)} {o.title[:60]!r} → {o.email}")
+
+
 async def _replay(engine: Engine, clock: ManualClock, until: dt.datetime,
-                  console: Console) -> list[Outcome]:
+                  console: Console, lang: str) -> list[Outcome]:
     """Jump from one due instant to the next, running a pass at each (simulated time)."""
     outcomes: list[Outcome] = []
     while (moment := engine.next_due()) is not None and moment <= until:
         clock.set(max(moment, clock.now()))
         for o in (await engine.run_pass()).outcomes:
             outcomes.append(o)
-            day = clock.now().astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
-            console.print(f"{day}  {o.status:7} {o.kind:8} {o.title[:60]!r} → {o.email}",
-                          markup=False, soft_wrap=True)
+            _say(console, outcome_line(lang, clock.now(), o))
     return outcomes
 
 
-def run_demo(directory: str | None, console: Console) -> None:
+def run_demo(directory: str | None, console: Console, lang: str = "en") -> None:
+    """The demo, told in `lang` (the mail itself is in the Swedish owner's language)."""
     from notifiers.email.catcher import start_catcher
 
     root = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="fristvakt-demo-"))
     port = _free_port()
     config_path = _write_project(root, port)
     maildir = root / "maildir"
-    catcher = start_catcher("127.0.0.1", port, maildir, lambda _line: None, "sv")
+    catcher = start_catcher("127.0.0.1", port, maildir, lambda _line: None, lang)
     try:
-        outcomes = _run(config_path, root, console)
+        outcomes = _run(config_path, root, console, lang)
     finally:
         catcher.stop()
-    _summary(outcomes, root, maildir, config_path, console)
+    _summary(outcomes, lang, root, maildir, config_path, console)
 
 
-def _run(config_path: Path, root: Path, console: Console) -> list[Outcome]:
+def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Outcome]:
     config = _apply(config_path, START)
-    console.print(f"imported and applied {SEED.name}; replaying {START:%Y-%m-%d} .. "
-                  f"{END:%Y-%m-%d}", markup=False, soft_wrap=True)
+    _say(console, t(lang, "cli.demo.replaying", seed=SEED.name, start=f"{START:%Y-%m-%d}",
+                    end=f"{END:%Y-%m-%d}"))
     clock = ManualClock(START.astimezone(dt.UTC))
     db = open_database(config.resolved_database_url())
     engine = Engine(db, config, clock, options=EngineOptions(worker="demo"))
-    outcomes = asyncio.run(_replay(engine, clock, MOVE_AT, console))
+    outcomes = asyncio.run(_replay(engine, clock, MOVE_AT, console, lang))
     if _move_a_deadline(root):
-        console.print(f"{MOVE_AT:%Y-%m-%d %H:%M}  the coordinator moves a deadline to "
-                      "2020-11-12 and runs `fristvakt apply`", markup=False, soft_wrap=True)
+        _say(console, t(lang, "cli.demo.moved", time=f"{MOVE_AT:%Y-%m-%d %H:%M}",
+                        date="2020-11-12"))
         engine.config = _apply(config_path, MOVE_AT)
         clock.set(MOVE_AT.astimezone(dt.UTC))
-    outcomes += asyncio.run(_replay(engine, clock, END, console))
+    outcomes += asyncio.run(_replay(engine, clock, END, console, lang))
     db.dispose()
     return outcomes
 
 
-def _summary(outcomes: list[Outcome], root: Path, maildir: Path, config_path: Path,
-             console: Console) -> None:
+def _summary(outcomes: list[Outcome], lang: str, root: Path, maildir: Path,
+             config_path: Path, console: Console) -> None:
     sent = [o for o in outcomes if o.status == "sent"]
-    kinds = sorted({o.kind for o in sent})
-    console.print(f"\n{len(sent)} messages sent ({', '.join(kinds)}), "
-                  f"{len(outcomes) - len(sent)} other outcomes", markup=False, soft_wrap=True)
-    console.print(f"project:  {root}", markup=False, soft_wrap=True)
-    console.print(f"mail:     {maildir}/new  (one file per message; open them in any mail "
-                  "reader or text editor)", markup=False, soft_wrap=True)
-    console.print(f"ledger:   fristvakt -c {config_path} log", markup=False, soft_wrap=True)
+    kinds = ", ".join(word(lang, "kind", kind) for kind in sorted({o.kind for o in sent}))
+    _say(console, "\n" + plural(lang, "cli.demo.sent", len(sent), kinds=kinds,
+                                other=len(outcomes) - len(sent)))
+    _say(console, t(lang, "cli.demo.project", path=root))
+    _say(console, t(lang, "cli.demo.mail", path=maildir / "new"))
+    _say(console, t(lang, "cli.demo.ledger", command=f"fristvakt -c {config_path} log"))

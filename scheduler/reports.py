@@ -1,15 +1,36 @@
-"""What `plan` and `log` show: ledger rows and delivery attempts as plain dicts."""
+"""What `plan` and `log` show: ledger rows and delivery attempts as plain dicts (the JSON keeps
+the raw words), and those words as a person reads them (`word`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from notifiers.i18n import texts
 from scheduler.ledger import ACTIVE
 from scheduler.planning import expire_at
 from timelines.model import Delivery, Reminder, Task
+
+# Row statuses and delivery outcomes, and the kinds of reminder: each has a text in
+# `cli.engine.status` / `cli.engine.kind` (a hyphen in the word is an underscore in the key).
+STATUSES = ("pending", "retry", "claimed", "due", "stale", "sent", "dead", "expired",
+            "superseded", "lost", "lease-lost", "ambiguous")
+KINDS = ("due", "start", "overdue", "digest", "moved", "alert")
+PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost")  # what a pass reports
+
+
+def word(lang: str, group: str, value: str) -> str:
+    """A ledger word (`status` or `kind`) in `lang`; one without a text stays as it is."""
+    return texts(lang).get(f"cli.engine.{group}.{value.replace('-', '_')}", value)
+
+
+def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:
+    """`word`, padded to the longest word of its group, so the columns line up."""
+    width = max(len(word(lang, group, v)) for v in values)
+    return f"{word(lang, group, value):{width}}"
 
 
 def _task_names(session: Session, pks: set[int]) -> dict[int, Task]:

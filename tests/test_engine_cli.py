@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
 from smtp_server import SmtpServer, smtp_server
 from test_engine_support import TestProject, keys_received
 
+from notifiers.feedserver import AddressInUse, feed_service
+from notifiers.i18n import t
 from scheduler.cli import main
+from scheduler.cli.engine import LOG_COLUMNS, PLAN_COLUMNS
+from scheduler.reports import word
+from timelines.lang import config_file_lang, ui_lang
 
 
 @pytest.fixture
@@ -25,6 +32,16 @@ def fristvakt(proj: TestProject, capsys: pytest.CaptureFixture[str], *args: str)
     out, err = capsys.readouterr()
     assert code == 0, err
     return out
+
+
+def cli_lang(proj: TestProject) -> str:
+    """The language the CLI speaks for this project (coordinator.lang nb, unless told)."""
+    return ui_lang(os.environ, config_file_lang(proj.config_path))
+
+
+def summary(proj: TestProject, sent: int, expired: int, handled: int) -> str:
+    """The last line of `run --once`, in the language in force."""
+    return t(cli_lang(proj), "cli.engine.summary", sent=sent, expired=expired, handled=handled)
 
 
 def downtime_project(tmp_path: Path, db_url: str, port: int) -> TestProject:
@@ -53,15 +70,18 @@ def test_downtime_sends_what_is_still_useful_and_lists_the_stale(
     # Acceptance 6: stop, move --now forward three days, start.
     proj = downtime_project(tmp_path, db_url, smtp.port)
     fristvakt(proj, capsys, "apply", "--now", "2026-09-01T09:00")
-    assert "0 sent" in fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-01T09:00")
+    lang = cli_lang(proj)
+    first = fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-01T09:00")
+    assert summary(proj, 0, 0, 0) in first
     out = fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-04T09:00")
     lines = out.splitlines()
-    assert any(line.startswith("sent") and "Framfor" in line for line in lines)
-    expired = [line for line in lines if line.startswith("expired")]
+    sent, gone = word(lang, "status", "sent"), word(lang, "status", "expired")
+    assert any(line.startswith(sent) and "Framfor" in line for line in lines)
+    expired = [line for line in lines if line.startswith(gone)]
     assert len(expired) == 2
     assert any("Passert" in line for line in expired)
     assert any("For seint" in line for line in expired)
-    assert "1 sent, 2 expired" in out
+    assert summary(proj, 1, 2, 3) in out
     assert len(smtp.messages) == 1
     (key,) = keys_received(smtp.messages)
     plan = json.loads(fristvakt(proj, capsys, "plan", "--json", "--now", "2026-09-04T09:00"))
@@ -107,7 +127,54 @@ def test_a_reminder_carries_the_owners_subscription_link(
     fristvakt(proj, capsys, "apply", "--now", "2026-09-01T09:00")
     created = fristvakt(proj, capsys, "feeds", "token", "create", "--owner", "ola")
     https = next(word for word in created.split() if word.startswith("http"))
-    assert "1 sent" in fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-25T09:00")
+    sent = fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-25T09:00")
+    assert summary(proj, 1, 0, 1) in sent
     (message,) = smtp.messages
     text = message.parsed().get_body(("plain",))
     assert text is not None and https in text.get_content()
+
+
+@pytest.mark.parametrize("lang", ["nn", "sv", "en"])
+def test_plan_run_and_log_speak_the_language_in_force(
+        tmp_path: Path, db_url: str, smtp: SmtpServer, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    monkeypatch.setenv("FRISTVAKT_LANG", lang)
+    proj = TestProject(tmp_path / "p", db_url, smtp.port, policy={"overdue_max": 0})
+    proj.write_config()
+    proj.write_timeline([{"id": "rapport", "title": "Rapport", "due": dt.date(2026, 9, 30),
+                          "owners": ["ola"], "policy": {"before_due": ["3d"]}}])
+    fristvakt(proj, capsys, "apply", "--now", "2026-09-01T09:00")
+    planned = fristvakt(proj, capsys, "plan", "--now", "2026-09-25T09:00")
+    for column in PLAN_COLUMNS:
+        assert t(lang, f"cli.engine.col_{column}") in planned
+    assert word(lang, "status", "due") in planned and word(lang, "kind", "due") in planned
+    ran = fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-25T09:00")
+    assert ran.splitlines()[0].startswith(f"{word(lang, 'status', 'sent')} ")
+    assert ran.splitlines()[-1] == t(lang, "cli.engine.summary", sent=1, expired=0, handled=1)
+    logged = fristvakt(proj, capsys, "log")
+    for column in LOG_COLUMNS:
+        assert t(lang, f"cli.engine.col_{column}") in logged
+    assert word(lang, "status", "sent") in logged
+    assert json.loads(fristvakt(proj, capsys, "log", "--json"))[0]["outcome"] == "sent"
+
+
+def test_serve_on_a_taken_port_says_how_to_fix_it_and_exits_1(
+        tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRISTVAKT_LANG", "nn")
+    proj = TestProject(tmp_path / "p", db_url)
+    proj.write_timeline([{"id": "rapport", "title": "Rapport", "due": dt.date(2026, 9, 30)}])
+    with socket.socket() as taken:  # another program listens on the port of base_url
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proj.write_config(base_url=f"http://127.0.0.1:{port}")
+        capsys.readouterr()
+        code = main(["-c", str(proj.config_path), "serve", "--interval", "3600"])
+        _, err = capsys.readouterr()
+        with pytest.raises(AddressInUse):  # the error is ours, raised before anything starts
+            feed_service(proj.config(), lang="nn")
+    message = t("nn", "cli.engine.port_in_use", address=f"127.0.0.1:{port}")
+    assert code == 1
+    assert err.strip() == t("nn", "cli.errors.error", message=message)
+    assert "base_url" in message and "fristvakt serve" in message

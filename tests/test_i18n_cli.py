@@ -13,7 +13,8 @@ from conftest import PLANS, ROOT, Project
 from rich.console import Console, RenderableType
 
 from notifiers.i18n import catalog, t
-from scheduler.cli import core
+from scheduler import reports
+from scheduler.cli import core, engine
 from timelines import tomlfile
 from timelines.config import read_config
 from timelines.files import read_timeline
@@ -61,6 +62,9 @@ def test_every_key_the_code_uses_exists_in_english() -> None:
                                         *tomlfile.PATTERN_HINTS.values())}
     dynamic |= {f"cli.core.change.{kind}" for kind in core.CHANGE_KINDS}
     dynamic |= {f"cli.core.col_{col}" for col in ("due", "task", "plan", "who")}
+    dynamic |= {f"cli.engine.col_{col}" for col in (*engine.PLAN_COLUMNS, *engine.LOG_COLUMNS)}
+    dynamic |= {f"cli.engine.status.{s.replace('-', '_')}" for s in reports.STATUSES}
+    dynamic |= {f"cli.engine.kind.{kind}" for kind in reports.KINDS}
     assert len(used) > 80  # the scan finds the keys (a broken pattern would find none)
     assert sorted(k for k in used | dynamic if not _exists(k)) == []
 

@@ -22,6 +22,7 @@ from smtp_server import Reject, SmtpServer, free_port, smtp_server
 from notifiers.email import EmailNotifier, SmtpSettings
 from notifiers.email.render import Contact, MailRenderer
 from notifiers.email.samples import sample_notice
+from notifiers.i18n import t
 
 smtp_plain = servers.smtp_plain
 FRISTVAKT = Path(sys.executable).with_name("fristvakt")
@@ -81,6 +82,16 @@ def test_preview_of_an_unknown_task_says_so(project: Project) -> None:
     assert project.run("apply").code == 0
     result = project.run("mail", "preview", "--task", "no-such-task")
     assert result.code == 3 and "no-such-task" in result.err
+    assert t(project.lang, "cli.mail.no_task", ref="'no-such-task'") in result.err
+
+
+def test_preview_of_an_unknown_kind_says_which_there_are(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRISTVAKT_LANG", "nn")
+    result = project.run("mail", "preview", "--task", "utkast-til-plan", "--kind", "memo")
+    assert result.code == 1
+    said = t("nn", "cli.mail.bad_kind", given="'memo'", kinds="reminder, digest, moved")
+    assert result.err.strip() == t("nn", "cli.errors.error", message=said)
 
 
 def test_mail_test_reports_what_the_server_said(project: Project,

@@ -5,26 +5,39 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from notifiers.i18n import t
 from notifiers.tokens import feed_url_function
 from scheduler.cli import common
+from scheduler.cli.context import state
 from scheduler.clock import ShiftedClock
-from scheduler.reports import ledger_rows, log_rows
-from scheduler.runner import Engine, EngineOptions, PassReport, Service, serve
+from scheduler.reports import KINDS, PASS_STATUSES, ledger_rows, log_rows, padded, word
+from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
 from timelines.config import Config
 from timelines.db import session_scope
 
 console = Console(highlight=False)
 
+
+class ServiceFactory(Protocol):
+    """Makes a service of `fristvakt serve`. It binds what it listens on when it is made, so a
+    taken port ends `serve` (a FristvaktError told in `lang`) before the scheduler starts."""
+
+    def __call__(self, config: Config, /, *, lang: str) -> Service: ...
+
+
 # Extra long-running services `fristvakt serve` starts beside the scheduler (the feed
 # server of #7 appends its factory here); `run` starts none.
-SERVE_SERVICES: list[Callable[[Config], Service]] = []
+SERVE_SERVICES: list[ServiceFactory] = []
+# The columns of `plan` and `log`: each has a text `cli.engine.col_<column>`.
+PLAN_COLUMNS = ("send_at", "kind", "task", "to", "status")
+LOG_COLUMNS = ("at", "outcome", "kind", "task", "to", "detail")
 
 INTERVAL = typer.Option(60.0, "--interval", help="Seconds between scheduler ticks.")
 LEASE = typer.Option(300.0, "--lease", help="Seconds a claimed reminder stays reserved.")
@@ -34,6 +47,20 @@ NOW = typer.Option(None, "--now", help=common.NOW_HELP)
 
 def _local(moment: dt.datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _heads(lang: str, columns: tuple[str, ...]) -> list[str]:
+    return [t(lang, f"cli.engine.col_{column}") for column in columns]
+
+
+def plan_table(lang: str, rows: list[dict[str, Any]], title: str) -> Table:
+    """The ledger rows `plan` shows, headings and words in `lang`."""
+    table = Table(*_heads(lang, PLAN_COLUMNS), title=title)
+    for r in rows:
+        table.add_row(_local(r["send_at"], r["zone"]), word(lang, "kind", r["kind"]),
+                      r["title"], f"{r['recipient']} <{r['email']}>",
+                      word(lang, "status", r["status"]))
+    return table
 
 
 def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -47,12 +74,9 @@ def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Pri
     if as_json:
         common.print_json(rows)
         return
-    table = Table("send at (local)", "kind", "task", "to", "status",
-                  title=f"Reminders as of {_local(moment, cfg.timezone)}")
-    for r in rows:
-        table.add_row(_local(r["send_at"], r["zone"]), r["kind"], r["title"],
-                      f"{r['recipient']} <{r['email']}>", r["status"])
-    console.print(table)
+    lang = state.lang()
+    title = t(lang, "cli.engine.plan_title", time=_local(moment, cfg.timezone))
+    console.print(plan_table(lang, rows, title))
 
 
 def _engine(cfg: Config, now: str | None, interval: float, lease: float,
@@ -65,12 +89,19 @@ def _engine(cfg: Config, now: str | None, interval: float, lease: float,
                   feed_url=feed_url_function(cfg, database))
 
 
+def outcome_line(lang: str, o: Outcome) -> str:
+    """One handled reminder: status and kind in `lang`, the task, the recipient, the key."""
+    detail = f"  ({o.detail})" if o.detail and o.status != "sent" else ""
+    what = f"{o.title!r} " if o.title else ""
+    return (f"{padded(lang, 'status', PASS_STATUSES, o.status)} "
+            f"{padded(lang, 'kind', KINDS, o.kind)} {what}→ {o.recipient} <{o.email}> "
+            f"[{o.idem_key}]{detail}")
+
+
 def print_report(report: PassReport) -> None:
+    lang = state.lang()
     for o in report.outcomes:
-        detail = f"  ({o.detail})" if o.detail and o.status != "sent" else ""
-        what = f"{o.title!r} " if o.title else ""
-        console.print(f"{o.status:8} {o.kind:8} {what}→ {o.recipient} <{o.email}> "
-                      f"[{o.idem_key}]{detail}", markup=False, soft_wrap=True)
+        console.print(outcome_line(lang, o), markup=False, soft_wrap=True)
 
 
 def _logging() -> None:
@@ -86,8 +117,9 @@ def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (fo
     if once:
         report = asyncio.run(engine.run_pass())
         print_report(report)
-        sent, expired = len(report.of("sent")), len(report.of("expired"))
-        console.print(f"{sent} sent, {expired} expired, {len(report.outcomes)} handled")
+        console.print(t(state.lang(), "cli.engine.summary", sent=len(report.of("sent")),
+                        expired=len(report.of("expired")), handled=len(report.outcomes)),
+                      markup=False)
         return
     _logging()
     asyncio.run(serve(engine, print_report))
@@ -98,8 +130,22 @@ def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
     """The scheduler and the services that run beside it, until SIGTERM."""
     cfg = common.config()
     engine = _engine(cfg, now, interval, lease, batch)
+    # Made (and their ports bound) before the scheduler starts: a taken port is an error here.
+    services = [make(cfg, lang=state.lang()) for make in SERVE_SERVICES]
     _logging()
-    asyncio.run(serve(engine, print_report, [make(cfg) for make in SERVE_SERVICES]))
+    asyncio.run(serve(engine, print_report, services))
+
+
+def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
+    """The delivery attempts `log` shows, headings and words in `lang`."""
+    table = Table(*_heads(lang, LOG_COLUMNS))
+    for r in rows:
+        detail = "" if r["outcome"] == "sent" else r["detail"]
+        if r["possible_duplicate"] and r["outcome"] == "sent":
+            detail = t(lang, "cli.engine.possible_duplicate")
+        table.add_row(r["at"].strftime("%Y-%m-%d %H:%M"), word(lang, "status", r["outcome"]),
+                      word(lang, "kind", r["kind"]), r["title"], r["email"], detail)
+    return table
 
 
 def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
@@ -112,14 +158,7 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
     if as_json:
         common.print_json(rows)
         return
-    table = Table("at (UTC)", "outcome", "kind", "task", "to", "detail")
-    for r in rows:
-        detail = "" if r["outcome"] == "sent" else r["detail"]
-        if r["possible_duplicate"] and r["outcome"] == "sent":
-            detail = "possible duplicate (resent after a lost lease or a dropped line)"
-        table.add_row(r["at"].strftime("%Y-%m-%d %H:%M"), r["outcome"], r["kind"],
-                      r["title"], r["email"], detail)
-    console.print(table)
+    console.print(log_table(state.lang(), rows))
 
 
 def demo(directory: str = typer.Option(None, "--dir", help="Keep the demo project here.")
@@ -127,7 +166,7 @@ def demo(directory: str = typer.Option(None, "--dir", help="Keep the demo projec
     """The påverkansagenda plan replayed 2020-04-01..2021-03-31 into a local mail catcher."""
     from scheduler.demo import run_demo
 
-    run_demo(directory, console)
+    run_demo(directory, console, state.lang())
 
 
 def register(app: typer.Typer) -> None:

@@ -154,7 +154,7 @@ def serve(
     port = port or default_port(cfg)
     url = f"http://{host}:{port}/feeds/<token>.ics"
     console.print(t(state.lang(), "cli.feeds.serving", url=url), markup=False)
-    run_feeds(cfg, common.database(cfg), host, port)
+    run_feeds(cfg, common.database(cfg), host, port, lang=state.lang())
 
 
 feeds_app.command()(export)

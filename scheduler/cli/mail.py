@@ -18,6 +18,7 @@ from notifiers.email.smtp import EmailNotifier
 from notifiers.i18n import pick_lang, t
 from notifiers.tokens import owner_links
 from scheduler.cli import common
+from scheduler.cli.context import state
 from scheduler.notices import task_view
 from scheduler.recipients import recipient, recipients_of
 from timelines.config import Config
@@ -28,8 +29,9 @@ mail_app = typer.Typer(help="Look at and test the email owners get.", no_args_is
 PREVIEW_KINDS: dict[str, NoticeKind] = {"reminder": "due", "digest": "digest", "moved": "moved"}
 
 
-def _find_task(session: Session, ref: str) -> Task:
-    """`timeline/task` or a task id that is unique across timelines."""
+def _find_task(session: Session, ref: str, lang: str) -> Task:
+    """`timeline/task` or a task id that is unique across timelines (else NotFound in
+    `lang`)."""
     timeline, _, key = ref.rpartition("/")
     query = select(Task).where(Task.key == key, Task.removed_at.is_(None))  # type: ignore[union-attr]
     if timeline:
@@ -37,8 +39,8 @@ def _find_task(session: Session, ref: str) -> Task:
     found = list(session.exec(query))
     if len(found) != 1:
         choices = ", ".join(f"{task.timeline_id}/{task.key}" for task in found)
-        raise NotFound(f"task {ref!r}: " + (f"which one? {choices}" if found else
-                                            "not found (run `fristvakt apply` first?)"))
+        raise NotFound(t(lang, "cli.mail.which_task", ref=repr(ref), choices=choices)
+                       if found else t(lang, "cli.mail.no_task", ref=repr(ref)))
     return found[0]
 
 
@@ -68,12 +70,14 @@ def preview(
     out: Path = typer.Option(None, "--out", help="File name; .eml and .html are written."),
 ) -> None:
     """Write a message as an owner would get it, as .eml and .html, to look at."""
+    ui = state.lang()
     if kind not in PREVIEW_KINDS:
-        raise FristvaktError(f"--kind {kind!r}: use reminder, digest or moved")
+        raise FristvaktError(t(ui, "cli.mail.bad_kind", given=repr(kind),
+                               kinds=", ".join(PREVIEW_KINDS)))
     cfg = common.config()
     now = dt.datetime.now(dt.UTC)
     with Session(common.database(cfg)) as session:
-        row = _find_task(session, task)
+        row = _find_task(session, task, ui)
         view = task_view(cfg, row, session.get(Timeline, row.timeline_id))
         who = recipient(cfg, recipients_of(cfg, row.owners)[0])
         links = owner_links(session, cfg, who.key)
@@ -83,7 +87,7 @@ def preview(
     coordinator = Contact(cfg.coordinator.name, cfg.coordinator.email)
     renderer = MailRenderer(cfg.smtp.sender, coordinator, cfg.feeds.domain)
     eml, html = _write(renderer.render(notice, now), out or Path(f"{row.key}-{kind}"))
-    typer.echo(t(cfg.coordinator.lang, "cli.preview_written", eml=eml, html=html))
+    typer.echo(t(ui, "cli.preview_written", eml=eml, html=html))
 
 
 async def _send_test(notifier: EmailNotifier, mail: RenderedMail) -> tuple[int, str]:
@@ -95,22 +99,14 @@ async def _send_test(notifier: EmailNotifier, mail: RenderedMail) -> tuple[int, 
 def test(to: str = typer.Option(..., "--to", help="Where to send the test message.")) -> None:
     """Send one message through the configured SMTP server and show what it answered."""
     cfg = common.config()
-    lang = cfg.coordinator.lang
+    ui = state.lang()
     notifier = EmailNotifier.from_config(cfg)
-    try:
-        mail = notifier.renderer.render_test(to, lang, dt.datetime.now(dt.UTC))
+    try:  # the message is the coordinator's: in their configured language
+        mail = notifier.renderer.render_test(to, cfg.coordinator.lang, dt.datetime.now(dt.UTC))
     except ValueError as exc:
-        raise FristvaktError(str(exc)) from exc
+        raise FristvaktError(t(ui, "cli.mail.bad_address", to=to, error=exc)) from exc
     code, reply = asyncio.run(_send_test(notifier, mail))
-    typer.echo(t(lang, "cli.test_sent", to=to, code=code, reply=reply))
-
-
-def _cli_lang() -> str:
-    """The language of whoever runs the command: the coordinator's."""
-    try:
-        return common.config().coordinator.lang
-    except FristvaktError:
-        return "en"  # the catcher needs no project
+    typer.echo(t(ui, "cli.test_sent", to=to, code=code, reply=reply))
 
 
 def mailcatcher(
@@ -119,7 +115,7 @@ def mailcatcher(
     maildir: Path = typer.Option(Path("maildir"), "--maildir", help="Maildir to store in."),
 ) -> None:
     """A local SMTP server that keeps every message in a Maildir (for the demo and tests)."""
-    run_catcher(host, port, maildir, typer.echo, _cli_lang())
+    run_catcher(host, port, maildir, typer.echo, state.lang())  # needs no project
 
 
 mail_app.command()(preview)
