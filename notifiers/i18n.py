@@ -93,6 +93,7 @@ def _plural(lang: str, count: int) -> str:
 _NAMED_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
 
 
+@lru_cache(maxsize=4096)  # a batch repeats the same few distances (3 days, 14 days, ...)
 def format_distance(days: int, lang: str) -> str:
     """How far away a day is: `i dag`, `i morgon`, `om 3 dagar`, `för 2 dagar sedan`."""
     lang = pick_lang(lang)

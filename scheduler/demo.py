@@ -1,12 +1,15 @@
-"""`fristvakt demo`: the påverkansagenda plan (seed 002) imported, applied and replayed from
-2020-04-01 to 2021-03-31 in simulated time into a local mail catcher. Nothing leaves the
-machine: SQLite in the demo folder, aiosmtpd on a free loopback port, mail into a Maildir.
+"""`fristvakt demo`: the påverkansagenda plan (seed 002) imported, validated, applied and
+replayed from 2020-04-01 to 2021-03-31 in simulated time into a local mail catcher, then its
+calendar feeds exported. It runs the real commands, so what it shows is what a coordinator gets.
+Nothing leaves the machine: SQLite in the demo folder, aiosmtpd on a free loopback port, mail
+into a Maildir.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import socket
 import tempfile
 from pathlib import Path
@@ -16,17 +19,11 @@ from rich.console import Console
 
 from notifiers.i18n import t
 from scheduler.clock import ManualClock
-from scheduler.hooks import after_apply
 from scheduler.reports import KINDS, PASS_STATUSES, padded, word
 from scheduler.runner import Engine, EngineOptions, Outcome
-from timelines.config import Config
-from timelines.db import open_database, session_scope
-from timelines.importer import import_document
-from timelines.importer.writer import render
-from timelines.lang import plural
-from timelines.project import load_project
-from timelines.resolve import resolve_timeline
-from timelines.sync import apply
+from timelines.config import Config, load_config
+from timelines.db import open_database
+from timelines.lang import config_file_lang, plural, ui_lang
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "plans" / "002_2ac5663333b02752.txt"
 ZONE = ZoneInfo("Europe/Stockholm")
@@ -43,10 +40,9 @@ lang = "sv"
 database_url = "sqlite:///demo.db"
 timelines = "timelines"
 
-[coordinator]
+[coordinator]                # no `lang`: the demo speaks the newcomer's locale (or FRISTVAKT_LANG)
 name = "Erik Samordnare"
 email = "erik.samordnare@example.se"
-lang = "sv"
 
 [smtp]
 host = "127.0.0.1"
@@ -79,21 +75,33 @@ def _write_project(root: Path, port: int) -> Path:
     (root / "timelines").mkdir(parents=True, exist_ok=True)
     config = root / "fristvakt.toml"
     config.write_text(CONFIG.format(port=port), encoding="utf-8")
-    result = import_document(SEED, lang="sv", year=2020)
-    target = root / "timelines" / f"{result.timeline.id}.toml"
-    target.write_text(render(result), encoding="utf-8")
     return config
 
 
+def _cli(config_path: Path, *args: str) -> None:
+    """One real `fristvakt` command, in this process (errors propagate to the caller)."""
+    from scheduler.cli import app
+
+    app(args=["-c", str(config_path), *args], standalone_mode=False, prog_name="fristvakt")
+
+
+def _step(console: Console, lang: str, command: str) -> None:
+    _say(console, "\n" + t(lang, "cli.demo.step", command=command))
+
+
+def _prepare(config_path: Path, console: Console, lang: str) -> None:
+    """import → validate → apply → agenda, as a coordinator would type them."""
+    steps = [("import", str(SEED), "--lang", "sv", "--year", "2020"), ("validate",),
+             ("apply", "--now", START.isoformat()),
+             ("agenda", "--now", START.isoformat(), "--days", "45")]
+    for args in steps:
+        _step(console, lang, f"fristvakt {args[0]}")
+        _cli(config_path, *args)
+
+
 def _apply(config_path: Path, now: dt.datetime) -> Config:
-    project = load_project(config_path)
-    db = open_database(project.config.resolved_database_url())
-    with session_scope(db) as session:
-        timelines = [resolve_timeline(t) for t in project.timelines]
-        changes = apply(session, project.config, timelines, now)
-        after_apply(session, project.config, changes, now)
-    db.dispose()
-    return project.config
+    _cli(config_path, "apply", "--now", now.isoformat())
+    return load_config(config_path)
 
 
 def _move_a_deadline(root: Path) -> bool:
@@ -128,13 +136,15 @@ async def _replay(engine: Engine, clock: ManualClock, until: dt.datetime,
     return outcomes
 
 
-def run_demo(directory: str | None, console: Console, lang: str = "en") -> None:
-    """The demo, told in `lang` (the mail itself is in the Swedish owner's language)."""
+def run_demo(directory: str | None, console: Console) -> None:
+    """The demo, told in the language its commands speak (the CLI rule, applied to the demo's
+    own config); the mail itself is in the Swedish owner's language."""
     from notifiers.email.catcher import start_catcher
 
     root = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="fristvakt-demo-"))
     port = _free_port()
     config_path = _write_project(root, port)
+    lang = ui_lang(os.environ, config_file_lang(config_path))
     maildir = root / "maildir"
     catcher = start_catcher("127.0.0.1", port, maildir, lambda _line: None, lang)
     try:
@@ -145,7 +155,9 @@ def run_demo(directory: str | None, console: Console, lang: str = "en") -> None:
 
 
 def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Outcome]:
-    config = _apply(config_path, START)
+    _prepare(config_path, console, lang)
+    config = load_config(config_path)
+    _step(console, lang, "fristvakt run")
     _say(console, t(lang, "cli.demo.replaying", seed=SEED.name, start=f"{START:%Y-%m-%d}",
                     end=f"{END:%Y-%m-%d}"))
     clock = ManualClock(START.astimezone(dt.UTC))
@@ -159,6 +171,8 @@ def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Out
         clock.set(MOVE_AT.astimezone(dt.UTC))
     outcomes += asyncio.run(_replay(engine, clock, END, console, lang))
     db.dispose()
+    _step(console, lang, "fristvakt feeds export")
+    _cli(config_path, "feeds", "export", str(root / "feeds"), "--now", END.isoformat())
     return outcomes
 
 
@@ -170,4 +184,5 @@ def _summary(outcomes: list[Outcome], lang: str, root: Path, maildir: Path,
                                 other=len(outcomes) - len(sent)))
     _say(console, t(lang, "cli.demo.project", path=root))
     _say(console, t(lang, "cli.demo.mail", path=maildir / "new"))
+    _say(console, t(lang, "cli.demo.feeds", path=root / "feeds" / "owners"))
     _say(console, t(lang, "cli.demo.ledger", command=f"fristvakt -c {config_path} log"))

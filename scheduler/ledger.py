@@ -15,8 +15,10 @@ import logging
 import random
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Connection, bindparam, func, insert, update
+from sqlalchemy import Connection, Integer, String, bindparam, case, func, insert, update
+from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, select
 
 from scheduler.planning import expire_at, queue_moved, reconcile
@@ -149,25 +151,46 @@ class SentBy:
     attempt: int
 
 
-# Built once: the hot path of every send should not rebuild (and re-hash) its statements.
-_MARK_SENT = (update(Reminder)
-              .where(col(Reminder.id) == bindparam("rid"),
-                     col(Reminder.lease_token) == bindparam("token"),
-                     col(Reminder.status) == "claimed")
-              .values(status="sent", sent_at=bindparam("now"), message_id=bindparam("mid"),
-                      lease_owner=None, lease_token=None, lease_until=None))
 _DELIVERY = insert(Delivery)
+
+
+@lru_cache(maxsize=64)
+def _mark_statement(size: int) -> ReturningUpdate[int | None]:
+    """The fenced UPDATE for `size` rows of one lease, built once per size (building and
+    hashing a statement costs more than running it): `rid<i>` gets message id `mid<i>`."""
+    rows = [(bindparam(f"rid{i}", type_=Integer), bindparam(f"mid{i}", type_=String))
+            for i in range(size)]
+    return (update(Reminder)
+            .where(col(Reminder.id).in_([rid for rid, _ in rows]),
+                   col(Reminder.lease_token) == bindparam("token"),
+                   col(Reminder.status) == "claimed")
+            .values(status="sent", sent_at=bindparam("now"),
+                    message_id=case(*rows, value=col(Reminder.id)),
+                    lease_owner=None, lease_token=None, lease_until=None)
+            .returning(col(Reminder.id)))
+
+
+def _mark_group(conn: Connection, token: str, group: list[SentBy], now: dt.datetime) -> set[int]:
+    """One fenced UPDATE for the rows one lease sent: only rows still `claimed` under
+    `token` change; RETURNING says which, so a lost lease is seen row by row."""
+    args: dict[str, object] = {"token": token, "now": now}
+    for i, s in enumerate(group):
+        args[f"rid{i}"], args[f"mid{i}"] = s.row_id, s.message_id
+    found = conn.execute(_mark_statement(len(group)), args).scalars()
+    return {row_id for row_id in found if row_id is not None}
 
 
 def mark_sent_many(conn: Connection, sent: list[SentBy], now: dt.datetime,
                    worker: str) -> list[bool]:
     """Fenced: a row is marked only where its lease token still matches; False (and nothing
-    changed) where another worker has taken it meanwhile. One UPDATE per row, one INSERT."""
-    done = []
-    for s in sent:
-        args = {"rid": s.row_id, "token": s.token, "now": now, "mid": s.message_id}
-        done.append(conn.execute(_MARK_SENT, args).rowcount == 1)
-        if not done[-1]:
+    changed) where another worker has taken it meanwhile. One UPDATE per lease (a batch is
+    one lease, so usually one in all) and one INSERT, instead of a round-trip per row."""
+    marked: set[int] = set()
+    for token in dict.fromkeys(s.token for s in sent):
+        marked |= _mark_group(conn, token, [s for s in sent if s.token == token], now)
+    done = [s.row_id in marked for s in sent]
+    for s, ok in zip(sent, done, strict=True):
+        if not ok:
             log.warning("reminder %s was sent by %s after its lease was lost: possible "
                         "duplicate", s.row_id, worker)
     records = [{"reminder_id": s.row_id, "attempt": s.attempt, "at": now, "worker": worker,

@@ -32,6 +32,11 @@ def test_demo_replays_the_year_into_the_catcher(tmp_path: Path,
     assert t("sv", "cli.demo.mail", path=folder / "maildir" / "new") in out
     command = f"fristvakt -c {folder / 'fristvakt.toml'} log"
     assert t("sv", "cli.demo.ledger", command=command) in out
+    # It runs the coordinator's real commands, and exports the owner's calendar feed.
+    for command in ("import", "validate", "apply", "agenda", "run", "feeds export"):
+        assert t("sv", "cli.demo.step", command=f"fristvakt {command}") in out
+    feed = (folder / "feeds" / "owners" / "anna-omberg.ics").read_bytes()
+    assert feed.count(b"BEGIN:VEVENT") == 12
     # The ledger the demo left behind is readable with the ordinary commands.
     assert main(["-c", str(folder / "fristvakt.toml"), "log", "--json"]) == 0
     assert capsys.readouterr().out.count('"outcome": "sent"') == len(keys)

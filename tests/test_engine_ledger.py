@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from smtp_server import DropAfterData, Recorder, SmtpServer, smtp_server
+from sqlmodel import select
 from test_engine_support import (
     OSLO,
     TestProject,
@@ -178,6 +179,35 @@ def test_a_worker_that_lost_its_lease_changes_nothing(proj: TestProject) -> None
         assert ledger.mark_sent(s, ledger.SentBy(row_id, second.token, "<x@y>", 250, "ok", 2),
                                 t1, "b")
     assert [d.outcome for d in deliveries(db)] == ["lease-lost", "sent"]
+    db.dispose()
+
+
+def test_marking_a_group_fences_each_row_by_its_own_lease(proj: TestProject) -> None:
+    """One call marks rows of two leases: the rows whose lease was taken over stay
+    untouched (no `sent`, no delivery record), the others are marked with their own ids."""
+    proj.write_timeline([task(f"g{i}", dt.date(2026, 6, 10), owners=["ola"])
+                         for i in range(3)])
+    proj.apply(oslo(2026, 5, 1))
+    db = open_database(proj.db_url)
+    t0 = oslo(2026, 6, 5, 8)
+    first = ledger.new_lease("a", t0, 60)
+    with session_scope(db) as s:
+        ids = [r.id for r in ledger.claim(s, t0, first, 10).rows]
+    t1 = t0 + dt.timedelta(seconds=61)
+    second = ledger.new_lease("b", t1, 60)
+    with session_scope(db) as s:  # b takes over the first row only
+        (taken,) = ledger.claim(s, t1, second, 1).rows
+    sent = [ledger.SentBy(rid, first.token, f"<m{rid}@y>", 250, "ok", 1)
+            for rid in ids if rid is not None]
+    with db.begin() as conn:
+        done = ledger.mark_sent_many(conn, sent, t1, "a")
+    assert done == [rid != taken.id for rid in ids]
+    with session_scope(db) as s:
+        stored = {r.id: (r.status, r.message_id) for r in s.exec(select(Reminder)).all()}
+    assert stored == {rid: ("claimed", None) if rid == taken.id else ("sent", f"<m{rid}@y>")
+                      for rid in ids}
+    assert [d.reminder_id for d in deliveries(db) if d.outcome == "sent"] == \
+        [rid for rid in ids if rid != taken.id]
     db.dispose()
 
 

@@ -21,7 +21,7 @@ from notifiers.email.calendar import calendar_bytes
 from notifiers.email.headers import clean_header_text
 from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from notifiers.email.samples import BYREGION, FEED, sample_notice
-from notifiers.email.templates import environment
+from notifiers.email.templates import bake_texts, environment
 from notifiers.email.view import template_context
 from notifiers.i18n import CATALOG_DIR, LANGS, format_date, format_distance, pick_lang
 
@@ -161,6 +161,28 @@ def test_flattened_templates_render_exactly_as_jinja_inheritance(kind: NoticeKin
             assert flat == environment(flat=False).get_template(name).render(context)
 
 
+@pytest.mark.parametrize("kind", NOTICE_KINDS)
+def test_templates_with_texts_written_out_render_as_with_lookups(kind: NoticeKind) -> None:
+    for lang in LANGS:
+        context = template_context(sample_notice(kind, lang), lang, "Kari K")
+        for part in ("txt", "html"):
+            name = f"{kind}.{part}.j2"
+            baked = environment().get_template(f"{lang}/{name}")
+            assert baked.render(context) == environment().get_template(name).render(context)
+            loader = environment().loader
+            assert loader is not None
+            source, _, _ = loader.get_source(environment(), f"{lang}/{name}")
+            assert 'L["label.' not in source  # every label was written out
+
+
+def test_a_text_that_could_confuse_jinja_stays_a_lookup() -> None:
+    source = '<p>{{ L["a"] }}|{{ L["b"] }}|{{ L["c"] }}|{{ L["d"] }}|{{ L["missing"] }}</p>'
+    texts = {"a": "Frist & <dato>", "b": "{{ x }}", "c": " kant", "d": "100 %"}
+    assert bake_texts(source, texts, html=True) == \
+        '<p>Frist &amp; &lt;dato&gt;|{{ L["b"] }}|{{ L["c"] }}|{{ L["d"] }}|{{ L["missing"] }}</p>'
+    assert bake_texts('{{ L["a"] }}', texts, html=False) == "Frist & <dato>"
+
+
 def test_templates_refuse_unknown_names() -> None:
     with pytest.raises(jinja2.UndefinedError):
         environment().get_template("due.txt.j2").render(t=lambda key, **v: key)
@@ -209,7 +231,8 @@ def test_calendar_attachment_is_one_all_day_event() -> None:
     assert event.decoded("SEQUENCE") == BYREGION.date_version
 
 
-@pytest.mark.parametrize("title", ["Plan; budsjett, \\ og «rapport»", "Ø" * 90, "a\nb"])
+@pytest.mark.parametrize("title", ["Plan; budsjett, \\ og «rapport»", "Ø" * 90, "a\nb",
+                                   "\\" * 120, "æ," * 70, "x;" * 3 + "€\\" * 60])
 def test_icalendar_reads_the_attachment_and_writes_the_same_lines(title: str) -> None:
     task = replace(BYREGION, title=title)
     data = calendar_bytes(task, "nn", "example.no", NOW)

@@ -33,15 +33,16 @@ class Part:
 
 def _chunks(text: str) -> list[bytes]:
     """UTF-8 pieces of at most _WORD_BYTES bytes, never splitting a character."""
+    data = text.encode("utf-8")
     chunks: list[bytes] = []
-    current = b""
-    for char in text:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > _WORD_BYTES:
-            chunks.append(current)
-            current = b""
-        current += encoded
-    return [*chunks, current] if current else chunks
+    start = 0
+    while len(data) - start > _WORD_BYTES:
+        cut = start + _WORD_BYTES
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the lead byte
+            cut -= 1
+        chunks.append(data[start:cut])
+        start = cut
+    return [*chunks, data[start:]] if start < len(data) else chunks
 
 
 def encode_words(text: str) -> str:
@@ -70,7 +71,8 @@ def header_block(headers: Sequence[tuple[str, str]]) -> bytes:
     """The header lines; a value containing CR or LF here is a bug, so it raises."""
     lines = []
     for name, value in headers:
-        if "\r" in value.replace("\r\n ", "") or "\n" in value.replace("\r\n ", ""):
+        unfolded = value.replace("\r\n ", "")
+        if "\r" in unfolded or "\n" in unfolded:
             raise ValueError(f"line break in header {name}")
         lines.append(f"{name}: {value}".encode("ascii"))
     return CRLF.join(lines) + CRLF
@@ -90,7 +92,9 @@ def html_part(html: str) -> Part:
 
 def base64_part(data: bytes, content_type: str, filename: str | None = None) -> Part:
     """A part in base64, 76-character lines; an attachment when it has a file name."""
-    encoded = base64.encodebytes(data).replace(b"\n", CRLF)
+    # One b2a_base64 call and slicing: base64.encodebytes calls it once per 57-byte line.
+    raw = binascii.b2a_base64(data, newline=False)
+    encoded = CRLF.join([raw[i:i + 76] for i in range(0, len(raw), 76)]) + CRLF if raw else b""
     disposition = f'attachment; filename="{filename}"' if filename else None
     return Part(content_type, "base64", encoded, disposition)
 

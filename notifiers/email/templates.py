@@ -7,19 +7,25 @@ even between table rows, where HTML parsers would move bare text), and a load-ti
 refuses a template whose Jinja tags did not come through unchanged.
 
 In the templates, `L["key"]` is a text without values and `t("key", name=...)` one with
-values (both from templates/i18n/<lang>.toml, English filling gaps).
+values (both from templates/i18n/<lang>.toml, English filling gaps). Each template is also
+loaded once per language with its `{{ L["key"] }}`s written out as text (escaped in HTML):
+Jinja then emits one piece of text where it looked up, escaped and joined a dozen, every
+message. A test renders every kind and language both ways and compares.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from markupsafe import escape
+
+from notifiers.i18n import LANGS, texts
 
 MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 _STATEMENT = re.compile(r"({%.*?%})", re.S)
@@ -30,6 +36,10 @@ _INCLUDE = re.compile(r'{% include "([^"]+)" %}\n?')
 _EXTENDS = re.compile(r'\A{% extends "([^"]+)" %}')
 _CHILD_BLOCK = re.compile(r"{% block body %}(.*){% endblock %}", re.S)
 _EMPTY_BLOCK = "{% block body %}{% endblock %}"
+_LOOKUP = re.compile(r'{{ *L\["([A-Za-z0-9_.-]+)"\] *}}')
+# Written out only when the text cannot change how Jinja reads what surrounds it: no
+# delimiter characters, no line break or edge whitespace (trim_blocks, lstrip_blocks).
+_UNSAFE = re.compile(r"[{}%#\n]|^\s|\s$")
 
 
 def inline_css(source: str, css: str) -> str:
@@ -63,8 +73,28 @@ def flatten(source: str, read: Callable[[str], str]) -> str:
     return layout.replace(_EMPTY_BLOCK, "{% block body %}" + block.group(1) + "{% endblock %}")
 
 
+def bake_texts(source: str, lang_texts: Mapping[str, str], html: bool) -> str:
+    """The template with its `{{ L["key"] }}`s written out in one language (HTML-escaped
+    in HTML, as autoescape would); a text that could confuse the template stays a lookup."""
+
+    def written(match: re.Match[str]) -> str:
+        value = lang_texts.get(match.group(1))
+        if not value or _UNSAFE.search(value):
+            return match.group(0)
+        return str(escape(value)) if html else value
+
+    return _LOOKUP.sub(written, source)
+
+
+def _split_lang(template: str) -> tuple[str | None, str]:
+    """`nb/due.html.j2` → ("nb", "due.html.j2"); a name without a language → (None, name)."""
+    lang, slash, name = template.partition("/")
+    return (lang, name) if slash and lang in LANGS else (None, template)
+
+
 class InliningLoader(FileSystemLoader):
-    """Loads mail templates flattened; HTML ones come with mail.css already inlined."""
+    """Loads mail templates flattened; HTML ones come with mail.css already inlined, and
+    `<lang>/<name>` is the template with that language's texts written out."""
 
     def __init__(self, folder: Path, flat: bool = True) -> None:
         super().__init__(folder)
@@ -72,12 +102,16 @@ class InliningLoader(FileSystemLoader):
 
     def get_source(self, environment: Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
+        lang, template = _split_lang(template)
         source, filename, uptodate = super().get_source(environment, template)
         if self.flat:
             source = flatten(source, self._read)
-        if template.endswith(".html.j2"):
+        html = template.endswith(".html.j2")
+        if html:
             css = (self.folder / "mail.css").read_text(encoding="utf-8")
             source = inline_css(source, css)
+        if lang is not None:
+            source = bake_texts(source, texts(lang), html)
         return source, filename, uptodate
 
     def _read(self, name: str) -> str:
@@ -95,14 +129,22 @@ def environment(flat: bool = True) -> Environment:
     )
 
 
+def _name(template: str, context: dict[str, Any]) -> str:
+    """The language's own version of the template when `L` is that language's texts."""
+    lang = context.get("lang")
+    if lang in LANGS and context.get("L") is texts(lang):
+        return f"{lang}/{template}"
+    return template
+
+
 def render_text(template: str, context: dict[str, Any]) -> str:
     """The plain-text part of one message kind (written as its own template)."""
-    return environment().get_template(f"{template}.txt.j2").render(context)
+    return environment().get_template(_name(f"{template}.txt.j2", context)).render(context)
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
     """The HTML part of one message kind, styles inline for mail clients."""
-    return environment().get_template(f"{template}.html.j2").render(context)
+    return environment().get_template(_name(f"{template}.html.j2", context)).render(context)
 
 
 def render_parts(template: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from notifiers.base import Notice, TaskView
@@ -43,6 +44,7 @@ def notice_lang(notice: Notice) -> str:
     return pick_lang(notice.recipient.lang, timeline_lang)
 
 
+@lru_cache(maxsize=4096)  # a batch repeats the same few deadlines, seen from the same day
 def dated(day: date | None, today: date, lang: str) -> str:
     """`fredag 20. oktober 2017 (om 3 dager)`, or "not set"."""
     if day is None:

@@ -166,7 +166,7 @@ def demo(directory: str = typer.Option(None, "--dir", help="Keep the demo projec
     """The påverkansagenda plan replayed 2020-04-01..2021-03-31 into a local mail catcher."""
     from scheduler.demo import run_demo
 
-    run_demo(directory, console, state.lang())
+    run_demo(directory, console)
 
 
 def register(app: typer.Typer) -> None:
