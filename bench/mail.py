@@ -4,8 +4,10 @@ Run as `.venv/bin/python bench/mail.py [--count N]`. A local aiosmtpd (Sink hand
 a separate process. The floor sends the same messages, rendered beforehand, with
 `aiosmtplib.SMTP.sendmail` in a bare loop; ours renders each notice and sends it through
 `EmailNotifier.send`. The two take turns every 10 messages, each on its own connection, so
-that other load on a shared machine hits both alike. Prints both rates and their ratio;
-exits 1 when the ratio is below 0.7.
+that other load on a shared machine hits both alike; after a warm-up, three such rounds run
+and the round with the median ratio is printed (both rates and their ratio). The caches of
+formatted dates are emptied before each round: pre-rendering the floor's messages must not
+leave ours with nothing left to compute. Exits 1 when the ratio is below 0.7.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -30,9 +33,11 @@ from notifiers.base import NOTICE_KINDS, Notice, NoticeKind  # noqa: E402
 from notifiers.email import EmailNotifier, SmtpSettings  # noqa: E402
 from notifiers.email.render import Contact, MailRenderer, RenderedMail  # noqa: E402
 from notifiers.email.samples import sample_notice  # noqa: E402
-from notifiers.i18n import LANGS  # noqa: E402
+from notifiers.email.view import dated  # noqa: E402
+from notifiers.i18n import LANGS, format_date, format_distance  # noqa: E402
 
 TARGET = 0.7
+ROUNDS = 3
 RENDERER = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari", "kari@example.no"))
 NOW = datetime(2022, 11, 16, 7, tzinfo=UTC)
 
@@ -121,6 +126,22 @@ async def measure(port: int, batch: list[Notice], mails: list[RenderedMail],
     return spent
 
 
+def forget_values() -> None:
+    """Empty the caches of formatted values (dates, distances), keep compiled templates:
+    a long-running sender has the latter warm, the former only for dates it has seen."""
+    for cached in (format_date, format_distance, dated):
+        cached.cache_clear()
+
+
+def rounds(port: int, batch: list[Notice], mails: list[RenderedMail]) -> list[Timer]:
+    asyncio.run(measure(port, batch[:100], mails[:100], 10))  # warm up both paths
+    spent = []
+    for _ in range(ROUNDS):
+        forget_values()
+        spent.append(asyncio.run(measure(port, batch, mails, 10)))
+    return spent
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -128,13 +149,15 @@ def main() -> int:
     batch = notices(count)
     mails = [RENDERER.render(notice, NOW) for notice in batch]
     with sink_server() as port:
-        asyncio.run(measure(port, batch[:100], mails[:100], 10))  # warm up both paths
-        spent = asyncio.run(measure(port, batch, mails, 10))
-    bare, mine = count / spent["floor"], count / spent["ours"]
+        spent = rounds(port, batch, mails)
+    ratios = [s["floor"] / s["ours"] for s in spent]
+    median = spent[ratios.index(statistics.median_low(ratios))]
+    bare, mine = count / median["floor"], count / median["ours"]
     ratio = mine / bare
     print(f"aiosmtplib bare loop (pre-rendered): {bare:8.0f} messages/s")
     print(f"fristvakt (render + send):           {mine:8.0f} messages/s")
-    print(f"ratio {ratio:.2f} (target >= {TARGET}): {'met' if ratio >= TARGET else 'NOT met'}")
+    print(f"ratio {ratio:.2f} (target >= {TARGET}): {'met' if ratio >= TARGET else 'NOT met'}"
+          f"   (median of {ROUNDS} rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
     return 0 if ratio >= TARGET else 1
 
 

@@ -7,19 +7,22 @@ English is a bug and raises KeyError. Languages are chosen owner â†’ timeline â†
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import get_date_format as babel_get_date_format
 
 LANGS: tuple[str, ...] = ("nb", "nn", "sv", "en")
 FALLBACK = "en"
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "templates" / "i18n"
+_FIELD = re.compile(r"%\((\w+)\)s")
 
 
 def pick_lang(*candidates: str | None) -> str:
@@ -81,7 +84,31 @@ def locale(lang: str) -> Locale:
 def format_date(day: date, lang: str, width: str = "full") -> str:
     """A date as the reader writes it: `fredag 20. oktober 2017` (nb), `fredag 20 oktober
     2017` (sv)."""
-    return babel_format_date(day, format=width, locale=locale(lang))
+    quick = _date_formatter(lang, width)
+    return quick(day) if quick else babel_format_date(day, format=width, locale=locale(lang))
+
+
+# The pattern fields the quick formatter fills itself; any other pattern goes to babel.
+_QUICK_FIELDS = frozenset({"EEEE", "d", "MMMM", "y"})
+
+
+@cache
+def _date_formatter(lang: str, width: str) -> Callable[[date], str] | None:
+    """The locale's date pattern with babel's own day and month names, applied with one
+    `%` instead of babel's per-call pattern lookup and field dispatch (a third of a render
+    when the dates are new). A test compares it with babel for every day of 70 years."""
+    loc = locale(lang)
+    # babel types the width as a Literal and `.format` loosely; it is the `%(field)s` string.
+    pattern = str(babel_get_date_format(cast(Any, width), locale=loc).format)
+    if not set(_FIELD.findall(pattern)) <= _QUICK_FIELDS:
+        return None
+    weekdays, months = loc.days["format"]["wide"], loc.months["format"]["wide"]
+
+    def quick(day: date) -> str:
+        return pattern % {"EEEE": weekdays[day.weekday()], "d": day.day,
+                          "MMMM": months[day.month], "y": day.year}
+
+    return quick
 
 
 def _plural(lang: str, count: int) -> str:

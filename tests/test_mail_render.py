@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from string import Formatter
 from typing import cast
 
+import babel.dates
 import icalendar
 import jinja2
 import pytest
@@ -140,6 +141,18 @@ def _catalog(lang: str) -> dict[str, str]:
         return out
 
     return flat(tomllib.loads((CATALOG_DIR / f"{lang}.toml").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dates_read_exactly_as_babel_writes_them(lang: str) -> None:
+    """format_date fills the locale's pattern itself (faster): every day of two years (all
+    weekdays, months, a leap day) and a spread over two centuries, in every width."""
+    days = [date(2023, 1, 1) + timedelta(days=i) for i in range(731)]
+    days += [date(1900, 1, 1) + timedelta(days=i) for i in range(0, 73000, 97)]
+    for width in ("full", "long", "medium", "short"):
+        for day in days:
+            assert format_date.__wrapped__(day, lang, width) == \
+                babel.dates.format_date(day, format=width, locale=lang), (day, width)
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "sv"])

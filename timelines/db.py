@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +52,8 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 def migrate(engine: Engine) -> None:
     """Apply every migration not yet applied (a no-op on an up-to-date database)."""
+    # Alembic announces its DDL mode on every start; a coordinator's log needs none of it.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     cfg = alembic_config(engine)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection

@@ -33,6 +33,17 @@ def escape_text(value: str) -> str:
             .replace("\r", "\\n"))
 
 
+def _day(day: date) -> str:
+    """`20221130`, zero-padded as icalendar's vDate writes it (cheaper than strftime)."""
+    return day.isoformat().replace("-", "")
+
+
+def _utc_stamp(moment: datetime) -> str:
+    """`20221116T070000Z`, as icalendar's vDatetime writes a UTC time."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    return utc.isoformat().replace("-", "").replace(":", "") + "Z"
+
+
 def _properties(task: TaskView, day: date, lang: str, domain: str,
                 now: datetime) -> list[str]:
     where = t(lang, "calendar.description", plan=task.timeline_title, section=task.section)
@@ -40,10 +51,10 @@ def _properties(task: TaskView, day: date, lang: str, domain: str,
     description = f"{where}\n{task.when_text}" if task.when_text else where
     return [
         f"UID:{escape_text(event_uid(task, domain))}",
-        f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTSTAMP:{_utc_stamp(now)}",
+        f"DTSTART;VALUE=DATE:{_day(day)}",
         # All-day events end exclusively: DTEND is the day after the deadline.
-        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}",
         f"SUMMARY:{escape_text(summary)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"SEQUENCE:{int(task.date_version)}",

@@ -121,12 +121,17 @@ class InliningLoader(FileSystemLoader):
 @cache
 def environment(flat: bool = True) -> Environment:
     """One Jinja environment: HTML templates autoescaped, any unknown name an error."""
-    return Environment(
+    env = Environment(
         loader=InliningLoader(MAIL_TEMPLATES, flat),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, auto_reload=False,
     )
+    # Jinja copies its default globals (range, dict, lipsum, cycler, joiner, namespace) into
+    # every render's context through a ChainMap: 40% of the template time. The mail
+    # templates use none of them; a template that did would fail loudly (StrictUndefined).
+    env.globals.clear()
+    return env
 
 
 def _name(template: str, context: dict[str, Any]) -> str:
