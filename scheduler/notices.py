@@ -37,6 +37,9 @@ class Lookup:
         self.session = session
         self.tasks: dict[int, Task] = {}
         self.timelines: dict[str, Timeline] = {}
+        # A task with five owners is five rows of a batch: its view is built once (views
+        # are frozen, and the batch reads one config and one database state).
+        self.views: dict[int, TaskView] = {}
 
     def preload(self, rows: list[Reminder]) -> None:
         pks = {r.task_pk for r in rows if r.task_pk is not None}
@@ -58,11 +61,15 @@ class Lookup:
         return self.tasks.get(pk) if pk is not None else None
 
     def view(self, config: Config, pk: int | None) -> TaskView | None:
+        if pk is not None and pk in self.views:
+            return self.views[pk]
         task = self.task(pk)
-        if task is None:
+        if task is None or pk is None:
             return None
-        return task_view(config, task, self.timelines.get(task.timeline_id)
+        view = task_view(config, task, self.timelines.get(task.timeline_id)
                          or self.session.get(Timeline, task.timeline_id))
+        self.views[pk] = view
+        return view
 
 
 class NothingToSend(Exception):

@@ -73,6 +73,7 @@ class MailRenderer:
         # Event UIDs use the feeds' domain ([feeds] domain), so the attachment and the
         # subscription describe the same calendar entry.
         self.calendar_domain = calendar_domain or self.domain
+        self._from = mime.phrase_address(self.sender.name, self.sender.email)  # written once
 
     def render(self, notice: Notice, now: datetime) -> RenderedMail:
         """The full message for a notice; `now` (aware) is its Date header."""
@@ -116,7 +117,7 @@ class MailRenderer:
         return h.list_id("Fristvakt", notice.kind, self.domain)
 
     def _headers(self, to: Recipient, subject: str, lang: str, now: datetime) -> Headers:
-        headers = [("From", mime.phrase_address(self.sender.name, self.sender.email)),
+        headers = [("From", self._from),
                    ("To", mime.phrase_address(h.clean_phrase(to.name),
                                               h.checked_address(to.email)))]
         if self.coordinator:
