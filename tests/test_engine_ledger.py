@@ -211,19 +211,27 @@ def test_marking_a_group_fences_each_row_by_its_own_lease(proj: TestProject) -> 
     db.dispose()
 
 
+def three_days_before(tmp_path: Path, db_url: str, port: int, task_id: str,
+                      owners: list[str]) -> tuple[Any, ManualClock, Any]:
+    """One task due Wednesday 10 June 2026 with one reminder three days before (Friday 5 June
+    08:00), applied on 1 May: the database, a clock at the reminder, and an engine."""
+    proj = TestProject(tmp_path / "p", db_url, port,
+                       policy={"before_due": ["3d"], "overdue_max": 0})
+    proj.write_config()
+    proj.write_timeline([task(task_id, dt.date(2026, 6, 10), owners=owners)])
+    proj.apply(oslo(2026, 5, 1))
+    db = open_database(proj.db_url)
+    clock = ManualClock(oslo(2026, 6, 5, 8))
+    return db, clock, make_engine(db, proj.config(), clock)
+
+
 def test_smtp_outage_is_retried_with_backoff_until_delivered(tmp_path: Path,
                                                              db_url: str) -> None:
     # Acceptance 4, first half: 451 for a while, then the server recovers.
     handler = RejectSome({"ola@example.no"}, "451 4.3.0 Try again later")
     with smtp_server(handler=handler) as server:
-        proj = TestProject(tmp_path / "p", db_url, server.port,
-                           policy={"before_due": ["3d"], "overdue_max": 0})
-        proj.write_config()
-        proj.write_timeline([task("ute", dt.date(2026, 6, 10), owners=["ola"])])
-        proj.apply(oslo(2026, 5, 1))
-        db = open_database(proj.db_url)
-        clock = ManualClock(oslo(2026, 6, 5, 8))
-        engine = make_engine(db, proj.config(), clock)
+        db, clock, engine = three_days_before(tmp_path, db_url, server.port, "ute",
+                                              ["ola"])
         planned_at: list[dt.datetime] = []
         for _ in range(4):
             assert [o.status for o in run_pass(engine).outcomes] == ["retry"]
@@ -247,14 +255,8 @@ def test_permanent_failure_is_dead_and_alerts_the_coordinator_once(tmp_path: Pat
     # Acceptance 4, second half: 550 → dead, one alert listing it, nothing retried.
     handler = RejectSome({"anna@example.se"}, "550 5.1.1 No such user")
     with smtp_server(handler=handler) as server:
-        proj = TestProject(tmp_path / "p", db_url, server.port,
-                           policy={"before_due": ["3d"], "overdue_max": 0})
-        proj.write_config()
-        proj.write_timeline([task("feil", dt.date(2026, 6, 10), owners=["ola", "anna"])])
-        proj.apply(oslo(2026, 5, 1))
-        db = open_database(proj.db_url)
-        clock = ManualClock(oslo(2026, 6, 5, 8))
-        engine = make_engine(db, proj.config(), clock)
+        db, clock, engine = three_days_before(tmp_path, db_url, server.port, "feil",
+                                              ["ola", "anna"])
         statuses = sorted((o.kind, o.status) for o in run_pass(engine).outcomes)
         assert statuses == [("alert", "sent"), ("due", "dead"), ("due", "sent")]
         for hours in (1, 24, 72):
@@ -291,14 +293,8 @@ def test_ambiguous_send_is_retried_with_the_same_message_id(tmp_path: Path,
                                                             db_url: str) -> None:
     # The line drops after the message went out: it may have arrived. Retried, same id.
     with smtp_server(handler=DropAfterData(times=1)) as server:
-        proj = TestProject(tmp_path / "p", db_url, server.port,
-                           policy={"before_due": ["3d"], "overdue_max": 0})
-        proj.write_config()
-        proj.write_timeline([task("uviss", dt.date(2026, 6, 10), owners=["ola"])])
-        proj.apply(oslo(2026, 5, 1))
-        db = open_database(proj.db_url)
-        clock = ManualClock(oslo(2026, 6, 5, 8))
-        engine = make_engine(db, proj.config(), clock)
+        db, clock, engine = three_days_before(tmp_path, db_url, server.port, "uviss",
+                                              ["ola"])
         assert [o.status for o in run_pass(engine).outcomes] == ["retry"]
         (row,) = rows(db)
         assert row.possible_duplicate and row.status == "retry"

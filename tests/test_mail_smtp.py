@@ -122,17 +122,9 @@ def test_wrong_password_is_a_permanent_535_not_a_hang(
 
 def test_451_is_transient_and_the_connection_stays_usable() -> None:
     with smtp_server(handler=Reject(stage="RCPT", reply="451 4.3.0 Try later", times=1)) as srv:
-        notifier = notifier_for(srv)
-
-        async def batch() -> tuple[BaseException, SendResult]:
-            async with notifier:
-                with pytest.raises(TransientDeliveryError) as caught:
-                    await notifier.send(sample_notice("due", "nb"))
-                return caught.value, await notifier.send(sample_notice("overdue", "nb"))
-
-        error, later = asyncio.run(batch())
-        assert isinstance(error, DeliveryError)
-        assert (error.code, error.reply) == (451, "4.3.0 Try later")  # type: ignore[attr-defined]
+        error, later = send_twice(srv)
+        assert isinstance(error, TransientDeliveryError)
+        assert (error.code, error.reply) == (451, "4.3.0 Try later")
         assert later.code == 250 and len(srv.messages) == 1
 
 
