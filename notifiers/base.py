@@ -34,6 +34,11 @@ from typing import Literal, NamedTuple, Protocol, Self
 
 from timelines.exceptions import DeliveryError
 
+__all__ = [
+    "NOTICE_KINDS", "AmbiguousDeliveryError", "FailureLine", "Notice", "NoticeKind", "Notifier",
+    "PermanentDeliveryError", "Recipient", "SendResult", "TaskView", "TransientDeliveryError",
+]
+
 NoticeKind = Literal["due", "start", "overdue", "digest", "moved", "alert"]
 NOTICE_KINDS: tuple[NoticeKind, ...] = ("due", "start", "overdue", "digest", "moved", "alert")
 

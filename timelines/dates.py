@@ -19,6 +19,8 @@ from timelines._dates_lexer import clean, tokenize
 from timelines._dates_resolve import bounds, range_span
 from timelines._dates_vocab import Vocabulary, vocabulary
 
+__all__ = ["DateSpan", "Kind", "parse_span"]
+
 Kind = Literal["dated", "ongoing", "undated", "unparsed"]
 
 _MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
