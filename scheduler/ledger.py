@@ -78,6 +78,15 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+# Our own details are stored as `code|arg|...` (the record stays language-free); `reports.
+# describe` shows them in the reader's language. A server's reply is stored as it came.
+DETAIL_SEP = "|"
+
+
+def detail_code(code: str, *args: str) -> str:
+    return DETAIL_SEP.join((code, *args))
+
+
 def record(session: Session, row: Reminder, now: dt.datetime, worker: str, outcome: str,
            code: int | None = None, detail: str = "") -> None:
     assert row.id is not None
@@ -88,8 +97,7 @@ def record(session: Session, row: Reminder, now: dt.datetime, worker: str, outco
 def _expire(session: Session, row: Reminder, now: dt.datetime, worker: str) -> None:
     row.status = "expired"
     row.lease_owner = row.lease_token = row.lease_until = None
-    row.last_error = f"not sent: due {row.send_at.isoformat()}, stale since " \
-                     f"{expire_at(row).isoformat()}"
+    row.last_error = detail_code("stale", row.send_at.isoformat(), expire_at(row).isoformat())
     session.add(row)
     record(session, row, now, worker, "expired", detail=row.last_error)
 
@@ -98,7 +106,7 @@ def _reclaim(session: Session, row: Reminder, now: dt.datetime, lease: Lease) ->
     """Its holder vanished mid-send: it may have gone out already."""
     row.possible_duplicate = True
     record(session, row, now, lease.worker, "lease-lost",
-           detail=f"lease of {row.lease_owner} expired; resending with the same Message-ID")
+           detail=detail_code("lease-expired", row.lease_owner or "?"))
     session.add(row)
 
 

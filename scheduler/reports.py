@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import texts
-from scheduler.ledger import ACTIVE
+from notifiers.i18n import t, texts
+from scheduler.ledger import ACTIVE, DETAIL_SEP
 from scheduler.planning import expire_at
 from timelines.model import Delivery, Reminder, Task
 
@@ -25,6 +25,21 @@ PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost")  # what a pass repo
 def word(lang: str, group: str, value: str) -> str:
     """A ledger word (`status` or `kind`) in `lang`; one without a text stays as it is."""
     return texts(lang).get(f"cli.engine.{group}.{value.replace('-', '_')}", value)
+
+
+# Our own detail codes and the names of their arguments in `cli.engine.detail.<code>`.
+DETAILS = {"stale": ("due", "since"), "lease-expired": ("worker",),
+           "lost-before-send": (), "nothing-open": ()}
+
+
+def describe(lang: str, detail: str) -> str:
+    """A stored detail as a person reads it: our codes translated, a server's reply as is."""
+    code, *args = detail.split(DETAIL_SEP)
+    names = DETAILS.get(code)
+    if names is None or len(args) != len(names):
+        return detail
+    return t(lang, f"cli.engine.detail.{code.replace('-', '_')}", **dict(zip(names, args,
+                                                                               strict=True)))
 
 
 def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:

@@ -201,11 +201,12 @@ class Engine:
     async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
                         alert_key: str) -> None:
         if not self._holds(job):
-            report.outcomes.append(job.outcome("lost", "lease lost before sending"))
+            report.outcomes.append(job.outcome("lost", ledger.detail_code("lost-before-send")))
             return
         if isinstance(job.problem, NothingToSend):
             with session_scope(self.db) as session:
-                ledger.drop(session, job.row_id, job.token, self.clock.now(), "nothing open")
+                ledger.drop(session, job.row_id, job.token, self.clock.now(),
+                            ledger.detail_code("nothing-open"))
             return
         try:
             if job.problem is not None:

@@ -178,3 +178,17 @@ def test_serve_on_a_taken_port_says_how_to_fix_it_and_exits_1(
     assert code == 1
     assert err.strip() == t("nn", "cli.errors.error", message=message)
     assert "base_url" in message and "fristvakt serve" in message
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv"])
+def test_our_own_details_are_shown_in_the_readers_language(lang: str) -> None:
+    from scheduler.ledger import detail_code
+    from scheduler.reports import describe
+
+    stale = detail_code("stale", "2026-09-02T06:00:00+00:00", "2026-09-04T06:00:00+00:00")
+    shown = describe(lang, stale)
+    assert shown == t(lang, "cli.engine.detail.stale", due="2026-09-02T06:00:00+00:00",
+                      since="2026-09-04T06:00:00+00:00")
+    assert shown != describe("en", stale) and "|" not in shown
+    reply = "550 5.1.1 No such user"  # a server's reply is shown as it came
+    assert describe(lang, reply) == reply

@@ -17,7 +17,7 @@ from notifiers.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.clock import ShiftedClock
-from scheduler.reports import KINDS, PASS_STATUSES, ledger_rows, log_rows, padded, word
+from scheduler.reports import KINDS, PASS_STATUSES, describe, ledger_rows, log_rows, padded, word
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
 from timelines.config import Config
 from timelines.db import session_scope
@@ -91,7 +91,7 @@ def _engine(cfg: Config, now: str | None, interval: float, lease: float,
 
 def outcome_line(lang: str, o: Outcome) -> str:
     """One handled reminder: status and kind in `lang`, the task, the recipient, the key."""
-    detail = f"  ({o.detail})" if o.detail and o.status != "sent" else ""
+    detail = f"  ({describe(lang, o.detail)})" if o.detail and o.status != "sent" else ""
     what = f"{o.title!r} " if o.title else ""
     return (f"{padded(lang, 'status', PASS_STATUSES, o.status)} "
             f"{padded(lang, 'kind', KINDS, o.kind)} {what}→ {o.recipient} <{o.email}> "
@@ -140,7 +140,7 @@ def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
     """The delivery attempts `log` shows, headings and words in `lang`."""
     table = Table(*_heads(lang, LOG_COLUMNS))
     for r in rows:
-        detail = "" if r["outcome"] == "sent" else r["detail"]
+        detail = "" if r["outcome"] == "sent" else describe(lang, r["detail"])
         if r["possible_duplicate"] and r["outcome"] == "sent":
             detail = t(lang, "cli.engine.possible_duplicate")
         table.add_row(r["at"].strftime("%Y-%m-%d %H:%M"), word(lang, "status", r["outcome"]),
