@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from email import policy
@@ -9,7 +10,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from string import Formatter
-from typing import cast
+from typing import Any, cast
 
 import babel.dates
 import icalendar
@@ -150,28 +151,30 @@ def test_catalogs_have_every_key_with_the_same_placeholders(lang: str) -> None:
         assert fields == {name for _, name, _, _ in Formatter().parse(other[key]) if name}, key
 
 
-@pytest.mark.parametrize("kind", NOTICE_KINDS)
-def test_flattened_templates_render_exactly_as_jinja_inheritance(kind: NoticeKind) -> None:
+def _renderings(kind: NoticeKind) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(language, template name, context) for both parts of `kind` in every language."""
     for lang in LANGS:
         context = template_context(sample_notice(kind, lang), lang, "Kari K")
         for part in ("txt", "html"):
-            name = f"{kind}.{part}.j2"
-            flat = environment(flat=True).get_template(name).render(context)
-            assert flat == environment(flat=False).get_template(name).render(context)
+            yield lang, f"{kind}.{part}.j2", context
+
+
+@pytest.mark.parametrize("kind", NOTICE_KINDS)
+def test_flattened_templates_render_exactly_as_jinja_inheritance(kind: NoticeKind) -> None:
+    for _lang, name, context in _renderings(kind):
+        flat = environment(flat=True).get_template(name).render(context)
+        assert flat == environment(flat=False).get_template(name).render(context)
 
 
 @pytest.mark.parametrize("kind", NOTICE_KINDS)
 def test_templates_with_texts_written_out_render_as_with_lookups(kind: NoticeKind) -> None:
-    for lang in LANGS:
-        context = template_context(sample_notice(kind, lang), lang, "Kari K")
-        for part in ("txt", "html"):
-            name = f"{kind}.{part}.j2"
-            baked = environment().get_template(f"{lang}/{name}")
-            assert baked.render(context) == environment().get_template(name).render(context)
-            loader = environment().loader
-            assert loader is not None
-            source, _, _ = loader.get_source(environment(), f"{lang}/{name}")
-            assert 'L["label.' not in source  # every label was written out
+    for lang, name, context in _renderings(kind):
+        baked = environment().get_template(f"{lang}/{name}")
+        assert baked.render(context) == environment().get_template(name).render(context)
+        loader = environment().loader
+        assert loader is not None
+        source, _, _ = loader.get_source(environment(), f"{lang}/{name}")
+        assert 'L["label.' not in source  # every label was written out
 
 
 def test_a_text_that_could_confuse_jinja_stays_a_lookup() -> None:
