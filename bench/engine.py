@@ -20,14 +20,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +35,7 @@ from sqlmodel import col, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from _local import sink_server  # noqa: E402
 from test_engine_support import TestProject  # noqa: E402
 
 from notifiers.base import Notice  # noqa: E402
@@ -106,35 +103,6 @@ def bench_scan(folder: Path, big: int) -> bool:
     print(f"ratio {ratio:.2f} (target <= {SCAN_TARGET}): "
           f"{'met' if ratio <= SCAN_TARGET else 'NOT met'}")
     return ratio <= SCAN_TARGET
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def sink_server() -> Iterator[int]:
-    """aiosmtpd with the Sink handler in its own process (as bench/mail.py); yields its port."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l",
-                               f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the local SMTP server did not start") from None
-                time.sleep(0.1)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def planned_project(folder: Path, port: int, count: int) -> TestProject:

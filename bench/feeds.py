@@ -22,9 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,6 +34,8 @@ import icalendar
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _local import free_port, local_server  # noqa: E402
 
 from notifiers import tokens  # noqa: E402
 from notifiers.i18n import t  # noqa: E402
@@ -160,31 +159,13 @@ def bench_build(engine: Engine, events: int, runs: int) -> float:
 
 # -- serving ---------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def server(*args: str) -> Iterator[int]:
     """This script in `--serve` mode in its own process; yields its port once it answers."""
     port = free_port()
-    env = {**os.environ, tokens.SECRET_ENV: SECRET}
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", *args, "--port", str(port)],
-                            env=env)
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    command = [sys.executable, __file__, "--serve", *args, "--port", str(port)]
+    with local_server(command, port, {tokens.SECRET_ENV: SECRET}, timeout=20) as ready:
+        yield ready
 
 
 def _client(port: int, path: str, stop: float, counts: list[int]) -> None:

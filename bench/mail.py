@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +24,8 @@ from pathlib import Path
 import aiosmtplib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _local import sink_server  # noqa: E402
 
 from notifiers.base import NOTICE_KINDS, Notice, NoticeKind  # noqa: E402
 from notifiers.email import EmailNotifier, SmtpSettings  # noqa: E402
@@ -55,38 +53,6 @@ def notices(count: int) -> list[Notice]:
                       for task in notice.tasks)
         batch.append(replace(notice, tasks=tasks, idem_key=f"bench:{i}"))
     return batch
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"the local SMTP server did not start on port {port}")
-
-
-@contextmanager
-def sink_server() -> Iterator[int]:
-    """aiosmtpd with the Sink handler in its own process; yields its port."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-           "-c", "aiosmtpd.handlers.Sink"]
-    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 Timer = dict[str, float]

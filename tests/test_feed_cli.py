@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import Project
+from smtp_server import free_port
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from test_feed_build import NOW, setup_scenario
@@ -106,13 +106,6 @@ def test_export_writes_every_feed_and_rewrites_only_changed_ones(
                                        directory=out, written=0)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def cli_process(project: Project, secret: str, *args: str) -> Iterator[subprocess.Popen[bytes]]:
     """`fristvakt ARGS` in its own process; stopped with SIGTERM, as a service manager does."""
@@ -150,5 +143,6 @@ def test_the_feed_server_runs_standalone_and_inside_fristvakt_serve(
         wait_healthy(f"http://127.0.0.1:{port}", proc)
         feed = httpx.get(https)
         assert feed.status_code == 200 and b"BEGIN:VCALENDAR" in feed.content
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    assert proc.stderr is not None
+    assert proc.returncode == 0, proc.stderr.read()
     assert https.rsplit("/", 1)[1].removesuffix(".ics").encode() not in proc.stderr.read()
