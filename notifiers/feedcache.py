@@ -21,9 +21,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from notifiers.ical import Feed, Kind, Scope, build_feed
-from notifiers.ical_select import read_engine
 from notifiers.tokens import lookup, scope_of, token_hash
 from timelines.config import Config
+from timelines.db import read_engine
 from timelines.model import Task, Timeline
 
 MAX_AGE = 300.0  # seconds a cached feed is trusted without a rebuild

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
 from timelines.model import Owner, Role, Task, Timeline
 
@@ -91,13 +90,3 @@ def select_items(session: Session, scope: Scope, people: People, now: dt.datetim
         if (task.due or task.start) and _in_scope(task, scope, people)
         and _still_shown(task, now, keep)
     ]
-
-
-def read_engine(engine: Engine) -> Engine:
-    """An engine for reading. On SQLite the shared engine opens every transaction with
-    BEGIN IMMEDIATE (the write lock), so feed requests get their own plain one: reads then
-    never wait for the scheduler (WAL mode, set by the shared engine, stays on the file)."""
-    if engine.dialect.name != "sqlite":
-        return engine
-    url = engine.url.render_as_string(hide_password=False)
-    return create_engine(url, connect_args={"timeout": 30})

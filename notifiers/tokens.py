@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from notifiers.ical_select import Scope, read_engine
+from notifiers.ical_select import Scope
 from timelines.config import Config
+from timelines.db import read_engine
 from timelines.exceptions import NotFound
 from timelines.model import FeedToken
 

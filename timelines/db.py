@@ -44,6 +44,17 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def read_engine(engine: Engine) -> Engine:
+    """An engine for reading only. On SQLite, `make_engine` opens every transaction with
+    BEGIN IMMEDIATE (the write lock), so readers (feed requests, link lookups inside the
+    scheduler's write transaction) get a plain one and never wait for the writer; WAL mode,
+    set by the shared engine, stays on the file. Other databases need no second engine."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    url = engine.url.render_as_string(hide_password=False)
+    return create_engine(url, connect_args={"timeout": 30})
+
+
 def alembic_config(engine: Engine) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
