@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from notifiers.i18n import t, translator
 from timelines.problems import Problem
@@ -98,29 +99,32 @@ class TomlSource:
         return Problem(str(self.path), line, key_path(path), message,
                        severity, self.lang)  # type: ignore[arg-type]
 
-    def validate(self, model: type[M], data: Any = None, prefix: tuple[str | int, ...] = ()
-                 ) -> M | None:
+    def _check(self, model: type[M], data: Any, prefix: tuple[str | int, ...]
+               ) -> tuple[M | None, list[ErrorDetails]]:
         """Validate into `model`; every pydantic error becomes a located Problem."""
         try:
-            return model.model_validate(self.data if data is None else data)
+            return model.model_validate(data), []
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                message = pydantic_message(error, self.lang)
-                self.problems.append(self.problem(prefix + tuple(error["loc"]), message))
-            return None
+            errors = exc.errors(include_url=False)
+        for error in errors:
+            message = pydantic_message(error, self.lang)
+            self.problems.append(self.problem(prefix + tuple(error["loc"]), message))
+        return None, errors
+
+    def validate(self, model: type[M], data: Any = None, prefix: tuple[str | int, ...] = ()
+                 ) -> M | None:
+        """Validate into `model` (the whole file by default), reporting every error."""
+        return self._check(model, self.data if data is None else data, prefix)[0]
 
     def salvage(self, model: type[M], data: Any, prefix: tuple[str | int, ...]) -> M | None:
         """Validate, reporting every error; then retry without the offending keys so the rest
         of the item can still be checked (the file stays in error either way)."""
-        result = self.validate(model, data, prefix)
+        result, errors = self._check(model, data, prefix)
         if result is not None or not isinstance(data, dict):
             return result
-        try:
-            model.model_validate(data)
-        except ValidationError as exc:
-            bad = {e["loc"][0] for e in exc.errors() if e["loc"] and e["type"] != "missing"}
-            if any(e["type"] == "missing" for e in exc.errors()):
-                return None
+        if any(e["type"] == "missing" for e in errors):
+            return None
+        bad = {e["loc"][0] for e in errors if e["loc"]}
         try:
             return model.model_validate({k: v for k, v in data.items() if k not in bad})
         except ValidationError:
