@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from sqlmodel import Session, select
@@ -172,11 +172,11 @@ def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline
     for tl in timelines:
         _write_timeline(session, tl, now)
         session.flush()
-        for change, row, task in _timeline_changes(session, tl):
-            written = _write_task(session, change, row, task, now)
-            session.flush()
-            changes.append(Change(change.kind, change.timeline_id, change.key, change.title,
-                                  change.old, change.new, written.pk))
+        pending = _timeline_changes(session, tl)
+        written = [_write_task(session, change, row, task, now) for change, row, task in pending]
+        session.flush()  # once per timeline: new tasks get their primary keys here
+        changes += [replace(change, task_pk=row.pk) for (change, _, _), row in zip(
+            pending, written, strict=True)]
     for timeline_id in _vanished_timelines(session, {t.id for t in timelines}):
         for change, row, task in _timeline_changes(session, _removed_timeline(timeline_id)):
             _write_task(session, change, row, task, now)
