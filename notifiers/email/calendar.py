@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from notifiers.base import TaskView
 from notifiers.email.headers import clean_header_text
 from notifiers.i18n import t
+from notifiers.ical_event import uid
 
 PRODID = "-//Fristvakt//Fristvakt reminders//EN"
 _HEAD = ("BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "METHOD:PUBLISH", "BEGIN:VEVENT")
@@ -21,8 +22,8 @@ def event_day(task: TaskView) -> date | None:
 
 
 def event_uid(task: TaskView, domain: str) -> str:
-    """Stable per task, so a later message (or the feed) updates the same calendar entry."""
-    return f"{task.timeline_id}.{task.task_id}@{domain}"
+    """The feed's UID for the task, so a later message (or the feed) updates the same entry."""
+    return uid(task.timeline_id, task.task_id, domain)
 
 
 def escape_text(value: str) -> str:
