@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlmodel import Session, col, select
 
 from notifiers.base import FailureLine, Notice, PermanentDeliveryError, TaskView
+from scheduler.planning import payload_dates
 from scheduler.policy import OPEN, local_today
 from scheduler.recipients import display_names, recipient
 from timelines.config import Config
@@ -99,10 +100,7 @@ def _failures(lookup: Lookup, row: Reminder) -> tuple[FailureLine, ...]:
 
 def _old_dates(row: Reminder) -> tuple[dt.date | None, dt.date | None] | None:
     raw = row.payload.get("old")
-    if not raw:
-        return None
-    return (dt.date.fromisoformat(raw[0]) if raw[0] else None,
-            dt.date.fromisoformat(raw[1]) if raw[1] else None)
+    return payload_dates(raw) if raw else None
 
 
 def _tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...]:

@@ -207,14 +207,15 @@ def queue_moved(session: Session, config: Config, task_pk: int, old: Dates,
     owners = task.owners or (timeline.owners if timeline else [])
     for person in recipients_of(config, owners):
         earlier = _pending_moved(session, task_pk, person)
-        first_old = _dates(earlier[0].payload.get("old")) if earlier else old
+        first_old = payload_dates(earlier[0].payload.get("old")) if earlier else old
         for row in earlier:
             supersede(session, row, now)
         if not rows_by_key(session, [idem_key(task_pk, person, "moved", task.date_version)]):
             session.add(_moved_row(config, task, person, first_old, now))
 
 
-def _dates(raw: Any) -> Dates:
+def payload_dates(raw: Any) -> Dates:
+    """(start, due) as a "moved" row's payload keeps them: ISO strings or None."""
     start, due = raw or (None, None)
     return (dt.date.fromisoformat(start) if start else None,
             dt.date.fromisoformat(due) if due else None)

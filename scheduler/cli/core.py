@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -19,6 +18,7 @@ from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.initdir import init_project
+from scheduler.policy import local_today
 from timelines.config import Config
 from timelines.db import session_scope
 from timelines.exceptions import ValidationFailed
@@ -66,7 +66,7 @@ def agenda(
     """Upcoming and overdue open tasks."""
     project = common.project()
     cfg = project.config
-    today = common.parse_now(now, cfg.timezone).astimezone(ZoneInfo(cfg.timezone)).date()
+    today = local_today(common.parse_now(now, cfg.timezone), cfg.timezone)
     timelines = [resolve_timeline(tl) for tl in project.timelines]
     items = build_agenda(cfg, timelines, today, days, owner)
     if as_json:
