@@ -19,16 +19,19 @@ def _example_dates(today: dt.date) -> dict[str, object]:
             "second": second.strftime("%d.%m.%Y"), "third": third.isoformat()}
 
 
-def init_project(directory: Path, today: dt.date, lang: str = "en") -> list[Path]:
-    """Write fristvakt.toml and timelines/eksempel.toml; refuses to overwrite (says so in
-    `lang`)."""
+def init_project(directory: Path, today: dt.date, lang: str = "en",
+                 coordinator_lang: str | None = None) -> list[Path]:
+    """Write fristvakt.toml and timelines/eksempel.toml, the example plan dated from `today`
+    and `[coordinator] lang` set to `coordinator_lang` (default `lang`); refuses to overwrite
+    (says so in `lang`)."""
     config = directory / "fristvakt.toml"
     example = directory / "timelines" / "eksempel.toml"
     for path in (config, example):
         if path.exists():
             raise FristvaktError(t(lang, "cli.core.exists", path=path))
     example.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(render_file("init/fristvakt.toml.j2"), encoding="utf-8")
+    config.write_text(render_file("init/fristvakt.toml.j2",
+                                       lang=coordinator_lang or lang), encoding="utf-8")
     example.write_text(render_file("init/example.toml.j2", **_example_dates(today)),
                        encoding="utf-8")
     return [config, example]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
@@ -15,7 +16,9 @@ from sqlalchemy.engine import Engine
 
 from scheduler.cli import main
 from timelines.db import open_database
+from timelines.files import read_timeline
 from timelines.lang import config_file_lang, ui_lang
+from timelines.resolve import resolve_timeline
 
 PG_ENV = "FRISTVAKT_TEST_DATABASE_URL"
 PG_SKIP = (
@@ -24,6 +27,10 @@ PG_SKIP = (
 )
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "examples" / "plans"
+# The day a test project is made on (`init --today`) and an instant on it for `--now`: the
+# suite never depends on the day it runs.
+INIT_TODAY = dt.date(2026, 11, 22)
+NOW = "2026-11-22T09:00"
 
 
 def pg_base_url() -> str | None:
@@ -121,6 +128,15 @@ class Project:
         captured = self.capsys.readouterr()
         return CliResult(code, captured.out, captured.err)
 
+    def due(self, task: str) -> dt.date:
+        """The deadline the example timeline gives `task` (init dates it from INIT_TODAY)."""
+        path = self.timelines / "eksempel.toml"
+        timeline, problems = read_timeline(path)
+        assert timeline is not None, problems
+        [found] = [t for t in resolve_timeline(timeline).tasks if t.key == task]
+        assert found.due is not None
+        return found.due
+
     def set_config(self, key: str, value: str) -> None:
         """Replace a top-level `key = ...` line of fristvakt.toml with a TOML value."""
         text = self.config.read_text(encoding="utf-8")
@@ -131,7 +147,7 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> Project:
     root = tmp_path / "proj"
-    assert main(["init", str(root)]) == 0
+    assert main(["init", "--today", INIT_TODAY.isoformat(), "--lang", "nb", str(root)]) == 0
     proj = Project(root, db_url, capsys)
     proj.set_config("database_url", f'"{db_url}"')
     return proj

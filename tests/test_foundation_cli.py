@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import Project
+from conftest import NOW, Project
 
 from notifiers.i18n import t
 from scheduler.cli import main
@@ -15,7 +15,7 @@ from scheduler.cli import main
 
 def test_init_then_validate_exits_zero_and_agenda_lists_the_examples(project: Project) -> None:
     assert project.run("validate").code == 0
-    result = project.run("agenda", "--json", "--days", "120")
+    result = project.run("agenda", "--json", "--days", "120", "--now", NOW)
     assert result.code == 0
     titles = {item["title"] for item in json.loads(result.out)}
     assert "Høring av planforslaget" in titles
@@ -44,14 +44,14 @@ def test_missing_config_is_a_message_not_a_traceback(tmp_path: Path) -> None:
 def test_agenda_for_an_owner_shows_their_subscription_link(
         project: Project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("FRISTVAKT_FEED_SECRET", "a-test-secret-of-some-length")
-    assert project.run("apply").code == 0
+    assert project.run("apply", "--now", NOW).code == 0
     created = project.run("feeds", "token", "create", "--owner", "anna")
     assert created.code == 0
     webcal = next(line for line in created.out.split() if line.startswith("webcal://"))
-    shown = project.run("agenda", "--owner", "anna", "--days", "120")
+    shown = project.run("agenda", "--owner", "anna", "--days", "120", "--now", NOW)
     assert shown.code == 0
     assert webcal in shown.out
-    other = project.run("agenda", "--owner", "ola", "--days", "120")
+    other = project.run("agenda", "--owner", "ola", "--days", "120", "--now", NOW)
     assert webcal not in other.out
 
 

@@ -21,7 +21,8 @@ def test_bench_runs_and_prints_both_rates_and_their_ratio() -> None:
     floor, ours, ratio = _numbers(done.stdout)
     assert floor > 0 and ours > 0
     assert abs(ratio - ours / floor) < 0.02
-    assert (ratio >= 0.7) == (done.returncode == 0)
+    # The ratio is printed rounded to two decimals: 0.695 shows as 0.70 yet misses the target.
+    assert ratio >= 0.7 if done.returncode == 0 else ratio <= 0.7
 
 
 def _numbers(out: str) -> tuple[float, float, float]:

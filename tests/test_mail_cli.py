@@ -16,13 +16,13 @@ from typing import cast
 
 import pytest
 import smtp_server as servers
-from conftest import Project
+from conftest import NOW, Project
 from smtp_server import Reject, SmtpServer, free_port, smtp_server
 
 from notifiers.email import EmailNotifier, SmtpSettings
 from notifiers.email.render import Contact, MailRenderer
 from notifiers.email.samples import sample_notice
-from notifiers.i18n import t
+from notifiers.i18n import format_date, t
 
 smtp_plain = servers.smtp_plain
 FRISTVAKT = Path(sys.executable).with_name("fristvakt")
@@ -42,13 +42,14 @@ def test_preview_writes_eml_and_html_in_the_owners_language(
         project: Project, tmp_path: Path) -> None:
     assert project.run("apply").code == 0
     result = project.run("mail", "preview", "--task", "utkast-til-plan",
-                         "--out", str(tmp_path / "p"))
+                         "--out", str(tmp_path / "p"), "--now", NOW)
     assert result.code == 0, result.err
     message = parse((tmp_path / "p.eml").read_bytes())
     html = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert "Utkast til handlingsplan" in str(message["Subject"])
     assert message["Content-Language"] == "nb" and "Frist" in html
-    assert "16. desember 2026" in html and "Utkast til handlingsplan" in html
+    due = format_date(project.due("utkast-til-plan"), "nb", "long")
+    assert due in html and "Utkast til handlingsplan" in html
     assert "p.eml" in result.out and "p.html" in result.out
 
 
@@ -71,11 +72,12 @@ def test_preview_other_kinds_and_languages(project: Project, tmp_path: Path, kin
     assert project.run("apply").code == 0
     out = tmp_path / kind
     result = project.run("mail", "preview", "--task", "eksempel/utkast-til-plan",
-                         "--kind", kind, "--lang", "sv", "--out", str(out))
+                         "--kind", kind, "--lang", "sv", "--out", str(out), "--now", NOW)
     assert result.code == 0, result.err
     message = parse(out.with_suffix(".eml").read_bytes())
     assert message["Content-Language"] == "sv"
-    assert "16 december 2026" in out.with_suffix(".html").read_text(encoding="utf-8")
+    due = format_date(project.due("utkast-til-plan"), "sv", "long")
+    assert due in out.with_suffix(".html").read_text(encoding="utf-8")
 
 
 def test_preview_of_an_unknown_task_says_so(project: Project) -> None:

@@ -24,8 +24,9 @@ COMMAND_MODULES = ("core", "dates", "importer", "mail", "engine", "feeds")
 @app.callback()
 def _root(
     config: str = typer.Option(
-        None, "-c", "--config", envvar="FRISTVAKT_CONFIG", help="Path to fristvakt.toml."
-    ),
+        None, "-c", "--config",
+        help="Path to fristvakt.toml (default: the nearest one in this folder or a parent, "
+             "else $FRISTVAKT_CONFIG)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     state.config_path = config

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from timelines.lang import config_file_lang, ui_lang
+
+CONFIG_NAME = "fristvakt.toml"
+CONFIG_ENV = "FRISTVAKT_CONFIG"
+
+
+def find_config(start: Path, env: Mapping[str, str]) -> Path:
+    """fristvakt.toml in `start` or the nearest parent that has one (as git finds `.git`),
+    else `$FRISTVAKT_CONFIG`, else `start`'s own (which the caller reports missing)."""
+    for folder in (start, *start.resolve().parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else Path(CONFIG_NAME)
 
 
 @dataclass
@@ -16,9 +30,10 @@ class CliState:
     chosen_lang: str | None = None
 
     def config_file(self) -> Path:
-        """The config file: -c, then $FRISTVAKT_CONFIG, then ./fristvakt.toml."""
-        raw = self.config_path or os.environ.get("FRISTVAKT_CONFIG") or "fristvakt.toml"
-        return Path(raw)
+        """The config file: -c, else the one `find_config` finds from the current folder."""
+        if self.config_path:
+            return Path(self.config_path)
+        return find_config(Path("."), os.environ)
 
     def lang(self) -> str:
         """The language of this run's output (timelines/lang.py says how it is chosen)."""

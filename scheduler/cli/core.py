@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import typer
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
-from notifiers.i18n import t
+from notifiers.i18n import LANGS, t
 from notifiers.tokens import owner_links
 from scheduler.agenda import AgendaItem
 from scheduler.agenda import agenda as build_agenda
@@ -22,7 +23,7 @@ from scheduler.policy import local_today
 from timelines.config import Config
 from timelines.db import session_scope
 from timelines.exceptions import ValidationFailed
-from timelines.lang import plural
+from timelines.lang import plural, ui_lang
 from timelines.problems import errors
 from timelines.project import read_project
 from timelines.resolve import ResolvedTask, resolve_timeline
@@ -32,11 +33,23 @@ console = Console(highlight=False)
 CHANGE_KINDS = ("moved", "new", "changed", "removed", "restored")
 
 
-def init(directory: Path = typer.Argument(Path("."), help="Where to create the project.")) -> None:
+def init(
+    directory: Path = typer.Argument(Path("."), help="Where to create the project."),
+    today: dt.datetime = typer.Option(None, "--today", formats=["%Y-%m-%d"],
+                                      help="Date the example plan from this day (YYYY-MM-DD)."),
+    lang: str = typer.Option(None, "--lang", help="The coordinator's language: nb, nn, sv or "
+                             "en (default: FRISTVAKT_LANG, else your locale)."),
+) -> None:
     """Create fristvakt.toml and timelines/ with commented examples."""
-    lang = state.lang()
-    for path in init_project(directory, dt.date.today(), lang):
-        console.print(t(lang, "cli.core.created", path=path), markup=False)
+    said = state.lang()
+    if lang is not None and lang not in LANGS:
+        message = t(said, "cli.dates.bad_lang", langs=", ".join(LANGS))
+        raise typer.BadParameter(message, param_hint="--lang")
+    # A new project speaks the language of the person making it, not of a project around it.
+    chosen = lang or ui_lang(os.environ)
+    day = today.date() if today else dt.date.today()
+    for path in init_project(directory, day, said, chosen):
+        console.print(t(said, "cli.core.created", path=path), markup=False)
 
 
 def validate() -> None:

@@ -68,6 +68,7 @@ def preview(
     kind: str = typer.Option("reminder", "--kind", help="reminder | digest | moved"),
     lang: str = typer.Option(None, "--lang", help="nb | nn | sv | en (default: the owner's)."),
     out: Path = typer.Option(None, "--out", help="File name; .eml and .html are written."),
+    now: str = typer.Option(None, "--now", help=common.NOW_HELP),
 ) -> None:
     """Write a message as an owner would get it, as .eml and .html, to look at."""
     ui = state.lang()
@@ -75,18 +76,18 @@ def preview(
         raise FristvaktError(t(ui, "cli.mail.bad_kind", given=repr(kind),
                                kinds=", ".join(PREVIEW_KINDS)))
     cfg = common.config()
-    now = dt.datetime.now(dt.UTC)
+    moment = common.parse_now(now, cfg.timezone)
     with Session(common.database(cfg)) as session:
         row = _find_task(session, task, ui)
         view = task_view(cfg, row, session.get(Timeline, row.timeline_id))
         who = recipient(cfg, recipients_of(cfg, row.owners)[0])
         links = owner_links(session, cfg, who.key)
     who = replace(who, lang=pick_lang(lang, who.lang, view.timeline_lang))
-    notice = replace(_notice(cfg, view, who, PREVIEW_KINDS[kind], now),
+    notice = replace(_notice(cfg, view, who, PREVIEW_KINDS[kind], moment),
                      feed_url=links.https if links else None)
     coordinator = Contact(cfg.coordinator.name, cfg.coordinator.email)
     renderer = MailRenderer(cfg.smtp.sender, coordinator, cfg.feeds.domain)
-    eml, html = _write(renderer.render(notice, now), out or Path(f"{row.key}-{kind}"))
+    eml, html = _write(renderer.render(notice, moment), out or Path(f"{row.key}-{kind}"))
     typer.echo(t(ui, "cli.preview_written", eml=eml, html=html))
 
 
