@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from notifiers.i18n import locale, pick_lang, translator
+from timelines.textfile import read_toml_text
 
 LANG_ENV = "FRISTVAKT_LANG"
 _LOCALE_LANGS = {"nb": "nb", "no": "nb", "nn": "nn", "sv": "sv"}
@@ -51,8 +52,8 @@ def config_file_lang(path: Path) -> str | None:
     """`coordinator.lang` of a config file, or None when it is missing or unreadable (the
     problems themselves are reported when the config is loaded)."""
     try:
-        return coordinator_lang(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return coordinator_lang(tomllib.loads(read_toml_text(path)))
+    except (OSError, ValueError):  # NotUtf8 and TOMLDecodeError are ValueErrors
         return None
 
 

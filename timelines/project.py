@@ -10,6 +10,10 @@ from timelines.config import Config, read_config
 from timelines.exceptions import ValidationFailed
 from timelines.files import TimelineFile, read_timeline, timeline_paths
 from timelines.problems import Problem, errors
+from timelines.resolve import ResolvedTask, resolve_timeline
+from timelines.tomlfile import shown
+
+OPEN = ("planned", "ongoing")
 
 
 @dataclass
@@ -33,10 +37,28 @@ def read_project(config_path: Path, lang: str = "en") -> Project:
         tl, found = read_timeline(path, lang)
         problems.extend(found)
         if tl is not None:
-            problems.extend(check_timeline(config, tl))
+            checked = check_timeline(config, tl)
+            problems.extend(checked if errors(checked) else [*checked, *undated_tasks(tl)])
             files.append(tl)
     problems.extend(duplicate_timelines(files))
     return Project(config, files, problems)
+
+
+def undated_tasks(tl: TimelineFile) -> list[Problem]:
+    """A warning for each open task that ends up without any date (an unreadable `when`, or
+    none at all): such a task would silently get no reminders."""
+    found = []
+    for index, task in enumerate(resolve_timeline(tl).tasks):
+        if task.status in OPEN and not (task.start or task.due):
+            found.append(_undated(tl, index, task))
+    return found
+
+
+def _undated(tl: TimelineFile, index: int, task: ResolvedTask) -> Problem:
+    if task.kind == "unparsed":
+        message = tl.source.t("green.when_unread", when=shown(task.when_text))
+        return tl.source.problem(tl.task_path(index, "when"), message, "warning")
+    return tl.source.problem(tl.task_path(index), tl.source.t("green.no_date"), "warning")
 
 
 def load_project(config_path: Path, lang: str = "en") -> Project:

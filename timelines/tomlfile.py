@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 from notifiers.i18n import t, translator
 from timelines.problems import Problem
+from timelines.textfile import NotUtf8, read_toml_text
 from timelines.toml_lines import key_path, locate
 
 M = TypeVar("M", bound=BaseModel)
@@ -73,17 +74,27 @@ class TomlSource:
         """The catalog text `problem.<key>` in this source's language."""
         return translator(self.lang)(f"problem.{key}", **values)
 
+    def t(self, key: str, /, **values: object) -> str:
+        """Any catalog text in this source's language."""
+        return translator(self.lang)(key, **values)
+
     def _read(self) -> None:
         try:
-            self.text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            message = self.say("cannot_read", error=exc)
-            self.problems.append(Problem(str(self.path), None, "", message, lang=self.lang))
+            self.text = read_toml_text(self.path)
+        except OSError as exc:
+            self._file_problem(self.say("cannot_read", error=exc.strerror or exc))
+            return
+        except NotUtf8 as exc:
+            self._file_problem(t(self.lang, "green.not_utf8", file=self.path.name,
+                                 guess=exc.guess))
             return
         try:
             self.data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             self.problems.append(self._syntax_problem(exc))
+
+    def _file_problem(self, message: str) -> None:
+        self.problems.append(Problem(str(self.path), None, "", message, lang=self.lang))
 
     def _syntax_problem(self, exc: tomllib.TOMLDecodeError) -> Problem:
         match = _AT_LINE.search(str(exc))

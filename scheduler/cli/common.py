@@ -14,7 +14,7 @@ from notifiers.i18n import t
 from scheduler.cli.context import state
 from timelines.config import Config, load_config
 from timelines.db import open_database
-from timelines.exceptions import FristvaktError
+from timelines.exceptions import DatabaseError, FristvaktError
 from timelines.project import Project, load_project
 
 NOW_HELP = "Pretend it is this instant (ISO 8601; without an offset: the config's time zone)."
@@ -29,7 +29,22 @@ def config() -> Config:
 
 
 def database(cfg: Config) -> Engine:
-    return open_database(cfg.resolved_database_url())
+    """The project's database, up to date; a failure is told in this run's language (the
+    driver's own words follow, quoted)."""
+    url = cfg.resolved_database_url()
+    try:
+        return open_database(url)
+    except DatabaseError as exc:
+        cause = getattr(exc.__cause__, "orig", None) or exc.__cause__ or exc
+        message = t(state.lang(), "green.cannot_open_db", url=safe_url(url), error=cause)
+        raise DatabaseError(message) from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def parse_now(text: str | None, zone: str, lang: str | None = None) -> dt.datetime:

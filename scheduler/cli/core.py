@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
@@ -18,6 +18,14 @@ from scheduler.agenda import agenda as build_agenda
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
+from scheduler.cli.output import make_console
+from scheduler.cli.summary import (
+    PlanState,
+    past_hints,
+    plan_state,
+    planned_line,
+    replanned_line,
+)
 from scheduler.initdir import init_project
 from scheduler.policy import local_today
 from timelines.config import Config
@@ -25,11 +33,11 @@ from timelines.db import session_scope
 from timelines.exceptions import ValidationFailed
 from timelines.lang import plural, ui_lang
 from timelines.problems import errors
-from timelines.project import read_project
-from timelines.resolve import ResolvedTask, resolve_timeline
+from timelines.project import Project, read_project, undated_tasks
+from timelines.resolve import ResolvedTask, ResolvedTimeline, resolve_timeline
 from timelines.sync import Change, apply, diff
 
-console = Console(highlight=False)
+console = make_console()
 CHANGE_KINDS = ("moved", "new", "changed", "removed", "restored")
 
 
@@ -115,19 +123,40 @@ def _print_links(cfg: Config, owner: str, lang: str) -> None:
         typer.echo(t(lang, "cli.core.calendar", webcal=found.webcal, https=found.https))
 
 
-def _changes(write: bool, now: str | None) -> tuple[list[Change], str]:
+@dataclass
+class Outcome:
+    """What `diff` or `apply` found: the task changes and, for apply, the reminder plan."""
+
+    changes: list[Change]
+    project: Project
+    timelines: list[ResolvedTimeline]
+    moment: dt.datetime
+    before: PlanState | None = None
+    after: PlanState | None = None
+
+
+def _changes(write: bool, now: str | None) -> Outcome:
     project = common.project()
     cfg = project.config
     timelines = [resolve_timeline(tl) for tl in project.timelines]
     moment = common.parse_now(now, cfg.timezone)
     with session_scope(common.database(cfg)) as session:
         if not write:
-            return diff(session, timelines), cfg.timezone
+            return Outcome(diff(session, timelines), project, timelines, moment)
+        before = plan_state(session)
         changes = apply(session, cfg, timelines, moment)
         from scheduler.hooks import after_apply
 
         after_apply(session, cfg, changes, moment)
-        return changes, cfg.timezone
+        return Outcome(changes, project, timelines, moment, before, plan_state(session))
+
+
+def _warn(project: Project) -> None:
+    """What validate warns of a date that could not be read or a task without one, so no
+    date is dropped silently."""
+    for tl in project.timelines:
+        for problem in undated_tasks(tl):
+            err_console.print(str(problem), style="yellow", markup=False)
 
 
 def change_lines(lang: str, changes: list[Change]) -> list[str]:
@@ -153,16 +182,19 @@ def _fmt(dates: tuple[dt.date | None, dt.date | None] | None) -> str:
     if not dates:
         return "-"
     start, due = dates
+    if not (start or due):
+        return f"({t(state.lang(), 'green.no_date_short')})"
     return f"{start or '…'}..{due or '…'}"
 
 
 def diff_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """What applying the files would change (moved, new, removed tasks); changes nothing."""
-    changes, _ = _changes(False, None)
+    found = _changes(False, None)
+    _warn(found.project)
     if as_json:
-        common.print_json([c.as_json() for c in changes])
+        common.print_json([c.as_json() for c in found.changes])
     else:
-        _print_changes(changes)
+        _print_changes(found.changes)
 
 
 def apply_cmd(
@@ -170,11 +202,23 @@ def apply_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Make the database match the files, in one transaction; notify owners of moved dates."""
-    changes, _ = _changes(True, now)
+    found = _changes(True, now)
+    _warn(found.project)
     if as_json:
-        common.print_json([c.as_json() for c in changes])
-    else:
-        _print_changes(changes)
+        common.print_json([c.as_json() for c in found.changes])
+        return
+    for line in apply_lines(state.lang(), found):
+        console.print(line, markup=False)
+
+
+def apply_lines(lang: str, found: Outcome) -> list[str]:
+    """The changes, then what became of the reminder plan (and how to replay a past plan)."""
+    assert found.before is not None and found.after is not None
+    zone = found.project.config.timezone
+    replanned = replanned_line(lang, found.before, found.after)
+    lines = change_lines(lang, found.changes) if found.changes or not replanned else [replanned]
+    lines.append(planned_line(lang, found.after, zone))
+    return lines + past_hints(lang, found.timelines, local_today(found.moment, zone))
 
 
 def register(app: typer.Typer) -> None:

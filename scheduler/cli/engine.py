@@ -9,20 +9,22 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from notifiers.i18n import t
 from notifiers.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.cli.context import state
+from scheduler.cli.output import make_console
+from scheduler.cli.summary import next_line
 from scheduler.clock import ShiftedClock
+from scheduler.ledger import next_due
 from scheduler.reports import KINDS, PASS_STATUSES, describe, ledger_rows, log_rows, padded, word
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
 from timelines.config import Config
 from timelines.db import session_scope
 
-console = Console(highlight=False)
+console = make_console()
 
 
 class ServiceFactory(Protocol):
@@ -120,9 +122,18 @@ def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (fo
         console.print(t(state.lang(), "cli.engine.summary", sent=len(report.of("sent")),
                         expired=len(report.of("expired")), handled=len(report.outcomes)),
                       markup=False)
+        if not report.outcomes:
+            _print_next(cfg)
         return
     _logging()
     asyncio.run(serve(engine, print_report))
+
+
+def _print_next(cfg: Config) -> None:
+    """Nothing was due: say when something will be, so an empty pass is not a riddle."""
+    with session_scope(common.database(cfg)) as session:
+        first = next_due(session)
+    console.print(next_line(state.lang(), first, cfg.timezone), markup=False)
 
 
 def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import traceback
 
 import typer
-from rich.console import Console
 
 from notifiers.i18n import t
 from scheduler.cli.context import state
+from scheduler.cli.output import make_console
 from timelines.exceptions import FristvaktError, ValidationFailed
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+err_console = make_console(stderr=True)
 INTERNAL_ERROR = 70
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from sqlmodel import Session, select
 
 from notifiers import tokens
@@ -14,13 +13,14 @@ from notifiers.i18n import t, translator
 from notifiers.ical import Scope, build_feed
 from scheduler.cli import common
 from scheduler.cli.context import state
+from scheduler.cli.output import make_console
 from timelines.config import Config
 from timelines.db import session_scope
 from timelines.exceptions import FristvaktError, NotFound
 from timelines.lang import plural
 from timelines.model import FeedToken, Owner, Role, Timeline
 
-console = Console(highlight=False, soft_wrap=True)
+console = make_console()
 feeds_app = typer.Typer(help="Calendar feeds: static files, subscription links, the server.",
                         no_args_is_help=True)
 token_app = typer.Typer(help="Private subscription links (only their hash is stored).",
