@@ -13,11 +13,10 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from babel import Locale
-from babel.dates import format_date as babel_format_date
-from babel.dates import get_date_format as babel_get_date_format
+if TYPE_CHECKING:  # babel is imported when a date or a plural is first needed: a command
+    from babel import Locale  # that prints neither starts faster
 
 LANGS: tuple[str, ...] = ("nb", "nn", "sv", "en")
 FALLBACK = "en"
@@ -77,6 +76,8 @@ def t(lang: str, key: str, **values: object) -> str:
 @cache
 def locale(lang: str) -> Locale:
     """The babel locale of a supported language (parsed once: parsing is the slow part)."""
+    from babel import Locale
+
     return Locale.parse(pick_lang(lang))
 
 
@@ -84,6 +85,8 @@ def locale(lang: str) -> Locale:
 def format_date(day: date, lang: str, width: str = "full") -> str:
     """A date as the reader writes it: `fredag 20. oktober 2017` (nb), `fredag 20 oktober
     2017` (sv)."""
+    from babel.dates import format_date as babel_format_date
+
     quick = _date_formatter(lang, width)
     return quick(day) if quick else babel_format_date(day, format=width, locale=locale(lang))
 
@@ -97,6 +100,8 @@ def _date_formatter(lang: str, width: str) -> Callable[[date], str] | None:
     """The locale's date pattern with babel's own day and month names, applied with one
     `%` instead of babel's per-call pattern lookup and field dispatch (a third of a render
     when the dates are new). A test compares it with babel for every day of 70 years."""
+    from babel.dates import get_date_format as babel_get_date_format
+
     loc = locale(lang)
     # babel types the width as a Literal and `.format` loosely; it is the `%(field)s` string.
     pattern = str(babel_get_date_format(cast(Any, width), locale=loc).format)

@@ -1,13 +1,76 @@
-"""The `fristvakt` command line. Errors become messages and exit codes here, in one place."""
+"""The `fristvakt` command line. Errors become messages and exit codes here, in one place.
+
+Commands are loaded when they are run: `fristvakt validate` imports what validating needs and
+nothing else (no SQLAlchemy, alembic or icalendar), and `--help` lists every command from the
+table below without importing any.
+"""
 
 from __future__ import annotations
 
 import sys
 from importlib import import_module
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from scheduler.cli.context import state
+
+# Each command → the modules (with a `register(app)` function) that define it. `serve` also
+# loads the feed commands, which add the feed server to the services serve starts.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "init": ("core",), "validate": ("core",), "import": ("importer",), "diff": ("core",),
+    "apply": ("core",), "agenda": ("core",), "plan": ("engine",), "run": ("engine",),
+    "serve": ("engine", "feeds"), "log": ("engine",), "feeds": ("feeds",), "mail": ("mail",),
+    "mailcatcher": ("mail",), "dates": ("dates",), "demo": ("engine",),
+}
+
+
+def _load(modules: tuple[str, ...]) -> dict[str, Any]:
+    """The click commands the modules register (a module that is not there registers none)."""
+    sub = typer.Typer(rich_markup_mode=None)
+    for name in modules:
+        try:
+            module = import_module(f"scheduler.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"scheduler.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    if not sub.registered_commands and not sub.registered_groups:
+        return {}
+    return dict(typer.main.get_group(sub).commands)
+
+
+class LazyGroup(TyperGroup):
+    """The root group: a command's module is imported when that command is looked up."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            from scheduler.cli.helptext import translate_command
+
+            for name, command in _load(COMMANDS[cmd_name]).items():
+                if name not in self.commands:
+                    translate_command(command, state.lang(), name)
+                    self.commands[name] = command
+        return self.commands.get(cmd_name)
+
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        from scheduler.cli.helptext import translate_command
+
+        translate_command(self, state.lang(), "root")  # the root's own help, in the reader's
+        return super().make_context(info_name, args, parent, **extra)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from the catalog, so `--help` imports no command's module."""
+        from scheduler.cli.helptext import command_rows, section
+
+        with formatter.section(section(state.lang(), "Commands")):
+            formatter.write_dl(command_rows(state.lang(), list(COMMANDS)))
+
 
 app = typer.Typer(
     name="fristvakt",
@@ -15,10 +78,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
+    cls=LazyGroup,
 )
-
-# Each command group lives in its own module with a `register(app)` function.
-COMMAND_MODULES = ("core", "dates", "importer", "mail", "engine", "feeds")
 
 
 @app.callback()
@@ -34,23 +96,26 @@ def _root(
     state.chosen_lang = None  # chosen again for this run's config (context.py)
 
 
-def _register_all() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = import_module(f"scheduler.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"scheduler.cli.{name}":
-                raise
-            continue
-        module.register(app)
+def _config_arg(args: list[str]) -> str | None:
+    """The value of -c/--config among the root options, if given."""
+    for index, arg in enumerate(args):
+        if arg in ("-c", "--config") and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--config="):
+            return arg.split("=", 1)[1]
+        if not arg.startswith("-"):  # the command: what follows is its own
+            return None
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     from scheduler.cli.errors import run_guarded
 
-    _register_all()
-    code = run_guarded(app, argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    # Help and usage errors are told before the root callback runs: start from this run's -c.
+    state.config_path, state.debug, state.chosen_lang = _config_arg(args), False, None
+    code = run_guarded(app, args)
     if argv is None:
         sys.exit(code)
     return code

@@ -4,33 +4,43 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from sqlalchemy.engine import Engine
 
 from notifiers.i18n import t
 from scheduler.cli.context import state
-from timelines.config import Config, load_config
-from timelines.db import open_database
 from timelines.exceptions import DatabaseError, FristvaktError
-from timelines.project import Project, load_project
+
+if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see __init__)
+    from sqlalchemy.engine import Engine
+
+    from timelines.config import Config
+    from timelines.project import Project
 
 NOW_HELP = "Pretend it is this instant (ISO 8601; without an offset: the config's time zone)."
 
 
 def project() -> Project:
+    """The config and every timeline, or ValidationFailed."""
+    from timelines.project import load_project
+
     return load_project(state.config_file(), state.lang())
 
 
 def config() -> Config:
+    """The config alone, or ValidationFailed."""
+    from timelines.config import load_config
+
     return load_config(state.config_file(), state.lang())
 
 
 def database(cfg: Config) -> Engine:
     """The project's database, up to date; a failure is told in this run's language (the
     driver's own words follow, quoted)."""
+    from timelines.db import open_database
+
     url = cfg.resolved_database_url()
     try:
         return open_database(url)

@@ -6,36 +6,26 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from sqlmodel import Session
 
 from notifiers.i18n import LANGS, t
-from notifiers.tokens import owner_links
-from scheduler.agenda import AgendaItem
-from scheduler.agenda import agenda as build_agenda
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.cli.output import make_console
-from scheduler.cli.summary import (
-    PlanState,
-    past_hints,
-    plan_state,
-    planned_line,
-    replanned_line,
-)
-from scheduler.initdir import init_project
-from scheduler.policy import local_today
-from timelines.config import Config
-from timelines.db import session_scope
-from timelines.exceptions import ValidationFailed
 from timelines.lang import plural, ui_lang
-from timelines.problems import errors
-from timelines.project import Project, read_project, undated_tasks
-from timelines.resolve import ResolvedTask, ResolvedTimeline, resolve_timeline
-from timelines.sync import Change, apply, diff
+
+if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast start (__init__)
+    from rich.table import Table
+
+    from scheduler.agenda import AgendaItem
+    from scheduler.cli.summary import PlanState
+    from timelines.config import Config
+    from timelines.project import Project
+    from timelines.resolve import ResolvedTask, ResolvedTimeline
+    from timelines.sync import Change
 
 console = make_console()
 CHANGE_KINDS = ("moved", "new", "changed", "removed", "restored")
@@ -49,6 +39,8 @@ def init(
                              "en (default: FRISTVAKT_LANG, else your locale)."),
 ) -> None:
     """Create fristvakt.toml and timelines/ with commented examples."""
+    from scheduler.initdir import init_project
+
     said = state.lang()
     if lang is not None and lang not in LANGS:
         message = t(said, "cli.dates.bad_lang", langs=", ".join(LANGS))
@@ -62,6 +54,10 @@ def init(
 
 def validate() -> None:
     """Check fristvakt.toml and every timeline file; exit 1 on any error."""
+    from timelines.exceptions import ValidationFailed
+    from timelines.problems import errors
+    from timelines.project import read_project
+
     lang = state.lang()
     project = read_project(state.config_file(), lang)
     if errors(project.problems):
@@ -85,6 +81,10 @@ def agenda(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Upcoming and overdue open tasks."""
+    from scheduler.agenda import agenda as build_agenda
+    from scheduler.policy import local_today
+    from timelines.resolve import resolve_timeline
+
     project = common.project()
     cfg = project.config
     today = local_today(common.parse_now(now, cfg.timezone), cfg.timezone)
@@ -101,6 +101,8 @@ def agenda(
 
 def agenda_table(lang: str, items: list[AgendaItem], today: dt.date, days: int) -> Table:
     """The agenda as a table with headings in `lang`; `!` marks an overdue task."""
+    from rich.table import Table
+
     heads = [t(lang, f"cli.core.col_{col}") for col in ("due", "task", "plan", "who")]
     title = plural(lang, "cli.core.agenda_title", days, today=today)
     table = Table(*heads, title=title)
@@ -117,6 +119,10 @@ def _due(task: ResolvedTask) -> str:
 
 def _print_links(cfg: Config, owner: str, lang: str) -> None:
     """The owner's calendar subscription, when one exists that can be shown again."""
+    from sqlmodel import Session
+
+    from notifiers.tokens import owner_links
+
     with Session(common.database(cfg)) as session:
         found = owner_links(session, cfg, owner)
     if found:
@@ -136,6 +142,12 @@ class Outcome:
 
 
 def _changes(write: bool, now: str | None) -> Outcome:
+    """The changes the files make, written when `write` (with the reminders they plan)."""
+    from scheduler.cli.summary import plan_state
+    from timelines.db import session_scope
+    from timelines.resolve import resolve_timeline
+    from timelines.sync import apply, diff
+
     project = common.project()
     cfg = project.config
     timelines = [resolve_timeline(tl) for tl in project.timelines]
@@ -154,6 +166,8 @@ def _changes(write: bool, now: str | None) -> Outcome:
 def _warn(project: Project) -> None:
     """What validate warns of a date that could not be read or a task without one, so no
     date is dropped silently."""
+    from timelines.project import undated_tasks
+
     for tl in project.timelines:
         for problem in undated_tasks(tl):
             err_console.print(str(problem), style="yellow", markup=False)
@@ -213,6 +227,9 @@ def apply_cmd(
 
 def apply_lines(lang: str, found: Outcome) -> list[str]:
     """The changes, then what became of the reminder plan (and how to replay a past plan)."""
+    from scheduler.cli.summary import past_hints, planned_line, replanned_line
+    from scheduler.policy import local_today
+
     assert found.before is not None and found.after is not None
     zone = found.project.config.timezone
     replanned = replanned_line(lang, found.before, found.after)

@@ -15,7 +15,7 @@ err_console = make_console(stderr=True)
 INTERNAL_ERROR = 70
 
 
-def error_line(lang: str, exc: Exception) -> str:
+def error_line(lang: str, exc: Exception | str) -> str:
     """`error: ...` in the reader's language."""
     return t(lang, "cli.errors.error", message=exc)
 
@@ -44,22 +44,36 @@ def _exit_code(exc: SystemExit) -> int:
 def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     """Run the app; a coordinator never sees a traceback unless --debug was given.
 
-    Click's standalone mode handles usage errors (exit 2), `--help` and `typer.Exit` itself
-    and ends with SystemExit; everything else that escapes a command is ours to report.
+    Click runs without its standalone mode so that its usage errors are told here, in the
+    reader's language (helptext.py); `--help` and `typer.Exit` come back as exit codes.
     """
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from typer.exceptions import Abort
+
     try:
-        app(args=argv, prog_name="fristvakt")
+        code = app(args=argv, prog_name="fristvakt", standalone_mode=False)
     except SystemExit as exc:
         return _exit_code(exc)
+    except NoArgsIsHelpError as exc:
+        err_console.print(exc.ctx.get_help() if exc.ctx else "", markup=False)
+        return exc.exit_code
+    except UsageError as exc:
+        from scheduler.cli.helptext import usage_error
+
+        err_console.print(usage_error(state.lang(), exc), markup=False)
+        return exc.exit_code
+    except ClickException as exc:
+        err_console.print(error_line(state.lang(), exc.format_message()), markup=False)
+        return exc.exit_code
     except FristvaktError as exc:
         if state.debug:
             traceback.print_exc()
         _report(exc, state.lang())
         return exc.exit_code
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Abort):
         err_console.print(t(state.lang(), "cli.errors.aborted"), style="yellow", markup=False)
         return 130
     except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
         _internal(state.lang(), exc)
         return INTERNAL_ERROR
-    return 0
+    return code if isinstance(code, int) else 0

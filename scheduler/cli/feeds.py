@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 from sqlmodel import Session, select
 
 from notifiers import tokens
-from notifiers.feedserver import default_port, feed_service, run_feeds
 from notifiers.i18n import t, translator
-from notifiers.ical import Scope, build_feed
+from notifiers.ical import Scope
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
@@ -62,6 +62,8 @@ def export(
     now: str = typer.Option(None, "--now", help=common.NOW_HELP),
 ) -> None:
     """Write every feed as a static .ics file (owners/, timelines/, roles/, feeds/<token>)."""
+    from notifiers.ical import build_feed
+
     cfg = common.config()
     moment = common.parse_now(now, cfg.timezone)
     with session_scope(common.database(cfg)) as session:
@@ -150,6 +152,8 @@ def serve(
                              "else 8080)."),
 ) -> None:
     """Serve the feeds over HTTP until Ctrl+C."""
+    from notifiers.feedserver import default_port, run_feeds
+
     cfg = common.config()
     port = port or default_port(cfg)
     url = f"http://{host}:{port}/feeds/<token>.ics"
@@ -172,10 +176,12 @@ def register(app: typer.Typer) -> None:
 
 def _join_serve() -> None:
     """`fristvakt serve` starts the feed server beside the scheduler (once, however often the
-    CLI is entered in one process)."""
-    try:
-        from scheduler.cli.engine import SERVE_SERVICES
-    except ImportError:  # the engine's commands are not there: nothing to join
+    CLI is entered in one process). Only a run that loaded the engine's commands (serve loads
+    them before these) imports the feed server."""
+    engine = sys.modules.get("scheduler.cli.engine")
+    if engine is None:  # no serve in this run: nothing to join
         return
-    if feed_service not in SERVE_SERVICES:
-        SERVE_SERVICES.append(feed_service)
+    from notifiers.feedserver import feed_service
+
+    if feed_service not in engine.SERVE_SERVICES:
+        engine.SERVE_SERVICES.append(feed_service)

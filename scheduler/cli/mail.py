@@ -6,24 +6,24 @@ import asyncio
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
-from sqlmodel import Session, select
 
-from notifiers.base import Notice, NoticeKind, Recipient, TaskView
-from notifiers.email.catcher import run_catcher
-from notifiers.email.render import Contact, MailRenderer, RenderedMail
-from notifiers.email.smtp import EmailNotifier
 from notifiers.i18n import pick_lang, t
-from notifiers.tokens import owner_links
 from scheduler.cli import common
 from scheduler.cli.context import state
-from scheduler.notices import task_view
-from scheduler.recipients import recipient, recipients_of
-from timelines.config import Config
 from timelines.exceptions import FristvaktError, NotFound
-from timelines.model import Task, Timeline
+
+if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see __init__)
+    from sqlmodel import Session
+
+    from notifiers.base import Notice, NoticeKind, Recipient, TaskView
+    from notifiers.email.render import RenderedMail
+    from notifiers.email.smtp import EmailNotifier
+    from timelines.config import Config
+    from timelines.model import Task
 
 mail_app = typer.Typer(help="Look at and test the email owners get.", no_args_is_help=True)
 PREVIEW_KINDS: dict[str, NoticeKind] = {"reminder": "due", "digest": "digest", "moved": "moved"}
@@ -32,6 +32,10 @@ PREVIEW_KINDS: dict[str, NoticeKind] = {"reminder": "due", "digest": "digest", "
 def _find_task(session: Session, ref: str, lang: str) -> Task:
     """`timeline/task` or a task id that is unique across timelines (else NotFound in
     `lang`)."""
+    from sqlmodel import select
+
+    from timelines.model import Task
+
     timeline, _, key = ref.rpartition("/")
     query = select(Task).where(Task.key == key, Task.removed_at.is_(None))  # type: ignore[union-attr]
     if timeline:
@@ -46,6 +50,9 @@ def _find_task(session: Session, ref: str, lang: str) -> Task:
 
 def _notice(cfg: Config, view: TaskView, who: Recipient, kind: NoticeKind,
             now: dt.datetime) -> Notice:
+    """The notice a preview renders: as the owner would get it on `now`'s day."""
+    from notifiers.base import Notice
+
     today = now.astimezone(ZoneInfo(who.timezone or cfg.timezone)).date()
     notice = Notice(kind=kind, recipient=who, tasks=(view,), today=today,
                     idem_key=f"preview:{view.timeline_id}/{view.task_id}:{kind}")
@@ -71,6 +78,14 @@ def preview(
     now: str = typer.Option(None, "--now", help=common.NOW_HELP),
 ) -> None:
     """Write a message as an owner would get it, as .eml and .html, to look at."""
+    from sqlmodel import Session
+
+    from notifiers.email.render import Contact, MailRenderer
+    from notifiers.tokens import owner_links
+    from scheduler.notices import task_view
+    from scheduler.recipients import recipient, recipients_of
+    from timelines.model import Timeline
+
     ui = state.lang()
     if kind not in PREVIEW_KINDS:
         raise FristvaktError(t(ui, "cli.mail.bad_kind", given=repr(kind),
@@ -99,6 +114,8 @@ async def _send_test(notifier: EmailNotifier, mail: RenderedMail) -> tuple[int, 
 
 def test(to: str = typer.Option(..., "--to", help="Where to send the test message.")) -> None:
     """Send one message through the configured SMTP server and show what it answered."""
+    from notifiers.email.smtp import EmailNotifier
+
     cfg = common.config()
     ui = state.lang()
     notifier = EmailNotifier.from_config(cfg)
@@ -116,6 +133,8 @@ def mailcatcher(
     maildir: Path = typer.Option(Path("maildir"), "--maildir", help="Maildir to store in."),
 ) -> None:
     """A local SMTP server that keeps every message in a Maildir (for the demo and tests)."""
+    from notifiers.email.catcher import run_catcher
+
     run_catcher(host, port, maildir, typer.echo, state.lang())  # needs no project
 
 
