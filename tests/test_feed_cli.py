@@ -84,7 +84,10 @@ def test_revoke_by_id_or_by_url(project: Project, secret: str) -> None:
     assert project.run("feeds", "token", "revoke", https).code == 0
     listed = project.run("feeds", "token", "list").out
     assert listed.count(t(project.lang, "cli.feeds.state_revoked", date="").strip()) == 2
-    assert project.run("feeds", "token", "revoke", "99").code == 3
+    unknown = project.run("feeds", "token", "revoke", "99")
+    assert unknown.code == 3
+    said = t(project.lang, "cli.errors.error", message=t(project.lang, "green.no_token", ref="99"))
+    assert unknown.err.strip() == said
 
 
 def test_export_writes_every_feed_and_rewrites_only_changed_ones(

@@ -112,8 +112,12 @@ def revoke(ref: str = typer.Argument(..., help="Token id (see `list`), or the to
            ) -> None:
     """Revoke a link: the calendar gets 410 Gone and drops the subscription."""
     cfg = common.config()
-    with session_scope(common.database(cfg)) as session:
-        row = tokens.revoke(session, ref, common.parse_now(None, cfg.timezone))
+    try:
+        with session_scope(common.database(cfg)) as session:
+            row = tokens.revoke(session, ref, common.parse_now(None, cfg.timezone))
+    except NotFound as exc:  # told in the reader's language, never half English
+        shown = ref if ref.isdigit() else t(state.lang(), "green.given_token")
+        raise NotFound(t(state.lang(), "green.no_token", ref=shown)) from exc
     console.print(t(state.lang(), "cli.feeds.revoked", id=row.id), markup=False)
 
 
