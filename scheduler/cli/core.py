@@ -144,6 +144,7 @@ class Outcome:
 def _changes(write: bool, now: str | None) -> Outcome:
     """The changes the files make, written when `write` (with the reminders they plan)."""
     from scheduler.cli.summary import plan_state
+    from scheduler.hooks import after_apply
     from timelines.db import session_scope
     from timelines.resolve import resolve_timeline
     from timelines.sync import apply, diff
@@ -157,8 +158,6 @@ def _changes(write: bool, now: str | None) -> Outcome:
             return Outcome(diff(session, timelines), project, timelines, moment)
         before = plan_state(session)
         changes = apply(session, cfg, timelines, moment)
-        from scheduler.hooks import after_apply
-
         after_apply(session, cfg, changes, moment)
         return Outcome(changes, project, timelines, moment, before, plan_state(session))
 
