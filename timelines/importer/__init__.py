@@ -1,4 +1,4 @@
-"""Action-plan documents (text extracted from Word/Excel) into timeline files (issue #4).
+"""Action-plan documents (Word, Excel, OpenDocument, PDF, HTML, CSV, text) into timelines.
 
 `import_document(path)` reads one document and returns the timeline it describes and every
 row a human should look at; `writer.write_timeline` turns that into `timelines/<id>.toml`.
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from timelines.exceptions import ImportFailed
 from timelines.importer import lang as language
 from timelines.importer.build import Context, build
 from timelines.importer.ids import slug
-from timelines.importer.lines import Line, decode, read_lines
-from timelines.importer.messages import said, say
+from timelines.importer.formats import read_document
+from timelines.importer.lines import Line, document_lines
+from timelines.importer.messages import said
 from timelines.importer.model import (
     Attention,
     Candidate,
@@ -30,22 +30,20 @@ __all__ = [
     "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
 ]
 
-MAX_BYTES = 20_000_000  # a plan is a few pages; anything this large is not one
-# Word, Excel and PDF files themselves: their text must be extracted (saved as text) first.
-BINARY_MAGIC = {b"PK\x03\x04": "docx/xlsx", b"%PDF-": "PDF", b"\xd0\xcf\x11\xe0": "doc/xls"}
-
-
 def import_document(
     path: Path | str, *, lang: str | None = None, year: int | None = None,
     reader_lang: str = "en",
 ) -> ImportResult:
     """Read a plan document; raises ImportFailed only when the file cannot be read at all.
 
+    Any format `formats/` reads (text, Word, Excel, OpenDocument, PDF, HTML, CSV) goes the
+    same way: its blocks become lines, the lines candidates, the candidates tasks.
     `lang` is the document's language (dates are read in it; None: detected); `reader_lang`
     the coordinator's, for the errors raised here. Attention texts in the timeline are told
     in the document's language; the summary tells them again in the reader's."""
     path = Path(path)
-    lines = read_lines(decode(_read(path, reader_lang)))
+    doc = read_document(path, reader_lang)
+    lines = document_lines(doc)
     doc_lang = lang or language.detect(" ".join(line.text for line in lines))
     head = next((line for line in lines if not line.blank), None)
     title = head.text if head else path.stem
@@ -58,22 +56,9 @@ def import_document(
     timeline = Timeline(
         slug(title, 40) or slug(path.stem, 40) or "plan", title, doc_lang, choice.year,
         str(path), ctx.default_owners, ctx.roles, tasks)
-    notes = [Attention(str(path), s.line, (said(s.reason),)) for s in state.skipped]
-    return ImportResult(timeline, attention, choice, notes)
-
-
-def _read(path: Path, lang: str) -> bytes:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ImportFailed(say("cannot_read", lang, path=path, error=say("too_large", lang)))
-        data = path.read_bytes()
-    except OSError as exc:
-        error = exc.strerror or exc
-        raise ImportFailed(say("cannot_read", lang, path=path, error=error)) from exc
-    for magic, kind in BINARY_MAGIC.items():
-        if data.startswith(magic):
-            raise ImportFailed(say("binary", lang, path=path, kind=kind))
-    return data
+    notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]
+    notes += [Attention(str(path), 0, (why,), where) for where, why in doc.skipped]
+    return ImportResult(timeline, attention, choice, notes, pages=doc.pages, lined=doc.lined)
 
 
 def _title_milestone(head: Line | None, lang: str | None) -> list[Candidate]:
