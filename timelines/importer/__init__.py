@@ -45,7 +45,7 @@ def import_document(
     doc = read_document(path, reader_lang)
     lines = document_lines(doc)
     doc_lang = lang or language.detect(" ".join(line.text for line in lines))
-    head = next((line for line in lines if not line.blank), None)
+    head = next((line for line in lines if not line.blank and not _sheet_name(line)), None)
     title = head.text if head else path.stem
     state = scan(lines, lang, head.number if head else 0)
     found = _title_milestone(head, lang) + state.candidates
@@ -59,6 +59,11 @@ def import_document(
     notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]
     notes += [Attention(str(path), 0, (why,), where) for where, why in doc.skipped]
     return ImportResult(timeline, attention, choice, notes, pages=doc.pages, lined=doc.lined)
+
+
+def _sheet_name(line: Line) -> bool:
+    """A sheet's name heads its part of a workbook; the plan's title is the text under it."""
+    return line.where is not None and line.where.key == "office.at_sheet"
 
 
 def _title_milestone(head: Line | None, lang: str | None) -> list[Candidate]:

@@ -91,9 +91,9 @@ def _text_table(node: Any, styles: _Styles, number: int) -> Table:
 def _spreadsheet(node: Any, styles: _Styles) -> Document:
     doc = Document()
     rows = 0
-    for sheet in node.childNodes:
-        if _local(sheet) != "table":
-            continue
+    sheets = [s for s in node.childNodes if _local(s) == "table"]
+    named = sum(s.getAttrNS(TABLENS, "style-name") not in styles.hidden for s in sheets) > 1
+    for sheet in sheets:
         name = sheet.getAttrNS(TABLENS, "name")
         if sheet.getAttrNS(TABLENS, "style-name") in styles.hidden:
             doc.skipped.append((said("office.at_sheet", sheet=name),
@@ -101,8 +101,9 @@ def _spreadsheet(node: Any, styles: _Styles) -> Document:
             continue
         grid, wheres = _sheet_rows(sheet, name, styles, doc)
         rows += len(grid)
-        doc.blocks.extend([Paragraph(name, said("office.at_sheet", sheet=name), heading=True),
-                           *sheet_blocks(_fill_down(grid, wheres))])
+        heading = Paragraph(name, said("office.at_sheet", sheet=name), heading=True)
+        doc.blocks.extend([heading] if named else [])
+        doc.blocks.extend(sheet_blocks(_fill_down(grid, wheres)))
     doc.pages = max(1, rows // ROWS_PER_PAGE)
     return doc
 

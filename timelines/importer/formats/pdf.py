@@ -16,6 +16,8 @@ from timelines.importer.document import Block, Cell, Document, Paragraph, Row, T
 from timelines.importer.formats import Refused
 from timelines.importer.messages import said
 
+FULL_LINE = 1.0  # room left for less than one more character: the line was full
+MIN_WORD = 5  # no cell is so narrow that a shorter word had to be broken
 LINE_GAP = 1.6  # a gap above a line larger than this many line heights starts a paragraph
 
 
@@ -37,7 +39,7 @@ def _page(page: Any, number: int, doc: Document) -> None:
     boxes = [t.bbox for t in found]
     placed: list[tuple[float, Block]] = []
     for index, table in enumerate(found, start=1):
-        placed.append((table.bbox[1], _table(table.extract(), number, index)))
+        placed.append((table.bbox[1], _table(page, table, index)))
     outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
     for line in _paragraphs(outside.extract_text_lines(), number):
         placed.append(line)
@@ -71,18 +73,86 @@ def _paragraphs(lines: list[dict[str, Any]], page: int) -> list[tuple[float, Blo
     return found
 
 
-def _table(rows: list[list[str | None]], page: int, number: int) -> Table:
+def _table(page: Any, table: Any, number: int) -> Table:
+    """pdfplumber puts all rows on one grid: None is grid space a wider cell covers."""
+    boxes = [[box for box in row.cells if box is not None] for row in table.rows]
+    lines = {box: page.crop(box, strict=False).extract_text_lines() for row in boxes
+             for box in row}
+    right: dict[tuple[float, float], float] = {}
+    for box, found in lines.items():  # how far text reaches in the column: a full line
+        key = (round(box[0]), round(box[2]))
+        right[key] = max([right.get(key, 0.0), *(line["x1"] for line in found)])
     return Table(tuple(
-        Row(tuple(Cell(c or "") for c in row),
-            said("office.at_pdf_row", page=page, table=number, row=index))
-        for index, row in enumerate(rows, start=1)))
+        Row(tuple(Cell(_cell_text(lines[box], right[(round(box[0]), round(box[2]))]))
+                  for box in row),
+            said("office.at_pdf_row", page=page.page_number, table=number, row=index))
+        for index, row in enumerate(boxes, start=1)))
+
+
+def _cell_text(lines: list[dict[str, Any]], right: float) -> str:
+    """A cell's lines as the text was typed: a word broken over two lines joined again."""
+    if not lines:
+        return ""
+    text = lines[0]["text"]
+    for before, after in zip(lines, lines[1:], strict=False):
+        text += ("" if _broken_word(before, after, right) else "\n") + after["text"]
+    return text
+
+
+def _broken_word(before: dict[str, Any], after: dict[str, Any], right: float) -> bool:
+    """Was the line break inside a word? A writer breaks at a space when it can; it breaks a
+    word only when the word is wider than the cell, so the line is full to the edge
+    ('regionkoordin' / 'ator'). A number range broken after its hyphen ('2018-' / '2020')
+    was one word too."""
+    line, first = before["text"], after["chars"][0]
+    if line.endswith("-"):
+        return _number_range(line, after["text"])
+    full = right - before["x1"] < (first["x1"] - first["x0"]) * FULL_LINE
+    # A word goes on in lower case: 'Våren' / '2022' and 'Styringsgruppa' / 'Sogn' are two.
+    return " " not in line and len(line) >= MIN_WORD and full and after["text"][:1].islower()
+
+
+def _number_range(line: str, rest: str) -> bool:
+    return line.endswith("-") and line[-2:-1].isdigit() and rest[:1].isdigit()
 
 
 def _add(doc: Document, block: Block, first: bool) -> None:
-    """Append a block; a page number alone between two parts of a table is not text."""
+    """Append a block; a table first on its page goes on with the table that ended the last
+    (a page number alone between the two parts is not text)."""
     if first and isinstance(block, Table) and doc.blocks and _page_number(doc.blocks[-1]):
         doc.blocks.pop()
+    last = doc.blocks[-1] if doc.blocks else None
+    if first and isinstance(block, Table) and isinstance(last, Table) and block.rows and (
+            last.rows and len(block.rows[0].cells) == len(last.rows[-1].cells)):
+        doc.blocks[-1] = Table(_go_on(list(last.rows), list(block.rows)))
+        return
     doc.blocks.append(block)
+
+
+def _go_on(before: list[Row], after: list[Row]) -> list[Row]:
+    """Join the parts of a table broken by a page: the header row repeated on the new page is
+    dropped; a row broken in two (the new part starts mid-sentence: empty, lower case or a
+    digit) is joined again."""
+    if [c.text for c in after[0].cells] == [c.text for c in before[0].cells]:
+        after = after[1:]
+    if after and _broken(after[0]):
+        joined = tuple(Cell(_join(a.text, b.text)) for a, b in zip(
+            before[-1].cells, after[0].cells, strict=True))
+        before[-1], after = Row(joined, before[-1].where), after[1:]
+    return before + after
+
+
+def _broken(row: Row) -> bool:
+    first = row.cells[0].text.strip() if row.cells else ""
+    return not first or first[0].islower() or first[0].isdigit()
+
+
+def _join(top: str, rest: str) -> str:
+    if not rest.strip():
+        return top
+    if not top:
+        return rest
+    return top + ("" if _number_range(top.split("\n")[-1], rest) else "\n") + rest
 
 
 def _page_number(block: Block) -> bool:

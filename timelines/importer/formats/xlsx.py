@@ -27,18 +27,20 @@ def read(data: bytes, path: Path) -> Document:
     book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     doc = Document()
     rows = 0
+    named = sum(sheet.sheet_state == "visible" for sheet in book.worksheets) > 1
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             doc.skipped.append((said("office.at_sheet", sheet=sheet.title),
                                 said("office.hidden_sheet", sheet=sheet.title)))
             continue
-        doc.blocks.extend(_sheet(sheet, doc))
+        doc.blocks.extend(_sheet(sheet, doc)[0 if named else 1:])
         rows += sheet.max_row
     doc.pages = max(1, rows // ROWS_PER_PAGE)
     return doc
 
 
 def _sheet(sheet: Worksheet, doc: Document) -> list[Block]:
+    """The sheet's name as a heading (dropped when it is the only sheet), then its blocks."""
     heading = Paragraph(sheet.title, said("office.at_sheet", sheet=sheet.title), heading=True)
     hidden_cols = _hidden_columns(sheet, doc)
     merged = _merged(sheet)
