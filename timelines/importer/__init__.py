@@ -11,6 +11,7 @@ from pathlib import Path
 from timelines.importer import lang as language
 from timelines.importer.build import Context, build
 from timelines.importer.ids import slug
+from timelines.importer.document import Block, Document, Paragraph
 from timelines.importer.formats import read_document
 from timelines.importer.lines import Line, document_lines
 from timelines.importer.messages import said
@@ -28,6 +29,7 @@ from timelines.importer.years import choose_year, is_day, list_years, title_date
 
 __all__ = [
     "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
+    "import_sheets",
 ]
 
 def import_document(
@@ -42,10 +44,43 @@ def import_document(
     the coordinator's, for the errors raised here. Attention texts in the timeline are told
     in the document's language; the summary tells them again in the reader's."""
     path = Path(path)
+    return _result(read_document(path, reader_lang), path, lang, year)
+
+
+def import_sheets(
+    path: Path | str, *, lang: str | None = None, year: int | None = None,
+    reader_lang: str = "en",
+) -> list[ImportResult]:
+    """One result per visible sheet of a workbook (`import --split-sheets`), each titled by
+    its sheet's name; any other document gives one result, as `import_document` does."""
+    path = Path(path)
     doc = read_document(path, reader_lang)
+    parts = _sheets(doc)
+    return [_result(part, path, lang, year, named=len(parts) > 1) for part in parts]
+
+
+def _sheets(doc: Document) -> list[Document]:
+    parts: list[Document] = []
+    for block in doc.blocks:
+        if not parts or _starts_sheet(block):
+            parts.append(Document([], doc.lined, list(doc.skipped) if not parts else [],
+                                  doc.pages))
+        parts[-1].blocks.append(block)
+    return parts or [doc]
+
+
+def _starts_sheet(block: Block) -> bool:
+    return isinstance(block, Paragraph) and block.where is not None and (
+        block.where.key == "office.at_sheet")
+
+
+def _result(doc: Document, path: Path, lang: str | None, year: int | None,
+            named: bool = False) -> ImportResult:
+    """The pipeline every format shares: blocks → lines → candidates → tasks."""
     lines = document_lines(doc)
     doc_lang = lang or language.detect(" ".join(line.text for line in lines))
-    head = next((line for line in lines if not line.blank and not _sheet_name(line)), None)
+    head = next((line for line in lines if not line.blank and (named or not _sheet_name(line))),
+                None)
     title = head.text if head else path.stem
     state = scan(lines, lang, head.number if head else 0)
     found = _title_milestone(head, lang) + state.candidates
@@ -73,7 +108,7 @@ def _title_milestone(head: Line | None, lang: str | None) -> list[Candidate]:
         return []
     name = head.text.replace(hit[0], "").strip(" -–:,")
     name = name.removesuffix(" pr.").removesuffix(" per").strip(" -–:,")
-    return [Candidate(head.number, name or head.text, "", hit[0], "title")]
+    return [Candidate(head.number, name or head.text, "", hit[0], "title", where=head.where)]
 
 
 def _default_owners(lines: list[Line], ctx: Context) -> list[str]:
