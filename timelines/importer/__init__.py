@@ -79,8 +79,7 @@ def _result(doc: Document, path: Path, lang: str | None, year: int | None,
     """The pipeline every format shares: blocks → lines → candidates → tasks."""
     lines = document_lines(doc)
     doc_lang = lang or language.detect(" ".join(line.text for line in lines))
-    head = next((line for line in lines if not line.blank and (named or not _sheet_name(line))),
-                None)
+    head = next((line for line in lines if _may_title(line, doc.lined, named)), None)
     title = head.text if head else path.stem
     state = scan(lines, lang, head.number if head else 0)
     found = _title_milestone(head, lang) + state.candidates
@@ -94,6 +93,14 @@ def _result(doc: Document, path: Path, lang: str | None, year: int | None,
     notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]
     notes += [Attention(str(path), 0, (why,), where) for where, why in doc.skipped]
     return ImportResult(timeline, attention, choice, notes, pages=doc.pages, lined=doc.lined)
+
+
+def _may_title(line: Line, lined: bool, named: bool) -> bool:
+    """The title is the first text; in an office file, not a table row nor a sheet's name
+    (unless each sheet is a timeline of its own)."""
+    if line.blank or (not lined and line.tabbed):
+        return False
+    return named or not _sheet_name(line)
 
 
 def _sheet_name(line: Line) -> bool:

@@ -103,7 +103,7 @@ def _group(cells: tuple[Cell, ...], widths: list[int]) -> tuple[Cell, ...]:
     for width in widths:
         part = [c for c in grid[at: at + width] if c.text.strip()]
         first = part[0] if part else Cell("")
-        text = " ".join(c.text for c in part)
+        text = " / ".join(c.text for c in part)  # "AU / Rådmann": one value per grid column
         grouped.append(Cell(text, first.struck, first.italic, first.note, first.date, first.where))
         at += width
     grouped.extend(grid[at:])
