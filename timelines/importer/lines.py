@@ -70,9 +70,9 @@ def decode(data: bytes) -> str:
 
     UTF-16 (what Notepad and Excel call 'Unicode text') is read by its byte-order mark, or
     without one when every other byte is zero."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(data):
-        return data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16-le",
-                           errors="replace").replace("\ufffd", " ")
+    utf16 = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace").replace("\ufffd", " ")
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
@@ -80,11 +80,15 @@ def decode(data: bytes) -> str:
         return "\n".join(_decode_line(raw) for raw in data.split(b"\n"))
 
 
-def _utf16_without_bom(data: bytes) -> bool:
-    """Little-endian UTF-16 of Latin text: the high byte of nearly every character is zero."""
-    odd = data[1::2]
-    return len(data) >= 4 and len(data) % 2 == 0 and odd.count(0) >= 0.9 * len(odd) and (
-        data[0::2].count(0) <= 0.1 * len(odd))
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 of Latin text: the high byte of nearly every character is zero (the odd bytes
+    in little-endian order, the even ones in big-endian)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0) / (len(data) / 2), data[1::2].count(0) / (len(data) / 2)
+    if odd >= 0.9 and even <= 0.1:
+        return "utf-16-le"
+    return "utf-16-be" if even >= 0.9 and odd <= 0.1 else None
 
 
 def _decode_line(raw: bytes) -> str:
