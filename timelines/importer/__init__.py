@@ -10,9 +10,9 @@ from pathlib import Path
 
 from timelines.importer import lang as language
 from timelines.importer.build import Context, build
-from timelines.importer.ids import slug
 from timelines.importer.document import Block, Document, Paragraph
 from timelines.importer.formats import read_document
+from timelines.importer.ids import slug
 from timelines.importer.lines import Line, document_lines
 from timelines.importer.messages import said
 from timelines.importer.model import (

@@ -17,7 +17,7 @@ from odf import teletype
 from odf.namespaces import FONS, OFFICENS, STYLENS, TABLENS, TEXTNS
 from odf.opendocument import load
 
-from timelines.importer.document import Block, Cell, Document, Paragraph, Row, Table, title_rows
+from timelines.importer.document import Cell, Document, Paragraph, Row, Table, title_rows
 from timelines.importer.formats.sheet import column_name, sheet_blocks
 from timelines.importer.messages import Said, said
 

@@ -6,11 +6,13 @@ the header row a word processor repeats on each page is read once. A PDF without
 
 from __future__ import annotations
 
+import bisect
 import io
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfplumber.utils import chars_to_textmap
 
 from timelines.importer.document import Block, Cell, Document, Paragraph, Row, Table
 from timelines.importer.formats import Refused
@@ -18,6 +20,7 @@ from timelines.importer.messages import said
 
 FULL_LINE = 1.0  # room left for less than one more character: the line was full
 MIN_WORD = 5  # no cell is so narrow that a shorter word had to be broken
+Box = tuple[float, float, float, float]
 LINE_GAP = 1.6  # a gap above a line larger than this many line heights starts a paragraph
 
 
@@ -76,8 +79,7 @@ def _paragraphs(lines: list[dict[str, Any]], page: int) -> list[tuple[float, Blo
 def _table(page: Any, table: Any, number: int) -> Table:
     """pdfplumber puts all rows on one grid: None is grid space a wider cell covers."""
     boxes = [[box for box in row.cells if box is not None] for row in table.rows]
-    lines = {box: page.crop(box, strict=False).extract_text_lines() for row in boxes
-             for box in row}
+    lines = _lines_in(page.chars, boxes)
     right: dict[tuple[float, float], float] = {}
     for box, found in lines.items():  # how far text reaches in the column: a full line
         key = (round(box[0]), round(box[2]))
@@ -87,6 +89,22 @@ def _table(page: Any, table: Any, number: int) -> Table:
                   for box in row),
             said("office.at_pdf_row", page=page.page_number, table=number, row=index))
         for index, row in enumerate(boxes, start=1)))
+
+
+def _lines_in(chars: list[dict[str, Any]], boxes: list[list[Box]]) -> dict[Box, list[Any]]:
+    """The text lines of every cell: each character goes to the cell around its middle
+    (one pass over the page's characters; cropping the page once per cell is slow)."""
+    tops = [row[0][1] if row else 0.0 for row in boxes]
+    found: dict[Box, list[dict[str, Any]]] = {box: [] for row in boxes for box in row}
+    for char in chars:
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        at = bisect.bisect_right(tops, y) - 1
+        box = next((b for b in boxes[at] if b[0] <= x <= b[2] and y <= b[3]), None) if (
+            at >= 0) else None
+        if box is not None:
+            found[box].append(char)
+    return {box: chars_to_textmap(cell).extract_text_lines() if cell else []
+            for box, cell in found.items()}
 
 
 def _cell_text(lines: list[dict[str, Any]], right: float) -> str:
@@ -124,7 +142,7 @@ def _add(doc: Document, block: Block, first: bool) -> None:
     last = doc.blocks[-1] if doc.blocks else None
     if first and isinstance(block, Table) and isinstance(last, Table) and block.rows and (
             last.rows and len(block.rows[0].cells) == len(last.rows[-1].cells)):
-        doc.blocks[-1] = Table(_go_on(list(last.rows), list(block.rows)))
+        doc.blocks[-1] = Table(tuple(_go_on(list(last.rows), list(block.rows))))
         return
     doc.blocks.append(block)
 

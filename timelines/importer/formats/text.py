@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from timelines.importer.document import Block, Cell, Document, Paragraph, Row, Table
-from timelines.importer.lines import split_cells, decode
+from timelines.importer.lines import decode, split_cells
 
 
 def read(data: bytes, path: Path) -> Document:

@@ -82,7 +82,8 @@ def _merged(sheet: Worksheet) -> dict[tuple[int, int], tuple[int, int, int]]:
 
 def _cell(sheet: Worksheet, cell: Any, merged: dict[tuple[int, int], tuple[int, int, int]]
           ) -> Cell:
-    where = said("office.at_cell", sheet=sheet.title, cell=f"{column_name(cell.column - 1)}{cell.row}")
+    name = f"{column_name(cell.column - 1)}{cell.row}"
+    where = said("office.at_cell", sheet=sheet.title, cell=name)
     top = merged.get((cell.row, cell.column))
     if top is not None and (top[0], top[1]) != (cell.row, cell.column):
         if top[1] != cell.column:
