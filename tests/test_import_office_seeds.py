@@ -9,6 +9,7 @@ import pytest
 from conftest import PLANS
 
 from timelines.importer import ImportedTask, import_document
+from timelines.importer.summary import year_text
 
 OFFICE = sorted((PLANS / "office").glob("0*.*"))
 
@@ -46,3 +47,9 @@ def test_locators_name_the_table_row_cell_or_page() -> None:
     assert xlsx.place("en") == "Sheet1!A14"
     assert pdf.place("en") == "page 2, table 1, row 8"
     assert pdf.place("sv") == "sida 2, tabell 1, rad 8"
+
+
+def test_the_year_is_said_to_come_from_a_table_row() -> None:
+    result = import_document(PLANS / "office" / "002_2ac5663333b02752.pdf")
+    assert year_text(result, "en") == "2020 (from the first full date, page 1, table 1, row 3)"
+    assert year_text(result, "nb").endswith("side 1, tabell 1, rad 3)")

@@ -92,7 +92,8 @@ def _result(doc: Document, path: Path, lang: str | None, year: int | None,
         str(path), ctx.default_owners, ctx.roles, tasks)
     notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]
     notes += [Attention(str(path), 0, (why,), where) for where, why in doc.skipped]
-    return ImportResult(timeline, attention, choice, notes, pages=doc.pages, lined=doc.lined)
+    places = {line.number: line.where for line in lines if line.where is not None}
+    return ImportResult(timeline, attention, choice, notes, doc.pages, doc.lined, places)
 
 
 def _may_title(line: Line, lined: bool, named: bool) -> bool:

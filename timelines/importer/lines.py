@@ -169,14 +169,6 @@ def _row_line(number: int, row: Row, table: int | None) -> Line:
     return Line(number, text, tuple(cells), bullet, remark, row.where, False, table, row.cells)
 
 
-def read_lines(text: str) -> list[Line]:
-    """Every line of a document, numbered from 1 as an editor shows them."""
-    # Only \n and \r end a line: str.splitlines would also split on form feeds and
-    # U+2028, and the line numbers would then differ from what an editor shows.
-    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [make_line(n, raw) for n, raw in enumerate(rows, start=1)]
-
-
 def fold_header(cell: str) -> str:
     """A header cell in the form vocab.py uses: lower case, one space, none around '/'."""
     text = _SPACES.sub(" ", cell.lower()).strip()

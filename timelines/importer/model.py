@@ -134,6 +134,7 @@ class ImportResult:
     notes: list[Attention] = field(default_factory=list)  # skipped tables and the like
     pages: int = 1  # the document's pages (as its format counts them), for the benchmark
     lined: bool = True  # its places are line numbers (text), else locators
+    places: dict[int, Said] = field(default_factory=dict)  # line → locator, where no lines
 
     def count(self, what: str) -> int:
         tasks = self.timeline.tasks

@@ -15,6 +15,9 @@ from timelines.importer.model import ImportResult
 
 def year_text(result: ImportResult, lang: str = "en") -> str:
     choice = result.year
+    where = result.places.get(choice.line) if choice.line is not None else None
+    if where is not None:  # a file without lines: where the year was found, as a locator
+        return say(f"office.{choice.reason}", lang, year=choice.year, where=where.text(lang))
     return say(choice.reason, lang, year=choice.year, line=choice.line)
 
 
