@@ -35,7 +35,7 @@ def read(data: bytes, path: Path) -> Document:
         else:
             paragraphs += 1
             blocks.append(_paragraph(item, said("office.at_paragraph", n=paragraphs)))
-    return Document(blocks, pages=_pages(word))
+    return Document(blocks)
 
 
 def _comments(word: Any) -> dict[str, str]:
@@ -44,16 +44,6 @@ def _comments(word: Any) -> dict[str, str]:
         return {str(c.comment_id): c.text.strip() for c in word.comments}
     except (AttributeError, KeyError, ValueError):
         return {}
-
-
-def _pages(word: Any) -> int:
-    """Pages as Word counted them when it saved (docProps/app.xml), else 1."""
-    try:
-        return max(1, int(word.part.package.part_related_by(
-            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
-        ).blob.split(b"<Pages>")[1].split(b"<")[0]))
-    except (KeyError, IndexError, ValueError):
-        return 1
 
 
 def _paragraph(item: DocxParagraph, where: Any) -> Paragraph:

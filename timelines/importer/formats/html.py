@@ -42,7 +42,7 @@ class _Reader(HTMLParser):
         elif tag == "tr" and self.rows is not None:
             self.cells = []
         elif tag in ("td", "th"):
-            self.text, self.span = [], int(dict(attrs).get("colspan") or 1)
+            self.text, self.span = [], _span(dict(attrs).get("colspan"))
             self._flags()
 
     def handle_endtag(self, tag: str) -> None:
@@ -94,6 +94,12 @@ class _Reader(HTMLParser):
                                          self.heading, struck, italic))
         self.heading = False
         self.marks["list"] = 0
+
+
+def _span(colspan: str | None) -> int:
+    """colspan="2" → 2; a missing or broken one (browsers read "2px" as 2) → its digits or 1."""
+    digits = "".join(c for c in (colspan or "").strip() if c.isdigit())
+    return max(1, int(digits[:3])) if digits else 1
 
 
 def read(data: bytes, path: Path) -> Document:
