@@ -23,10 +23,10 @@ from timelines.importer.messages import say
 from timelines.importer.summary import render
 from timelines.lang import config_file_lang, locale_lang, plural, ui_lang
 
-SECTIONS = ("cli", "problem", "importer")
+SECTIONS = ("cli", "problem", "importer", "office")
 CODE = [*ROOT.glob("timelines/**/*.py"), *ROOT.glob("scheduler/**/*.py")]
 # How code names a catalog key: a full dotted key, or a short one behind a helper.
-FULL = re.compile(r"""["']((?:cli|problem|importer)\.[a-z_.]+[a-z_])["']""")
+FULL = re.compile(r"""["']((?:cli|problem|importer|office)\.[a-z_.]+[a-z_])["']""")
 SHORT = {
     "problem": re.compile(r"""(?:\.say|Invalid)\(\s*["']([a-z_]+)["']"""),
     # say("key"...), said("key"...), and said("a" if ... else "b"...)
@@ -50,7 +50,8 @@ def _used_keys() -> set[str]:
         importer = "importer" in path.parts or path.name == "importer.py"
         keys.update(f"problem.{k}" for k in SHORT["problem"].findall(text) if not importer)
         if importer:
-            keys.update(f"importer.{k}" for k in SHORT["importer"].findall(text))
+            keys.update(k if k.startswith("office.") else f"importer.{k}"
+                        for k in SHORT["importer"].findall(text))
             keys.update(f"importer.{k}" for k in SAID.findall(text))
             keys.update(f"importer.{k}" for k in REASONS.findall(text))
     return keys

@@ -11,6 +11,7 @@ PUBLIC = {
     "timelines.dates": ["DateSpan", "Kind", "parse_span"],
     "timelines.importer": [
         "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
+        "import_sheets",
     ],
     "notifiers.base": [
         "NOTICE_KINDS", "AmbiguousDeliveryError", "FailureLine", "Notice", "NoticeKind",

@@ -14,7 +14,7 @@ from scheduler.cli.context import state
 from scheduler.cli.errors import err_console, error_line
 from timelines.config import load_config
 from timelines.exceptions import ImportFailed
-from timelines.importer import ImportResult, import_document
+from timelines.importer import ImportResult, import_document, import_sheets
 from timelines.importer.messages import say
 from timelines.importer.summary import render
 from timelines.importer.writer import write
@@ -29,27 +29,38 @@ class Batch:
     failed: int = 0
     ids: set[str] = field(default_factory=set)
     reader: str = "en"  # the coordinator's language: the summary is told in it
+    split: bool = False  # one timeline per sheet
+    errors: list[str] = field(default_factory=list)
 
 
 def import_cmd(
-    files: list[Path] = typer.Argument(..., help="Plan documents (text from Word/Excel)."),
+    files: list[Path] = typer.Argument(
+        ..., help="Plan documents: .docx, .xlsx, .odt, .ods, .pdf, .html, .csv or .txt."),
     lang: str = typer.Option(None, "--lang", help="Document language: nb, nn or sv."),
     year: int = typer.Option(
         None, "--year", min=1900, max=2200, help="The year of dates written without one."),
     out: Path = typer.Option(None, "--out", help="Folder for the timeline files."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing timeline files."),
-    as_json: bool = typer.Option(False, "--json", help="Print the tasks as JSON."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the tasks as JSON instead of writing files."),
+    split_sheets: bool = typer.Option(
+        False, "--split-sheets", help="One timeline per visible sheet of a workbook."),
 ) -> None:
     """Turn plan documents into timelines/<id>.toml and say what needs a human look."""
     reader = state.lang()
     if lang is not None and lang not in LANGS:
         raise ImportFailed(say("bad_lang", reader, given=lang, langs=", ".join(LANGS)))
-    folder = out or _default_folder(reader)
-    batch = Batch(reader=reader)
+    # --json prints instead of writing: no folder, nothing on disk.
+    target = None if as_json else (out or _default_folder(reader), force)
+    batch = Batch(reader=reader, split=split_sheets)
     with Progress(console=err_console, transient=True, disable=len(files) < 2) as progress:
         for path in progress.track(files, description=say("progress", reader)):
-            _one(path, lang, year, (folder, force), batch)
+            _one(path, lang, year, target, batch)
     _report(batch, as_json)
+    if len(files) == 1 and batch.errors:
+        raise ImportFailed(batch.errors[0])  # one file, one line: what is wrong with it
+    for message in batch.errors:
+        err_console.print(error_line(reader, ImportFailed(message)), style="red", markup=False)
     if batch.failed:
         raise ImportFailed(say("failed", reader, failed=batch.failed, total=len(files)))
 
@@ -59,23 +70,51 @@ def _default_folder(reader: str) -> Path:
     return load_config(config, reader).timelines_dir if config.is_file() else Path("timelines")
 
 
-def _one(path: Path, lang: str | None, year: int | None, target: tuple[Path, bool],
+def _one(path: Path, lang: str | None, year: int | None, target: tuple[Path, bool] | None,
          batch: Batch) -> None:
     try:
-        result = import_document(path, lang=lang, year=year, reader_lang=batch.reader)
+        results = _read(path, lang, year, batch)
     except ImportFailed as exc:
-        err_console.print(error_line(batch.reader, exc), style="red", markup=False)
-        batch.failed += 1
+        _fail(batch, str(exc))
         return
-    _unique_id(result, batch.ids)
+    for result in results:
+        _unique_id(result, batch.ids)
+        batch.results.append((result, _write(result, target, batch)))
+
+
+def _read(path: Path, lang: str | None, year: int | None, batch: Batch) -> list[ImportResult]:
+    """The document's timelines; ImportFailed when it has no task at all (empty, binary or
+    not a plan): a timeline with nothing in it is never written."""
+    results = import_sheets(path, lang=lang, year=year, reader_lang=batch.reader) if (
+        batch.split) else [import_document(path, lang=lang, year=year, reader_lang=batch.reader)]
+    kept = [r for r in results if r.timeline.tasks]
+    if not kept:
+        key = "office.empty" if _empty(path) else "office.no_tasks"
+        raise ImportFailed(say(key, batch.reader, path=path))
+    return kept
+
+
+def _empty(path: Path) -> bool:
     try:
-        written: Path | None = write(result, target[0], force=target[1])
+        return not path.read_bytes().strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe")
+    except OSError:
+        return False
+
+
+def _write(result: ImportResult, target: tuple[Path, bool] | None, batch: Batch) -> Path | None:
+    if target is None:
+        return None
+    try:
+        return write(result, target[0], force=target[1])
     except FileExistsError:
-        written = None
-        batch.failed += 1
         existing = target[0] / f"{result.timeline.id}.toml"
-        err_console.print(say("exists", batch.reader, path=existing), style="red", markup=False)
-    batch.results.append((result, written))
+        _fail(batch, say("exists", batch.reader, path=existing))
+        return None
+
+
+def _fail(batch: Batch, message: str) -> None:
+    batch.failed += 1
+    batch.errors.append(message)
 
 
 def _unique_id(result: ImportResult, taken: set[str]) -> None:
@@ -89,7 +128,7 @@ def _unique_id(result: ImportResult, taken: set[str]) -> None:
 def _report(batch: Batch, as_json: bool) -> None:
     if as_json:
         common.print_json({
-            "timelines": [r.timeline.as_json() for r, _ in batch.results],
+            "timelines": [r.timeline.as_json(batch.reader) for r, _ in batch.results],
             "attention": [
                 a.as_json(batch.reader) for r, _ in batch.results
                 for a in sorted([*r.attention, *r.notes], key=lambda a: a.line)

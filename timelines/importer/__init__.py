@@ -1,4 +1,4 @@
-"""Action-plan documents (text extracted from Word/Excel) into timeline files (issue #4).
+"""Action-plan documents (Word, Excel, OpenDocument, PDF, HTML, CSV, text) into timelines.
 
 `import_document(path)` reads one document and returns the timeline it describes and every
 row a human should look at; `writer.write_timeline` turns that into `timelines/<id>.toml`.
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from timelines.exceptions import ImportFailed
 from timelines.importer import lang as language
 from timelines.importer.build import Context, build
+from timelines.importer.document import Block, Document, Paragraph
+from timelines.importer.formats import read_document
 from timelines.importer.ids import slug
-from timelines.importer.lines import Line, decode, read_lines
-from timelines.importer.messages import said, say
+from timelines.importer.lines import Line, document_lines
+from timelines.importer.messages import said
 from timelines.importer.model import (
     Attention,
     Candidate,
@@ -28,12 +29,8 @@ from timelines.importer.years import choose_year, is_day, list_years, title_date
 
 __all__ = [
     "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
+    "import_sheets",
 ]
-
-MAX_BYTES = 20_000_000  # a plan is a few pages; anything this large is not one
-# Word, Excel and PDF files themselves: their text must be extracted (saved as text) first.
-BINARY_MAGIC = {b"PK\x03\x04": "docx/xlsx", b"%PDF-": "PDF", b"\xd0\xcf\x11\xe0": "doc/xls"}
-
 
 def import_document(
     path: Path | str, *, lang: str | None = None, year: int | None = None,
@@ -41,13 +38,48 @@ def import_document(
 ) -> ImportResult:
     """Read a plan document; raises ImportFailed only when the file cannot be read at all.
 
+    Any format `formats/` reads (text, Word, Excel, OpenDocument, PDF, HTML, CSV) goes the
+    same way: its blocks become lines, the lines candidates, the candidates tasks.
     `lang` is the document's language (dates are read in it; None: detected); `reader_lang`
     the coordinator's, for the errors raised here. Attention texts in the timeline are told
     in the document's language; the summary tells them again in the reader's."""
     path = Path(path)
-    lines = read_lines(decode(_read(path, reader_lang)))
+    return _result(read_document(path, reader_lang), path, lang, year)
+
+
+def import_sheets(
+    path: Path | str, *, lang: str | None = None, year: int | None = None,
+    reader_lang: str = "en",
+) -> list[ImportResult]:
+    """One result per visible sheet of a workbook (`import --split-sheets`), each titled by
+    its sheet's name; any other document gives one result, as `import_document` does."""
+    path = Path(path)
+    doc = read_document(path, reader_lang)
+    parts = _sheets(doc)
+    return [_result(part, path, lang, year, named=len(parts) > 1) for part in parts]
+
+
+def _sheets(doc: Document) -> list[Document]:
+    parts: list[Document] = []
+    for block in doc.blocks:
+        if not parts or _starts_sheet(block):
+            parts.append(Document([], doc.lined, list(doc.skipped) if not parts else [],
+                                  doc.pages))
+        parts[-1].blocks.append(block)
+    return parts or [doc]
+
+
+def _starts_sheet(block: Block) -> bool:
+    return isinstance(block, Paragraph) and block.where is not None and (
+        block.where.key == "office.at_sheet")
+
+
+def _result(doc: Document, path: Path, lang: str | None, year: int | None,
+            named: bool = False) -> ImportResult:
+    """The pipeline every format shares: blocks → lines → candidates → tasks."""
+    lines = document_lines(doc)
     doc_lang = lang or language.detect(" ".join(line.text for line in lines))
-    head = next((line for line in lines if not line.blank), None)
+    head = next((line for line in lines if _may_title(line, doc.lined, named)), None)
     title = head.text if head else path.stem
     state = scan(lines, lang, head.number if head else 0)
     found = _title_milestone(head, lang) + state.candidates
@@ -58,22 +90,23 @@ def import_document(
     timeline = Timeline(
         slug(title, 40) or slug(path.stem, 40) or "plan", title, doc_lang, choice.year,
         str(path), ctx.default_owners, ctx.roles, tasks)
-    notes = [Attention(str(path), s.line, (said(s.reason),)) for s in state.skipped]
-    return ImportResult(timeline, attention, choice, notes)
+    notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]
+    notes += [Attention(str(path), 0, (why,), where) for where, why in doc.skipped]
+    places = {line.number: line.where for line in lines if line.where is not None}
+    return ImportResult(timeline, attention, choice, notes, doc.pages, doc.lined, places)
 
 
-def _read(path: Path, lang: str) -> bytes:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ImportFailed(say("cannot_read", lang, path=path, error=say("too_large", lang)))
-        data = path.read_bytes()
-    except OSError as exc:
-        error = exc.strerror or exc
-        raise ImportFailed(say("cannot_read", lang, path=path, error=error)) from exc
-    for magic, kind in BINARY_MAGIC.items():
-        if data.startswith(magic):
-            raise ImportFailed(say("binary", lang, path=path, kind=kind))
-    return data
+def _may_title(line: Line, lined: bool, named: bool) -> bool:
+    """The title is the first text; in an office file, not a table row nor a sheet's name
+    (unless each sheet is a timeline of its own)."""
+    if line.blank or (not lined and line.tabbed):
+        return False
+    return named or not _sheet_name(line)
+
+
+def _sheet_name(line: Line) -> bool:
+    """A sheet's name heads its part of a workbook; the plan's title is the text under it."""
+    return line.where is not None and line.where.key == "office.at_sheet"
 
 
 def _title_milestone(head: Line | None, lang: str | None) -> list[Candidate]:
@@ -83,7 +116,7 @@ def _title_milestone(head: Line | None, lang: str | None) -> list[Candidate]:
         return []
     name = head.text.replace(hit[0], "").strip(" -–:,")
     name = name.removesuffix(" pr.").removesuffix(" per").strip(" -–:,")
-    return [Candidate(head.number, name or head.text, "", hit[0], "title")]
+    return [Candidate(head.number, name or head.text, "", hit[0], "title", where=head.where)]
 
 
 def _default_owners(lines: list[Line], ctx: Context) -> list[str]:

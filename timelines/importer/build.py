@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from timelines.dates import DateSpan, parse_span
 from timelines.importer.ids import unique_ids
-from timelines.importer.messages import Said, said, told
+from timelines.importer.messages import Said, said, say, told
 from timelines.importer.milestones import explicit, probe
 from timelines.importer.model import Attention, Candidate, ImportedTask, YearChoice
 from timelines.importer.owners import read_owner_cell, role_key, role_labels
@@ -29,25 +29,35 @@ def build(found: list[Candidate], ctx: Context) -> tuple[list[ImportedTask], lis
     ids = unique_ids([(t.title, t.section) for t in tasks])
     for task, key in zip(tasks, ids, strict=True):
         task.id = key
-    attention = [Attention(ctx.file, t.line, tuple(t.reasons)) for t in tasks if t.reasons]
+    attention = [Attention(ctx.file, t.line, tuple(t.reasons), t.where)
+                 for t in tasks if t.reasons]
     return tasks, attention
 
 
 def _task(index: int, c: Candidate, ctx: Context) -> ImportedTask:
     reasons: list[Said] = []
-    task = ImportedTask("", c.title, c.section, c.when, DateSpan(c.when, "undated"), c.line)
+    task = ImportedTask("", c.title, c.section, c.when, DateSpan(c.when, "undated"), c.line,
+                        where=c.where)
     _dates(index, c, ctx, task, reasons)
     _owners(c, ctx, task, reasons)
     remark = _status(c, task)
+    if c.struck:
+        task.status = "cancelled"
+        reasons.append(said("office.struck"))
     task.budget_text = c.budget_text
     task.budget_nok = budget_nok(c.budget_text) if c.budget_text else None
-    task.notes = "\n".join([*remark, *c.notes])
+    comments = [say("office.comment", ctx.text_lang, text=text) for text in c.comments]
+    task.notes = "\n".join([*remark, *c.notes, *comments])
     task.reasons = reasons
     task.attention = told(reasons, ctx.text_lang)
     return task
 
 
 def _dates(index: int, c: Candidate, ctx: Context, task: ImportedTask, why: list[Said]) -> None:
+    if c.date is not None:  # a date cell: the day itself, whatever its shown text says
+        task.span = DateSpan(c.when, "dated", c.date, c.date)
+        task.exact = True
+        return
     if not c.when:
         _inherit(c, ctx, task, why)
         return

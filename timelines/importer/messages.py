@@ -19,8 +19,11 @@ from notifiers.i18n import translator
 
 
 def say(key: str, lang: str = "en", /, **values: object) -> str:
-    """The importer text `key` in `lang` (English where that language lacks it)."""
-    return translator(lang)(f"importer.{key}", **values)
+    """The importer text `key` in `lang` (English where that language lacks it).
+
+    Keys of the office readers are written `office.KEY` (the `[office]` table)."""
+    full = key if key.startswith("office.") else f"importer.{key}"
+    return translator(lang)(full, **values)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,11 @@ class Said:
 
 def said(key: str, /, **values: object) -> Said:
     return Said(key, tuple(values.items()))
+
+
+def place(where: Said | None, line: int, lang: str) -> str:
+    """Where a row is, told to a person: 'table 2, row 5', 'Ark1!B7', or 'line 17'."""
+    return where.text(lang) if where is not None else say("office.at_line", lang, line=line)
 
 
 def told(reasons: tuple[Said, ...] | list[Said], lang: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from timelines.dates import DateSpan
-from timelines.importer.messages import Said, told
+from timelines.importer.messages import Said, place, told
 
 Origin = Literal["table", "milestone", "bullet", "list", "revision", "title"]
 
@@ -29,6 +29,10 @@ class Candidate:
     group_when: str = ""  # the date of the enclosing group row in a hierarchical table
     list_key: str = ""  # milestones of one list share this; their years follow their order
     reported: bool = False  # listed as work done so far in a report
+    where: Said | None = None  # locator where the format has no lines ('table 2, row 5')
+    struck: bool = False  # struck through in the document
+    date: dt.date | None = None  # an exact date cell behind `when`
+    comments: list[str] = field(default_factory=list)  # comments/notes on the row's cells
 
 
 @dataclass(frozen=True)
@@ -36,14 +40,20 @@ class Attention:
     """A row a human should look at: where and why (told in the reader's language)."""
 
     file: str
-    line: int
+    line: int  # the line, or the order of the row in a document without lines
     reasons: tuple[Said, ...]
+    where: Said | None = None
 
     def reason(self, lang: str) -> str:
         return told(self.reasons, lang)
 
+    def place(self, lang: str) -> str:
+        return place(self.where, self.line, lang)
+
     def as_json(self, lang: str = "en") -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "reason": self.reason(lang)}
+        at: dict[str, object] = {"line": self.line} if self.where is None else {
+            "where": self.place(lang)}
+        return {"file": self.file, **at, "reason": self.reason(lang)}
 
 
 @dataclass
@@ -64,6 +74,11 @@ class ImportedTask:
     reasons: list[Said] = field(default_factory=list)
     inherited: bool = False  # `when` is the plan's or group's date, not the row's own
     explicit: bool = False  # start/due must be written: `when` alone reads another year
+    exact: bool = False  # the dates come from a date cell: start/due are written
+    where: Said | None = None  # locator where the format has no lines
+
+    def place(self, lang: str) -> str:
+        return place(self.where, self.line, lang)
 
     @property
     def start(self) -> dt.date | None:
@@ -73,12 +88,13 @@ class ImportedTask:
     def due(self) -> dt.date | None:
         return self.span.due
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, lang: str = "en") -> dict[str, object]:
         budget = {"text": self.budget_text, "nok": self.budget_nok} if self.budget_text else None
         return {
             "id": self.id, "title": self.title, "section": self.section, "when": self.when,
             **self.span.as_json(), "owners": self.owners, "participants": self.participants,
-            "status": self.status, "budget": budget, "line": self.line,
+            "status": self.status, "budget": budget,
+            **({"line": self.line} if self.where is None else {"where": self.place(lang)}),
         }
 
 
@@ -93,10 +109,10 @@ class Timeline:
     roles: dict[str, str] = field(default_factory=dict)
     tasks: list[ImportedTask] = field(default_factory=list)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, lang: str = "en") -> dict[str, object]:
         return {
             "id": self.id, "title": self.title, "lang": self.lang, "ref_year": self.ref_year,
-            "source": self.source, "tasks": [t.as_json() for t in self.tasks],
+            "source": self.source, "tasks": [t.as_json(lang) for t in self.tasks],
         }
 
 
@@ -116,6 +132,9 @@ class ImportResult:
     attention: list[Attention]
     year: YearChoice
     notes: list[Attention] = field(default_factory=list)  # skipped tables and the like
+    pages: int = 1  # the document's pages (as its format counts them), for the benchmark
+    lined: bool = True  # its places are line numbers (text), else locators
+    places: dict[int, Said] = field(default_factory=dict)  # line → locator, where no lines
 
     def count(self, what: str) -> int:
         tasks = self.timeline.tasks

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from timelines.importer import milestones, sections, vocab
 from timelines.importer.lines import Line
+from timelines.importer.messages import Said
 from timelines.importer.model import Candidate, Origin
 from timelines.importer.tables import Table, header_roles, read_table
 
@@ -24,6 +25,7 @@ class Skipped:
     line: int
     reason: str  # a key of [importer] in the catalogs
     detail: str = ""
+    where: Said | None = None
 
 
 @dataclass
@@ -35,7 +37,7 @@ class Scan:
     heading: str = ""
     list_number: int = 0
     table: Table | None = None
-    headless: int | None = None  # first line of tab rows that have no header
+    headless: Line | None = None  # first line of tab rows that have no header
     table_titles: set[int] = field(default_factory=set)  # "Interessepolitikk<TAB><TAB>" rows
     candidates: list[Candidate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -58,11 +60,13 @@ class Scan:
 
     # tables -------------------------------------------------------------------------------
     def _in_table(self, line: Line) -> bool:
+        assert self.table is not None
         if line.blank:
             return True
         if not line.tabbed or header_roles(line) or line.number in self.table_titles:
             return False
-        assert self.table is not None
+        if line.table != self.table.header.table:
+            return False  # the format knows where a table ends
         self.table.rows.append(line)
         return True
 
@@ -76,7 +80,7 @@ class Scan:
             self._end_headless()
             self._set_heading(line)
         elif self.headless is None and not line.remark:
-            self.headless = line.number
+            self.headless = line
 
     def _close_table(self) -> None:
         if self.table is None:
@@ -84,13 +88,15 @@ class Scan:
         table, self.table = self.table, None
         found = read_table(table)
         if found is None:
-            self.skipped.append(Skipped(table.header.number, "skip_no_activity"))
+            self.skipped.append(Skipped(table.header.number, "skip_no_activity",
+                                        where=table.header.where))
         else:
             self.candidates.extend(found)
 
     def _end_headless(self) -> None:
         if self.headless is not None:
-            self.skipped.append(Skipped(self.headless, "skip_no_header"))
+            self.skipped.append(Skipped(self.headless.number, "skip_no_header",
+                                        where=self.headless.where))
             self.headless = None
 
     # text lines ---------------------------------------------------------------------------
@@ -122,7 +128,7 @@ class Scan:
         origin: Origin = "bullet" if line.bullet else "milestone"
         self.candidates.append(Candidate(
             line.number, found.title, self.section, found.when, origin,
-            list_key=f"list-{self.list_number}"))
+            list_key=f"list-{self.list_number}", where=line.where, struck=line.struck))
         return True
 
     def _activity_item(self, line: Line) -> bool:
@@ -133,7 +139,8 @@ class Scan:
         title, notes = _split_label(text)
         self.candidates.append(Candidate(
             line.number, title, self.section, "", "list", notes=notes, status_text=text,
-            reported=sections.mentions(self.heading, vocab.REPORT_WORDS)))
+            reported=sections.mentions(self.heading, vocab.REPORT_WORDS), where=line.where,
+            struck=line.struck))
         return True
 
     def _revision(self, line: Line) -> None:
@@ -142,7 +149,8 @@ class Scan:
             if when:
                 title = sentence[: sentence.find(when) + len(when)]
                 self.candidates.append(Candidate(
-                    line.number, title, self.section, when, "revision"))
+                    line.number, title, self.section, when, "revision", where=line.where,
+                    struck=line.struck))
 
 
 def _split_label(text: str) -> tuple[str, list[str]]:

@@ -17,6 +17,9 @@ _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")
 
 def heading(line: Line) -> str | None:
     """The heading text of a line that is a heading, else None."""
+    if line.heading:  # the format says so (a Word heading style): no need to guess
+        numbered = _NUMBERED.match(line.text)
+        return numbered.group(2) if numbered else line.text
     text = _heading_candidate(line)
     if not text or len(text.split()) > MAX_HEADING_WORDS or text[-1] in ".:;,?!":
         return None

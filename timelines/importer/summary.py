@@ -15,6 +15,9 @@ from timelines.importer.model import ImportResult
 
 def year_text(result: ImportResult, lang: str = "en") -> str:
     choice = result.year
+    where = result.places.get(choice.line) if choice.line is not None else None
+    if where is not None:  # a file without lines: where the year was found, as a locator
+        return say(f"office.{choice.reason}", lang, year=choice.year, where=where.text(lang))
     return say(choice.reason, lang, year=choice.year, line=choice.line)
 
 
@@ -33,9 +36,10 @@ def render(result: ImportResult, target: Path | None, lang: str = "en") -> Rende
     ]
     rows = sorted([*result.attention, *result.notes], key=lambda a: a.line)
     if rows:
-        table = Table(say("col_line", lang), say("col_reason", lang),
+        column = say("col_line", lang) if result.lined else say("office.col_where", lang)
+        table = Table(column, say("col_reason", lang),
                       title=say("summary_attention", lang), title_justify="left")
         for row in rows:
-            table.add_row(str(row.line), Text(row.reason(lang)))
+            table.add_row(row.place(lang) if row.where else str(row.line), Text(row.reason(lang)))
         parts.append(table)
     return Group(*parts)

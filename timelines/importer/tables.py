@@ -106,10 +106,22 @@ def _candidate(
     )
     _owners(table, row, found)
     found.notes = _notes(table, row, carried, skip)
+    found.comments = [m.note for m in row.marks if m.note]
+    _marks(table, row, found)
     status_col = table.column("status")
     if status_col is not None and cell(row, status_col):
         found.status_text = cell(row, status_col)
     return found
+
+
+def _marks(table: Table, row: Line, found: Candidate) -> None:
+    """What the format told beyond text: where the row is, a strikethrough, a date cell."""
+    act = table.column("activity")
+    title = row.mark(act if act is not None else 1)
+    found.where = title.where if title is not None and title.where else row.where
+    found.struck = row.struck or bool(title and title.struck)
+    date = row.mark(table.column("date"))
+    found.date = date.date if date is not None else None
 
 
 def _owners(table: Table, row: Line, found: Candidate) -> None:

@@ -59,6 +59,8 @@ def _tasks(tasks: list[ImportedTask], lang: str) -> AoT:
 
 def _task(task: ImportedTask, lang: str) -> Table:
     table = tomlkit.table()
+    if task.where is not None:  # no line to point at: say where in the document the row is
+        table.add(tomlkit.comment(task.place(lang)))
     for key, value in (("id", task.id), ("title", task.title), ("section", task.section),
                        ("when", task.when)):
         table.add(key, value)
@@ -70,7 +72,8 @@ def _task(task: ImportedTask, lang: str) -> Table:
         table.add("budget", _budget(task))
     if task.notes:
         table.add("notes", tomlkit.string(task.notes, multiline="\n" in task.notes))
-    table.add("line", task.line)
+    if task.where is None:
+        table.add("line", task.line)
     if task.attention:
         table.add("attention", task.attention)
     return table
@@ -79,9 +82,10 @@ def _task(task: ImportedTask, lang: str) -> Table:
 def _dates(task: ImportedTask, table: Table, lang: str) -> None:
     if task.inherited:
         table["when"].comment(say("file.inherited", lang))
-    if not task.explicit:
+    if not (task.explicit or task.exact):
         return
-    table.add(tomlkit.comment(say("file.list_year", lang)))
+    if task.explicit:
+        table.add(tomlkit.comment(say("file.list_year", lang)))
     if task.start:
         table.add("start", task.start)
     if task.due:
