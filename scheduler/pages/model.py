@@ -86,6 +86,15 @@ class AnswerMark:
 
 
 @dataclass(frozen=True)
+class Reader:
+    """An owner who gets a page of their own, in their own language."""
+
+    key: str
+    name: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class PlanCounts:
     timeline_id: str
     title: str
