@@ -13,14 +13,14 @@ def num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def element(parent: ET.Element | None, tag: str, text: str | None = None,
-            **attrs: object) -> ET.Element:
-    """A child element; attribute names use `_` for `-` (`font_size` → `font-size`)."""
+def element(parent: ET.Element | None, tag: str, *text: str, **attrs: object) -> ET.Element:
+    """A child element with an optional text; attribute names use `_` for `-`
+    (`font_size` → `font-size`), a trailing `_` dodges Python words (`class_`)."""
     clean = {key.rstrip("_").replace("_", "-"): _value(value)
              for key, value in attrs.items() if value is not None}
     node = ET.Element(tag, clean) if parent is None else ET.SubElement(parent, tag, clean)
-    if text is not None:
-        node.text = text
+    if text:
+        node.text = text[0]
     return node
 
 

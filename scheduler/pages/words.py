@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from babel.dates import get_month_names
 
@@ -15,7 +16,7 @@ def day(value: dt.date | None, lang: str) -> str:
     return format_date(value, lang, "medium") if value else t(lang, "pages.no_date")
 
 
-def month_names(lang: str, width: str = "wide") -> list[str]:
+def month_names(lang: str, width: Literal["abbreviated", "narrow", "wide"] = "wide") -> list[str]:
     """January .. December in the reader's language (babel's, not ours)."""
     names = get_month_names(width, locale=locale(lang))
     return [str(names[month]) for month in range(1, 13)]
