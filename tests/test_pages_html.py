@@ -27,6 +27,7 @@ from scheduler.pages import (
     owner_page,
     owner_view,
     plan_page,
+    timeline_fragment,
     wheel_page,
     write_static,
 )
@@ -201,3 +202,14 @@ def test_cli_unknown_plan_is_a_message(project: Project, tmp_path: Path) -> None
     assert result.code == 3
     assert "no-such-plan" in result.err and "Traceback" not in result.err
     assert not (tmp_path / "index.html").exists()
+
+
+def test_fragment_for_a_report_holds_chart_and_table_of_each_plan(seeds: Seeds) -> None:
+    views = _views(seeds)
+    body = "".join(timeline_fragment(view, TODAY) for view in views)
+    document = parse(f"<!DOCTYPE html><html lang=nb><title>r</title><body>{body}</body></html>")
+    tables = [el.get("id") for el in document.iter(f"{NS}table")]
+    assert tables == [f"table-{view.timeline_id}" for view in views]
+    for view in views:
+        marked = {ref for ref in refs(document, "}g") if ref.startswith(view.timeline_id + "/")}
+        assert marked == {task.ref for task in view.tasks if task.dated}

@@ -7,7 +7,14 @@ Pure renderers: they take the typed records of `model` (made from resolved timel
 from scheduler.pages.build import counts, owner_view, plan_view
 from scheduler.pages.export import write_static
 from scheduler.pages.gantt import gantt_svg
-from scheduler.pages.html import index_page, overview_page, owner_page, plan_page, wheel_page
+from scheduler.pages.html import (
+    index_page,
+    overview_page,
+    owner_page,
+    plan_page,
+    timeline_fragment,
+    wheel_page,
+)
 from scheduler.pages.model import (
     AnswerMark,
     CoordinatorExtras,
@@ -23,8 +30,8 @@ from scheduler.pages.model import (
 from scheduler.pages.wheel import wheel_svg
 
 __all__ = [
-    "AnswerMark", "CoordinatorExtras", "PlanCounts", "PlanView", "Reader", "Section", "SendProblem",
-    "SilentOwner", "TaskMark", "WaitingRequest", "counts", "gantt_svg", "index_page",
-    "overview_page", "owner_page", "owner_view", "plan_page", "plan_view", "wheel_page",
-    "wheel_svg", "write_static",
+    "AnswerMark", "CoordinatorExtras", "PlanCounts", "PlanView", "Reader", "Section",
+    "SendProblem", "SilentOwner", "TaskMark", "WaitingRequest", "counts", "gantt_svg",
+    "index_page", "overview_page", "owner_page", "owner_view", "plan_page", "plan_view",
+    "timeline_fragment", "wheel_page", "wheel_svg", "write_static",
 ]

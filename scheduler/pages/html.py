@@ -50,6 +50,13 @@ def plan_page(plan: PlanView, today: dt.date, zoom: str = "quarter",
                    svg=Markup(gantt_svg(plan, today, zoom)), today_shown=shown, home=home)
 
 
+def timeline_fragment(plan: PlanView, today: dt.date, zoom: str = "quarter") -> str:
+    """The timeline and its table without a page around them, for a report to embed (the
+    table's id names the plan, so several plans fit in one document)."""
+    return _render("fragment.html.j2", plan.lang, today, plan=plan,
+                   svg=Markup(gantt_svg(plan, today, zoom)))
+
+
 def _zoom_query() -> Links:
     return [(name, f"?zoom={name}") for name in ZOOMS]
 
