@@ -8,6 +8,7 @@ with CI=true it fails instead."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +128,30 @@ def test_keyboard_reaches_a_task_and_shows_its_card(browser: Any,
     focused = page.evaluate("() => document.activeElement.dataset.task")
     assert focused == f"{timeline.id}/{timeline.tasks[0].key}"
     assert timeline.tasks[0].title in page.inner_text("#card")
+    page.close()
+
+
+def test_wheel_marks_in_their_months_in_the_browser(browser: Any,
+                                                    site: tuple[Seeds, Path]) -> None:
+    """Each deadline's circle, measured by getBBox, lies in its month's share of 2017."""
+    seeds, out = site
+    page = _page(browser, out / "wheel" / "2017.html", 1280)
+    placed = page.evaluate("""() => { const s = document.querySelector('svg.wheel');
+        return [...s.querySelectorAll('g[data-due]')].map(g => {
+            const b = g.querySelector('circle').getBBox();
+            return {task: g.dataset.task, due: g.dataset.due, x: b.x + b.width / 2,
+                    y: b.y + b.height / 2, cx: +s.dataset.cx, cy: +s.dataset.cy}; }); }""")
+    expected = {(task.ref, (task.due or task.start).isoformat())
+                for task in (seeds.view("004", NOW).tasks + seeds.view("002", NOW).tasks)
+                if (task.due or task.start) and (task.due or task.start).year == 2017}
+    assert {(p["task"], p["due"]) for p in placed} == expected
+    first = dt.date(2017, 1, 1).toordinal()
+    for mark in placed:
+        due = dt.date.fromisoformat(mark["due"])
+        angle = math.degrees(math.atan2(mark["x"] - mark["cx"], mark["cy"] - mark["y"])) % 360
+        low = 360 * (due.replace(day=1).toordinal() - first) / 365
+        nxt = (due.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        assert low < angle < 360 * (nxt.toordinal() - first) / 365, mark
     page.close()
 
 

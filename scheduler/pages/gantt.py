@@ -216,11 +216,11 @@ def _gradients(svg: ET.Element) -> None:
 
 def _arrows(svg: ET.Element, plan: PlanView, axis: Axis, layout: Layout) -> None:
     """`after` dependencies: from the end of the predecessor to the start of the task."""
-    by_id = {task.task_id: task for task in plan.tasks}
+    by_ref = {task.ref: task for task in plan.tasks}  # an owner's view mixes plans
     group = element(svg, "g", class_="dependencies", aria_hidden="true")
     for task in plan.tasks:
         for before_id in task.after:
-            before = by_id.get(before_id)
+            before = by_ref.get(f"{task.timeline_id}/{before_id}")
             if before and before.due and task.start and task.ref in layout.rows:
                 _arrow(group, before, task, axis, layout)
 
@@ -251,8 +251,7 @@ def gantt_svg(plan: PlanView, today: dt.date, zoom: str = "quarter") -> str:
     """The plan's timeline as an inline SVG document fragment."""
     lang = plan.lang
     axis = axis_for(plan, today, zoom)
-    rows = len(plan.tasks)
-    height = TOP + LANE_HEAD * len(plan.sections) + ROW * rows + 8
+    height = TOP + LANE_HEAD * len(plan.sections) + ROW * len(plan.tasks) + 8
     svg = root(axis.width, height, t(lang, "pages.gantt_label", title=plan.title),
                class_="gantt", data_zoom=zoom, data_axis_start=axis.start.isoformat(),
                data_axis_end=axis.end.isoformat(), data_px_per_day=axis.px_per_day,
