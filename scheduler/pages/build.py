@@ -19,6 +19,8 @@ NO_ANSWER = AnswerMark(status=None)
 def occurrences(task: ResolvedTask, until: dt.date) -> tuple[dt.date, ...]:
     """The due dates of a recurring task (its `recurrence` RRULE) up to `until`; () if the
     task does not recur. A rule without an end is cut at `until`."""
+    # `recurrence` comes with recurring tasks in the date parser; a task without it (or an
+    # older resolver) does not recur.
     rule = getattr(task, "recurrence", None)
     first = task.start or task.due
     if not rule or first is None:
