@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "init": ("core",), "validate": ("core",), "import": ("importer",), "diff": ("core",),
     "apply": ("core",), "agenda": ("core",), "plan": ("engine",), "run": ("engine",),
     "serve": ("engine", "feeds"), "log": ("engine",), "feeds": ("feeds",), "mail": ("mail",),
-    "mailcatcher": ("mail",), "dates": ("dates",), "demo": ("engine",),
+    "mailcatcher": ("mail",), "dates": ("dates",), "demo": ("engine",), "pages": ("pages",),
 }
 
 

@@ -1,0 +1,65 @@
+"""`fristvakt pages export`: the timelines, årshjul and overview as static HTML files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+
+from notifiers.i18n import t
+from scheduler.cli import common
+from scheduler.cli.context import state
+from scheduler.pages import PlanView, Reader, plan_view, write_static
+from timelines.config import Config
+from timelines.exceptions import NotFound
+from timelines.resolve import ResolvedTimeline, resolve_timeline
+
+console = Console(highlight=False, soft_wrap=True)
+pages_app = typer.Typer(help="The plans at a glance: timelines, årshjul, overview pages.",
+                        no_args_is_help=True)
+
+
+def _chosen(timelines: list[ResolvedTimeline], wanted: list[str]) -> list[ResolvedTimeline]:
+    """The timelines named by --plan (all without it); an unknown id is a clear message."""
+    known = {tl.id: tl for tl in timelines}
+    for plan in wanted:
+        if plan not in known:
+            raise NotFound(t(state.lang(), "pages.cli.unknown_plan", plan=plan,
+                             known=", ".join(sorted(known)) or "-"))
+    return [known[plan] for plan in wanted] if wanted else timelines
+
+
+def _readers(cfg: Config) -> list[Reader]:
+    return [Reader(key, owner.name, cfg.owner_lang(key)) for key, owner in cfg.owners.items()]
+
+
+def _local_day(now: str | None, cfg: Config) -> dt.date:
+    """Today where the project lives (the config's time zone), as `--now` names it."""
+    return common.parse_now(now, cfg.timezone).astimezone(ZoneInfo(cfg.timezone)).date()
+
+
+@pages_app.command("export")
+def export(
+    directory: Path = typer.Argument(..., help="Folder to write the pages to."),
+    plan: list[str] = typer.Option([], "--plan", help="Only this timeline id (repeatable)."),
+    now: str = typer.Option(None, "--now", help=common.NOW_HELP),
+    coordinator: bool = typer.Option(False, "--coordinator",
+                                     help="Include the coordinator's overview page."),
+) -> None:
+    """Write each plan's timeline, the årshjul, owners' views and an index as HTML."""
+    project = common.project()
+    cfg = project.config
+    today = _local_day(now, cfg)
+    timelines = _chosen([resolve_timeline(tl) for tl in project.timelines], plan)
+    views: list[PlanView] = [plan_view(cfg, tl, today) for tl in timelines]
+    written = write_static(directory, views, today, cfg.lang, _readers(cfg), coordinator)
+    console.print(t(state.lang(), "pages.cli.exported", n=len(written), directory=directory),
+                  markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    if not any(group.name == "pages" for group in app.registered_groups):
+        app.add_typer(pages_app, name="pages")

@@ -1,0 +1,145 @@
+"""The typed records the page renderers take: no database, no files, only what is drawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+STATUSES = ("planned", "ongoing", "done", "cancelled")
+ANSWERS = ("on_track", "delayed", "blocked")
+
+
+@dataclass(frozen=True)
+class TaskMark:
+    """One task as the pages show it (dates already resolved, answer already looked up)."""
+
+    timeline_id: str
+    task_id: str
+    title: str
+    section: str
+    start: dt.date | None
+    due: dt.date | None
+    status: str = "planned"
+    approximate_start: bool = False
+    approximate_due: bool = False
+    answer: str | None = None
+    overdue: bool = False
+    unanswered: bool = False
+    owners: tuple[str, ...] = ()
+    owner_keys: tuple[str, ...] = ()
+    when_text: str = ""
+    note: str = ""
+    after: tuple[str, ...] = ()
+    occurrences: tuple[dt.date, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """`<timeline id>/<task id>`: how every mark names its task (data-task)."""
+        return f"{self.timeline_id}/{self.task_id}"
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.start or self.due or self.occurrences)
+
+    @property
+    def milestone(self) -> bool:
+        """Drawn as a diamond: only one date, or start and due on the same day."""
+        return not self.occurrences and (self.start is None or self.due is None
+                                         or self.start == self.due)
+
+    @property
+    def deadlines(self) -> tuple[dt.date, ...]:
+        """Every due date: the occurrences of a recurring task, else its due (or start)."""
+        if self.occurrences:
+            return self.occurrences
+        moment = self.due or self.start
+        return (moment,) if moment else ()
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    tasks: tuple[TaskMark, ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """One plan (or one owner's tasks across plans) in sections, in the file's order."""
+
+    timeline_id: str
+    title: str
+    lang: str
+    sections: tuple[Section, ...]
+
+    @property
+    def tasks(self) -> tuple[TaskMark, ...]:
+        return tuple(task for section in self.sections for task in section.tasks)
+
+
+@dataclass(frozen=True)
+class AnswerMark:
+    """What an owner last answered for a task (from the answers table, once it exists)."""
+
+    status: str | None
+    note: str = ""
+    asked: bool = False
+
+
+@dataclass(frozen=True)
+class Reader:
+    """An owner who gets a page of their own, in their own language."""
+
+    key: str
+    name: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    timeline_id: str
+    title: str
+    done: int
+    on_track: int
+    delayed: int
+    overdue: int
+    no_answer: int
+    total: int
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    """An owner's request for more time, waiting for the coordinator's decision."""
+
+    ref: str
+    title: str
+    owner: str
+    due: dt.date | None
+    wanted: dt.date | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SilentOwner:
+    """An owner who has not answered the current status round."""
+
+    name: str
+    open_tasks: int
+
+
+@dataclass(frozen=True)
+class SendProblem:
+    """A reminder the ledger could not deliver."""
+
+    at: dt.datetime
+    recipient: str
+    ref: str
+    error: str
+
+
+@dataclass(frozen=True)
+class CoordinatorExtras:
+    """The overview's lists that come from the answers and the ledger."""
+
+    requests: tuple[WaitingRequest, ...] = ()
+    silent: tuple[SilentOwner, ...] = ()
+    problems: tuple[SendProblem, ...] = ()

@@ -1,0 +1,61 @@
+"""The texts a page draws about one task, in the reader's language (catalog `[pages]`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from babel.dates import get_month_names
+
+from notifiers.i18n import format_date, locale, t
+from scheduler.pages.model import TaskMark
+
+
+def day(value: dt.date | None, lang: str) -> str:
+    """A date as the reader writes it, short (`7. apr. 2020`), or the word for none."""
+    return format_date(value, lang, "medium") if value else t(lang, "pages.no_date")
+
+
+def month_names(lang: str, width: Literal["abbreviated", "narrow", "wide"] = "wide") -> list[str]:
+    """January .. December in the reader's language (babel's, not ours)."""
+    names = get_month_names(width, locale=locale(lang))
+    return [str(names[month]) for month in range(1, 13)]
+
+
+def status_text(task: TaskMark, lang: str) -> str:
+    """Status in words, never colour alone: `ongoing · delayed · overdue · no answer`."""
+    parts = [t(lang, f"status.{task.status}")]
+    if task.answer:
+        parts.append(t(lang, f"pages.answer.{task.answer}"))
+    if task.overdue:
+        parts.append(t(lang, "pages.overdue"))
+    if task.unanswered:
+        parts.append(t(lang, "pages.unanswered"))
+    if task.approximate_start or task.approximate_due:
+        parts.append(t(lang, "pages.approximate"))
+    return " · ".join(parts)
+
+
+def span_text(task: TaskMark, lang: str) -> str:
+    """`7. apr. 2020 – 24. apr. 2020`, one date for a milestone, the list for a recurring."""
+    if task.occurrences:
+        return ", ".join(day(value, lang) for value in task.occurrences)
+    if task.milestone:
+        return day(task.due or task.start, lang)
+    return t(lang, "pages.span", start=day(task.start, lang), due=day(task.due, lang))
+
+
+def card(task: TaskMark, lang: str) -> str:
+    """The task card (hover and focus): title, owners, when text, status, latest note."""
+    lines = [task.title, f"{t(lang, 'pages.col.owners')}: {', '.join(task.owners) or '–'}",
+             f"{t(lang, 'pages.col.when')}: {task.when_text or '–'}",
+             f"{t(lang, 'pages.col.dates')}: {span_text(task, lang)}",
+             f"{t(lang, 'pages.col.status')}: {status_text(task, lang)}"]
+    if task.note:
+        lines.append(f"{t(lang, 'pages.col.note')}: {task.note}")
+    return "\n".join(lines)
+
+
+def label(task: TaskMark, lang: str) -> str:
+    """What a screen reader says on focus: title, dates, status."""
+    return f"{task.title}; {span_text(task, lang)}; {status_text(task, lang)}"
