@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 # Each command group lives in its own module with a `register(app)` function.
-COMMAND_MODULES = ("core", "dates", "importer", "mail", "engine", "feeds")
+COMMAND_MODULES = ("core", "dates", "importer", "mail", "engine", "feeds", "owners")
 
 
 @app.callback()
