@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -144,3 +145,16 @@ def test_done_outlasts_an_apply_of_the_unchanged_file(project: Project, engine: 
     assert project.run("apply", "--now", LATER.isoformat()).code == 0
     assert task_row(engine, "innspill").status == "done"
     assert waiting_reminders(engine, "innspill") == []
+
+
+def test_agenda_shows_the_newest_status_and_note(project: Project, engine: Engine) -> None:
+    setup_plan(project)
+    answer(project, engine, "anna", "analyse",
+           store.Choice("status", "blocked", note="Mangler kart"), "f1")
+    shown = project.run("agenda", "--days", "90", "--now", NOW.isoformat())
+    assert "kommuneplan/analyse: Stoppet (2026-03-02, anna) – Mangler kart" in shown.out
+    as_json = project.run("agenda", "--days", "90", "--now", NOW.isoformat(), "--json")
+    items = {item["task"]: item for item in json.loads(as_json.out)}
+    assert items["analyse"]["answer_status"] == "blocked"
+    assert items["analyse"]["answer_note"] == "Mangler kart"
+    assert items["innspill"]["answer_status"] is None
