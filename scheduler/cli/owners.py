@@ -145,7 +145,28 @@ def report(
         typer.echo(t(lang, "owners.report.written", path=written))
 
 
+def status_round(
+    now: str = typer.Option(None, "--now", help=common.NOW_HELP),
+) -> None:
+    """Status rounds before council meetings ([[status_round]]): ask, remind, summarise.
+    Safe to run every day (cron): each mail goes once."""
+    from scheduler.answers.rounds import run_rounds
+    from scheduler.answers.tokens import signer
+
+    cfg, lang = common.config(), state.lang()
+    sign = signer(cfg)
+    if sign is None:
+        raise FristvaktError(t(lang, "owners.cli.no_secret", env=cfg.feeds.secret_env))
+    moment = common.parse_now(now, cfg.timezone)
+    for done in run_rounds(cfg, common.database(cfg), sign, moment, _today(now, cfg.timezone)):
+        typer.echo(t(lang, "owners.round.sent", meeting=done.meeting, asked=len(done.asked),
+                     reminded=len(done.reminded), summary="1" if done.summary else "0"))
+        for person, error in done.failed:
+            typer.echo(t(lang, "owners.cli.mail_failed", person=person, error=error), err=True)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(requests)
     app.command()(status)
     app.command()(report)
+    app.command("status-round")(status_round)

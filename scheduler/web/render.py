@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from notifiers.i18n import texts, translator
 
@@ -16,8 +16,12 @@ WEB_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
 @cache
 def env() -> Environment:
     return Environment(loader=FileSystemLoader(WEB_TEMPLATES), undefined=StrictUndefined,
-                       autoescape=select_autoescape(default=True), trim_blocks=True,
-                       lstrip_blocks=True)
+                       autoescape=_escaped, trim_blocks=True, lstrip_blocks=True)
+
+
+def _escaped(name: str | None) -> bool:
+    """HTML templates (`*.html.j2`) are autoescaped; the plain-text mail parts are not."""
+    return name is None or ".txt" not in name
 
 
 def page(template: str, lang: str, /, **values: Any) -> str:
