@@ -158,3 +158,24 @@ def test_agenda_shows_the_newest_status_and_note(project: Project, engine: Engin
     assert items["analyse"]["answer_status"] == "blocked"
     assert items["analyse"]["answer_note"] == "Mangler kart"
     assert items["innspill"]["answer_status"] is None
+
+
+def test_the_coordinator_gets_one_mail_a_day_listing_new_requests(
+        project: Project, engine: Engine, smtp: SmtpServer) -> None:
+    setup_plan(project)
+    use_smtp(project, smtp)
+    assert "0" in project.run("requests", "--mail", "--now", NOW.isoformat()).out
+    answer(project, engine, "ola", "innspill",
+           store.Choice("more_time", note="Høring", proposed=dt.date(2026, 4, 3)), "f1")
+    answer(project, engine, "anna", "analyse",
+           store.Choice("more_time", proposed=dt.date(2026, 5, 3)), "f2")
+    first = project.run("requests", "--mail", "--now", LATER.isoformat())
+    assert first.code == 0 and "2" in first.out
+    assert project.run("requests", "--mail", "--now", LATER.isoformat()).code == 0
+    [mail] = smtp.messages
+    body = mail.parsed().get_body(("plain",)).get_content()
+    assert mail.parsed()["To"].addresses[0].addr_spec == "kari.koordinator@example.no"
+    assert "#1 [venter] ola: kommuneplan/innspill" in body and "#2 [venter] anna" in body
+    next_day = LATER + dt.timedelta(days=1)
+    assert project.run("requests", "--mail", "--now", next_day.isoformat()).code == 0
+    assert len(smtp.messages) == 1  # nothing new since

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from notifiers.i18n import format_date, t
 from scheduler.answers import store
 from scheduler.answers.files import TaskNotInFile, edit_task
 from scheduler.answers.mail import Outgoing, send_all
-from scheduler.answers.model import Answer
+from scheduler.answers.model import Answer, AnswerMail
 from scheduler.web.views import person_lang
 from timelines.config import Config
 from timelines.db import session_scope
@@ -189,3 +189,52 @@ def _file_status(path: Path, answer: Answer) -> str:
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
     found = [task for task in doc.get("task", []) if task.get("id") == answer.task_key]
     return str(found[0].get("status", "planned")) if found else "planned"
+
+
+def _last_digest(session: Session) -> dt.datetime | None:
+    query = select(AnswerMail).where(col(AnswerMail.key).startswith("requests:"))
+    times = [row.sent_at for row in session.exec(query).all()]
+    return max(times) if times else None
+
+
+def requests_mail(config: Config, engine: Engine, now: dt.datetime,
+                  today: dt.date) -> Outgoing | None:
+    """The coordinator's mail of requests made since the last one (None: nothing new, or one
+    went today already)."""
+    lang = config.coordinator.lang
+    with Session(engine) as session:
+        since = _last_digest(session)
+        if store.mailed(session, f"requests:{today.isoformat()}"):
+            return None
+        new = [row for row in store.requests(session, only_pending=True)
+               if since is None or row.request.created_at > since]
+    if not new:
+        return None
+    lines = [request_text(lang, row) for row in new]
+    body = "\n".join([*lines, "", "fristvakt requests accept|decline ID", "",
+                      t(lang, "footer.auto")])
+    return Outgoing(f"requests:{today.isoformat()}", "coordinator", config.coordinator.name,
+                    str(config.coordinator.email), lang,
+                    t(lang, "owners.cli.requests_subject", count=len(new)), body)
+
+
+def request_text(lang: str, row: store.RequestRow) -> str:
+    r = row.request
+    note = f" – {r.note}" if r.note else ""
+    return t(lang, "owners.cli.request_line", id=r.id,
+             state=t(lang, f"owners.cli.state.{row.state}"), person=r.person,
+             timeline=r.timeline_id, task=r.task_key, old=r.old_due or "-", new=r.proposed_due,
+             asked=r.created_at.date().isoformat(), note=note)
+
+
+def send_requests_mail(config: Config, engine: Engine, now: dt.datetime,
+                       today: dt.date) -> tuple[int, str | None]:
+    """Send the coordinator's requests mail if due; returns (requests listed, error)."""
+    mail = requests_mail(config, engine, now, today)
+    if mail is None:
+        return 0, None
+    [(_, error)] = send_all(config, [mail], now)
+    if error is None:
+        with session_scope(engine) as session:
+            store.mark_mailed(session, mail.key, mail.person, now)
+    return len([line for line in mail.text.splitlines() if line.startswith("#")]), error

@@ -24,12 +24,7 @@ def _note(note: str) -> str:
     return f" – {note}" if note else ""
 
 
-def request_line(lang: str, row: store.RequestRow) -> str:
-    r = row.request
-    state_text = t(lang, f"owners.cli.state.{row.state}")
-    return t(lang, "owners.cli.request_line", id=r.id, state=state_text, person=r.person,
-             timeline=r.timeline_id, task=r.task_key, old=r.old_due or "-", new=r.proposed_due,
-             asked=r.created_at.date().isoformat(), note=_note(r.note))
+request_line = actions.request_text
 
 
 def _request_json(row: store.RequestRow) -> dict[str, object]:
@@ -46,10 +41,15 @@ def requests(
     by: str = typer.Option(None, "--by", help="Who decides (default: the coordinator)."),
     now: str = typer.Option(None, "--now", help=common.NOW_HELP),
     pending: bool = typer.Option(False, "--pending", help="Only requests not yet decided."),
+    mail: bool = typer.Option(False, "--mail", help="Mail the coordinator the requests made "
+                              "since the last such mail (at most one a day; for cron)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Owners' requests for more time, and the coordinator's decision on one."""
     cfg, lang = common.config(), state.lang()
+    if mail:
+        _mail_requests(now)
+        return
     if action is None:
         _list_requests(lang, pending, as_json)
         return
@@ -60,6 +60,17 @@ def requests(
                                      action == "accept", by or cfg.coordinator.name, moment,
                                      lang)
     _print_decided(lang, decided)
+
+
+def _mail_requests(now: str | None) -> None:
+    cfg, lang = common.config(), state.lang()
+    moment = common.parse_now(now, cfg.timezone)
+    count, error = actions.send_requests_mail(cfg, common.database(cfg), moment,
+                                              _today(now, cfg.timezone))
+    if error:
+        raise FristvaktError(t(lang, "owners.cli.mail_failed", person=cfg.coordinator.email,
+                               error=error))
+    typer.echo(t(lang, "owners.cli.requests_mailed", count=count))
 
 
 def _list_requests(lang: str, pending: bool, as_json: bool) -> None:
