@@ -118,7 +118,15 @@ def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
 
     routes = [Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
               Route("/healthz", healthz, methods=["GET", "HEAD"])]
+    routes += _answer_routes(config, engine, clock)
     return Starlette(routes=routes)
+
+
+def _answer_routes(config: Config, engine: Engine, clock: Clock) -> list[Route]:
+    """The owners' answer pages (scheduler/web), served beside the feeds."""
+    from scheduler.web.app import answer_routes
+
+    return answer_routes(config, engine, clock)
 
 
 class EmbeddedServer(uvicorn.Server):

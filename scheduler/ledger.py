@@ -35,6 +35,9 @@ def plan_after_apply(session: Session, config: Config, changes: list[Change],
                      now: dt.datetime) -> None:
     """Called by `apply` in its transaction: re-plan, then queue one notice per moved task
     and person."""
+    from scheduler.answers.store import reapply_done  # an owner's "done" outlasts the file
+
+    reapply_done(session)
     reconcile(session, config, now)
     for change in changes:
         if change.kind == "moved" and change.task_pk is not None and _dated(change):

@@ -116,9 +116,11 @@ def failure_of(exc: BaseException) -> ledger.Failure:
 
 def email_notifier(config: Config, clock: Clock) -> Notifier:
     from notifiers.email.smtp import EmailNotifier
+    from scheduler.answers.mail_links import mail_actions
 
     notifier = EmailNotifier.from_config(config)
     notifier.clock = clock.now  # the Date header follows --now / simulated time
+    notifier.renderer.actions = mail_actions(config)  # the owners' answer buttons
     return notifier
 
 

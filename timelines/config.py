@@ -139,6 +139,17 @@ class Role(Strict):
     members: list[str] = []
 
 
+class StatusRound(Strict):
+    """Before a council meeting: every owner of an open task in `plans` is asked for a status
+    `days_ahead` days before, the silent ones reminded `remind_days` days before."""
+
+    meeting: str
+    date: dt.date
+    plans: list[str] = []  # timeline ids; empty: every plan
+    days_ahead: int = Field(14, ge=1)
+    remind_days: int = Field(7, ge=0)
+
+
 class Config(Strict):
     timezone: Zone = "Europe/Oslo"
     lang: Lang = "nb"
@@ -151,6 +162,7 @@ class Config(Strict):
     policy: Policy = Policy()
     owners: dict[Annotated[str, Field(pattern=KEY)], Owner] = {}
     roles: dict[Annotated[str, Field(pattern=KEY)], Role] = {}
+    status_round: list[StatusRound] = []
     _path: Path = PrivateAttr(default=Path("fristvakt.toml"))
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parseaddr
@@ -64,6 +65,9 @@ Headers = list[tuple[str, str]]
 class MailRenderer:
     """Turns notices into messages from one sender, with replies going to the coordinator."""
 
+    # The owners' answer buttons of a notice (scheduler.answers.mail_links), when set.
+    actions: Callable[[Notice], object] | None = None
+
     def __init__(self, sender: str, coordinator: Contact | None = None,
                  calendar_domain: str | None = None) -> None:
         name, addr = parseaddr(sender)
@@ -79,7 +83,9 @@ class MailRenderer:
         """The full message for a notice; `now` (aware) is its Date header."""
         lang = notice_lang(notice)
         coordinator = self.coordinator.name if self.coordinator else self.sender.name
-        text, html = render_parts(notice.kind, template_context(notice, lang, coordinator))
+        context = template_context(notice, lang, coordinator)
+        context["actions"] = self.actions(notice) if self.actions else None
+        text, html = render_parts(notice.kind, context)
         attachment = self._attachment(notice, lang, now)
         subject = h.clean_header_text(subject_for(notice, lang), limit=250)
         headers = self._headers(notice.recipient, subject, lang, now)

@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "apply": ("core",), "agenda": ("core",), "plan": ("engine",), "run": ("engine",),
     "serve": ("engine", "feeds"), "log": ("engine",), "feeds": ("feeds",), "mail": ("mail",),
     "mailcatcher": ("mail",), "dates": ("dates",), "demo": ("engine",), "pages": ("pages",),
+    "requests": ("owners",), "status": ("owners",), "report": ("owners",),
+    "status-round": ("owners",),
 }
 
 

@@ -90,11 +90,14 @@ def agenda(
     today = local_today(common.parse_now(now, cfg.timezone), cfg.timezone)
     timelines = [resolve_timeline(tl) for tl in project.timelines]
     items = build_agenda(cfg, timelines, today, days, owner)
+    from scheduler.answers.agenda import print_statuses, with_statuses  # owners' answers
+
     if as_json:
-        common.print_json([item.as_json() for item in items])
+        common.print_json(with_statuses(cfg, items))
         return
     lang = state.lang()
     console.print(agenda_table(lang, items, today, days))
+    print_statuses(cfg, items, lang)
     if owner:
         _print_links(cfg, owner, lang)
 

@@ -1,0 +1,1 @@
+"""Owners' answers: done, more time, a status with a note (tokens, store, actions)."""

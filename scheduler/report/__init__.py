@@ -1,0 +1,1 @@
+"""`fristvakt report`: the council's status report (HTML, DOCX, Markdown, PDF)."""

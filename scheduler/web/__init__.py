@@ -1,0 +1,1 @@
+"""Owners' pages: the confirm page of an answer link and "Mine oppgaver" (starlette)."""

@@ -1,0 +1,129 @@
+"""Routes of the owners' pages, mounted into the feed server's app.
+
+GET /a/<token>   a confirm page for one task (never records anything)
+POST /a/<token>  records the choice made on that page (needs the page's form token)
+GET /me/<token>  "Mine oppgaver": the person's open tasks with their links, and their history
+
+Refusals are pages too, in the person's language when the token names one, with a 4xx status:
+tampered 400, not yours 403, expired 410, replayed 409, unreadable input 422.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from notifiers.feedcache import Clock, utc_now
+from scheduler.answers import store
+from scheduler.answers.model import STATUSES
+from scheduler.answers.tokens import ActionToken, Signer, TokenRefused, signer
+from scheduler.web import views
+from scheduler.web.render import page
+from timelines.config import Config
+from timelines.db import read_engine, session_scope
+
+REFUSED = {"tampered": 400, "not_yours": 403, "expired": 410, "replayed": 409}
+HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+           "X-Robots-Tag": "noindex"}
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=HEADERS)
+
+
+def refused(reason: str, lang: str) -> HTMLResponse:
+    return html(page("refused.html.j2", lang, reason=reason), REFUSED.get(reason, 400))
+
+
+class Pages:
+    """The handlers, with the project, its database and the clock they answer for."""
+
+    def __init__(self, config: Config, engine: Engine, clock: Clock) -> None:
+        self.config, self.engine, self.clock = config, engine, clock
+        self.reader = read_engine(engine)
+        self.sign: Signer | None = signer(config)
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(ZoneInfo(self.config.timezone)).date()
+
+    def lang(self, person: str | None = None) -> str:
+        return views.person_lang(self.config, person)
+
+    def _signer(self) -> Signer:
+        if self.sign is None:
+            raise TokenRefused("tampered")  # without the secret no link can be good
+        return self.sign
+
+    async def confirm(self, request: Request) -> Response:
+        return await run_in_threadpool(self._confirm, request.path_params["token"],
+                                       request.query_params.get("do", ""))
+
+    def _confirm(self, raw: str, chosen: str) -> Response:
+        try:
+            token = self._signer().read_action(raw, self.today())
+            with Session(self.reader) as session:
+                task = store.task_for(session, self.config, token)
+                form = self._signer().form(token.id, self.today())
+                values = views.confirm_values(session, self.config, token, task, self.today())
+        except TokenRefused as exc:
+            return refused(exc.reason, self.lang())
+        lang = self.lang(token.person)
+        return html(page("confirm.html.j2", lang, form=form, chosen=chosen,
+                         statuses=STATUSES, **values))
+
+    async def answer(self, request: Request) -> Response:
+        fields = dict(await request.form())
+        return await run_in_threadpool(self._answer, request.path_params["token"], fields)
+
+    def _answer(self, raw: str, fields: dict[str, Any]) -> Response:
+        try:
+            token = self._signer().read_action(raw, self.today())
+            form_id = self._signer().read_form(str(fields.get("form", "")), token.id,
+                                               self.today())
+        except TokenRefused as exc:
+            return refused(exc.reason, self.lang())
+        lang = self.lang(token.person)
+        choice = views.choice(fields, self.today())
+        if choice is None:
+            return html(page("refused.html.j2", lang, reason="bad_input"), 422)
+        return self._record(token, form_id, choice, lang)
+
+    def _record(self, token: ActionToken, form_id: str, choice: store.Choice,
+                lang: str) -> Response:
+        try:
+            with session_scope(self.engine) as session:
+                answer = store.record(session, self.config, token, form_id, choice, self.clock())
+                values = views.thanks_values(answer, lang)
+        except TokenRefused as exc:
+            return refused(exc.reason, lang)
+        mine = views.mine_url(self.config, self._signer(), token.person, self.today())
+        return html(page("thanks.html.j2", lang, mine=mine, **values))
+
+    async def mine(self, request: Request) -> Response:
+        return await run_in_threadpool(self._mine, request.path_params["token"])
+
+    def _mine(self, raw: str) -> Response:
+        try:
+            token = self._signer().read_page(raw, self.today())
+        except TokenRefused as exc:
+            return refused(exc.reason, self.lang())
+        with Session(self.reader) as session:
+            values = views.mine_values(session, self.config, self._signer(), token.person,
+                                       self.today())
+        return html(page("mine.html.j2", self.lang(token.person), **values))
+
+
+def answer_routes(config: Config, engine: Engine, clock: Clock = utc_now) -> list[Route]:
+    """The routes to add to the feed server's app."""
+    pages = Pages(config, engine, clock)
+    return [Route("/a/{token}", pages.confirm, methods=["GET", "HEAD"]),
+            Route("/a/{token}", pages.answer, methods=["POST"]),
+            Route("/me/{token}", pages.mine, methods=["GET", "HEAD"])]
