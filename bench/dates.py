@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from timelines._dates_lexer import forget  # noqa: E402
 from timelines.dates import parse_span  # noqa: E402
+from timelines.dates.lexer import forget  # noqa: E402
 
 TARGET_RATIO = 30.0
 REF_YEAR = 2023

@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timelines._dates_lexer import _scan, clean, tokenize
-from timelines._dates_vocab import vocabulary
 from timelines.dates import DateSpan, parse_span
+from timelines.dates.lexer import _scan, clean, tokenize
+from timelines.dates.vocab import vocabulary
 
 LANGS = st.sampled_from([None, "nb", "nn", "sv", "en", ""])
 REF_YEARS = st.one_of(st.none(), st.integers(min_value=-10, max_value=12000))

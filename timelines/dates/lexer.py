@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Literal, NamedTuple
 
-from timelines._dates_vocab import Entry, vocabulary
+from timelines.dates.vocab import Entry, vocabulary
 
 TokKind = Literal["num", "date", "monthyear", "word", "dash", "slash", "qmark", "other", "end"]
 

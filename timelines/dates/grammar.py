@@ -5,7 +5,7 @@
     suffix  := "?" | or_before
 
 A part is one unit of time as written (a day, month, quarter, week...), with the fields the text
-states; what it leaves out (the year, a range side's month) is filled in by `_dates_resolve`.
+states; what it leaves out (the year, a range side's month) is filled in by `spans`.
 Every token must be used by a rule, else there is no reading.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple, TypeGuard
 
-from timelines._dates_lexer import END as _END
-from timelines._dates_lexer import Tok
-from timelines._dates_vocab import Entry, Vocabulary
+from timelines.dates.lexer import END as _END
+from timelines.dates.lexer import Tok
+from timelines.dates.vocab import Entry, Vocabulary
 
 Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "season", "week",
                "bare"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from timelines._dates_grammar import _COUNTED, Part
-from timelines._dates_vocab import LAST, WINTER
+from timelines.dates.grammar import _COUNTED, Part
+from timelines.dates.vocab import LAST, WINTER
 
 Span = tuple[dt.date, dt.date]
 

@@ -1,8 +1,8 @@
 """Date spans in Scandinavian planning language: `parse_span` (rules: DATES.md, docs/dates.md).
 
 The work is split in four private steps, each a small module:
-`_dates_lexer` (text -> tokens), `_dates_vocab` (the nb/nn/sv words, as data),
-`_dates_grammar` (tokens -> a reading) and `_dates_resolve` (a reading -> days).
+`lexer` (text -> tokens), `vocab` (the nb/nn/sv words, as data),
+`grammar` (tokens -> a reading) and `spans` (a reading -> days).
 A text is only `dated` when every token in it is explained by a rule; otherwise it is
 `unparsed`, because reminders are sent on the dates and a wrong date is worse than none.
 """
@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from timelines._dates_grammar import Reading, read, remark_flags
-from timelines._dates_lexer import clean, tokenize
-from timelines._dates_resolve import bounds, range_span
-from timelines._dates_vocab import Vocabulary, vocabulary
+from timelines.dates.grammar import Reading, read, remark_flags
+from timelines.dates.lexer import clean, tokenize
+from timelines.dates.spans import bounds, range_span
+from timelines.dates.vocab import Vocabulary, vocabulary
 
 __all__ = ["DateSpan", "Kind", "parse_span"]
 
