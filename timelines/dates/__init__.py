@@ -1,123 +1,119 @@
 """Date spans in Scandinavian planning language: `parse_span` (rules: DATES.md, docs/dates.md).
 
-The work is split in four private steps, each a small module:
-`lexer` (text -> tokens), `vocab` (the nb/nn/sv words, as data),
-`grammar` (tokens -> a reading) and `spans` (a reading -> days).
-A text is only `dated` when every token in it is explained by a rule; otherwise it is
-`unparsed`, because reminders are sent on the dates and a wrong date is worse than none.
+The work is split in small steps, each a module: `lexer` (text -> tokens), `vocab` (the
+nb/nn/sv words, as data), `grammar` (tokens -> a Part 1 reading), `spans` (a reading -> days),
+`periods` (Part 2's named periods: holidays, terms, parts of a unit...), `phrases` (Part 2
+around Part 1: brackets, weekdays, until/before/after) and `recurrence` (frequency words ->
+an RFC 5545 RRULE). A text is only `dated` when every word in it is explained by a rule;
+otherwise it is `unparsed`, because reminders are sent on the dates and a wrong date is worse
+than none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
-from timelines.dates.grammar import Reading, read, remark_flags
-from timelines.dates.lexer import clean, tokenize
-from timelines.dates.spans import bounds, range_span
-from timelines.dates.vocab import Vocabulary, vocabulary
+from timelines.dates import phrases
+from timelines.dates.lexer import clean
+from timelines.dates.recurrence import due_days, frequency, occurrence, recurring
+from timelines.dates.spans import Found
 
-__all__ = ["DateSpan", "Kind", "parse_span"]
+__all__ = ["DateSpan", "Kind", "parse_span", "recurs_until"]
 
-Kind = Literal["dated", "ongoing", "undated", "unparsed"]
+Kind = Literal["dated", "ongoing", "undated", "unparsed", "recurring"]
 
 _MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
-_REMARK = re.compile(r"\(([^()]*)\)")
-_VOCABULARY = vocabulary()
 
 
 @dataclass(frozen=True)
 class DateSpan:
-    """What a date text means: a span of days, both ends inclusive, either may be open."""
+    """What a date text means: a span of days, both ends inclusive, either may be open.
+
+    A recurring span also has `recurrence`, an RFC 5545 RRULE (no DTSTART) whose occurrences
+    are the due days; `start`/`due` are then those of its first occurrence in the plan year.
+    """
 
     text: str
     kind: Kind
     start: dt.date | None = None
     due: dt.date | None = None
     approximate: bool = False
+    recurrence: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {
+        """kind, start, due, approximate; and recurrence, for a recurring span only."""
+        shown: dict[str, object] = {
             "kind": self.kind,
             "start": self.start.isoformat() if self.start else None,
             "due": self.due.isoformat() if self.due else None,
             "approximate": self.approximate,
         }
+        if self.recurrence is not None:
+            shown["recurrence"] = self.recurrence
+        return shown
+
+    def occurrences(self, first: dt.date, last: dt.date) -> list[DateSpan]:
+        """Every occurrence whose due day lies in `first` .. `last` (both included), each a
+        `dated` span; a span that does not recur is its own only occurrence."""
+        if self.recurrence is None or self.due is None:
+            inside = self.kind == "dated" and self.due is not None and first <= self.due <= last
+            return [self] if inside else []
+        one = Found(self.start, self.due, self.approximate)
+        return [DateSpan(self.text, "dated", span.start, span.due, self.approximate)
+                for span in (occurrence(one, due) for due in due_days(self.recurrence, first,
+                                                                        last))]
 
 
-class _Remarks(NamedTuple):
-    approximate: bool  # "(?)", "(ca.)"
-    or_before: bool  # "(eller før)"
+def recurs_until(until: dt.date | None, period: str | None, ref_year: int) -> dt.date:
+    """The last day a recurring task recurs: its own `until`, else the end of the timeline's
+    `period` ("2022-2024"), else 31 December two years after the plan year (DATES.md)."""
+    if until is not None:
+        return until
+    span = parse_span(period, ref_year=ref_year) if period else None
+    if span is not None and span.kind == "dated" and span.due is not None:
+        return span.due
+    return dt.date(ref_year + 2, 12, 31)
 
 
-_NO_REMARKS = _Remarks(False, False)
+def _recurring(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
+    found = frequency(cleaned)
+    assert found is not None
+    unit, anchor = found
+    if ref_year is None:
+        return DateSpan(text, "unparsed")  # the first occurrence is in the plan year
+
+    def read(anchor_text: str, year: int) -> Found | str | None:
+        return phrases.read(anchor_text, lang, year)
+
+    series = recurring(unit, anchor, ref_year, read)
+    if series is None:
+        return DateSpan(text, "unparsed")
+    first = series.first
+    return DateSpan(text, "recurring", first.start, first.due, first.approximate, series.rule)
 
 
-def _remarks(text: str, vocab: Vocabulary) -> tuple[str, _Remarks] | None:
-    """The text without its "(...)" remarks, and what they said; None when one is unbalanced
-    or carries a date.
-
-    "(eller før)" and "(?)" qualify what precedes them, so they must end the text.
-    """
-    approximate = or_before = False
-    for match in _REMARK.finditer(text):
-        flags = remark_flags(tokenize(match.group(1)), vocab)
-        if flags is None or (any(flags) and text[match.end():].strip()):
-            return None
-        approximate, or_before = approximate or flags[0], or_before or flags[1]
-    rest = _REMARK.sub(" ", text)
-    if "(" in rest or ")" in rest:
-        return None
-    return rest, _Remarks(approximate, or_before)
-
-
-def _days(reading: Reading, ref_year: int | None) -> tuple[dt.date, dt.date] | None:
-    """First and last day of the reading; None when the calendar has no such days."""
-    try:
-        if reading.right is not None:
-            return range_span(reading.left, reading.right, ref_year)
-        if reading.left.year or ref_year is not None:
-            return bounds(reading.left, reading.left.year or ref_year or 0)
-        return None  # no year, and no ref_year: never guessed from today
-    except (ValueError, OverflowError):  # impossible dates: 31 April, week 53 of 2021...
-        return None
-
-
-def _dated(text: str, reading: Reading, remarks: _Remarks, ref_year: int | None) -> DateSpan:
-    days = _days(reading, ref_year)
-    if days is None or (remarks.or_before and reading.mode == "open"):
-        return DateSpan(text, "unparsed")  # "fra mars (eller før)" contradicts itself
-    mode = "deadline" if remarks.or_before else reading.mode
-    approximate = reading.approximate or remarks.approximate or remarks.or_before
-    start = None if mode == "deadline" else days[0]
-    due = None if mode == "open" else days[1]
-    return DateSpan(text, "dated", start, due, approximate)
+def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
+    if frequency(cleaned) is not None:
+        return _recurring(text, cleaned, lang, ref_year)
+    found = phrases.read(cleaned, lang, ref_year)
+    if found is None:
+        return DateSpan(text, "unparsed")
+    if isinstance(found, str):
+        return DateSpan(text, found)  # "ongoing" or "undated"
+    return DateSpan(text, "dated", found.start, found.due, found.approximate)
 
 
 def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = None) -> DateSpan:
     """Read `text` as a span (DATES.md); never raises, `unparsed` when in doubt.
 
     `lang` ("nb", "nn", "sv") names the text's language; the words of all three are read in any
-    case, since they never contradict each other (docs/dates.md).
+    case, since they never contradict each other, except `innan` (docs/dates.md).
     """
-    vocab = _VOCABULARY
     if len(text) > _MAX_LENGTH:
         return DateSpan(text, "unparsed")
-    cleaned = clean(text)
-    rest, remarks = cleaned, _NO_REMARKS
-    if "(" in cleaned or ")" in cleaned:
-        found = _remarks(cleaned, vocab)
-        if found is None:
-            return DateSpan(text, "unparsed")
-        rest, remarks = found
-    tokens = tokenize(rest)
-    if not tokens:  # empty, blank or markup only: undated; a remark alone: unparsed
-        return DateSpan(text, "undated" if rest == cleaned else "unparsed")
-    reading = read(tokens, vocab)
-    if reading is None:
+    try:
+        return _span(text, clean(text), lang, ref_year)
+    except (ValueError, OverflowError):  # a calendar edge: year 1 or 9999, 31 April...
         return DateSpan(text, "unparsed")
-    if isinstance(reading, str):
-        return DateSpan(text, reading)  # "ongoing" or "undated"
-    return _dated(text, reading, remarks, ref_year)
