@@ -12,13 +12,13 @@ than none.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from timelines.dates import phrases
-from timelines.dates.lexer import clean
-from timelines.dates.recurrence import due_days, frequency, occurrence, recurring
-from timelines.dates.spans import Found
+from timelines.dates import periods, phrases, recurrence
+from timelines.dates.lexer import Tok, clean, tokenize
+from timelines.dates.recurrence import due_days, occurrence, recurring
+from timelines.dates.spans import Found, read_plain
+from timelines.dates.vocab import vocabulary
 
 __all__ = ["DateSpan", "Kind", "parse_span", "recurs_until"]
 
@@ -27,12 +27,13 @@ Kind = Literal["dated", "ongoing", "undated", "unparsed", "recurring"]
 _MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
 
 
-@dataclass(frozen=True)
-class DateSpan:
+class DateSpan(NamedTuple):
     """What a date text means: a span of days, both ends inclusive, either may be open.
 
     A recurring span also has `recurrence`, an RFC 5545 RRULE (no DTSTART) whose occurrences
     are the due days; `start`/`due` are then those of its first occurrence in the plan year.
+    Immutable (a named tuple: cheaper to build than a frozen dataclass, and parse_span builds
+    one per call).
     """
 
     text: str
@@ -78,7 +79,7 @@ def recurs_until(until: dt.date | None, period: str | None, ref_year: int) -> dt
 
 
 def _recurring(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
-    found = frequency(cleaned)
+    found = recurrence.frequency(cleaned)
     assert found is not None
     unit, anchor = found
     if ref_year is None:
@@ -94,10 +95,35 @@ def _recurring(text: str, cleaned: str, lang: str | None, ref_year: int | None) 
     return DateSpan(text, "recurring", first.start, first.due, first.approximate, series.rule)
 
 
+_PART1_WORDS = vocabulary().words
+_WORDS = _PART1_WORDS | phrases.WORDS | periods.WORDS | recurrence.WORDS
+
+
+def _strangers(tokens: list[Tok]) -> tuple[bool, bool]:
+    """Whether a token is outside Part 1's words (then its grammar is not asked), and whether
+    a word is outside every rule's words (then nothing can read the text)."""
+    part2 = unknown = False
+    for tok in tokens:
+        if tok.kind == "other":
+            part2 = True
+        elif tok.kind == "word" and tok.text not in _PART1_WORDS:
+            part2 = True
+            unknown = unknown or tok.text not in _WORDS
+    return part2, unknown
+
+
 def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
-    if frequency(cleaned) is not None:
-        return _recurring(text, cleaned, lang, ref_year)
-    found = phrases.read(cleaned, lang, ref_year)
+    tokens = tokenize(cleaned)
+    part2, unknown = _strangers(tokens)
+    found = None
+    if not part2 and phrases.plain(cleaned):
+        found = read_plain(cleaned, ref_year, tokens)
+    if found is None:  # no frequency word is a Part 1 word: the common case is done above
+        if unknown and "(" not in cleaned:
+            return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")
+        if recurrence.frequency(cleaned) is not None:
+            return _recurring(text, cleaned, lang, ref_year)
+        found = phrases.read_part2(cleaned, lang, ref_year)
     if found is None:
         return DateSpan(text, "unparsed")
     if isinstance(found, str):

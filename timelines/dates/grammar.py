@@ -96,7 +96,10 @@ class _Parser:
     def _match_multi(self, pos: int) -> tuple[Entry, int] | None:
         """The longest phrase at `pos` whose first word also starts longer phrases."""
         toks = self.toks
+        second = toks[pos + 1]
         for key, entry in self.vocab.multi[toks[pos].text]:
+            if key[1] != second.text and key[1] != second.dotted:
+                continue  # most phrases differ in their second word: no need to look further
             if all(word in (toks[pos + i].text, toks[pos + i].dotted) and toks[pos + i].kind
                    == "word" for i, word in enumerate(key)):
                 return entry, len(key)

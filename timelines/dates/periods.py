@@ -25,6 +25,15 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(word) for word in words), key=len, reverse=True))
 
 
+def words_of(*patterns: re.Pattern[str]) -> frozenset[str]:
+    """Every word written in the patterns: a text with a word outside them (and outside the
+    Part 1 vocabulary) cannot be read, which is found without trying each rule."""
+    return frozenset(word for pattern in patterns for word in _WORD.findall(pattern.pattern))
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -266,3 +275,7 @@ def period(text: str, ref_year: int | None, after_word: bool) -> Found | None:
         if found is not None:
             return found
     return holiday(text, ref_year, after_word)
+
+
+WORDS = words_of(_HOLIDAY, _NEW_YEAR, _BETWEEN_FEASTS, _TERM, _SCHOOL_YEAR, _WINTER, _PART,
+                 _WEEK_OF, _BOUNDARY)

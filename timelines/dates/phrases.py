@@ -23,6 +23,7 @@ from timelines.dates.periods import (
     between_feasts,
     new_year,
     period,
+    words_of,
 )
 from timelines.dates.spans import Found, read_plain
 from timelines.dates.vocab import vocabulary
@@ -68,6 +69,9 @@ def remarks(text: str) -> tuple[str, Remarks] | None:
     return rest, Remarks(approximate, or_before, tuple(dated))
 
 
+_NO_REMARKS = Remarks(False, False, ())
+
+
 # -- times of day, fillers, relative years -----------------------------------------------------
 
 _CLOCK = r"[0-9]{1,2}(?:[.:][0-9]{2})?"
@@ -97,8 +101,9 @@ def drop_time(text: str) -> tuple[str, bool]:
 
 def normalise(text: str, ref_year: int | None) -> str:
     """Words that change nothing taken out; "i år", "neste år" written as the year."""
-    for pattern, replacement in _FILLERS:
-        text = pattern.sub(replacement, text)
+    if "de" in text or "månad" in text or "/" in text:
+        for pattern, replacement in _FILLERS:
+            text = pattern.sub(replacement, text)
     if ref_year is not None and "år" in text:
         text = _THIS_YEAR.sub(f"i {ref_year}", text)
         text = _NEXT_YEAR.sub(str(ref_year + 1), text)
@@ -128,11 +133,13 @@ class WeekdayCheck(NamedTuple):
 
 def weekdays(text: str) -> tuple[str, tuple[WeekdayCheck, ...]]:
     """The text without weekday names before a day, and the checks they ask for."""
+    if _WEEKDAY.search(text) is None:
+        return text, ()
     checks = []
     for match in _WEEKDAY.finditer(text):
         last = any(char.isdigit() for char in text[:match.start()])
         checks.append(WeekdayCheck(_WEEKDAYS[match["name"]], last))
-    return (_WEEKDAY.sub("", text), tuple(checks)) if checks else (text, ())
+    return _WEEKDAY.sub("", text), tuple(checks)
 
 
 def weekdays_hold(found: Found, checks: tuple[WeekdayCheck, ...]) -> bool:
@@ -269,12 +276,22 @@ def _qualified(found: Found, said: Remarks) -> Found | None:
     return found._replace(approximate=True) if said.approximate else found
 
 
+def plain(cleaned: str) -> bool:
+    """Whether the Part 1 grammar may read the text as it stands: no remark in brackets, and
+    not "innan", whose reading depends on the language."""
+    return "(" not in cleaned and ")" not in cleaned and "innan" not in cleaned
+
+
 def read(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
     """A cleaned text read by Part 1 and Part 2 (recurrence aside)."""
-    plain_first = "(" not in cleaned and ")" not in cleaned and "innan" not in cleaned
-    if plain_first and (plain := read_plain(cleaned, ref_year)) is not None:
-        return plain
-    found = remarks(cleaned)
+    if plain(cleaned) and (found := read_plain(cleaned, ref_year)) is not None:
+        return found
+    return read_part2(cleaned, lang, ref_year)
+
+
+def read_part2(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
+    """A text the Part 1 grammar does not read whole: its Part 2 reading, or None."""
+    found = remarks(cleaned) if "(" in cleaned or ")" in cleaned else (cleaned, _NO_REMARKS)
     if found is None:
         return None
     rest, said = found
@@ -294,3 +311,7 @@ def _checked(rest: str, said: Remarks, lang: str | None, ref_year: int | None) -
     if not weekdays_hold(found, checks) or not _confirmed(found, said.dated, lang, ref_year):
         return None
     return _qualified(found, said)
+
+
+WORDS = words_of(_TIME, *(pattern for pattern, _ in _FILLERS), _THIS_YEAR, _NEXT_YEAR,
+                 _WEEKDAY, _OPERATOR, _APPROX, _OR)

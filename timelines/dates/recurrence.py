@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from timelines.dates.periods import words_of
 from timelines.dates.spans import Found
 
 YEAR, HALF, TERTIAL, QUARTER, MONTH = "year", "half", "tertial", "quarter", "month"
@@ -50,6 +50,8 @@ _UNIT_END = re.compile(
 _UNIT_WORDS = {"året": YEAR, "halvåret": HALF, "tertialet": TERTIAL, "kvartalet": QUARTER,
                "måneden": MONTH, "månaden": MONTH}
 
+WORDS = words_of(_FREQUENCY, _EACH_SEASON, _UNIT_END)
+
 Reader = Callable[[str, int], Found | str | None]
 
 
@@ -80,14 +82,12 @@ def _unit_span(unit: str, ref_year: int) -> Found:
 
 def _anchored(anchor: str, ref_year: int, read: Reader) -> Recurring | None:
     """A yearly anchor: the same calendar days every year, never a year of its own."""
-    spans = [read(anchor, year) for year in (ref_year - 1, ref_year, ref_year + 1)]
-    if not all(isinstance(span, Found) and span.due is not None for span in spans):
-        return None
-    found = [span for span in spans if isinstance(span, Found)]
-    for earlier, later in zip(found, found[1:], strict=False):
-        if _shift(earlier, 12) != later:
-            return None  # the anchor states its year, or is a movable feast
-    first = next(span for span in found if span.due and span.due >= dt.date(ref_year, 1, 1))
+    this, following = read(anchor, ref_year), read(anchor, ref_year + 1)
+    if not isinstance(this, Found) or this.due is None or _shift(this, 12) != following:
+        return None  # no date, a year of its own ("i 2023"), or a movable feast ("påske")
+    earlier = _shift(this, -12)  # "desember–januar": last year's may end in this one
+    assert earlier.due is not None
+    first = earlier if earlier.due >= dt.date(ref_year, 1, 1) else this
     assert first.due is not None
     day = -1 if first.due.month == 2 and first.due.day >= 28 else first.due.day
     return Recurring(f"FREQ=YEARLY;BYMONTH={first.due.month};BYMONTHDAY={day}", first)
@@ -104,15 +104,20 @@ def recurring(unit: str, anchor: str, ref_year: int, read: Reader) -> Recurring 
     return _anchored(anchor, ref_year, read)
 
 
+def _moved(day: dt.date | None, months: int) -> dt.date | None:
+    """`day` `months` later; a month's end stays its end, a day past it is clamped."""
+    if day is None:
+        return None
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    month_end = day.day == calendar.monthrange(day.year, day.month)[1] and day.day >= 28
+    return dt.date(year, month + 1, last if month_end else min(day.day, last))
+
+
 def _shift(span: Found, months: int) -> Found:
-    """The same occurrence `months` later; a month end stays a month end (February)."""
-    def move(day: dt.date | None) -> dt.date | None:
-        if day is None:
-            return None
-        moved = day + relativedelta(months=months)
-        month_end = day.day == calendar.monthrange(day.year, day.month)[1] and day.day >= 28
-        return moved + relativedelta(day=31) if month_end else moved
-    return span._replace(start=move(span.start), due=move(span.due))
+    """The same occurrence `months` later (February's end stays a month's end)."""
+    return span._replace(start=_moved(span.start, months), due=_moved(span.due, months))
 
 
 def due_days(rule: str, first: dt.date, last: dt.date) -> list[dt.date]:

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from timelines.dates.grammar import _COUNTED, Part, Reading, State, read
-from timelines.dates.lexer import tokenize
+from timelines.dates.lexer import Tok, tokenize
 from timelines.dates.vocab import LAST, WINTER, vocabulary
 
 Span = tuple[dt.date, dt.date]
@@ -165,10 +165,12 @@ def _unit(reading: Reading) -> str:
     return "winter" if left.unit == "season" and left.n == WINTER else left.unit
 
 
-def read_plain(text: str, ref_year: int | None) -> Found | State | None:
-    """A cleaned text read by the Part 1 grammar alone; None when a token is left unexplained
-    (or the text has no tokens at all)."""
-    tokens = tokenize(text)
+def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
+               ) -> Found | State | None:
+    """A cleaned text (or its tokens) read by the Part 1 grammar alone; None when a token is
+    left unexplained (or the text has no tokens at all)."""
+    if tokens is None:
+        tokens = tokenize(text)
     if not tokens:
         return None
     reading = read(tokens, vocabulary())

@@ -175,6 +175,7 @@ class Vocabulary(NamedTuple):
     multi: MappingProxyType[str, tuple[tuple[Key, Entry], ...]]  # by first word, longest first
     date_words: frozenset[str]  # words that can carry a date (months, seasons, units)
     calendar_words: frozenset[str]  # month and season names
+    words: frozenset[str]  # every word of every phrase: a text with another is not Part 1
 
 
 def _key(phrase: str) -> Key:
@@ -199,8 +200,9 @@ def _build(langs: tuple[Lang, ...]) -> Vocabulary:
     words = {word.rstrip(".") for key, e in phrases.items() if e.category in dating for word in key}
     named = {key[0].rstrip(".") for key, e in phrases.items() if e.category in ("month", "season")}
     frozen = {first: tuple(entries) for first, entries in multi.items()}
+    every = frozenset(word.rstrip(".") for key in phrases for word in key)
     return Vocabulary(MappingProxyType(single), MappingProxyType(frozen), frozenset(words),
-                      frozenset(named))
+                      frozenset(named), every)
 
 
 @cache
