@@ -99,29 +99,34 @@ _PART1_WORDS = vocabulary().words
 _WORDS = _PART1_WORDS | phrases.WORDS | periods.WORDS | recurrence.WORDS
 
 
-def _strangers(tokens: list[Tok]) -> tuple[bool, bool]:
-    """Whether a token is outside Part 1's words (then its grammar is not asked), and whether
-    a word is outside every rule's words (then nothing can read the text)."""
-    part2 = unknown = False
+_FREQUENCY_WORDS = recurrence.FIRST_WORDS
+
+
+def _strangers(tokens: list[Tok]) -> tuple[bool, bool, bool]:
+    """Whether a token is outside Part 1's words (then its grammar is not asked), whether a
+    word is outside every rule's words (then nothing can read the text), and whether a word
+    may start a frequency ("årlig", "hvert år")."""
+    part2 = unknown = recurring = False
     for tok in tokens:
         if tok.kind == "other":
             part2 = True
         elif tok.kind == "word" and tok.text not in _PART1_WORDS:
             part2 = True
             unknown = unknown or tok.text not in _WORDS
-    return part2, unknown
+            recurring = recurring or tok.text in _FREQUENCY_WORDS
+    return part2, unknown, recurring
 
 
 def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
     tokens = tokenize(cleaned)
-    part2, unknown = _strangers(tokens)
+    part2, unknown, recurring = _strangers(tokens)
     found = None
     if not part2 and phrases.plain(cleaned):
         found = read_plain(cleaned, ref_year, tokens)
     if found is None:  # no frequency word is a Part 1 word: the common case is done above
         if unknown and "(" not in cleaned:
             return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")
-        if recurrence.frequency(cleaned) is not None:
+        if recurring and recurrence.frequency(cleaned) is not None:
             return _recurring(text, cleaned, lang, ref_year)
         found = phrases.read_part2(cleaned, lang, ref_year)
     if found is None:

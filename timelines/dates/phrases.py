@@ -99,9 +99,13 @@ def drop_time(text: str) -> tuple[str, bool]:
     return dropped, dropped != text
 
 
-def normalise(text: str, ref_year: int | None) -> str:
-    """Words that change nothing taken out; "i år", "neste år" written as the year."""
-    if "de" in text or "månad" in text or "/" in text:
+_FILLER_WORDS = frozenset(("det", "den", "månad"))
+
+
+def normalise(text: str, words: frozenset[str], ref_year: int | None) -> str:
+    """Words that change nothing taken out; "i år", "neste år" written as the year. `words`
+    are the text's words, which say cheaply which patterns could apply."""
+    if words & _FILLER_WORDS or "/" in text:
         for pattern, replacement in _FILLERS:
             text = pattern.sub(replacement, text)
     if ref_year is not None and "år" in text:
@@ -131,9 +135,12 @@ class WeekdayCheck(NamedTuple):
     last: bool  # checks the span's due (the right side of a range), else its first day
 
 
-def weekdays(text: str) -> tuple[str, tuple[WeekdayCheck, ...]]:
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+
+
+def weekdays(text: str, words: frozenset[str]) -> tuple[str, tuple[WeekdayCheck, ...]]:
     """The text without weekday names before a day, and the checks they ask for."""
-    if _WEEKDAY.search(text) is None:
+    if not words & _WEEKDAY_WORDS:
         return text, ()
     checks = []
     for match in _WEEKDAY.finditer(text):
@@ -295,14 +302,16 @@ def read_part2(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
     if found is None:
         return None
     rest, said = found
-    if not tokenize(rest):  # empty or markup only: undated; a remark alone: unparsed
+    tokens = tokenize(rest)
+    if not tokens:  # empty or markup only: undated; a remark alone: unparsed
         return "undated" if rest == cleaned else None
-    return _checked(rest, said, lang, ref_year)
+    return _checked(rest, frozenset(tok.text for tok in tokens), said, lang, ref_year)
 
 
-def _checked(rest: str, said: Remarks, lang: str | None, ref_year: int | None) -> Result:
+def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
+             ref_year: int | None) -> Result:
     text, timed = drop_time(rest)
-    text, checks = weekdays(normalise(text, ref_year))
+    text, checks = weekdays(normalise(text, words, ref_year), words)
     found = body(text, lang, ref_year)
     if not isinstance(found, Found):
         return None if (timed or checks or said.dated) else found

@@ -60,6 +60,10 @@ class Recurring(NamedTuple):
     first: Found  # the first occurrence ending on or after 1 January of the plan year
 
 
+# First words of the frequency phrases: a text without one has no frequency.
+FIRST_WORDS = frozenset(phrase.split()[0] for phrase in _FREQUENCIES) | {"hver", "kvar", "varje"}
+
+
 def frequency(cleaned: str) -> tuple[str, str] | None:
     """(unit, the text without its frequency words) when the text names a frequency."""
     match = _FREQUENCY.search(cleaned)
