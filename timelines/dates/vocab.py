@@ -147,8 +147,8 @@ _STATES_SV: dict[str, tuple[Category, int]] = {
 _HISTORY = (
     "justert", "justera", "endret", "endra", "flyttet", "flytta", "utsatt", "framskyndet",
     "opprinnelig", "opphavleg", "tidligere", "tidlegare", "tidl", "var", "oppdatert",
-    "ändrat", "ändrad", "flyttat", "flyttad", "uppskjutet", "uppskjuten", "utsett", "framflyttat", "ursprungligen",
-    "tidigare", "uppdaterat", "revidert", "reviderad",
+    "ändrat", "ändrad", "flyttat", "flyttad", "uppskjutet", "uppskjuten", "utsett",
+    "framflyttat", "ursprungligen", "tidigare", "uppdaterat", "revidert", "reviderad",
 )
 
 
