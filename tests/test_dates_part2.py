@@ -12,8 +12,10 @@ import datetime as dt
 from typing import NamedTuple
 
 import pytest
+from dateutil.rrule import rrulestr
+from icalendar import vRecur
 
-from timelines.dates import parse_span
+from timelines.dates import parse_span, recurs_until
 
 
 class Row(NamedTuple):
@@ -432,3 +434,26 @@ def test_a_span_that_does_not_recur_is_its_own_occurrence() -> None:
     found = parse_span("mars 2023", ref_year=2023)
     assert found.occurrences(dt.date(2023, 1, 1), dt.date(2023, 12, 31)) == [found]
     assert found.occurrences(dt.date(2024, 1, 1), dt.date(2024, 12, 31)) == []
+
+
+@pytest.mark.parametrize("row", [row for row in ROWS if row.recurrence],
+                         ids=[row.text for row in ROWS if row.recurrence])
+def test_every_rule_is_rfc5545_and_its_first_due_day_is_the_span(row: Row) -> None:
+    """icalendar (RFC 5545) reads the rule and writes the same parts back; dateutil's first
+    occurrence from 1 January of the plan year is the span's due day."""
+    found = parse_span(row.text, lang=row.lang, ref_year=row.ref_year)
+    assert found.recurrence is not None and row.ref_year is not None
+    parsed = vRecur.from_ical(found.recurrence)
+    assert parsed["FREQ"] in (["YEARLY"], ["MONTHLY"]) and "DTSTART" not in found.recurrence
+    assert sorted(parsed.to_ical().decode().split(";")) == sorted(found.recurrence.split(";"))
+    first = rrulestr(found.recurrence, dtstart=dt.datetime(row.ref_year, 1, 1))[0]
+    assert first.date() == found.due
+
+
+def test_recurrence_ends_with_until_else_period_else_two_years_on() -> None:
+    until = dt.date(2023, 6, 30)
+    assert recurs_until(until, "2022-2024", 2022) == until
+    assert recurs_until(None, "2022-2024", 2022) == dt.date(2024, 12, 31)
+    assert recurs_until(None, "Handlingsplan", 2022) == dt.date(2024, 12, 31)
+    assert recurs_until(None, None, 2023) == dt.date(2025, 12, 31)
+    assert recurs_until(None, "2022-2027", 2022) == dt.date(2027, 12, 31)
