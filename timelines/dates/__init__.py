@@ -128,7 +128,7 @@ def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> Da
             return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")
         if recurring and recurrence.frequency(cleaned) is not None:
             return _recurring(text, cleaned, lang, ref_year)
-        found = phrases.read_part2(cleaned, lang, ref_year)
+        found = phrases.read_part2(cleaned, lang, ref_year, tokens)
     if found is None:
         return DateSpan(text, "unparsed")
     if isinstance(found, str):

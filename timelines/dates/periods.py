@@ -270,6 +270,8 @@ def month_boundary(text: str, ref_year: int | None) -> Found | None:
 
 def period(text: str, ref_year: int | None, after_word: bool) -> Found | None:
     """Any named period of Part 2 that `text` is exactly."""
+    if _FIRST_WORD.match(text) is None:
+        return None  # most texts ("mars 2023") start with no period's word: no need to try each
     for reader in (term, part_of, week_of_month, month_boundary):
         found = reader(text, ref_year)
         if found is not None:
@@ -277,5 +279,12 @@ def period(text: str, ref_year: int | None, after_word: bool) -> Found | None:
     return holiday(text, ref_year, after_word)
 
 
+# The words a period may start with.
+WORDS_FIRST = (*_HOLIDAYS, "jul", *_TERMS, "skoleåret", "skuleåret", "läsåret",
+               "verksamhetsåret", "høst", "höst", "haust", "vinteren", "vinter", "vintern",
+               *_PARTS, "første", "fyrste", "första", "siste", "sista", "i", "månedsskiftet",
+               "månadsskiftet", "overgangen", "övergången")
 WORDS = words_of(_HOLIDAY, _NEW_YEAR, _BETWEEN_FEASTS, _TERM, _SCHOOL_YEAR, _WINTER, _PART,
                  _WEEK_OF, _BOUNDARY)
+_FIRST_WORD = re.compile(
+    rf"(?:{alternation({re.split(r'[ /]', word)[0] for word in WORDS_FIRST})})(?![^\W\d_])")

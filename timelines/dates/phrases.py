@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from timelines.dates.grammar import State, remark_flags
-from timelines.dates.lexer import tokenize
+from timelines.dates.lexer import Tok, tokenize
 from timelines.dates.periods import (
     AHEAD,
     BACK,
@@ -79,12 +79,16 @@ _TIME = re.compile(
     rf"(?<=[0-9a-zåæøäö.])\s+(?:kl\.?\s*{_CLOCK}|[0-9]{{1,2}}:[0-9]{{2}})"
     rf"(?:\s*[-\u2010-\u2015\u2212]\s*(?:kl\.?\s*)?{_CLOCK})?(?=\s|$|[-\u2010-\u2015\u2212,])")
 _ORDINAL_WORDS = "första|andra|tredje|fjärde|sista"
+# (pattern, replacement, the words one of which the text must have for the pattern to apply)
 _FILLERS = (
-    (re.compile(rf"(?:(?<=\s)|^)(?:det|den)\s+(?=(?:{_ORDINAL_WORDS})\s)"), ""),
-    (re.compile(r"(?:(?<=\s)|^)det\s+(?=[0-9]+:[a-z]+\s)"), ""),
-    (re.compile(r"(?<=[a-zåäö.])\s+månad(?=\s|$)"), ""),
-    (re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])"), r"\1-\2"),
+    (re.compile(rf"(?:(?<=\s)|^)(?:det|den)\s+(?=(?:{_ORDINAL_WORDS})\s)"), "",
+     frozenset(("det", "den"))),
+    (re.compile(r"(?:(?<=\s)|^)det\s+(?=[0-9]+:[a-z]+\s)"), "", frozenset(("det",))),
+    (re.compile(r"(?<=[a-zåäö.])\s+månad(?=\s|$)"), "", frozenset(("månad",))),
+    (re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])"), r"\1-\2",
+     frozenset(("uke", "uka", "veke", "vecka", "v"))),
 )
+_YEAR_WORDS = frozenset(("år", "året"))
 _THIS_YEAR = re.compile(r"(?:(?<=\s)|^)i år(?=\s|$)")
 _NEXT_YEAR = re.compile(
     r"(?:(?<=\s)|^)(?:neste år|nästa år|påfølgende år|påföljande år|följande år|året etter"
@@ -99,16 +103,13 @@ def drop_time(text: str) -> tuple[str, bool]:
     return dropped, dropped != text
 
 
-_FILLER_WORDS = frozenset(("det", "den", "månad"))
-
-
 def normalise(text: str, words: frozenset[str], ref_year: int | None) -> str:
     """Words that change nothing taken out; "i år", "neste år" written as the year. `words`
     are the text's words, which say cheaply which patterns could apply."""
-    if words & _FILLER_WORDS or "/" in text:
-        for pattern, replacement in _FILLERS:
+    for pattern, replacement, needed in _FILLERS:
+        if not needed.isdisjoint(words):
             text = pattern.sub(replacement, text)
-    if ref_year is not None and "år" in text:
+    if ref_year is not None and not _YEAR_WORDS.isdisjoint(words):
         text = _THIS_YEAR.sub(f"i {ref_year}", text)
         text = _NEXT_YEAR.sub(str(ref_year + 1), text)
     return text
@@ -296,16 +297,22 @@ def read(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
     return read_part2(cleaned, lang, ref_year)
 
 
-def read_part2(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
-    """A text the Part 1 grammar does not read whole: its Part 2 reading, or None."""
-    found = remarks(cleaned) if "(" in cleaned or ")" in cleaned else (cleaned, _NO_REMARKS)
-    if found is None:
-        return None
-    rest, said = found
-    tokens = tokenize(rest)
+def read_part2(cleaned: str, lang: str | None, ref_year: int | None,
+               tokens: list[Tok] | None = None) -> Result:
+    """A text the Part 1 grammar does not read whole: its Part 2 reading, or None. `tokens`
+    are the text's, when the caller has them already."""
+    if "(" in cleaned or ")" in cleaned:
+        found = remarks(cleaned)
+        if found is None:
+            return None
+        rest, said = found
+        tokens = tokenize(rest)
+    else:
+        rest, said = cleaned, _NO_REMARKS
+        tokens = tokenize(rest) if tokens is None else tokens
     if not tokens:  # empty or markup only: undated; a remark alone: unparsed
         return "undated" if rest == cleaned else None
-    return _checked(rest, frozenset(tok.text for tok in tokens), said, lang, ref_year)
+    return _checked(rest, frozenset([tok.text for tok in tokens]), said, lang, ref_year)
 
 
 def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
@@ -322,5 +329,5 @@ def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
     return _qualified(found, said)
 
 
-WORDS = words_of(_TIME, *(pattern for pattern, _ in _FILLERS), _THIS_YEAR, _NEXT_YEAR,
+WORDS = words_of(_TIME, *(pattern for pattern, _, _ in _FILLERS), _THIS_YEAR, _NEXT_YEAR,
                  _WEEKDAY, _OPERATOR, _APPROX, _OR)
