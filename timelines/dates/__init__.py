@@ -100,13 +100,18 @@ _WORDS = _PART1_WORDS | phrases.WORDS | periods.WORDS | recurrence.WORDS
 
 
 _FREQUENCY_WORDS = recurrence.FIRST_WORDS
+# Part 1 words that, first in a text, start a Part 2 phrase ("før jul", "til uke 34", "mot
+# slutten av 2025"): the Part 1 grammar alone would fail, or read what Part 2 reads the same way.
+_PART2_STARTS = frozenset(("før", "före", "til", "till", "mot", "tidlig", "tidleg", "tidigt",
+                           "sent", "seint"))
 
 
 def _strangers(tokens: list[Tok]) -> tuple[bool, bool, bool]:
     """Whether a token is outside Part 1's words (then its grammar is not asked), whether a
     word is outside every rule's words (then nothing can read the text), and whether a word
     may start a frequency ("årlig", "hvert år")."""
-    part2 = unknown = recurring = False
+    part2 = bool(tokens) and tokens[0].text in _PART2_STARTS
+    unknown = recurring = False
     for tok in tokens:
         if tok.kind == "other":
             part2 = True

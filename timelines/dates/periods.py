@@ -268,23 +268,47 @@ def month_boundary(text: str, ref_year: int | None) -> Found | None:
                  "boundary")
 
 
-def period(text: str, ref_year: int | None, after_word: bool) -> Found | None:
-    """Any named period of Part 2 that `text` is exactly."""
-    if _FIRST_WORD.match(text) is None:
-        return None  # most texts ("mars 2023") start with no period's word: no need to try each
-    for reader in (term, part_of, week_of_month, month_boundary):
-        found = reader(text, ref_year)
-        if found is not None:
-            return found
+def _holiday(text: str, ref_year: int | None, after_word: bool) -> Found | None:
     return holiday(text, ref_year, after_word)
 
 
-# The words a period may start with.
-WORDS_FIRST = (*_HOLIDAYS, "jul", *_TERMS, "skoleåret", "skuleåret", "läsåret",
-               "verksamhetsåret", "høst", "höst", "haust", "vinteren", "vinter", "vintern",
-               *_PARTS, "første", "fyrste", "första", "siste", "sista", "i", "månedsskiftet",
-               "månadsskiftet", "overgangen", "övergången")
+def _plain_reader(reader: Callable[[str, int | None], Found | None]) -> PeriodReader:
+    return lambda text, ref_year, _after_word: reader(text, ref_year)
+
+
+PeriodReader = Callable[[str, int | None, bool], Found | None]
+
+
+def _by_first_word() -> dict[str, tuple[PeriodReader, ...]]:
+    """Which readers a text starting with a word may be: "i" starts a part of a unit ("i
+    slutten av") and a month boundary ("i månedsskiftet")."""
+    table: dict[str, tuple[PeriodReader, ...]] = {}
+    for words, reader in (
+            ((*_TERMS, "skoleåret", "skuleåret", "läsåret", "verksamhetsåret", "høst", "höst",
+              "haust", "vinteren", "vinter", "vintern"), _plain_reader(term)),
+            (tuple(phrase.split()[0] for phrase in _PARTS), _plain_reader(part_of)),
+            (("første", "fyrste", "första", "siste", "sista"), _plain_reader(week_of_month)),
+            (("i", "månedsskiftet", "månadsskiftet", "overgangen", "övergången"),
+             _plain_reader(month_boundary)),
+            ((*_HOLIDAYS, "jul"), _holiday)):
+        for word in dict.fromkeys(words):
+            table[word] = (*table.get(word, ()), reader)
+    return table
+
+
+_BY_FIRST_WORD = _by_first_word()
+_FIRST_SPLIT = re.compile(r"[\s/]")
+
+
+def period(text: str, ref_year: int | None, after_word: bool) -> Found | None:
+    """Any named period of Part 2 that `text` is exactly; only the readers of periods that
+    start with its first word are asked."""
+    for reader in _BY_FIRST_WORD.get(_FIRST_SPLIT.split(text, 1)[0], ()):
+        found = reader(text, ref_year, after_word)
+        if found is not None:
+            return found
+    return None
+
+
 WORDS = words_of(_HOLIDAY, _NEW_YEAR, _BETWEEN_FEASTS, _TERM, _SCHOOL_YEAR, _WINTER, _PART,
                  _WEEK_OF, _BOUNDARY)
-_FIRST_WORD = re.compile(
-    rf"(?:{alternation({re.split(r'[ /]', word)[0] for word in WORDS_FIRST})})(?![^\W\d_])")

@@ -324,7 +324,11 @@ def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
         return None if (timed or checks or said.dated) else found
     if timed and (found.due is None or found.start not in (None, found.due)):
         return None  # a time of day belongs to a day
-    if not weekdays_hold(found, checks) or not _confirmed(found, said.dated, lang, ref_year):
+    if checks and not weekdays_hold(found, checks):
+        return None
+    if said is _NO_REMARKS:  # the common case: nothing in brackets to compare or apply
+        return found
+    if not _confirmed(found, said.dated, lang, ref_year):
         return None
     return _qualified(found, said)
 
