@@ -379,8 +379,35 @@ RECURRING = [
     kind("månedlig innen den 10.", "nb", 2022, "unparsed"),
 ]
 
+# Where DATES.md is silent (docs/dates.md, "Part 2: decisions").
+SILENT = [
+    kind("innen mars kl 12", "nb", 2023, "unparsed"),
+    kind("mars 2023 kl 12", "nb", None, "unparsed"),
+    span("innen 15. mars kl. 12", "nb", 2023, None, "2023-03-15"),
+    kind("mandag i uke 12", "nb", 2023, "unparsed"),
+    kind("innen mars (vecka 10)", "sv", 2023, "unparsed"),
+    kind("innen mars eller april", "nb", 2023, "unparsed"),
+    span("mars neste år", "nb", 2023, "2024-03-01", "2024-03-31"),
+    span("påsken 2024", "nb", None, "2024-03-28", "2024-04-01"),
+    kind("nyttår 2024", "nb", None, "unparsed"),
+    kind("skoleåret 2023", "nb", None, "unparsed"),
+    kind("månedsskiftet desember/januar 2024", "nb", None, "unparsed"),
+    kind("mellom jul og nyttår", "nb", None, "unparsed"),
+    span("første uke i september 2024", "nb", None, "2024-09-02", "2024-09-08"),
+    every("årlig i jula", "nb", 2023, "2023-12-24", "2023-12-26",
+          "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=26"),
+    every("hver vinter", "nb", 2023, "2023-01-01", "2023-02-28",
+          "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"),
+    every("årlig i desember–januar", "nb", 2023, "2022-12-01", "2023-01-31",
+          "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=31"),
+    kind("årlig første uke i mars", "nb", 2023, "unparsed"),
+    kind("uke 12 hvert år", "nb", 2023, "unparsed"),
+    kind("kvartalsvis rapportering", "nb", 2023, "unparsed"),
+    kind("innen utgangen av året", "nb", 2023, "unparsed"),
+]
+
 ROWS = (CHANGE_NOTHING + UNIT_SPELLINGS + WEEKDAYS + BRACKETS + UNTIL_BEFORE_AFTER + PARTS
-        + HOLIDAYS + TERMS + RELATIVE + RECURRING)
+        + HOLIDAYS + TERMS + RELATIVE + RECURRING + SILENT)
 
 
 def _date(text: str | None) -> dt.date | None:

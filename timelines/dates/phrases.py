@@ -75,8 +75,12 @@ _NO_REMARKS = Remarks(False, False, ())
 # -- times of day, fillers, relative years -----------------------------------------------------
 
 _CLOCK = r"[0-9]{1,2}(?:[.:][0-9]{2})?"
+# A day as written before a time: "15. mars 2023", "6 september", "15.03", "22/5", ISO.
+_DAY_BEFORE_TIME = (
+    r"(?<![0-9])(?:[0-9]{1,2}\.?\s*[^\W\d_]+\.?(?:\s+[0-9]{4})?"
+    r"|[0-9]{1,2}[./][0-9]{1,2}\.?(?:[./]?[0-9]{2,4})?|[0-9]{4}-[0-9]{2}-[0-9]{2})")
 _TIME = re.compile(
-    rf"(?<=[0-9a-zåæøäö.])\s+(?:kl\.?\s*{_CLOCK}|[0-9]{{1,2}}:[0-9]{{2}})"
+    rf"(?P<day>{_DAY_BEFORE_TIME})\s+(?:kl\.?\s*{_CLOCK}|[0-9]{{1,2}}:[0-9]{{2}})"
     rf"(?:\s*[-\u2010-\u2015\u2212]\s*(?:kl\.?\s*)?{_CLOCK})?(?=\s|$|[-\u2010-\u2015\u2212,])")
 _ORDINAL_WORDS = "första|andra|tredje|fjärde|sista"
 # (pattern, replacement, the words one of which the text must have for the pattern to apply)
@@ -99,7 +103,7 @@ def drop_time(text: str) -> tuple[str, bool]:
     """ "15. mars kl. 12" -> "15. mars": deadlines are days. Whether a time was dropped."""
     if "kl" not in text and ":" not in text:
         return text, False
-    dropped = _TIME.sub("", text)
+    dropped = _TIME.sub(r"\g<day>", text)
     return dropped, dropped != text
 
 
