@@ -165,6 +165,9 @@ def _unit(reading: Reading) -> str:
     return "winter" if left.unit == "season" and left.n == WINTER else left.unit
 
 
+_VOCABULARY = vocabulary()
+
+
 def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
                ) -> Found | State | None:
     """A cleaned text (or its tokens) read by the Part 1 grammar alone; None when a token is
@@ -173,12 +176,15 @@ def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
         tokens = tokenize(text)
     if not tokens:
         return None
-    reading = read(tokens, vocabulary())
+    reading = read(tokens, _VOCABULARY)
     if reading is None or isinstance(reading, str):
         return reading
     days = _days(reading, ref_year)
     if days is None:
         return None
-    start = None if reading.mode == "deadline" else days[0]
-    due = None if reading.mode == "open" else days[1]
-    return Found(start, due, reading.approximate, _unit(reading))
+    mode = reading.mode
+    if mode == "span":
+        return Found(days[0], days[1], reading.approximate, _unit(reading))
+    if mode == "deadline":
+        return Found(None, days[1], reading.approximate)
+    return Found(days[0], None, reading.approximate)
