@@ -43,3 +43,18 @@ def test_other_kinds(capsys: pytest.CaptureFixture[str], text: str, kind: str) -
 def test_unknown_language_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dates", "mars 2023", "--lang", "da"]) != 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_recurring_text_shows_its_rule_and_next_occurrences(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, shown = run(capsys, "årlig innen 1. mars", "--year", "2024")
+    assert code == 0
+    assert shown == {
+        "kind": "recurring", "start": None, "due": "2024-03-01", "approximate": False,
+        "recurrence": "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1",
+        "occurrences": [{"start": None, "due": f"{year}-03-01"} for year in (2024, 2025, 2026)],
+    }
+
+
+def test_a_recurring_text_without_a_year_is_unparsed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "kvartalsvis", "--lang", "sv")[1]["kind"] == "unparsed"

@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timelines._dates_lexer import _scan, clean, tokenize
-from timelines._dates_vocab import vocabulary
-from timelines.dates import DateSpan, parse_span
+from timelines.dates import _WORDS, DateSpan, parse_span
+from timelines.dates.lexer import _scan, clean, tokenize
+from timelines.dates.vocab import vocabulary
 
 LANGS = st.sampled_from([None, "nb", "nn", "sv", "en", ""])
 REF_YEARS = st.one_of(st.none(), st.integers(min_value=-10, max_value=12000))
@@ -24,16 +24,23 @@ PIECES = [
     "–", "/", "(", ")", "(justert)", "(eller før)", ",", ".", "1.", "1:a", "3", "12", "29", "31",
     "52", "53", "2020", "2021", "2023", "2024", "9999", "0", "00", "22/5", "29.2.2023",
     "31.12.22", "2024-02-29", "2023-02-29", "1/2023", "15.02",
+    # Part 2
+    "før", "etter", "frem til", "påske", "jul", "i jul", "nyttår", "årsskiftet", "neste år",
+    "i år", "årlig", "hvert år", "kvartalsvis", "hver høst", "mandag", "fredag", "kl.", "13:00",
+    "(vecka 8)", "(jf. sak 12/23)", "eller", "slutten av", "første uke i", "månedsskiftet",
+    "vårterminen", "skoleåret", "vinteren", "2023/24", "snarest", "H1", "T2", "det", "månad",
 ]
 PIECE_TEXTS = st.lists(st.sampled_from(PIECES), max_size=8).map(" ".join)
 TEXTS = st.one_of(st.text(max_size=60), PIECE_TEXTS)
 WORD = re.compile(r"[^\W\d_]+")
+PART2_WORDS = _WORDS - vocabulary().words
 
 
 def check_invariants(span: DateSpan, text: str) -> None:
     assert span.text == text
-    if span.kind == "dated":
+    if span.kind in ("dated", "recurring"):
         assert span.start is not None or span.due is not None
+        assert (span.kind == "recurring") == (span.recurrence is not None)
         if span.start is not None and span.due is not None:
             assert span.start <= span.due
     else:
@@ -54,7 +61,8 @@ def test_long_texts_are_read_without_raising(text: str) -> None:
 
 
 def has_date_word(text: str) -> bool:
-    words = vocabulary().date_words
+    """A Part 1 date word, or any word of Part 2 (holidays, terms, "neste år"...)."""
+    words = vocabulary().date_words | PART2_WORDS
     return any(word in words for word in WORD.findall(text.lower()))
 
 

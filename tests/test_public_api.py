@@ -8,7 +8,7 @@ import inspect
 import pytest
 
 PUBLIC = {
-    "timelines.dates": ["DateSpan", "Kind", "parse_span"],
+    "timelines.dates": ["DateSpan", "Kind", "parse_span", "recurs_until"],
     "timelines.importer": [
         "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
         "import_sheets",

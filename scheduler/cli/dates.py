@@ -1,14 +1,18 @@
-"""`fristvakt dates TEXT [--lang] [--year]`: how a date text is read, as JSON (DATES.md)."""
+"""`fristvakt dates TEXT [--lang] [--year]`: how a date text is read, as JSON (DATES.md).
+
+A recurring text also shows its rule and its occurrences from the plan year to the default end
+of a recurrence (31 December two years on: a text alone has no `until` or `period`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import typer
 
 from notifiers.i18n import t
 from scheduler.cli.context import state
-from timelines.dates import parse_span
+from timelines.dates import DateSpan, parse_span, recurs_until
 
 _LANGS = ("nb", "nn", "sv")
 
@@ -22,7 +26,20 @@ def dates(
     if lang is not None and lang not in _LANGS:
         message = t(state.lang(), "cli.dates.bad_lang", langs=", ".join(_LANGS))
         raise typer.BadParameter(message, param_hint="--lang")
-    typer.echo(json.dumps(parse_span(text, lang=lang, ref_year=year).as_json(), ensure_ascii=False))
+    typer.echo(json.dumps(shown(parse_span(text, lang=lang, ref_year=year), year),
+                          ensure_ascii=False))
+
+
+def shown(span: DateSpan, year: int | None) -> dict[str, object]:
+    """The span as JSON; a recurring one with its occurrences (each {start, due})."""
+    result = span.as_json()
+    if span.kind == "recurring" and year is not None:
+        last = recurs_until(None, None, year)
+        result["occurrences"] = [
+            {"start": one.start.isoformat() if one.start else None,
+             "due": one.due.isoformat() if one.due else None}
+            for one in span.occurrences(dt.date(year, 1, 1), last)]
+    return result
 
 
 def register(app: typer.Typer) -> None:

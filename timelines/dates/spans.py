@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import NamedTuple
 
-from timelines._dates_grammar import _COUNTED, Part
-from timelines._dates_vocab import LAST, WINTER
+from timelines.dates.grammar import _COUNTED, Part, Reading, State, read
+from timelines.dates.lexer import Tok, tokenize
+from timelines.dates.vocab import LAST, WINTER, vocabulary
 
 Span = tuple[dt.date, dt.date]
 
@@ -132,3 +134,57 @@ def _cross(left: Part, right: Part, left_year: int, right_year: int) -> tuple[Sp
     if first[0].month < 7 or second[1].month > 6:
         raise ValueError("not a crossing of New Year")
     return first, second
+
+
+class Found(NamedTuple):
+    """A dated reading: either end may be open; `unit` names the one unit X was written as
+    ("month", "year", "season", "winter", "quarter"...), "" for a range or a derived span."""
+
+    start: dt.date | None
+    due: dt.date | None
+    approximate: bool = False
+    unit: str = ""
+
+
+def _days(reading: Reading, ref_year: int | None) -> Span | None:
+    """First and last day of the reading; None when the calendar has no such days."""
+    try:
+        if reading.right is not None:
+            return range_span(reading.left, reading.right, ref_year)
+        if reading.left.year or ref_year is not None:
+            return bounds(reading.left, reading.left.year or ref_year or 0)
+        return None  # no year, and no ref_year: never guessed from today
+    except (ValueError, OverflowError):  # impossible dates: 31 April, week 53 of 2021...
+        return None
+
+
+def _unit(reading: Reading) -> str:
+    if reading.right is not None or reading.mode != "span":
+        return ""
+    left = reading.left
+    return "winter" if left.unit == "season" and left.n == WINTER else left.unit
+
+
+_VOCABULARY = vocabulary()
+
+
+def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
+               ) -> Found | State | None:
+    """A cleaned text (or its tokens) read by the Part 1 grammar alone; None when a token is
+    left unexplained (or the text has no tokens at all)."""
+    if tokens is None:
+        tokens = tokenize(text)
+    if not tokens:
+        return None
+    reading = read(tokens, _VOCABULARY)
+    if reading is None or isinstance(reading, str):
+        return reading
+    days = _days(reading, ref_year)
+    if days is None:
+        return None
+    mode = reading.mode
+    if mode == "span":
+        return Found(days[0], days[1], reading.approximate, _unit(reading))
+    if mode == "deadline":
+        return Found(None, days[1], reading.approximate)
+    return Found(days[0], None, reading.approximate)

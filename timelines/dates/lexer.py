@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Literal, NamedTuple
 
-from timelines._dates_vocab import Entry, vocabulary
+from timelines.dates.vocab import Entry, vocabulary
 
 TokKind = Literal["num", "date", "monthyear", "word", "dash", "slash", "qmark", "other", "end"]
 
@@ -36,7 +36,7 @@ _TOKEN = re.compile(
     |(?P<my>[0-9]{1,2}[./][0-9]{4})(?![0-9])
     |(?P<ym>[0-9]{4}-(?:0[1-9]|1[0-2]))(?![0-9])
     |(?P<dm>[0-9]{1,2}(?:/[0-9]{1,2}|\.[0-9]{1,2}\.|\.[0-9]{2}))(?![0-9])
-    |(?P<num>[0-9]+)(?P<ord>\.|:[ae](?![^\W\d_]))?
+    |(?P<num>[0-9]+)(?P<ord>\.|:(?:dje|[ae])(?![^\W\d_]))?
     |(?P<word>c:a|[^\W\d_]+)(?P<wdot>\.)?
     |(?P<dash>[-\u2010-\u2015\u2212])
     |(?P<slash>/)

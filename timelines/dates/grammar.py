@@ -5,7 +5,7 @@
     suffix  := "?" | or_before
 
 A part is one unit of time as written (a day, month, quarter, week...), with the fields the text
-states; what it leaves out (the year, a range side's month) is filled in by `_dates_resolve`.
+states; what it leaves out (the year, a range side's month) is filled in by `spans`.
 Every token must be used by a rule, else there is no reading.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple, TypeGuard
 
-from timelines._dates_lexer import END as _END
-from timelines._dates_lexer import Tok
-from timelines._dates_vocab import Entry, Vocabulary
+from timelines.dates.lexer import END as _END
+from timelines.dates.lexer import Tok
+from timelines.dates.vocab import Entry, Vocabulary
 
 Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "season", "week",
                "bare"]
@@ -25,13 +25,15 @@ State = Literal["ongoing", "undated"]
 MIN_YEAR, MAX_YEAR = 1900, 2199
 # Units written "2. kvartal", "kvartal 2", "andre kvartal".
 _COUNTED: dict[str, Unit] = {"quarter": "quarter", "tertial": "tertial", "half": "half"}
+# Units an ordinal may precede: "3:e kvartalet", "1:a veckan 2024", "andre uke".
+_ORDINAL_UNITS: dict[str, Unit] = {**_COUNTED, "week": "week"}
+_ORDINAL_SET = frozenset(_ORDINAL_UNITS)
 _LIMITS: dict[str, tuple[Unit, int]] = {
     "week": ("week", 53), "q": ("quarter", 4), "quarter": ("quarter", 4),
     "tertial": ("tertial", 3), "half": ("half", 2),
 }
 _NUMERIC = ("num", "date", "monthyear")
 _MARKS = ("dash", "qmark")
-_COUNTED_SET = frozenset(_COUNTED)
 # Vocabulary categories each rule accepts.
 _PART_WORDS = frozenset(
     ("den", "month", "pom", "season", "ordinal", "quarter", "tertial", "half", "week", "q"))
@@ -94,7 +96,10 @@ class _Parser:
     def _match_multi(self, pos: int) -> tuple[Entry, int] | None:
         """The longest phrase at `pos` whose first word also starts longer phrases."""
         toks = self.toks
+        second = toks[pos + 1]
         for key, entry in self.vocab.multi[toks[pos].text]:
+            if key[1] != second.text and key[1] != second.dotted:
+                continue  # most phrases differ in their second word: no need to look further
             if all(word in (toks[pos + i].text, toks[pos + i].dotted) and toks[pos + i].kind
                    == "word" for i, word in enumerate(key)):
                 return entry, len(key)
@@ -167,9 +172,9 @@ class _Parser:
         month = self.take_phrase(_MONTH)
         if month is not None:
             return Part("day", tok.nums[0], month.value, self.year()) if tok.nums[0] <= 31 else None
-        unit = self.take_phrase(_COUNTED_SET)
+        unit = self.take_phrase(_ORDINAL_SET)
         if unit is not None:
-            return Part(_COUNTED[unit.category], tok.nums[0], year=self.year())
+            return Part(_ORDINAL_UNITS[unit.category], tok.nums[0], year=self.year())
         if len(tok.text) > 2:
             return None
         return Part("bare", tok.nums[0], year=self.year(), digits=len(tok.text))
@@ -189,8 +194,10 @@ class _Parser:
         if category == "season":
             return Part("season", entry.value, year=self.year())
         if category == "ordinal":
-            unit = self.take_phrase(_COUNTED_SET)
-            return Part(_COUNTED[unit.category], entry.value, year=self.year()) if unit else None
+            unit = self.take_phrase(_ORDINAL_SET)
+            if unit is None or (entry.value < 0 and unit.category == "week"):
+                return None  # "siste uke" is a week of a month (Part 2), not of the year
+            return Part(_ORDINAL_UNITS[unit.category], entry.value, year=self.year())
         return self.unit_then_number(category)
 
     def after_den(self) -> Part | None:

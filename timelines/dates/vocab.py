@@ -66,22 +66,28 @@ START, MIDDLE, END = 1, 2, 3  # part of a month: days 1-10, 11-20, 21-last
 _POM_NO = {
     "primo": START, "begynnelsen av": START, "starten av": START, "byrjinga av": START,
     "medio": MIDDLE, "midten av": MIDDLE, "ultimo": END, "slutten av": END, "slutet av": END,
+    "i begynnelsen av": START, "tidlig i": START, "tidleg i": START, "mot slutten av": END,
+    "i slutten av": END, "sent i": END, "seint i": END,
 }
 _POM_SV = {
     "primo": START, "början av": START, "i början av": START, "medio": MIDDLE,
     "mitten av": MIDDLE, "i mitten av": MIDDLE, "ultimo": END, "slutet av": END,
-    "i slutet av": END,
+    "i slutet av": END, "början på": START, "tidigt i": START, "mot slutet av": END,
+    "sent i": END,
 }
 
 _UNITS_NO: dict[str, tuple[Category, int]] = {
     "kvartal": ("quarter", 0), "kv": ("quarter", 0), "kvt": ("quarter", 0),
     "tertial": ("tertial", 0), "halvår": ("half", 0), "halvåret": ("half", 0),
     "uke": ("week", 0), "veke": ("week", 0), "v": ("week", 0), "q": ("q", 0), "den": ("den", 0),
+    "uka": ("week", 0), "uken": ("week", 0), "veka": ("week", 0), "h": ("half", 0),
+    "t": ("tertial", 0),
 }
 _UNITS_SV: dict[str, tuple[Category, int]] = {
     "kvartal": ("quarter", 0), "kvartalet": ("quarter", 0), "kv": ("quarter", 0),
     "tertial": ("tertial", 0), "tertialet": ("tertial", 0), "halvår": ("half", 0),
-    "halvåret": ("half", 0), "vecka": ("week", 0), "v": ("week", 0), "q": ("q", 0),
+    "halvåret": ("half", 0), "vecka": ("week", 0), "veckan": ("week", 0), "v": ("week", 0),
+    "q": ("q", 0),
     "den": ("den", 0),
 }
 
@@ -94,7 +100,8 @@ _GLUE_NO: dict[str, tuple[Category, int]] = {
     "innan utgangen av": ("deadline", 0), "ved utgangen av": ("deadline", 0),
     "senest innen": ("deadline", 0), "seinast innan": ("deadline", 0),
     "fra": ("open", 0), "frå": ("open", 0), "fra og med": ("open", 0),
-    "frå og med": ("open", 0), "f.o.m.": ("open", 0), "fom.": ("open", 0),
+    "frå og med": ("open", 0), "f.o.m.": ("open", 0), "fom.": ("open", 0), "fom": ("open", 0),
+    "innen fristen": ("deadline", 0), "ila": ("during", 0), "i.l.a.": ("during", 0),
     "i løpet av": ("during", 0), "i": ("during", 0), "under": ("during", 0),
     "ca": ("approx", 0), "ca.": ("approx", 0), "cirka": ("approx", 0), "circa": ("approx", 0),
     "omkring": ("approx", 0), "mellom": ("between", 0), "til": ("sep", 0), "og": ("sep", 0),
@@ -107,6 +114,7 @@ _GLUE_SV: dict[str, tuple[Category, int]] = {
     "senast": ("deadline", 0), "innan": ("deadline", 0), "senast vid utgången av": ("deadline", 0),
     "vid utgången av": ("deadline", 0), "innan utgången av": ("deadline", 0),
     "från": ("open", 0), "från och med": ("open", 0), "fr.o.m.": ("open", 0),
+    "sedan": ("open", 0), "fom": ("open", 0),
     "under": ("during", 0), "i": ("during", 0), "ca": ("approx", 0), "ca.": ("approx", 0),
     "c:a": ("approx", 0), "cirka": ("approx", 0), "circa": ("approx", 0),
     "omkring": ("approx", 0), "mellan": ("between", 0), "till": ("sep", 0), "och": ("sep", 0),
@@ -122,22 +130,25 @@ _STATES_NO: dict[str, tuple[Category, int]] = {
          "løpande", "fortløpande", "pågåande"), ("ongoing", 0)),
     **dict.fromkeys(
         ("ikke avklart", "ikkje avklart", "må avklares", "må avklarast", "uavklart",
-         "ikke fastsatt", "ikkje fastsett", "ikke bestemt", "ikkje bestemt"), ("undated", 0)),
+         "ikke fastsatt", "ikkje fastsett", "ikke bestemt", "ikkje bestemt", "uavklara",
+         "snarest", "snarast", "så snart som mulig", "omgående", "asap"), ("undated", 0)),
 }
 _STATES_SV: dict[str, tuple[Category, int]] = {
     **dict.fromkeys(
-        ("löpande", "fortlöpande", "pågående", "kontinuerligt", "kontinuerlig"), ("ongoing", 0)),
+        ("löpande", "fortlöpande", "pågående", "kontinuerligt", "kontinuerlig", "pågår"),
+        ("ongoing", 0)),
     **dict.fromkeys(
         ("ej fastställt", "ej fastställd", "ej klart", "inte klart", "inte fastställt",
-         "ej bestämt", "inte bestämt"), ("undated", 0)),
+         "ej bestämt", "inte bestämt", "oklart", "snarast", "så snart som möjligt", "omgående",
+         "asap"), ("undated", 0)),
 }
 
 # First words of a parenthetical remark about the date's history: "(justert fra mars)".
 _HISTORY = (
     "justert", "justera", "endret", "endra", "flyttet", "flytta", "utsatt", "framskyndet",
     "opprinnelig", "opphavleg", "tidligere", "tidlegare", "tidl", "var", "oppdatert",
-    "ändrat", "ändrad", "flyttat", "flyttad", "uppskjutet", "framflyttat", "ursprungligen",
-    "tidigare", "uppdaterat", "revidert", "reviderad",
+    "ändrat", "ändrad", "flyttat", "flyttad", "uppskjutet", "uppskjuten", "utsett",
+    "framflyttat", "ursprungligen", "tidigare", "uppdaterat", "revidert", "reviderad",
 )
 
 
@@ -164,6 +175,7 @@ class Vocabulary(NamedTuple):
     multi: MappingProxyType[str, tuple[tuple[Key, Entry], ...]]  # by first word, longest first
     date_words: frozenset[str]  # words that can carry a date (months, seasons, units)
     calendar_words: frozenset[str]  # month and season names
+    words: frozenset[str]  # every word of every phrase: a text with another is not Part 1
 
 
 def _key(phrase: str) -> Key:
@@ -188,8 +200,9 @@ def _build(langs: tuple[Lang, ...]) -> Vocabulary:
     words = {word.rstrip(".") for key, e in phrases.items() if e.category in dating for word in key}
     named = {key[0].rstrip(".") for key, e in phrases.items() if e.category in ("month", "season")}
     frozen = {first: tuple(entries) for first, entries in multi.items()}
+    every = frozenset(word.rstrip(".") for key in phrases for word in key)
     return Vocabulary(MappingProxyType(single), MappingProxyType(frozen), frozenset(words),
-                      frozenset(named))
+                      frozenset(named), every)
 
 
 @cache

@@ -1,0 +1,155 @@
+"""Date spans in Scandinavian planning language: `parse_span` (rules: DATES.md, docs/dates.md).
+
+The work is split in small steps, each a module: `lexer` (text -> tokens), `vocab` (the
+nb/nn/sv words, as data), `grammar` (tokens -> a Part 1 reading), `spans` (a reading -> days),
+`periods` (Part 2's named periods: holidays, terms, parts of a unit...), `phrases` (Part 2
+around Part 1: brackets, weekdays, until/before/after) and `recurrence` (frequency words ->
+an RFC 5545 RRULE). A text is only `dated` when every word in it is explained by a rule;
+otherwise it is `unparsed`, because reminders are sent on the dates and a wrong date is worse
+than none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, NamedTuple
+
+from timelines.dates import periods, phrases, recurrence
+from timelines.dates.lexer import Tok, clean, tokenize
+from timelines.dates.recurrence import due_days, occurrence, recurring
+from timelines.dates.spans import Found, read_plain
+from timelines.dates.vocab import vocabulary
+
+__all__ = ["DateSpan", "Kind", "parse_span", "recurs_until"]
+
+Kind = Literal["dated", "ongoing", "undated", "unparsed", "recurring"]
+
+_MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
+
+
+class DateSpan(NamedTuple):
+    """What a date text means: a span of days, both ends inclusive, either may be open.
+
+    A recurring span also has `recurrence`, an RFC 5545 RRULE (no DTSTART) whose occurrences
+    are the due days; `start`/`due` are then those of its first occurrence in the plan year.
+    Immutable (a named tuple: cheaper to build than a frozen dataclass, and parse_span builds
+    one per call).
+    """
+
+    text: str
+    kind: Kind
+    start: dt.date | None = None
+    due: dt.date | None = None
+    approximate: bool = False
+    recurrence: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """kind, start, due, approximate; and recurrence, for a recurring span only."""
+        shown: dict[str, object] = {
+            "kind": self.kind,
+            "start": self.start.isoformat() if self.start else None,
+            "due": self.due.isoformat() if self.due else None,
+            "approximate": self.approximate,
+        }
+        if self.recurrence is not None:
+            shown["recurrence"] = self.recurrence
+        return shown
+
+    def occurrences(self, first: dt.date, last: dt.date) -> list[DateSpan]:
+        """Every occurrence whose due day lies in `first` .. `last` (both included), each a
+        `dated` span; a span that does not recur is its own only occurrence."""
+        if self.recurrence is None or self.due is None:
+            inside = self.kind == "dated" and self.due is not None and first <= self.due <= last
+            return [self] if inside else []
+        one = Found(self.start, self.due, self.approximate)
+        return [DateSpan(self.text, "dated", span.start, span.due, self.approximate)
+                for span in (occurrence(one, due) for due in due_days(self.recurrence, first,
+                                                                        last))]
+
+
+def recurs_until(until: dt.date | None, period: str | None, ref_year: int) -> dt.date:
+    """The last day a recurring task recurs: its own `until`, else the end of the timeline's
+    `period` ("2022-2024"), else 31 December two years after the plan year (DATES.md)."""
+    if until is not None:
+        return until
+    span = parse_span(period, ref_year=ref_year) if period else None
+    if span is not None and span.kind == "dated" and span.due is not None:
+        return span.due
+    return dt.date(ref_year + 2, 12, 31)
+
+
+def _recurring(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
+    found = recurrence.frequency(cleaned)
+    assert found is not None
+    unit, anchor = found
+    if ref_year is None:
+        return DateSpan(text, "unparsed")  # the first occurrence is in the plan year
+
+    def read(anchor_text: str, year: int) -> Found | str | None:
+        return phrases.read(anchor_text, lang, year)
+
+    series = recurring(unit, anchor, ref_year, read)
+    if series is None:
+        return DateSpan(text, "unparsed")
+    first = series.first
+    return DateSpan(text, "recurring", first.start, first.due, first.approximate, series.rule)
+
+
+_PART1_WORDS = vocabulary().words
+_WORDS = _PART1_WORDS | phrases.WORDS | periods.WORDS | recurrence.WORDS
+
+
+_FREQUENCY_WORDS = recurrence.FIRST_WORDS
+# Part 1 words that, first in a text, start a Part 2 phrase ("før jul", "til uke 34", "mot
+# slutten av 2025"): the Part 1 grammar alone would fail, or read what Part 2 reads the same way.
+_PART2_STARTS = frozenset(("før", "före", "til", "till", "mot", "tidlig", "tidleg", "tidigt",
+                           "sent", "seint"))
+
+
+def _strangers(tokens: list[Tok]) -> tuple[bool, bool, bool]:
+    """Whether a token is outside Part 1's words (then its grammar is not asked), whether a
+    word is outside every rule's words (then nothing can read the text), and whether a word
+    may start a frequency ("årlig", "hvert år")."""
+    part2 = bool(tokens) and tokens[0].text in _PART2_STARTS
+    unknown = recurring = False
+    for tok in tokens:
+        if tok.kind == "other":
+            part2 = True
+        elif tok.kind == "word" and tok.text not in _PART1_WORDS:
+            part2 = True
+            unknown = unknown or tok.text not in _WORDS
+            recurring = recurring or tok.text in _FREQUENCY_WORDS
+    return part2, unknown, recurring
+
+
+def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
+    tokens = tokenize(cleaned)
+    part2, unknown, recurring = _strangers(tokens)
+    found = None
+    if not part2 and phrases.plain(cleaned):
+        found = read_plain(cleaned, ref_year, tokens)
+    if found is None:  # no frequency word is a Part 1 word: the common case is done above
+        if unknown and "(" not in cleaned:
+            return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")
+        if recurring and recurrence.frequency(cleaned) is not None:
+            return _recurring(text, cleaned, lang, ref_year)
+        found = phrases.read_part2(cleaned, lang, ref_year, tokens)
+    if found is None:
+        return DateSpan(text, "unparsed")
+    if isinstance(found, str):
+        return DateSpan(text, found)  # "ongoing" or "undated"
+    return DateSpan(text, "dated", found.start, found.due, found.approximate)
+
+
+def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = None) -> DateSpan:
+    """Read `text` as a span (DATES.md); never raises, `unparsed` when in doubt.
+
+    `lang` ("nb", "nn", "sv") names the text's language; the words of all three are read in any
+    case, since they never contradict each other, except `innan` (docs/dates.md).
+    """
+    if len(text) > _MAX_LENGTH:
+        return DateSpan(text, "unparsed")
+    try:
+        return _span(text, clean(text), lang, ref_year)
+    except (ValueError, OverflowError):  # a calendar edge: year 1 or 9999, 31 April...
+        return DateSpan(text, "unparsed")
