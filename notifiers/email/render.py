@@ -8,6 +8,7 @@ line break: Python before 3.11.10 folds such values into new header lines (CVE-2
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -89,6 +90,13 @@ class MailRenderer:
         # feeds' style, so the attachment and the subscription show the same calendar entry.
         self.calendar_domain = calendar_domain or self.domain
         self.calendar_span = calendar_span
+        # The same for every message: made (parsed) once, as header objects the message
+        # takes as they are.
+        fixed: Headers = [("From", address(self.sender.name, self.sender.email))]
+        if coordinator:
+            fixed.append(("Reply-To", address(coordinator.name, coordinator.email)))
+        fixed += [("Auto-Submitted", "auto-generated"), ("X-Auto-Response-Suppress", "All")]
+        self._fixed = [(name, SMTP.header_factory(name, value)) for name, value in fixed]
 
     def render(self, notice: Notice, now: datetime) -> RenderedMail:
         """The full message for a notice; `now` (aware) is its Date header."""
@@ -128,13 +136,8 @@ class MailRenderer:
         return h.list_id("Fristvakt", notice.kind, self.domain)
 
     def _headers(self, to: Recipient, subject: str, lang: str, now: datetime) -> Headers:
-        headers: Headers = [("From", address(self.sender.name, self.sender.email)),
-                            ("To", address(to.name, to.email))]
-        if self.coordinator:
-            headers.append(("Reply-To", address(self.coordinator.name, self.coordinator.email)))
-        return [*headers, ("Subject", subject), ("Date", _local(now, to.timezone)),
-                ("Auto-Submitted", "auto-generated"), ("X-Auto-Response-Suppress", "All"),
-                ("Content-Language", lang)]
+        return [*self._fixed, ("To", address(to.name, to.email)), ("Subject", subject),
+                ("Date", _local(now, to.timezone)), ("Content-Language", lang)]
 
     def _finish(self, headers: Headers, subject: str, body: tuple[str, str],
                 attachment: bytes | None) -> RenderedMail:
@@ -145,6 +148,17 @@ class MailRenderer:
         return RenderedMail(message_id=str(message["Message-ID"]), sender=self.sender.email,
                             recipients=(to,), subject=subject, text=body[0], html=body[1],
                             data=data)
+
+
+def boundary(seed: str, label: str) -> str:
+    """A multipart boundary no part can contain: "=_" never occurs in quoted-printable or
+    base64 (RFC 2045 §6.7), the only encodings used. Given, it also spares the generator
+    its search of every part for a random one that is free.
+
+    >>> boundary("<a@example.no>", "alt")
+    '=_fv_529703f0403346f5c699341c_alt'
+    """
+    return f"=_fv_{hashlib.sha256(seed.encode()).hexdigest()[:24]}_{label}"
 
 
 def _part() -> EmailMessage:
@@ -171,13 +185,14 @@ def _message(headers: Headers, body: tuple[str, str], attachment: bytes | None
     for name, value in headers:
         if not name.startswith("Content-"):
             message[name] = value
+    seed = str(message["Message-ID"])
     alternative = message if attachment is None else _part()
-    alternative.make_alternative()
+    alternative.make_alternative(boundary(seed, "alt"))
     alternative.attach(_leaf(body[0], subtype="plain", cte="quoted-printable"))
     # Nobody reads HTML source: base64 keeps its long inlined-style lines intact.
     alternative.attach(_leaf(body[1], subtype="html", cte="base64"))
     if attachment is not None:
-        message.make_mixed()
+        message.make_mixed(boundary(seed, "mix"))
         message.attach(alternative)
         message.attach(_leaf(attachment, maintype="text", subtype="calendar",
                              filename="frist.ics", params={"method": "PUBLISH",
