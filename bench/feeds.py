@@ -42,9 +42,11 @@ from notifiers.i18n import t  # noqa: E402
 from notifiers.ical import PRODID, Scope, build_feed  # noqa: E402
 from notifiers.ical_alarms import Policies, triggers  # noqa: E402
 from notifiers.ical_event import (  # noqa: E402
+    Entry,
     Style,
     day_text,
     description,
+    entry,
     event_dates,
     sort_key,
     summary,
@@ -87,19 +89,19 @@ def fill(engine: Engine, events: int, owner: str) -> None:
 
 # -- building --------------------------------------------------------------------------------
 
-def _floor_event(item: Item, style: Style) -> icalendar.Event:
+def _floor_event(item: Item, shown: Entry, style: Style) -> icalendar.Event:
     task, event = item.task, icalendar.Event()
-    first, end = event_dates(item, style.span)
+    first, end = event_dates(shown, style.span)
     for name, value in (("uid", uid(task.timeline_id, task.key, style.domain)),
                         ("dtstamp", task.changed_at), ("created", task.created_at),
                         ("last-modified", task.changed_at), ("sequence", task.date_version),
-                        ("summary", summary(item, style.lang)),
-                        ("description", description(item, style)),
+                        ("summary", summary(shown, style.lang)),
+                        ("description", description(shown, style.lang)),
                         ("categories", [task.section]), ("dtstart", first), ("dtend", end),
                         ("status", "CONFIRMED"), ("transp", "TRANSPARENT")):
         event.add(name, value)
-    policy = style.policies.for_task(item.timeline.policy, task.policy)
-    assert task.due is not None
+    policy = shown.policy
+    assert task.due is not None and policy is not None
     text = t(style.lang, "feed.alarm_due", date=day_text(task.due, style.lang), title=task.title)
     for delta in triggers(first, task.due, policy.before_due, policy, style.today):
         alarm = icalendar.Alarm()
@@ -115,8 +117,9 @@ def floor(engine: Engine, owner: str) -> bytes:
     with session_scope(engine) as session:
         people = load_people(session)
         items = select_items(session, Scope(owner=owner), people, NOW, 60)
-        style = Style("sv", CONFIG.feeds.domain, False, NOW.date(), people,
-                      Policies(CONFIG.policy))
+        style = Style("sv", CONFIG.feeds.domain, False, NOW.date())
+        policies = Policies(CONFIG.policy)
+        shown = {id(item): entry(item, people, policies) for item in items}
         cal = icalendar.Calendar()
         for name, value in (("version", "2.0"), ("prodid", PRODID), ("calscale", "GREGORIAN"),
                             ("method", "PUBLISH"), ("name", "Fristvakt"),
@@ -124,8 +127,8 @@ def floor(engine: Engine, owner: str) -> bytes:
                             ("refresh-interval", dt.timedelta(hours=1)),
                             ("x-published-ttl", "PT1H")):
             cal.add(name, value)
-        for item in sorted(items, key=lambda i: sort_key(i, False)):
-            cal.add_component(_floor_event(item, style))
+        for item in sorted(items, key=lambda i: sort_key(shown[id(i)], False)):
+            cal.add_component(_floor_event(item, shown[id(item)], style))
         return bytes(cal.to_ical())
 
 

@@ -56,7 +56,11 @@ class Recipient:
 
 @dataclass(frozen=True)
 class TaskView:
-    """One task as the reader sees it. `owners`/`participants` are display names."""
+    """One task as the reader sees it. `owners`/`participants` are display names;
+    `reaches` maps each of those names to the owner keys it stands for (a person: their own
+    key, a role: its members), so a message can leave out the names that mean only its reader.
+    `due_from_when` says the deadline is the reading of `when_text` (not an explicit `due`,
+    nor placed after another task), so a message may say "read as"."""
 
     timeline_id: str
     timeline_title: str
@@ -73,6 +77,9 @@ class TaskView:
     owners: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     date_version: int = 1
+    notes: str = ""
+    reaches: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    due_from_when: bool = False
 
 
 class FailureLine(NamedTuple):

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from notifiers.i18n import pick_lang, t
 from notifiers.ical_alarms import Policies
-from notifiers.ical_event import Kind, Style, component, sort_key
+from notifiers.ical_event import Kind, Style, component, entry, sort_key
 from notifiers.ical_select import People, Scope, load_people, select_items
 from notifiers.ical_text import duration, text
 from notifiers.ical_tz import timezone
@@ -95,9 +95,11 @@ def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
     zone = feed_zone(config, scope, people)
     items = select_items(session, scope, people, now, config.feeds.cancelled_days)
     style = Style(lang, config.feeds.domain, config.feeds.style == "span",
-                  now.astimezone(ZoneInfo(zone)).date(), people, Policies(config.policy))
-    items.sort(key=lambda item: sort_key(item, style.span))
+                  now.astimezone(ZoneInfo(zone)).date())
+    policies = Policies(config.policy)
+    entries = [entry(item, people, policies) for item in items]
+    entries.sort(key=lambda one: sort_key(one, style.span))
     cal = calendar(feed_name(scope, people, timeline, lang), zone)
-    cal.subcomponents.extend(component(item, style, kind) for item in items)
+    cal.subcomponents.extend(component(one, style, kind) for one in entries)
     changed = max((item.task.changed_at for item in items), default=EPOCH)
     return Feed(cal.to_ical(sorted=False), changed.replace(microsecond=0))

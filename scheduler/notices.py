@@ -11,7 +11,9 @@ from notifiers.base import FailureLine, Notice, PermanentDeliveryError, TaskView
 from scheduler.planning import payload_dates
 from scheduler.policy import OPEN, local_today
 from scheduler.recipients import display_names, recipient
+from timelines.checks import people_for
 from timelines.config import Config
+from timelines.dates import parse_span
 from timelines.model import Reminder, Task, Timeline
 
 # The feeds engineer (#7) plugs in a function owner key → private subscription URL here.
@@ -20,6 +22,7 @@ FeedUrl = Callable[[str], str | None]
 
 def task_view(config: Config, task: Task, timeline: Timeline | None) -> TaskView:
     roles = timeline.roles if timeline else {}
+    keys = [*task.owners, *task.participants]
     return TaskView(
         timeline_id=task.timeline_id, timeline_title=timeline.title if timeline else "",
         timeline_lang=timeline.lang if timeline else None, section=task.section,
@@ -27,7 +30,21 @@ def task_view(config: Config, task: Task, timeline: Timeline | None) -> TaskView
         start=task.start, due=task.due, approximate=task.approximate, status=task.status,
         owners=display_names(config, task.owners, roles),
         participants=display_names(config, task.participants, roles),
-        date_version=task.date_version)
+        date_version=task.date_version, notes=task.notes,
+        reaches={name: tuple(people_for(config, key)) for key, name
+                 in zip(keys, display_names(config, keys, roles), strict=True)},
+        due_from_when=due_from_when(task, timeline))
+
+
+def due_from_when(task: Task, timeline: Timeline | None) -> bool:
+    """Is the task's deadline what its `when` text says? Not when an explicit `due` or an
+    `after` put it elsewhere: the row keeps only the result, so the text is read again here
+    (as `resolve` read it: the timeline's language and reference year)."""
+    if task.due is None or not task.when_text.strip():
+        return False
+    span = parse_span(task.when_text, lang=timeline.lang if timeline else None,
+                      ref_year=timeline.ref_year if timeline else None)
+    return span.due == task.due
 
 
 class Lookup:

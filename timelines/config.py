@@ -72,6 +72,8 @@ class Smtp(Strict):
     password_env: str = "FRISTVAKT_SMTP_PASSWORD"
     sender: str = "Fristvakt <fristvakt@localhost>"
     timeout: float = Field(30.0, gt=0)
+    # The EHLO name; empty: the machine's name if it has a dot, else the sender's domain.
+    helo_name: str = Field("", pattern=r"^[A-Za-z0-9.:\[\]-]*$")
 
     def password(self, env: Mapping[str, str] = os.environ) -> str | None:
         """The password from the environment variable this block names (never from the file)."""

@@ -1,4 +1,4 @@
-"""Email channel: rendering (render.py, mime.py, headers.py), SMTP (smtp.py), catcher."""
+"""Email channel: rendering (render.py, attachment.py, headers.py), SMTP (smtp.py), catcher."""
 
 from notifiers.email.smtp import EmailNotifier, SmtpSettings
 

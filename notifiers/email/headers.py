@@ -1,11 +1,12 @@
-"""Header values built from plan text, made safe, and the checks that prove it.
+"""Header values built from plan text, made safe before the email package sees them.
 
-Python 3.11.7's email package has CVE-2024-6923: an unstructured header value is parsed for
-RFC 2047 encoded words, so a task title containing `=?UTF-8?Q?=0A?=` becomes a real newline
-and, when the header is folded, a new header line (`Bcc: ...`) or a blank line that ends the
-header block. So every header value that comes from plan text goes through `clean_header_text`
-(no control or line-separator characters, no `=?` that could start an encoded word), and every
-generated message goes through `check_header_block` before it is sent.
+Python's email package before 3.11.10 has CVE-2024-6923: an unstructured header value is
+parsed for RFC 2047 encoded words, so a task title containing `=?UTF-8?Q?=0A?=` becomes a real
+newline and, when the header is folded, a new header line (`Bcc: ...`) or a blank line that
+ends the header block. So every header value that comes from plan text goes through
+`clean_header_text` (no control or line-separator characters, no `=?` that could start an
+encoded word) before it is set on the message, and every generated message goes through
+`check_header_block` before it is sent.
 """
 
 from __future__ import annotations

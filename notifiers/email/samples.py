@@ -13,7 +13,8 @@ BYREGION = TaskView(
     title="Koordinere og vidareutvikle konseptet Makerspace i alle kommunar",
     when_text="Haust 2022", kind="dated", start=date(2022, 9, 1), due=date(2022, 11, 30),
     approximate=False, status="ongoing", owners=["Ola Nordmann", "Regionrådet"],
-    participants=["Kommunane"], date_version=2,
+    participants=["Kommunane"], date_version=2, due_from_when=True,
+    reaches={"Ola Nordmann": ("ola",), "Regionrådet": ("ola", "kari"), "Kommunane": ()},
 )
 AGENDA = TaskView(
     timeline_id="pavirkansagenda", timeline_title="Länsgemensam påverkansagenda",
@@ -21,7 +22,7 @@ AGENDA = TaskView(
     title="Formulera förslag till struktur av länsgemensam påverkansagenda",
     when_text="2020-04-07 och 2020-04-24", kind="dated", start=date(2020, 4, 7),
     due=date(2020, 4, 24), approximate=False, status="planned", owners=["Anna Omberg"],
-    participants=[], date_version=1,
+    participants=[], date_version=1, due_from_when=True, reaches={"Anna Omberg": ("anna",)},
 )
 OWNER = Recipient("ola", "Ola Nordmann", "ola@example.no", "nn", "Europe/Oslo")
 TODAY = date(2022, 11, 16)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parseaddr
 from types import TracebackType
 from typing import Literal, Self
 
@@ -46,6 +48,7 @@ class SmtpSettings:
     password: SecretStr | None = field(default=None, repr=False)
     timeout: float = 30.0
     tls_context: ssl.SSLContext | None = field(default=None, repr=False)
+    helo_name: str | None = None  # None: aiosmtplib's default, the machine's name
 
     @property
     def server(self) -> str:
@@ -61,7 +64,25 @@ class SmtpSettings:
                               f"{smtp.password_env} (the SMTP password) is empty or unset")
         return cls(host=smtp.host, port=smtp.port, security=smtp.security,
                    username=smtp.username, timeout=smtp.timeout,
-                   password=SecretStr(password) if password else None)
+                   password=SecretStr(password) if password else None,
+                   helo_name=helo_name(smtp.helo_name, smtp.sender, socket.getfqdn()))
+
+
+def helo_name(configured: str, sender: str, machine: str) -> str:
+    """The name to greet the server with: `[smtp] helo_name`, else the machine's name when
+    it is fully qualified, else the domain of the sender address (relays that demand a
+    fully qualified name refuse a bare "vm" or "localhost").
+
+    >>> helo_name("", "Fristvakt <fv@region.example.no>", "vm")
+    'region.example.no'
+    >>> helo_name("", "fv@region.example.no", "mail.region.no"), helo_name("x.no", "", "vm")
+    ('mail.region.no', 'x.no')
+    """
+    if configured:
+        return configured
+    if "." in machine:
+        return machine
+    return parseaddr(sender)[1].rpartition("@")[2] or machine
 
 
 def _client(settings: SmtpSettings) -> aiosmtplib.SMTP:
@@ -70,7 +91,7 @@ def _client(settings: SmtpSettings) -> aiosmtplib.SMTP:
         hostname=settings.host, port=settings.port, timeout=settings.timeout,
         use_tls=settings.security == "tls", start_tls=settings.security == "starttls",
         tls_context=settings.tls_context, username=settings.username or None,
-        password=secret if settings.username else None)
+        password=secret if settings.username else None, local_hostname=settings.helo_name)
 
 
 class EmailNotifier:
@@ -91,7 +112,8 @@ class EmailNotifier:
         """The notifier fristvakt.toml describes; replies go to the coordinator."""
         coordinator = Contact(config.coordinator.name, config.coordinator.email)
         try:
-            renderer = MailRenderer(config.smtp.sender, coordinator, config.feeds.domain)
+            renderer = MailRenderer(config.smtp.sender, coordinator, config.feeds.domain,
+                                    calendar_span=config.feeds.style == "span")
         except ValueError as exc:
             raise ConfigError(f"[smtp] sender = {config.smtp.sender!r}: expected "
                               f'"Name <address@domain>" ({exc})') from exc

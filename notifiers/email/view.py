@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from notifiers.base import Notice, TaskView
+from notifiers.base import Notice, Recipient, TaskView
 from notifiers.i18n import (
     FALLBACK,
     catalog,
@@ -59,10 +59,13 @@ def is_fuzzy(task: TaskView) -> bool:
 
 
 def _when(task: TaskView, lang: str) -> str | None:
+    """The plan's words, with "read as <deadline>" only when the deadline came from them."""
     if not is_fuzzy(task) or task.due is None:
         return None
-    return t(lang, "phrase.when_read", when=task.when_text.strip(),
-             date=format_date(task.due, lang))
+    words = task.when_text.strip()
+    if not task.due_from_when:
+        return t(lang, "mail.when_quoted", when=words)
+    return t(lang, "phrase.when_read", when=words, date=format_date(task.due, lang))
 
 
 def _status(status: str, lang: str) -> str:
@@ -70,8 +73,10 @@ def _status(status: str, lang: str) -> str:
     return t(lang, f"status.{status}") if f"status.{status}" in catalog(FALLBACK) else status
 
 
-def _names(names: list[str], skip: str) -> str | None:
-    others = [name for name in names if name != skip]
+def _names(task: TaskView, names: list[str], reader: Recipient) -> str | None:
+    """The names other than the reader's own, nor a role whose only member is the reader."""
+    others = [name for name in names
+              if name != reader.name and task.reaches.get(name) != (reader.key,)]
     return ", ".join(others) or None
 
 
@@ -84,13 +89,13 @@ def _start(start: date | None, notice: Notice, lang: str) -> str | None:
 
 def task_lines(task: TaskView, notice: Notice, lang: str) -> TaskLines:
     """The reminder's facts: what, plan, section, deadline and distance, when, who, status."""
-    me = notice.recipient.name
+    me = notice.recipient
     return TaskLines(
         title=task.title, plan=task.timeline_title, section=task.section,
         deadline=dated(task.due, notice.today, lang),
         start=_start(task.start, notice, lang),
-        when=_when(task, lang), others=_names(task.owners, me),
-        participants=_names(task.participants, me),
+        when=_when(task, lang), others=_names(task, task.owners, me),
+        participants=_names(task, task.participants, me),
         status=_status(task.status, lang), approximate=task.approximate,
     )
 
@@ -129,13 +134,23 @@ def _failures(notice: Notice, lang: str) -> list[str]:
               error=line.error) for line in notice.failures]
 
 
+def webcal(url: str | None) -> str | None:
+    """The subscription link a click subscribes with: `webcal://` opens the calendar app,
+    where an http(s) link would only download the file.
+
+    >>> webcal("https://fristvakt.example.no/feeds/abc.ics")
+    'webcal://fristvakt.example.no/feeds/abc.ics'
+    """
+    return "webcal://" + url.split("://", 1)[-1] if url else None
+
+
 def template_context(notice: Notice, lang: str, coordinator: str) -> dict[str, Any]:
     """Everything a mail template may use; StrictUndefined catches anything else."""
     single = notice.kind in SINGLE_TASK_KINDS and bool(notice.tasks)
     return {
         "t": translator(lang), "L": texts(lang), "lang": lang, "kind": notice.kind,
         "name": notice.recipient.name, "coordinator": coordinator,
-        "feed_url": notice.feed_url,
+        "feed_url": notice.feed_url, "webcal_url": webcal(notice.feed_url),
         "task": task_lines(notice.tasks[0], notice, lang) if single else None,
         "digest": _digest(notice, lang) if notice.kind == "digest" else None,
         "moved": _moved(notice, lang), "failures": _failures(notice, lang),

@@ -1,0 +1,40 @@
+"""The .ics attachment of a single-task reminder: the very event the owner's feed shows.
+
+The event is built by `notifiers.ical_event` from an `Entry`, like every event of a feed, so
+the attachment and a subscribed feed show the same UID, dates, texts and SEQUENCE. Only what
+the mail does not know differs: DTSTAMP is when the message was written, and there are no
+alarms (the mail itself is the reminder).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from icalendar import Calendar, vText
+
+from notifiers.base import TaskView
+from notifiers.ical_event import Entry, Style, event
+
+PRODID = "-//Fristvakt//Fristvakt reminders//EN"
+
+
+def task_entry(task: TaskView, now: datetime) -> Entry:
+    """The task of a notice as a calendar entry; `now` (aware) is its DTSTAMP."""
+    return Entry(
+        timeline_id=task.timeline_id, key=task.task_id, plan=task.timeline_title,
+        title=task.title, section=task.section, when_text=task.when_text, start=task.start,
+        due=task.due, approximate=task.approximate, status=task.status, removed=False,
+        owners=tuple(task.owners), participants=tuple(task.participants), notes=task.notes,
+        date_version=task.date_version, stamp=now)
+
+
+def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:
+    """A `METHOD:PUBLISH` calendar holding the task's event, or None for an undated task."""
+    if task.due is None and task.start is None:
+        return None
+    cal = Calendar()
+    cal["VERSION"] = vText("2.0")
+    cal["PRODID"] = vText(PRODID)
+    cal["METHOD"] = vText("PUBLISH")
+    cal.add_component(event(task_entry(task, now), style))
+    return bytes(cal.to_ical(sorted=False))
