@@ -37,6 +37,7 @@ from timelines.exceptions import DeliveryError
 __all__ = [
     "NOTICE_KINDS", "AmbiguousDeliveryError", "FailureLine", "Notice", "NoticeKind", "Notifier",
     "PermanentDeliveryError", "Recipient", "SendResult", "TaskView", "TransientDeliveryError",
+    "PermanentTransportError", "TransientTransportError", "TransportDeliveryError",
 ]
 
 NoticeKind = Literal["due", "start", "overdue", "digest", "moved", "alert"]
@@ -128,6 +129,20 @@ class PermanentDeliveryError(_CodedDeliveryError):
 
 class AmbiguousDeliveryError(_CodedDeliveryError):
     """The connection broke after the whole message was handed over: it may have arrived."""
+
+
+class TransportDeliveryError(_CodedDeliveryError):
+    """No message can go out at all (server unreachable, DNS, TLS, wrong password): an
+    outage of the route, not a failure of any one message. Raised as one of the two below,
+    so a caller that only knows transient/permanent still reads it right."""
+
+
+class TransientTransportError(TransportDeliveryError, TransientDeliveryError):
+    """The route is down for now (refused, DNS, timeout, 4xx greeting)."""
+
+
+class PermanentTransportError(TransportDeliveryError, PermanentDeliveryError):
+    """The route needs a fix (wrong password 535, TLS not trusted, AUTH not offered)."""
 
 
 class Notifier(Protocol):

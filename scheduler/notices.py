@@ -88,6 +88,8 @@ def _digest_tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskVi
 
 def _failures(lookup: Lookup, row: Reminder) -> tuple[FailureLine, ...]:
     lines = []
+    if row.payload.get("outage"):  # the route was down: no reminder is lost, all are late
+        lines.append(FailureLine("SMTP", row.payload.get("since", ""), row.payload["outage"]))
     for dead_id in row.payload.get("reminders", []):
         dead = lookup.session.get(Reminder, dead_id)
         if dead is None:

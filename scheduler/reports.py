@@ -17,19 +17,22 @@ from timelines.model import Delivery, Reminder, Task
 # Row statuses and delivery outcomes, and the kinds of reminder: each has a text in
 # `cli.engine.status` / `cli.engine.kind` (a hyphen in the word is an underscore in the key).
 STATUSES = ("pending", "retry", "claimed", "due", "stale", "sent", "dead", "expired",
-            "superseded", "lost", "lease-lost", "ambiguous")
+            "superseded", "lost", "lease-lost", "ambiguous", "sent-after-supersede", "outage")
 KINDS = ("due", "start", "overdue", "digest", "moved", "alert")
-PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost")  # what a pass reports
+PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost", "superseded",
+                 "sent-after-supersede")  # what a pass reports
 
 
 def word(lang: str, group: str, value: str) -> str:
     """A ledger word (`status` or `kind`) in `lang`; one without a text stays as it is."""
-    return texts(lang).get(f"cli.engine.{group}.{value.replace('-', '_')}", value)
+    key = f"{group}.{value.replace('-', '_')}"
+    found = texts(lang)
+    return found.get(f"cli.engine.{key}") or found.get(f"reliability.{key}", value)
 
 
 # Our own detail codes and the names of their arguments in `cli.engine.detail.<code>`.
 DETAILS = {"stale": ("due", "since"), "lease-expired": ("worker",),
-           "lost-before-send": (), "nothing-open": ()}
+           "lost-before-send": (), "nothing-open": (), "task-changed": (), "sent-late": ()}
 
 
 def describe(lang: str, detail: str) -> str:
@@ -38,8 +41,9 @@ def describe(lang: str, detail: str) -> str:
     names = DETAILS.get(code)
     if names is None or len(args) != len(names):
         return detail
-    return t(lang, f"cli.engine.detail.{code.replace('-', '_')}", **dict(zip(names, args,
-                                                                               strict=True)))
+    key = f"detail.{code.replace('-', '_')}"
+    key = f"cli.engine.{key}" if f"cli.engine.{key}" in texts(lang) else f"reliability.{key}"
+    return t(lang, key, **dict(zip(names, args, strict=True)))
 
 
 def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:

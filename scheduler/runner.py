@@ -31,11 +31,12 @@ from notifiers.base import (
     Notifier,
     PermanentDeliveryError,
     SendResult,
+    TransportDeliveryError,
 )
-from scheduler import faults, ledger
+from scheduler import ledger
 from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, build_notice
-from scheduler.planning import queue_alert
+from scheduler.planning import queue_alert, queue_outage
 from timelines.config import Config
 from timelines.db import session_scope
 from timelines.exceptions import DeliveryError
@@ -57,7 +58,7 @@ class EngineOptions:
     lease_seconds: float = 300.0
     batch: int = 50
     interval: float = 60.0
-    mark_every: int = 8  # accepted messages per commit; 1 marks each one on its own
+    mark_every: int = 1  # accepted messages per commit: each alone, so a crash resends one
     retry: ledger.RetryPolicy = field(default_factory=ledger.RetryPolicy)
 
 
@@ -77,6 +78,7 @@ class Outcome:
 @dataclass
 class PassReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    outage: str = ""  # why the pass stopped early: no message could go out at all
 
     def of(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -144,19 +146,18 @@ class Engine:
 
     async def run_pass(self) -> PassReport:
         """Send everything due now (the first pass after a start is the catch-up)."""
-        report, pass_id, batch = PassReport(), uuid.uuid4().hex[:12], 0
-        while not self.stopping:
-            jobs, expired = self._claim()
+        # One alert per coordinator per pass, however many batches it takes.
+        report, alert_key = PassReport(), f"alert:{uuid.uuid4().hex[:12]}"
+        while not self.stopping and not report.outage:
+            jobs, expired, superseded = self._claim()
             report.outcomes += expired
-            if not jobs and not expired:
+            if not jobs and not expired and not superseded:
                 break
             if jobs:
-                faults.reach("after_claim")
-                await self._send_batch(jobs, report, f"alert:{pass_id}:{batch}")
-                batch += 1
+                await self._send_batch(jobs, report, alert_key)
         return report
 
-    def _claim(self) -> tuple[list[Job], list[Outcome]]:
+    def _claim(self) -> tuple[list[Job], list[Outcome], int]:
         now = self.clock.now()
         lease = ledger.new_lease(self.options.worker, now, self.options.lease_seconds)
         with session_scope(self.db) as session:
@@ -167,7 +168,7 @@ class Engine:
                     for row in claimed.rows]
             expired = [Outcome("expired", r.kind, r.recipient, r.email, r.idem_key,
                                r.last_error, _title(session, r)) for r in claimed.expired]
-        return jobs, expired
+        return jobs, expired, claimed.superseded
 
     def _job(self, lookup: Lookup, row: Reminder, lease: ledger.Lease,
              previous: dict[int, str], now: dt.datetime) -> Job:
@@ -188,20 +189,37 @@ class Engine:
                         break
                     await self._send_one(notifier, job, report, alert_key)
                     done += 1
-        except DeliveryError as exc:  # no connection at all: the rest of the batch waits
+        except TransportDeliveryError as exc:  # no route at all: every row waits, none dies
             self._flush_sent()
-            for job in jobs[done:]:
-                self._fail(job, failure_of(exc), report, alert_key)
+            self._outage(jobs[done:], exc, report)
             return
         finally:
             self._flush_sent()
         for job in jobs[done:]:  # stopping: hand the unsent rows back at once
             self._release(job)
 
+    def _outage(self, jobs: list[Job], exc: DeliveryError, report: PassReport) -> None:
+        """The pass stops: the rows stay due after a backoff, their attempt uncounted, and
+        the coordinator's one alert for this outage is queued (it goes out when any route
+        works again)."""
+        now, detail = self.clock.now(), str(exc)
+        report.outage = detail
+        with session_scope(self.db) as session:
+            delay = self.options.retry.delay(1, self.rng)
+            for job in jobs:
+                ledger.defer(session, job.row_id, job.token, now, delay, self.options.worker,
+                             detail)
+            queue_outage(session, self.config, detail, now)
+        log.warning("no message could be sent: %s", detail)
+
     async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
                         alert_key: str) -> None:
-        if not self._holds(job):
+        lost = self._lost(job)
+        if lost == "lost":
             report.outcomes.append(job.outcome("lost", ledger.detail_code("lost-before-send")))
+            return
+        if lost:
+            report.outcomes.append(job.outcome(lost, ledger.detail_code("task-changed")))
             return
         if isinstance(job.problem, NothingToSend):
             with session_scope(self.db) as session:
@@ -213,25 +231,31 @@ class Engine:
                 raise job.problem
             assert job.notice is not None
             result = await notifier.send(job.notice)
+        except TransportDeliveryError:
+            raise  # an outage: the whole pass stops, no row is to blame
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             self._fail(job, failure_of(exc), report, alert_key)
             return
-        faults.reach("after_send")
         self.accepted.append((job, result, report))
         if len(self.accepted) >= self.options.mark_every:
             self._flush_sent()
 
-    def _holds(self, job: Job) -> bool:
-        """Is there time to send before the lease runs out? Checked on this worker's clock
-        before every send, so a worker resumed after a freeze sends nothing; the token check
-        when marking catches whatever slips through (clock skew between machines)."""
+    def _lost(self, job: Job) -> str:
+        """Why this row must not be sent now ("" if it may): the lease runs out too soon
+        ("lost"; checked on this worker's clock, so a worker resumed after a freeze sends
+        nothing), another worker holds it, or its task was closed or moved since the claim
+        ("superseded"). The token check when marking catches whatever slips through."""
         margin = min(self.config.smtp.timeout, self.options.lease_seconds / 3)
-        return self.clock.now() < job.lease.until - dt.timedelta(seconds=margin)
+        if self.clock.now() >= job.lease.until - dt.timedelta(seconds=margin):
+            return "lost"
+        with session_scope(self.db) as session:
+            return ledger.check_held(session, job.row_id, job.token, self.clock.now())
 
     def _flush_sent(self) -> None:
-        """Mark every accepted message `sent`, in one transaction (group commit: one fsync
-        per `mark_every` messages instead of one each). A crash before this resends at most
-        those few; each is then flagged a possible duplicate."""
+        """Mark the accepted messages `sent` in one small transaction (with `mark_every` = 1,
+        each on its own, so a crash can resend only the one in flight; it is then flagged a
+        possible duplicate). A row superseded while it was sent is recorded as
+        `sent-after-supersede`, never as a normal send."""
         accepted, self.accepted = self.accepted, []
         if not accepted:
             return
@@ -239,9 +263,9 @@ class Engine:
                               result.reply, job.row.attempts) for job, result, _ in accepted]
         with self.db.begin() as conn:
             done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.options.worker)
-        for (job, _, report), ok in zip(accepted, done, strict=True):
-            detail = "" if ok else "sent after the lease was lost: possible duplicate"
-            report.outcomes.append(job.outcome("sent" if ok else "lost", detail))
+        for (job, _, report), status in zip(accepted, done, strict=True):
+            report.outcomes.append(job.outcome(status, "" if status == "sent"
+                                               else ledger.detail_code("sent-late")))
 
     def _fail(self, job: Job, failure: ledger.Failure, report: PassReport,
               alert_key: str) -> None:

@@ -19,7 +19,7 @@ from smtp_server import free_port, smtp_server
 from sqlalchemy import func
 from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import col, select
-from test_engine_support import TestProject, keys_received, spawn
+from test_engine_support import TestProject, fault_env, keys_received, spawn
 
 from timelines.db import open_database, session_scope
 from timelines.model import Delivery, Reminder
@@ -90,7 +90,7 @@ def test_two_serve_processes_send_each_key_once(tmp_path: Path, pg_url: str) -> 
     with smtp_server() as server:
         proj = big_project(tmp_path, pg_url, server.port)
         db = open_database(pg_url)
-        frozen = spawn(proj, *SERVE, env={"FRISTVAKT_FAULT": "after_claim:stop"})
+        frozen = spawn(proj, *SERVE, env=fault_env("after_claim", "stop"))
         other: subprocess.Popen[str] | None = None
         try:
             wait_for(lambda: stopped(frozen), 30, "the first worker to claim and freeze")

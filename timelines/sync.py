@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from timelines.config import Config
@@ -163,9 +164,22 @@ def sync_people(session: Session, config: Config) -> None:
         session.merge(Role(key=key, label=r.label, members=list(r.members)))
 
 
+# Any fixed number: the key of the advisory lock that lets one `apply` run at a time.
+APPLY_LOCK = 0x46_52_49_53_54
+
+
+def serialise(session: Session) -> None:
+    """Wait for any other `apply` to finish before reading anything, so the second of two
+    concurrent applies of one edit sees it done and changes nothing. PostgreSQL: an advisory
+    lock released at commit; SQLite: every write transaction begins IMMEDIATE already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPLY_LOCK})
+
+
 def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
           now: dt.datetime) -> list[Change]:
     """Make the database match the files; returns what changed (empty when nothing did)."""
+    serialise(session)
     timelines = list(timelines)
     sync_people(session, config)
     changes: list[Change] = []

@@ -21,6 +21,7 @@ from scheduler.reports import KINDS, PASS_STATUSES, describe, ledger_rows, log_r
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
 from timelines.config import Config
 from timelines.db import session_scope
+from timelines.exceptions import DeliveryError
 
 console = Console(highlight=False)
 
@@ -120,6 +121,8 @@ def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (fo
         console.print(t(state.lang(), "cli.engine.summary", sent=len(report.of("sent")),
                         expired=len(report.of("expired")), handled=len(report.outcomes)),
                       markup=False)
+        if report.outage:  # cron must see it: nothing could go out
+            raise DeliveryError(t(state.lang(), "reliability.outage", detail=report.outage))
         return
     _logging()
     asyncio.run(serve(engine, print_report))
