@@ -22,7 +22,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, select
 
-from scheduler.planning import ACTIVE, expire_at, queue_moved, reconcile, stale_for, supersede
+from scheduler.planning import (
+    ACTIVE,
+    compare_and_set,
+    expire_at,
+    queue_moved,
+    reconcile,
+    stale_for,
+    supersede,
+)
 from timelines.config import Config
 from timelines.model import Delivery, Reminder, Task
 from timelines.sync import Change
@@ -365,3 +373,43 @@ def drop(session: Session, row_id: int, token: str, now: dt.datetime, reason: st
     row.lease_owner = row.lease_token = row.lease_until = None
     session.add(row)
     return True
+
+
+@dataclass(frozen=True)
+class Requeue:
+    """Which dead rows to re-arm: by idempotency key, by task (`id` or `timeline/id`), or
+    every row that died since an instant."""
+
+    key: str | None = None
+    task: str | None = None
+    since: dt.datetime | None = None
+
+
+def _dead_since(row: Reminder, since: dt.datetime) -> bool:
+    return row.next_attempt_at >= since  # a dead row's next_attempt_at is when it died
+
+
+def dead_rows(session: Session, which: Requeue) -> list[Reminder]:
+    """The dead rows `which` names, oldest first."""
+    stmt = select(Reminder).where(Reminder.status == "dead").order_by(col(Reminder.id))
+    if which.key:
+        stmt = stmt.where(Reminder.idem_key == which.key)
+    found = list(session.exec(stmt).all())
+    if which.task:
+        tasks = _tasks_of(session, found)
+        found = [r for r in found if r.task_pk in tasks
+                 and which.task in (tasks[r.task_pk].key,
+                                    f"{tasks[r.task_pk].timeline_id}/{tasks[r.task_pk].key}")]
+    if which.since:
+        found = [r for r in found if _dead_since(r, which.since)]
+    return found
+
+
+def requeue(session: Session, rows: list[Reminder], now: dt.datetime) -> int:
+    """Re-arm dead rows: due now, attempts from zero (a row still dead is changed only if
+    nobody touched it meanwhile). The claim still fences them by their task."""
+    armed = 0
+    for row in rows:
+        armed += compare_and_set(session, row, ("dead",), status="retry", attempts=0,
+                                 next_attempt_at=now, last_error="")
+    return armed

@@ -202,3 +202,46 @@ def test_many_deaths_in_one_pass_make_one_alert(tmp_path: Path, db_url: str,
     assert len(alerts) == 1
     assert sum(r.status == "dead" for r in rows(db)) == 16
     db.dispose()
+
+
+class RefuseOla(Recorder):
+    """550 for ola while `down`; everything else, and ola afterwards, accepted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, options: list[str]) -> str:
+        if self.down and address.startswith("ola"):
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_requeue_sends_dead_reminders_again_once(tmp_path: Path, db_url: str) -> None:
+    handler = RefuseOla()
+    with smtp_server(handler=handler) as server:
+        proj = TestProject(tmp_path / "p", db_url, server.port,
+                           policy={"before_due": ["3d"], "overdue_max": 0})
+        proj.write_config()
+        proj.write_timeline([task("a", dt.date(2026, 6, 8)), task("b", dt.date(2026, 6, 8))])
+        proj.apply(oslo(2026, 5, 1))
+        assert cli(proj, "run", "--once", "--now", START).returncode == 0
+        handler.down = False
+        lang = {"FRISTVAKT_LANG": "en"}
+        dry = cli(proj, "requeue", "--task", "plan/a", "--dry-run", env=lang)
+        assert dry.returncode == 0, dry.stderr
+        assert "1 failed reminders would be sent again" in dry.stdout
+        none = cli(proj, "requeue", env=lang)
+        assert none.returncode == 1 and "--dead-since" in none.stderr
+        again = cli(proj, "requeue", "--task", "a", "--now", "2026-06-05T09:00", env=lang)
+        assert "1 failed reminders will be sent again" in again.stdout
+        assert cli(proj, "run", "--once", "--now", "2026-06-05T09:00").returncode == 0
+        assert cli(proj, "run", "--once", "--now", "2026-06-05T09:30").returncode == 0
+        to_ola = keys_received([m for m in server.messages if m.rcpt_tos == ["ola@example.no"]])
+    db = open_database(db_url)
+    by_task = {r.idem_key: r.status for r in rows(db) if r.kind == "due"}
+    assert sorted(by_task.values()) == ["dead", "sent"]  # b stays dead: not named
+    assert list(to_ola.values()) == [1]
+    db.dispose()

@@ -17,11 +17,13 @@ from notifiers.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.clock import ShiftedClock
+from scheduler.ledger import Requeue, dead_rows
+from scheduler.ledger import requeue as requeue_rows
 from scheduler.reports import KINDS, PASS_STATUSES, describe, ledger_rows, log_rows, padded, word
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
 from timelines.config import Config
 from timelines.db import session_scope
-from timelines.exceptions import DeliveryError
+from timelines.exceptions import DeliveryError, FristvaktError
 
 console = Console(highlight=False)
 
@@ -164,6 +166,28 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
     console.print(log_table(state.lang(), rows))
 
 
+def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one reminder."),
+            task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
+            since: str = typer.Option(None, "--dead-since",
+                                      help="Every reminder that failed since (ISO 8601)."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Only list them."),
+            now: str = NOW) -> None:
+    """Send failed reminders again (after the cause, e.g. a wrong password, is fixed)."""
+    cfg, lang = common.config(), state.lang()
+    if not (key or task or since):
+        raise FristvaktError(t(lang, "reliability.requeue_which"))
+    which = Requeue(key, task, common.parse_now(since, cfg.timezone) if since else None)
+    with session_scope(common.database(cfg)) as session:
+        found = dead_rows(session, which)
+        for row in found:
+            console.print(f"{row.idem_key}  → {row.recipient} <{row.email}>", markup=False,
+                          soft_wrap=True)
+        armed = 0 if dry_run else requeue_rows(session, found, common.parse_now(now,
+                                                                                cfg.timezone))
+    message = "reliability.requeue_dry" if dry_run else "reliability.requeued"
+    console.print(t(lang, message, n=len(found) if dry_run else armed), markup=False)
+
+
 def demo(directory: str = typer.Option(None, "--dir", help="Keep the demo project here.")
          ) -> None:
     """The påverkansagenda plan replayed 2020-04-01..2021-03-31 into a local mail catcher."""
@@ -177,4 +201,5 @@ def register(app: typer.Typer) -> None:
     app.command()(run)
     app.command("serve")(serve_cmd)
     app.command()(log)
+    app.command()(requeue)
     app.command()(demo)
