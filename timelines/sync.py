@@ -164,8 +164,9 @@ def sync_people(session: Session, config: Config) -> None:
         session.merge(Role(key=key, label=r.label, members=list(r.members)))
 
 
-# Any fixed number: the key of the advisory lock that lets one `apply` run at a time.
-APPLY_LOCK = 0x46_52_49_53_54
+# Any fixed number: with the schema, the key of the advisory lock that lets one `apply`
+# run at a time (per schema, so installations sharing a server do not wait for each other).
+APPLY_LOCK = 0x46_52_53_54
 
 
 def serialise(session: Session) -> None:
@@ -173,7 +174,8 @@ def serialise(session: Session) -> None:
     concurrent applies of one edit sees it done and changes nothing. PostgreSQL: an advisory
     lock released at commit; SQLite: every write transaction begins IMMEDIATE already."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPLY_LOCK})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                        {"key": APPLY_LOCK})
 
 
 def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
