@@ -295,7 +295,7 @@ def check_held(session: Session, row_id: int, token: str, now: dt.datetime) -> s
 
 
 def defer(session: Session, row_id: int, token: str, now: dt.datetime, delay: dt.timedelta,
-          worker: str, detail: str) -> bool:
+          worker: str, detail: str, outcome: str = "outage") -> bool:
     """An outage of the route, not of this message: due again after `delay`, the attempt
     uncounted (a wrong password for a day must not use up the retries), and recorded."""
     row = _held(session, row_id, token)
@@ -305,7 +305,7 @@ def defer(session: Session, row_id: int, token: str, now: dt.datetime, delay: dt
     row.lease_owner = row.lease_token = row.lease_until = None
     row.last_error = detail[:2000]
     session.add(row)
-    record(session, row, now, worker, "outage", detail=detail)
+    record(session, row, now, worker, outcome, detail=detail)
     return True
 
 

@@ -77,6 +77,15 @@ class NothingToSend(Exception):
     """A digest whose tasks were all closed meanwhile: the row is dropped, not sent."""
 
 
+class UnknownRecipient(Exception):
+    """The row's person is not in the config in force (added to fristvakt.toml after this
+    process read it, or removed and perhaps coming back): the row waits, it does not die."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
 def _digest_tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...]:
     # Only what is still open when the digest goes out.
     views = [lookup.view(config, pk) for pk in row.payload.get("tasks", [])]
@@ -119,12 +128,11 @@ def _tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...
 def build_notice(lookup: Lookup, config: Config, row: Reminder, now: dt.datetime,
                  feed_url: FeedUrl | None = None) -> Notice:
     """Everything the message needs; PermanentDeliveryError if it can no longer be written
-    (the person was removed from fristvakt.toml, the task is gone)."""
+    (the task is gone), UnknownRecipient if the person is not in the config now."""
     try:
         person = recipient(config, row.recipient)
     except KeyError:
-        raise PermanentDeliveryError(
-            f"{row.recipient!r} is no longer in fristvakt.toml [owners]") from None
+        raise UnknownRecipient(row.recipient) from None
     return Notice(
         kind=row.kind,  # type: ignore[arg-type]
         recipient=person, tasks=_tasks(lookup, config, row), idem_key=row.idem_key,

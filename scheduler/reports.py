@@ -32,7 +32,8 @@ def word(lang: str, group: str, value: str) -> str:
 
 # Our own detail codes and the names of their arguments in `cli.engine.detail.<code>`.
 DETAILS = {"stale": ("due", "since"), "lease-expired": ("worker",),
-           "lost-before-send": (), "nothing-open": (), "task-changed": (), "sent-late": ()}
+           "lost-before-send": (), "nothing-open": (), "task-changed": (), "sent-late": (),
+           "unknown-owner": ("key",)}
 
 
 def describe(lang: str, detail: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine as DbEngine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from notifiers.base import (
@@ -35,7 +36,7 @@ from notifiers.base import (
 )
 from scheduler import ledger
 from scheduler.clock import Clock
-from scheduler.notices import FeedUrl, Lookup, NothingToSend, build_notice
+from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
 from scheduler.planning import queue_alert, queue_outage
 from timelines.config import Config
 from timelines.db import session_scope
@@ -79,6 +80,7 @@ class Outcome:
 class PassReport:
     outcomes: list[Outcome] = field(default_factory=list)
     outage: str = ""  # why the pass stopped early: no message could go out at all
+    db_error: str = ""  # why the pass did not run: the database could not be used
 
     def of(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -176,7 +178,7 @@ class Engine:
         job = Job(row.id, lease, previous[row.id], row, None)
         try:
             job.notice = build_notice(lookup, self.config, row, now, self.feed_url)
-        except (DeliveryError, NothingToSend) as exc:
+        except (DeliveryError, NothingToSend, UnknownRecipient) as exc:
             job.problem = exc
         return job
 
@@ -210,7 +212,7 @@ class Engine:
                 ledger.defer(session, job.row_id, job.token, now, delay, self.options.worker,
                              detail)
             queue_outage(session, self.config, detail, now)
-        log.warning("no message could be sent: %s", detail)
+        log.debug("no message could be sent: %s", detail)
 
     async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
                         alert_key: str) -> None:
@@ -220,6 +222,9 @@ class Engine:
             return
         if lost:
             report.outcomes.append(job.outcome(lost, ledger.detail_code("task-changed")))
+            return
+        if isinstance(job.problem, UnknownRecipient):
+            self._wait(job, report, job.problem.key)
             return
         if isinstance(job.problem, NothingToSend):
             with session_scope(self.db) as session:
@@ -278,6 +283,15 @@ class Engine:
                 queue_alert(session, self.config, alert_key, job.row_id, now)
         report.outcomes.append(job.outcome(status or "lost", failure.detail))
 
+    def _wait(self, job: Job, report: PassReport, key: str) -> None:
+        """Try again later without counting the attempt: the config may name them soon."""
+        detail = ledger.detail_code("unknown-owner", key)
+        with session_scope(self.db) as session:
+            ledger.defer(session, job.row_id, job.token, self.clock.now(),
+                         self.options.retry.delay(1, self.rng), self.options.worker, detail,
+                         outcome="retry")
+        report.outcomes.append(job.outcome("retry", detail))
+
     def _release(self, job: Job) -> None:
         with session_scope(self.db) as session:
             ledger.release(session, job.row_id, job.token, job.previous, self.clock.now())
@@ -292,12 +306,18 @@ Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
 
+# Called before every pass with False, and on SIGHUP with True: re-read the config if it
+# changed (or always, when forced), keeping the old one if the new one does not validate.
+Reload = Callable[[bool], None]
+
+
 class Ticker:
     """Runs passes on the scheduler's alarms, one at a time, and re-arms the next alarm."""
 
     def __init__(self, engine: Engine, scheduler: AsyncIOScheduler,
-                 on_report: Callable[[PassReport], None]) -> None:
+                 on_report: Callable[[PassReport], None], reload: Reload | None = None) -> None:
         self.engine, self.scheduler, self.on_report = engine, scheduler, on_report
+        self.reload = reload or (lambda force: None)
         self.lock = asyncio.Lock()
 
     async def tick(self) -> None:
@@ -309,8 +329,13 @@ class Ticker:
         async with self.lock:  # the interval tick and the date alarm never overlap
             if self.engine.stopping:
                 return
-            self.on_report(await self.engine.run_pass())
-            self._arm()
+            self.reload(False)
+            try:
+                report = await self.engine.run_pass()
+                self._arm()
+            except DBAPIError as exc:  # an outage of the database: the next tick tries again
+                report = PassReport(db_error=str(exc.orig or exc).strip())
+            self.on_report(report)
 
     def _arm(self) -> None:
         moment = self.engine.next_due()
@@ -334,14 +359,17 @@ def _new_scheduler() -> AsyncIOScheduler:
 
 
 async def serve(engine: Engine, on_report: Callable[[PassReport], None],
-                services: Sequence[Service] = ()) -> None:
-    """Run until SIGTERM/SIGINT: the in-flight send finishes, claimed rows are released."""
+                services: Sequence[Service] = (), reload: Reload | None = None) -> None:
+    """Run until SIGTERM/SIGINT: the in-flight send finishes, claimed rows are released.
+    SIGHUP re-reads the config at once (it is also re-read before a pass when it changed)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     scheduler = _new_scheduler()
-    ticker = Ticker(engine, scheduler, on_report)
+    ticker = Ticker(engine, scheduler, on_report, reload)
+    if reload is not None:
+        loop.add_signal_handler(signal.SIGHUP, reload, True)
     scheduler.add_job(ticker.tick, "interval", seconds=engine.options.interval, id="tick",
                       next_run_time=dt.datetime.now(UTC))  # the first tick is the catch-up
     scheduler.start()
@@ -351,4 +379,4 @@ async def serve(engine: Engine, on_report: Callable[[PassReport], None],
     await ticker.idle()  # the send in flight finishes and is marked; the rest is released
     scheduler.shutdown(wait=False)
     await asyncio.gather(*extra, return_exceptions=True)
-    log.info("stopped %s", engine.options.worker)
+    log.debug("stopped %s", engine.options.worker)

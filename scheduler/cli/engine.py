@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from scheduler.ledger import Requeue, dead_rows
 from scheduler.ledger import requeue as requeue_rows
 from scheduler.reports import KINDS, PASS_STATUSES, describe, ledger_rows, log_rows, padded, word
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
-from timelines.config import Config
+from timelines.config import Config, load_config
 from timelines.db import session_scope
 from timelines.exceptions import DeliveryError, FristvaktError
 
@@ -107,8 +108,80 @@ def print_report(report: PassReport) -> None:
         console.print(outcome_line(lang, o), markup=False, soft_wrap=True)
 
 
+serve_log = logging.getLogger("fristvakt.serve")
+
+
 def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    """Our own lines at INFO, in the reader's language; APScheduler's tick and the mail
+    channel's per-message lines only with --debug (each pass is reported by `Reporter`)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    quiet = logging.DEBUG if state.debug else logging.WARNING
+    for name in ("apscheduler", "fristvakt.mail", "fristvakt.runner"):
+        logging.getLogger(name).setLevel(quiet)
+
+
+class Reporter:
+    """What `serve` tells about each pass: the handled reminders, and an outage of the mail
+    server or of the database once when it begins and once when it ends, not every tick."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.down: dict[str, str] = {}
+
+    def __call__(self, report: PassReport) -> None:
+        print_report(report)
+        self._track("mail", report.outage, bool(report.outcomes))
+        self._track("database", report.db_error, not report.db_error)
+
+    def _track(self, what: str, problem: str, working: bool) -> None:
+        if problem and what not in self.down:
+            self.down[what] = problem
+            serve_log.warning(t(self.lang, f"reliability.{what}_down", detail=problem))
+        elif not problem and working and self.down.pop(what, None) is not None:
+            serve_log.info(t(self.lang, f"reliability.{what}_up"))
+
+
+class Reloader:
+    """Re-reads fristvakt.toml for a running `serve` when the file changed (or on SIGHUP);
+    an edit that does not validate keeps the config in force and says why."""
+
+    def __init__(self, engine: Engine, path: Path, lang: str) -> None:
+        self.engine, self.path, self.lang = engine, path, lang
+        self.stamp = _stamp(path)
+
+    def __call__(self, force: bool) -> None:
+        stamp = _stamp(self.path)
+        if stamp == self.stamp and not force:
+            return
+        self.stamp = stamp
+        try:
+            config = load_config(self.path, self.lang)
+        except FristvaktError as exc:
+            reason = "; ".join(str(p) for p in getattr(exc, "problems", ())) or str(exc)
+            serve_log.warning(t(self.lang, "reliability.reload_failed", path=self.path,
+                                reason=reason))
+            return
+        self.engine.config = config
+        serve_log.info(t(self.lang, "reliability.reloaded", path=self.path))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _serve(cfg: Config, engine: Engine, services: list[Service]) -> None:
+    """`serve` and `run` without --once: say where and what next, then run until stopped."""
+    lang = state.lang()
+    _logging()
+    console.print(t(lang, "reliability.serve_started", url=cfg.base_url.rstrip("/") + "/feeds/",
+                    config=state.config_file()), markup=False, soft_wrap=True)
+    reload = Reloader(engine, state.config_file(), lang)
+    asyncio.run(serve(engine, Reporter(lang), services, reload))
+    console.print(t(lang, "reliability.serve_stopped"), markup=False)
 
 
 def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (for cron)."),
@@ -126,8 +199,7 @@ def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (fo
         if report.outage:  # cron must see it: nothing could go out
             raise DeliveryError(t(state.lang(), "reliability.outage", detail=report.outage))
         return
-    _logging()
-    asyncio.run(serve(engine, print_report))
+    _serve(cfg, engine, [])
 
 
 def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
@@ -137,8 +209,7 @@ def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
     engine = _engine(cfg, now, interval, lease, batch)
     # Made (and their ports bound) before the scheduler starts: a taken port is an error here.
     services = [make(cfg, lang=state.lang()) for make in SERVE_SERVICES]
-    _logging()
-    asyncio.run(serve(engine, print_report, services))
+    _serve(cfg, engine, services)
 
 
 def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
