@@ -4,6 +4,7 @@ the raw words), and those words as a person reads them (`word`)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,19 @@ STATUSES = ("pending", "retry", "claimed", "due", "stale", "sent", "dead", "expi
 KINDS = ("due", "start", "overdue", "digest", "moved", "alert")
 PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost", "superseded",
                  "sent-after-supersede")  # what a pass reports
+
+
+# Control characters (ANSI escapes, bell, backspace, bidi overrides) in a title or a
+# server's reply would act on the reader's terminal: shown as a visible replacement instead.
+_CONTROL = frozenset({"Cc", "Cf"})
+
+
+def printable(text: str) -> str:
+    """The text with every control character shown as U+FFFD (newlines become spaces)."""
+    if text.isprintable():
+        return text
+    return "".join(" " if ch in "\n\t" else "\ufffd" if unicodedata.category(ch) in _CONTROL
+                   else ch for ch in text)
 
 
 def word(lang: str, group: str, value: str) -> str:
@@ -64,7 +78,7 @@ def _label(row: Reminder, tasks: dict[int, Task]) -> tuple[str, str]:
     task = tasks.get(row.task_pk) if row.task_pk is not None else None
     if task is None:
         return "", row.kind
-    return f"{task.timeline_id}/{task.key}", task.title
+    return f"{task.timeline_id}/{task.key}", printable(task.title)
 
 
 def _state(row: Reminder, now: dt.datetime) -> str:
@@ -109,7 +123,8 @@ def log_rows(session: Session, task: str | None, owner: str | None) -> list[dict
         name, title = _label(r, tasks)
         out.append({"at": d.at, "outcome": d.outcome, "attempt": d.attempt, "kind": r.kind,
                     "task": name or title, "title": title, "recipient": r.recipient,
-                    "email": r.email, "code": d.code, "detail": d.detail, "worker": d.worker,
+                    "email": r.email, "code": d.code, "detail": printable(d.detail),
+                    "worker": d.worker,
                     "key": r.idem_key, "possible_duplicate": r.possible_duplicate,
                     "message_id": r.message_id})
     return out

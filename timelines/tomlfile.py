@@ -8,6 +8,7 @@ pydantic error keeps pydantic's English text.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -84,6 +85,9 @@ class TomlSource:
             self.data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             self.problems.append(self._syntax_problem(exc))
+        except RecursionError:  # tomllib parses nested arrays and tables recursively
+            message = self.say("reliability.too_deep", bound=sys.getrecursionlimit() // 2)
+            self.problems.append(Problem(str(self.path), None, "", message, lang=self.lang))
 
     def _syntax_problem(self, exc: tomllib.TOMLDecodeError) -> Problem:
         match = _AT_LINE.search(str(exc))

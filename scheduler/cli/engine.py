@@ -20,7 +20,16 @@ from scheduler.cli.context import state
 from scheduler.clock import ShiftedClock
 from scheduler.ledger import Requeue, dead_rows
 from scheduler.ledger import requeue as requeue_rows
-from scheduler.reports import KINDS, PASS_STATUSES, describe, ledger_rows, log_rows, padded, word
+from scheduler.reports import (
+    KINDS,
+    PASS_STATUSES,
+    describe,
+    ledger_rows,
+    log_rows,
+    padded,
+    printable,
+    word,
+)
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
 from timelines.config import Config, load_config
 from timelines.db import session_scope
@@ -95,8 +104,9 @@ def _engine(cfg: Config, now: str | None, interval: float, lease: float,
 
 def outcome_line(lang: str, o: Outcome) -> str:
     """One handled reminder: status and kind in `lang`, the task, the recipient, the key."""
-    detail = f"  ({describe(lang, o.detail)})" if o.detail and o.status != "sent" else ""
-    what = f"{o.title!r} " if o.title else ""
+    detail = f"  ({printable(describe(lang, o.detail))})" if o.detail and o.status != "sent" \
+        else ""
+    what = f"{printable(o.title)!r} " if o.title else ""
     return (f"{padded(lang, 'status', PASS_STATUSES, o.status)} "
             f"{padded(lang, 'kind', KINDS, o.kind)} {what}→ {o.recipient} <{o.email}> "
             f"[{o.idem_key}]{detail}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 
 import typer
@@ -9,7 +10,7 @@ from rich.console import Console
 
 from notifiers.i18n import t
 from scheduler.cli.context import state
-from timelines.exceptions import FristvaktError, ValidationFailed
+from timelines.exceptions import DatabaseError, FristvaktError, ValidationFailed
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 INTERNAL_ERROR = 70
@@ -37,6 +38,23 @@ def _internal(lang: str, exc: Exception) -> None:
     err_console.print(text, style="red", markup=False)
 
 
+def _database_error(exc: Exception) -> bool:
+    """Raised by the database driver (read-only file, locked, server unreachable)? Looked
+    up without importing SQLAlchemy: a command that never opened a database has none."""
+    module = sys.modules.get("sqlalchemy.exc")
+    return module is not None and isinstance(exc, module.DBAPIError)
+
+
+def _database(lang: str, exc: Exception) -> int:
+    """A database error is the database's exit code (5) and one clear line."""
+    if state.debug:
+        traceback.print_exc()
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    err_console.print(t(lang, "reliability.database_error", detail=detail), style="red",
+                      markup=False)
+    return DatabaseError.exit_code
+
+
 def _exit_code(exc: SystemExit) -> int:
     return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 
@@ -60,6 +78,8 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
         err_console.print(t(state.lang(), "cli.errors.aborted"), style="yellow", markup=False)
         return 130
     except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
+        if _database_error(exc):
+            return _database(state.lang(), exc)
         _internal(state.lang(), exc)
         return INTERNAL_ERROR
     return 0
