@@ -99,6 +99,7 @@ class Notice:
     feed_url: str | None = None
     moved: tuple[date | None, date | None] | None = None
     failures: tuple[FailureLine, ...] = ()
+    installation: str = ""  # the database's random id: with idem_key, the Message-ID
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,9 @@ def _common(part: Event | Todo, item: Item, style: Style) -> None:
     part["DTSTAMP"] = changed
     part["CREATED"] = utc(task.created_at)
     part["LAST-MODIFIED"] = changed
-    part["SEQUENCE"] = vInt(task.date_version)
+    # Moves bump date_version; cancelling, removing and restoring bump `sequence`: the sum
+    # only grows, so a client takes every such change as the newer version.
+    part["SEQUENCE"] = vInt(task.date_version + task.sequence)
     part["SUMMARY"] = text(summary(item, style.lang))
     part["DESCRIPTION"] = text(description(item, style))
     if task.section:

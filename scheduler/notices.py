@@ -126,7 +126,7 @@ def _tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...
 
 
 def build_notice(lookup: Lookup, config: Config, row: Reminder, now: dt.datetime,
-                 feed_url: FeedUrl | None = None) -> Notice:
+                 feed_url: FeedUrl | None = None, installation: str = "") -> Notice:
     """Everything the message needs; PermanentDeliveryError if it can no longer be written
     (the task is gone), UnknownRecipient if the person is not in the config now."""
     try:
@@ -137,4 +137,5 @@ def build_notice(lookup: Lookup, config: Config, row: Reminder, now: dt.datetime
         kind=row.kind,  # type: ignore[arg-type]
         recipient=person, tasks=_tasks(lookup, config, row), idem_key=row.idem_key,
         today=local_today(now, row.zone), feed_url=feed_url(row.recipient) if feed_url else None,
-        moved=_old_dates(row), failures=_failures(lookup, row) if row.kind == "alert" else ())
+        moved=_old_dates(row), failures=_failures(lookup, row) if row.kind == "alert" else (),
+        installation=installation)

@@ -39,7 +39,7 @@ from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
 from scheduler.planning import queue_alert, queue_outage
 from timelines.config import Config
-from timelines.db import session_scope
+from timelines.db import installation_id, session_scope
 from timelines.exceptions import DeliveryError
 from timelines.model import Reminder, Task
 
@@ -104,7 +104,9 @@ class Job:
     def outcome(self, status: str, detail: str = "") -> Outcome:
         r = self.row
         title = self.notice.tasks[0].title if self.notice and self.notice.tasks else ""
-        return Outcome(status, r.kind, r.recipient, r.email, r.idem_key, detail, title)
+        # The address the message went to (fristvakt.toml now), not the one planned with.
+        email = self.notice.recipient.email if self.notice else r.email
+        return Outcome(status, r.kind, r.recipient, email, r.idem_key, detail, title)
 
 
 def failure_of(exc: BaseException) -> ledger.Failure:
@@ -145,6 +147,14 @@ class Engine:
         self.rng = rng or random.Random()
         self.stopping = False
         self.accepted: list[tuple[Job, SendResult, PassReport]] = []
+        self._installation: str | None = None
+
+    @property
+    def installation(self) -> str:
+        """The database's random id, read once (it never changes)."""
+        if self._installation is None:
+            self._installation = installation_id(self.db)
+        return self._installation
 
     async def run_pass(self) -> PassReport:
         """Send everything due now (the first pass after a start is the catch-up)."""
@@ -162,6 +172,7 @@ class Engine:
     def _claim(self) -> tuple[list[Job], list[Outcome], int]:
         now = self.clock.now()
         lease = ledger.new_lease(self.options.worker, now, self.options.lease_seconds)
+        _ = self.installation  # read before the claim's write transaction, not inside it
         with session_scope(self.db) as session:
             claimed = ledger.claim(session, now, lease, self.options.batch)
             lookup = Lookup(session)
@@ -177,7 +188,8 @@ class Engine:
         assert row.id is not None
         job = Job(row.id, lease, previous[row.id], row, None)
         try:
-            job.notice = build_notice(lookup, self.config, row, now, self.feed_url)
+            job.notice = build_notice(lookup, self.config, row, now, self.feed_url,
+                                      self.installation)
         except (DeliveryError, NothingToSend, UnknownRecipient) as exc:
             job.problem = exc
         return job

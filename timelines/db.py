@@ -13,7 +13,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, create_engine, select
 
 from timelines.exceptions import DatabaseError
 
@@ -86,6 +86,15 @@ def _safe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def installation_id(engine: Engine) -> str:
+    """This database's random installation id (written by its migration)."""
+    from timelines.model import Installation
+
+    with Session(engine) as session:
+        row = session.exec(select(Installation)).first()
+    return row.id if row is not None else ""
 
 
 @contextmanager

@@ -114,6 +114,7 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
         assert row is not None
         row.removed_at = now
         row.changed_at = now
+        row.sequence += 1  # calendars must take the removal as newer than what they have
         session.add(row)
         return row
     if row is None:
@@ -122,12 +123,18 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
     else:
         if change.kind == "moved" or (change.kind == "restored" and change.old != change.new):
             row.date_version += 1
+        if change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status):
+            row.sequence += 1
         for name, value in _values(task).items():
             setattr(row, name, value)
         row.removed_at = None
         row.changed_at = now
     session.add(row)
     return row
+
+
+def _cancelled(status: str) -> bool:
+    return status == "cancelled"
 
 
 def _write_timeline(session: Session, tl: ResolvedTimeline, now: dt.datetime) -> None:

@@ -83,7 +83,7 @@ class MailRenderer:
         attachment = self._attachment(notice, lang, now)
         subject = h.clean_header_text(subject_for(notice, lang), limit=250)
         headers = self._headers(notice.recipient, subject, lang, now)
-        msg_id = h.message_id(notice.idem_key, self.domain)
+        msg_id = h.message_id(notice.idem_key, self.domain, notice.installation)
         headers += [("Message-ID", msg_id), ("X-Fristvakt-Key", h.key_header(notice.idem_key)),
                     ("List-Id", mime.phrase_address(*self._list_id(notice)))]
         return self._finish(headers, subject, (text, html), attachment)
