@@ -229,6 +229,9 @@ class Engine:
     async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
                         alert_key: str) -> None:
         lost = self._lost(job)
+        if lost == "expiring":  # not sent, and known not sent: due again, not a duplicate
+            self._release(job)
+            return
         if lost == "lost":
             report.outcomes.append(job.outcome("lost", ledger.detail_code("lost-before-send")))
             return
@@ -259,12 +262,12 @@ class Engine:
 
     def _lost(self, job: Job) -> str:
         """Why this row must not be sent now ("" if it may): the lease runs out too soon
-        ("lost"; checked on this worker's clock, so a worker resumed after a freeze sends
-        nothing), another worker holds it, or its task was closed or moved since the claim
-        ("superseded"). The token check when marking catches whatever slips through."""
+        ("expiring"; checked on this worker's clock, so a worker resumed after a freeze sends
+        nothing), another worker holds it ("lost"), or its task was closed or moved since the
+        claim ("superseded"). The token check when marking catches whatever slips through."""
         margin = min(self.config.smtp.timeout, self.options.lease_seconds / 3)
         if self.clock.now() >= job.lease.until - dt.timedelta(seconds=margin):
-            return "lost"
+            return "expiring"
         with session_scope(self.db) as session:
             return ledger.check_held(session, job.row_id, job.token, self.clock.now())
 
