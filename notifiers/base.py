@@ -37,6 +37,7 @@ from timelines.exceptions import DeliveryError
 __all__ = [
     "NOTICE_KINDS", "AmbiguousDeliveryError", "FailureLine", "Notice", "NoticeKind", "Notifier",
     "PermanentDeliveryError", "Recipient", "SendResult", "TaskView", "TransientDeliveryError",
+    "PermanentTransportError", "TransientTransportError", "TransportDeliveryError",
 ]
 
 NoticeKind = Literal["due", "start", "overdue", "digest", "moved", "alert"]
@@ -77,6 +78,7 @@ class TaskView:
     owners: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     date_version: int = 1
+    sequence: int = 0
     notes: str = ""
     reaches: dict[str, tuple[str, ...]] = field(default_factory=dict)
     due_from_when: bool = False
@@ -105,6 +107,7 @@ class Notice:
     feed_url: str | None = None
     moved: tuple[date | None, date | None] | None = None
     failures: tuple[FailureLine, ...] = ()
+    installation: str = ""  # the database's random id: with idem_key, the Message-ID
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,20 @@ class PermanentDeliveryError(_CodedDeliveryError):
 
 class AmbiguousDeliveryError(_CodedDeliveryError):
     """The connection broke after the whole message was handed over: it may have arrived."""
+
+
+class TransportDeliveryError(_CodedDeliveryError):
+    """No message can go out at all (server unreachable, DNS, TLS, wrong password): an
+    outage of the route, not a failure of any one message. Raised as one of the two below,
+    so a caller that only knows transient/permanent still reads it right."""
+
+
+class TransientTransportError(TransportDeliveryError, TransientDeliveryError):
+    """The route is down for now (refused, DNS, timeout, 4xx greeting)."""
+
+
+class PermanentTransportError(TransportDeliveryError, PermanentDeliveryError):
+    """The route needs a fix (wrong password 535, TLS not trusted, AUTH not offered)."""
 
 
 class Notifier(Protocol):

@@ -42,6 +42,22 @@ class Entry:
     stamp: tuple[Any, ...]
     built: float = field(default_factory=time.monotonic)
     _gzip: bytes | None = None
+    changed: dt.datetime | None = None  # when the set of events last changed, if later
+
+    @classmethod
+    def made(cls, feed: Feed, stamp: tuple[Any, ...], previous: Entry | None,
+             now: dt.datetime) -> Entry:
+        """An entry whose Last-Modified moves whenever the content does: a task that left
+        the feed leaves no event to date the change by, so the latest change of any task or
+        timeline counts, and a rebuild that differs from the last one is dated now."""
+        latest = [feed.last_modified, *(v for v in stamp if isinstance(v, dt.datetime))]
+        if previous is not None:
+            latest.append(now if previous.etag != feed.etag else previous.modified)
+        return cls(feed, stamp, changed=max(utc_aware(v) for v in latest))
+
+    @property
+    def modified(self) -> dt.datetime:
+        return self.changed or self.feed.last_modified
 
     @property
     def etag(self) -> str:
@@ -49,13 +65,18 @@ class Entry:
 
     @cached_property
     def last_modified(self) -> str:
-        return format_datetime(self.feed.last_modified, usegmt=True)
+        return format_datetime(utc_aware(self.modified).replace(microsecond=0), usegmt=True)
 
     def gzipped(self) -> bytes:
         # mtime=0 keeps the compressed bytes as stable as the feed itself
         if self._gzip is None:
             self._gzip = gzip.compress(self.feed.body, compresslevel=6, mtime=0)
         return self._gzip
+
+
+def utc_aware(moment: dt.datetime) -> dt.datetime:
+    """In UTC. Stamps from the database may come back naive (SQLite aggregates): UTC too."""
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def data_stamp(session: Session, today: dt.date) -> tuple[Any, ...]:
@@ -118,7 +139,8 @@ class FeedCache:
         entry = self._entries.get((scope, kind))
         if entry and entry.stamp == stamp and time.monotonic() - entry.built < MAX_AGE:
             return entry
-        entry = Entry(build_feed(session, self.config, scope, now, kind), stamp)
+        entry = Entry.made(build_feed(session, self.config, scope, now, kind), stamp, entry,
+                           now)
         self._entries[(scope, kind)] = entry
         return entry
 

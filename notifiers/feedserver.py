@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import signal
 import socket
 from collections.abc import Callable, Coroutine, Iterator
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -38,7 +40,9 @@ from timelines.exceptions import FristvaktError
 
 CALENDAR = "text/calendar; charset=utf-8"
 KINDS: dict[str, Kind] = {"event": "event", "todo": "todo"}
-_STATUS_TEXT = {404: "Not found\n", 410: "Gone: this subscription was revoked\n"}
+_STATUS_TEXT = {404: "Not found\n", 410: "Gone: this subscription was revoked\n",
+                503: "Service unavailable: the database cannot be reached, try again later\n"}
+log = logging.getLogger("fristvakt.feeds")
 
 
 def _tags(header: str) -> set[str]:
@@ -104,10 +108,24 @@ def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
         token = name.removesuffix(".ics")
         found = cache.fresh(token, kind)  # from memory: no thread, no query
         if found is None:
-            found = await run_in_threadpool(cache.get, token, kind)
+            found = await looked_up(token, kind)
         if isinstance(found, int):
-            return PlainTextResponse(_STATUS_TEXT[found], status_code=found)
+            headers = {"Retry-After": "60"} if found == 503 else None
+            return PlainTextResponse(_STATUS_TEXT[found], status_code=found, headers=headers)
         return feed_response(request, found)
+
+    down: list[str] = []  # the outage in progress, logged once when it begins
+
+    async def looked_up(token: str, kind: Kind) -> Entry | int:
+        try:
+            found = await run_in_threadpool(cache.get, token, kind)
+        except DBAPIError as exc:  # the database is down: a client should come back later
+            if not down:
+                down.append(str(exc.orig or exc))
+                log.warning(t(config.lang, "reliability.database_down", detail=down[0]))
+            return 503
+        down.clear()
+        return found
 
     async def healthz(_: Request) -> Response:
         try:

@@ -64,6 +64,7 @@ class Entry:
     stamp: dt.datetime
     created: dt.datetime | None = None
     policy: Policy | None = None
+    sequence: int = 0
 
 
 def entry(item: Item, people: People, policies: Policies) -> Entry:
@@ -77,7 +78,8 @@ def entry(item: Item, people: People, policies: Policies) -> Entry:
         owners=tuple(people.label(k, roles) for k in task.owners),
         participants=tuple(people.label(k, roles) for k in task.participants),
         notes=task.notes, date_version=task.date_version, stamp=task.changed_at,
-        created=task.created_at, policy=policies.for_task(item.timeline.policy, task.policy))
+        created=task.created_at, policy=policies.for_task(item.timeline.policy, task.policy),
+        sequence=task.sequence)
 
 
 def uid(timeline_id: str, task_key: str, domain: str) -> str:
@@ -162,7 +164,9 @@ def _common(part: Event | Todo, entry: Entry, style: Style) -> None:
     if entry.created is not None:
         part["CREATED"] = utc(entry.created)
         part["LAST-MODIFIED"] = utc(entry.stamp)
-    part["SEQUENCE"] = vInt(entry.date_version)
+    # Moves bump date_version; cancelling, removing and restoring bump `sequence`: the sum
+    # only grows, so a client takes every such change as the newer version.
+    part["SEQUENCE"] = vInt(entry.date_version + entry.sequence)
     part["SUMMARY"] = text(summary(entry, style.lang))
     part["DESCRIPTION"] = text(description(entry, style.lang))
     if entry.section:

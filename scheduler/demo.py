@@ -172,7 +172,8 @@ def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Out
     outcomes += asyncio.run(_replay(engine, clock, END, console, lang))
     db.dispose()
     _step(console, lang, "fristvakt feeds export")
-    _cli(config_path, "feeds", "export", str(root / "feeds"), "--now", END.isoformat())
+    _cli(config_path, "feeds", "export", str(root / "feeds"), "--now", END.isoformat(),
+         "--public")  # a local demo: per-owner files to open, no links to guard
     return outcomes
 
 

@@ -22,13 +22,21 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, select
 
-from scheduler.planning import expire_at, queue_moved, reconcile
+from scheduler.planning import (
+    ACTIVE,
+    compare_and_set,
+    expire_at,
+    queue_moved,
+    reconcile,
+    stale_for,
+    supersede,
+)
 from timelines.config import Config
-from timelines.model import Delivery, Reminder
+from timelines.model import Delivery, Reminder, Task
 from timelines.sync import Change
 
 log = logging.getLogger("fristvakt.ledger")
-ACTIVE = ("pending", "retry", "claimed")
+__all__ = ["ACTIVE"]
 
 
 def plan_after_apply(session: Session, config: Config, changes: list[Change],
@@ -80,6 +88,10 @@ def due_query(now: dt.datetime, limit: int, dialect: str):  # type: ignore[no-un
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
+
+SENT_AFTER_SUPERSEDE = "sent-after-supersede"
+# At most this many resends of a message the server may already have; then it is dead.
+MAX_AMBIGUOUS = 2
 
 # Our own details are stored as `code|arg|...` (the record stays language-free); `reports.
 # describe` shows them in the reader's language. A server's reply is stored as it came.
@@ -143,13 +155,31 @@ class Claimed:
     rows: list[Reminder]
     previous: dict[int, str]
     expired: list[Reminder]
+    superseded: int = 0
+
+
+def _tasks_of(session: Session, rows: list[Reminder]) -> dict[int, Task]:
+    pks = {r.task_pk for r in rows if r.task_pk is not None}
+    if not pks:
+        return {}
+    found = session.exec(select(Task).where(col(Task.pk).in_(pks))).all()
+    return {t.pk: t for t in found if t.pk is not None}
 
 
 def claim(session: Session, now: dt.datetime, lease: Lease, limit: int) -> Claimed:
-    """Claim up to `limit` due rows under one lease; stale ones become `expired` instead."""
+    """Claim up to `limit` due rows under one lease; stale ones become `expired` instead,
+    and rows whose task was closed, removed or moved meanwhile `superseded` (fencing by the
+    task, in the claim transaction: what the task says now decides, not what it said when
+    the row was planned)."""
     out = Claimed([], {}, [])
-    for row in session.exec(due_query(now, limit, _dialect(session))).all():
+    due = list(session.exec(due_query(now, limit, _dialect(session))).all())
+    tasks = _tasks_of(session, due)
+    for row in due:
         assert row.id is not None
+        if stale_for(row, tasks.get(row.task_pk or -1)):
+            supersede(session, row, now)
+            out.superseded += 1
+            continue
         if expire_at(row) <= now:
             _expire(session, row, now, lease.worker)
             out.expired.append(row)
@@ -216,29 +246,70 @@ def _mark_group(conn: Connection, token: str, group: list[SentBy], now: dt.datet
     return {row_id for row_id in found if row_id is not None}
 
 
+def _mark_superseded(conn: Connection, s: SentBy, now: dt.datetime) -> bool:
+    """A row `apply` superseded while this lease was sending it: the send is recorded, on
+    the row (flagged, with its Message-ID) and as a `sent-after-supersede` attempt."""
+    stmt = (update(Reminder)
+            .where(col(Reminder.id) == s.row_id, col(Reminder.status) == "superseded",
+                   col(Reminder.lease_token) == s.token)
+            .values(possible_duplicate=True, sent_at=now, message_id=s.message_id,
+                    lease_owner=None, lease_token=None, lease_until=None))
+    return conn.execute(stmt).rowcount == 1
+
+
 def mark_sent_many(conn: Connection, sent: list[SentBy], now: dt.datetime,
-                   worker: str) -> list[bool]:
-    """Fenced: a row is marked only where its lease token still matches; False (and nothing
-    changed) where another worker has taken it meanwhile. One UPDATE per lease (a batch is
-    one lease, so usually one in all) and one INSERT, instead of a round-trip per row."""
+                   worker: str) -> list[str]:
+    """Fenced: a row is marked `sent` only where its lease token still matches; one that
+    was superseded under this lease is `sent-after-supersede`; one another worker has taken
+    meanwhile is `lost` (and unchanged). One UPDATE per lease and one INSERT."""
     marked: set[int] = set()
     for token in dict.fromkeys(s.token for s in sent):
         marked |= _mark_group(conn, token, [s for s in sent if s.token == token], now)
-    done = [s.row_id in marked for s in sent]
-    for s, ok in zip(sent, done, strict=True):
-        if not ok:
-            log.warning("reminder %s was sent by %s after its lease was lost: possible "
-                        "duplicate", s.row_id, worker)
+    done = ["sent" if s.row_id in marked else
+            SENT_AFTER_SUPERSEDE if _mark_superseded(conn, s, now) else "lost" for s in sent]
+    for s, status in zip(sent, done, strict=True):
+        if status != "sent":
+            log.warning("reminder %s was sent by %s after it was %s: possible duplicate",
+                        s.row_id, worker, "superseded" if status != "lost" else "taken over")
     records = [{"reminder_id": s.row_id, "attempt": s.attempt, "at": now, "worker": worker,
-                "outcome": "sent", "code": s.code, "detail": s.reply[:2000]}
-               for s, ok in zip(sent, done, strict=True) if ok]
+                "outcome": status, "code": s.code, "detail": s.reply[:2000]}
+               for s, status in zip(sent, done, strict=True) if status != "lost"]
     if records:
         conn.execute(_DELIVERY, records)
     return done
 
 
 def mark_sent(session: Session, sent: SentBy, now: dt.datetime, worker: str) -> bool:
-    return mark_sent_many(session.connection(), [sent], now, worker)[0]
+    return mark_sent_many(session.connection(), [sent], now, worker)[0] == "sent"
+
+
+def check_held(session: Session, row_id: int, token: str, now: dt.datetime) -> str:
+    """Just before a send: "" if this lease still holds the row and its task still asks for
+    it; "lost" if another worker has it; "superseded" if the task was closed or moved since
+    the claim (the row is superseded here, so nobody sends it)."""
+    row = _held(session, row_id, token)
+    if row is None:
+        return "lost"
+    task = session.get(Task, row.task_pk) if row.task_pk is not None else None
+    if stale_for(row, task):
+        supersede(session, row, now)
+        return "superseded"
+    return ""
+
+
+def defer(session: Session, row_id: int, token: str, now: dt.datetime, delay: dt.timedelta,
+          worker: str, detail: str, outcome: str = "outage") -> bool:
+    """An outage of the route, not of this message: due again after `delay`, the attempt
+    uncounted (a wrong password for a day must not use up the retries), and recorded."""
+    row = _held(session, row_id, token)
+    if row is None:
+        return False
+    row.status, row.attempts, row.next_attempt_at = "retry", row.attempts - 1, now + delay
+    row.lease_owner = row.lease_token = row.lease_until = None
+    row.last_error = detail[:2000]
+    session.add(row)
+    record(session, row, now, worker, outcome, detail=detail)
+    return True
 
 
 @dataclass(frozen=True)
@@ -256,7 +327,8 @@ def mark_failed(session: Session, row_id: int, token: str, now: dt.datetime, wor
     row = _held(session, row_id, token)
     if row is None:
         return None
-    dead = failure.kind == "permanent" or row.attempts >= retry.max_attempts
+    dead = (failure.kind == "permanent" or row.attempts >= retry.max_attempts
+            or (failure.kind == "ambiguous" and _ambiguous(session, row_id) >= MAX_AMBIGUOUS))
     row.status = "dead" if dead else "retry"
     row.possible_duplicate = row.possible_duplicate or failure.kind == "ambiguous"
     row.last_error = failure.detail[:2000]
@@ -266,6 +338,13 @@ def mark_failed(session: Session, row_id: int, token: str, now: dt.datetime, wor
     record(session, row, now, worker, row.status if failure.kind != "ambiguous" or dead
            else "ambiguous", failure.code, failure.detail)
     return row.status
+
+
+def _ambiguous(session: Session, row_id: int) -> int:
+    """How many sends of this row ended without knowing whether the server has it."""
+    stmt = select(func.count()).select_from(Delivery).where(
+        Delivery.reminder_id == row_id, Delivery.outcome == "ambiguous")
+    return int(session.exec(stmt).one())
 
 
 def release(session: Session, row_id: int, token: str, previous: str, now: dt.datetime) -> bool:
@@ -297,3 +376,43 @@ def drop(session: Session, row_id: int, token: str, now: dt.datetime, reason: st
     row.lease_owner = row.lease_token = row.lease_until = None
     session.add(row)
     return True
+
+
+@dataclass(frozen=True)
+class Requeue:
+    """Which dead rows to re-arm: by idempotency key, by task (`id` or `timeline/id`), or
+    every row that died since an instant."""
+
+    key: str | None = None
+    task: str | None = None
+    since: dt.datetime | None = None
+
+
+def _dead_since(row: Reminder, since: dt.datetime) -> bool:
+    return row.next_attempt_at >= since  # a dead row's next_attempt_at is when it died
+
+
+def dead_rows(session: Session, which: Requeue) -> list[Reminder]:
+    """The dead rows `which` names, oldest first."""
+    stmt = select(Reminder).where(Reminder.status == "dead").order_by(col(Reminder.id))
+    if which.key:
+        stmt = stmt.where(Reminder.idem_key == which.key)
+    found = list(session.exec(stmt).all())
+    if which.task:
+        tasks = _tasks_of(session, found)
+        found = [r for r in found if r.task_pk in tasks
+                 and which.task in (tasks[r.task_pk].key,
+                                    f"{tasks[r.task_pk].timeline_id}/{tasks[r.task_pk].key}")]
+    if which.since:
+        found = [r for r in found if _dead_since(r, which.since)]
+    return found
+
+
+def requeue(session: Session, rows: list[Reminder], now: dt.datetime) -> int:
+    """Re-arm dead rows: due now, attempts from zero (a row still dead is changed only if
+    nobody touched it meanwhile). The claim still fences them by their task."""
+    armed = 0
+    for row in rows:
+        armed += compare_and_set(session, row, ("dead",), status="retry", attempts=0,
+                                 next_attempt_at=now, last_error="")
+    return armed

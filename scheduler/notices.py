@@ -30,7 +30,7 @@ def task_view(config: Config, task: Task, timeline: Timeline | None) -> TaskView
         start=task.start, due=task.due, approximate=task.approximate, status=task.status,
         owners=display_names(config, task.owners, roles),
         participants=display_names(config, task.participants, roles),
-        date_version=task.date_version, notes=task.notes,
+        date_version=task.date_version, sequence=task.sequence, notes=task.notes,
         reaches={name: tuple(people_for(config, key)) for key, name
                  in zip(keys, display_names(config, keys, roles), strict=True)},
         due_from_when=due_from_when(task, timeline))
@@ -94,6 +94,15 @@ class NothingToSend(Exception):
     """A digest whose tasks were all closed meanwhile: the row is dropped, not sent."""
 
 
+class UnknownRecipient(Exception):
+    """The row's person is not in the config in force (added to fristvakt.toml after this
+    process read it, or removed and perhaps coming back): the row waits, it does not die."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
 def _digest_tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...]:
     # Only what is still open when the digest goes out.
     views = [lookup.view(config, pk) for pk in row.payload.get("tasks", [])]
@@ -105,6 +114,8 @@ def _digest_tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskVi
 
 def _failures(lookup: Lookup, row: Reminder) -> tuple[FailureLine, ...]:
     lines = []
+    if row.payload.get("outage"):  # the route was down: no reminder is lost, all are late
+        lines.append(FailureLine("SMTP", row.payload.get("since", ""), row.payload["outage"]))
     for dead_id in row.payload.get("reminders", []):
         dead = lookup.session.get(Reminder, dead_id)
         if dead is None:
@@ -132,16 +143,16 @@ def _tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...
 
 
 def build_notice(lookup: Lookup, config: Config, row: Reminder, now: dt.datetime,
-                 feed_url: FeedUrl | None = None) -> Notice:
+                 feed_url: FeedUrl | None = None, installation: str = "") -> Notice:
     """Everything the message needs; PermanentDeliveryError if it can no longer be written
-    (the person was removed from fristvakt.toml, the task is gone)."""
+    (the task is gone), UnknownRecipient if the person is not in the config now."""
     try:
         person = recipient(config, row.recipient)
     except KeyError:
-        raise PermanentDeliveryError(
-            f"{row.recipient!r} is no longer in fristvakt.toml [owners]") from None
+        raise UnknownRecipient(row.recipient) from None
     return Notice(
         kind=row.kind,  # type: ignore[arg-type]
         recipient=person, tasks=_tasks(lookup, config, row), idem_key=row.idem_key,
         today=local_today(now, row.zone), feed_url=feed_url(row.recipient) if feed_url else None,
-        moved=_old_dates(row), failures=_failures(lookup, row) if row.kind == "alert" else ())
+        moved=_old_dates(row), failures=_failures(lookup, row) if row.kind == "alert" else (),
+        installation=installation)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from scheduler.policy import (
@@ -29,6 +31,7 @@ from timelines.config import Config, Policy
 from timelines.model import Reminder, Task, Timeline
 
 WAITING = ("pending", "retry")
+ACTIVE = ("pending", "retry", "claimed")
 CHUNK = 500
 NEVER = "9999-12-31T00:00:00+00:00"
 
@@ -105,9 +108,9 @@ def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]]) -> dict[
     return out
 
 
-def waiting_rows(session: Session) -> list[Reminder]:
-    """Rows not yet sent or claimed (through the status index: as many as are waiting)."""
-    return list(session.exec(select(Reminder).where(col(Reminder.status).in_(WAITING))).all())
+def active_rows(session: Session) -> list[Reminder]:
+    """Rows not yet sent, claimed ones included (through the status index)."""
+    return list(session.exec(select(Reminder).where(col(Reminder.status).in_(ACTIVE))).all())
 
 
 def rows_by_key(session: Session, keys: list[str]) -> dict[str, Reminder]:
@@ -122,10 +125,37 @@ def expire_at(row: Reminder) -> dt.datetime:
     return dt.datetime.fromisoformat(row.payload.get("expire_at") or NEVER)
 
 
-def supersede(session: Session, row: Reminder, now: dt.datetime) -> None:
-    row.status = "superseded"
-    row.last_error = f"superseded at {now.isoformat()}"
-    session.add(row)
+def compare_and_set(session: Session, row: Reminder, states: tuple[str, ...],
+                    **values: Any) -> bool:
+    """Update the row only while its status is one of `states`: a row the runner claimed,
+    sent or failed since it was read is never overwritten (on PostgreSQL the condition is
+    evaluated again after a concurrent commit). The loaded object gets the new values as
+    its committed state, so the session does not write them a second time."""
+    stmt = (update(Reminder)
+            .where(col(Reminder.id) == row.id, col(Reminder.status).in_(states))
+            .values(**values).execution_options(synchronize_session=False))
+    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+    return True
+
+
+def supersede(session: Session, row: Reminder, now: dt.datetime) -> bool:
+    """Only a row not yet delivered becomes superseded (one sent meanwhile stays sent). A
+    claimed row keeps its lease token: its worker, if it sends anyway, records the send as
+    `sent-after-supersede`, and its own fenced marks no longer match."""
+    session.flush()
+    return compare_and_set(session, row, ACTIVE, status="superseded",
+                           last_error=f"superseded at {now.isoformat()}")
+
+
+def stale_for(row: Reminder, task: Task | None) -> bool:
+    """A task's row whose task is closed, removed or dated otherwise now: not to be sent."""
+    if row.task_pk is None:
+        return False
+    return (task is None or task.removed_at is not None or task.status not in OPEN
+            or task.date_version != row.date_version)
 
 
 def _unwanted(row: Reminder, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:
@@ -135,11 +165,11 @@ def _unwanted(row: Reminder, wanted: dict[str, Wanted], open_tasks: set[int]) ->
 
 
 def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
-    """Make the waiting part of the ledger match what the policy asks for now."""
+    """Make the undelivered part of the ledger match what the policy asks for now."""
     tasks = live_tasks(session)
     wanted = wanted_rows(config, tasks)
     open_tasks = {t.pk for t, _ in tasks if t.status in OPEN and t.pk is not None}
-    for row in waiting_rows(session):
+    for row in active_rows(session):
         if _unwanted(row, wanted, open_tasks):
             supersede(session, row, now)
     existing = rows_by_key(session, list(wanted))
@@ -154,20 +184,21 @@ def _write_wanted(session: Session, config: Config, w: Wanted, row: Reminder | N
     if row is None:
         session.add(new_row(config, w, now))
     elif row.status == "superseded":  # asked for again (e.g. a task reopened): re-arm it
-        _refresh(row, w)
-        row.status, row.next_attempt_at = "pending", row.send_at
-        session.add(row)
+        compare_and_set(session, row, ("superseded",), status="pending", lease_owner=None,
+                        lease_token=None, lease_until=None, **_refreshed(config, row, w))
     elif row.status == "pending":  # the send time or a digest's task list may have changed
-        _refresh(row, w)
-        row.next_attempt_at = row.send_at
-        session.add(row)
+        values = _refreshed(config, row, w)
+        if any(getattr(row, name) != value for name, value in values.items()):
+            compare_and_set(session, row, ("pending",), **values)
 
 
-def _refresh(row: Reminder, w: Wanted) -> None:
+def _refreshed(config: Config, row: Reminder, w: Wanted) -> dict[str, Any]:
+    """A waiting row's plan as the policy and the config say now (the address too)."""
     p = w.planned
-    row.send_at, row.local_date, row.local_time, row.zone = p.send_at, p.local_date, \
-        p.local_time, p.zone
-    row.payload = {**row.payload, **w.payload, "expire_at": p.expire_at.isoformat()}
+    return {"send_at": p.send_at, "local_date": p.local_date, "local_time": p.local_time,
+            "zone": p.zone, "next_attempt_at": p.send_at,
+            "email": email_of(config, row.recipient),
+            "payload": {**row.payload, **w.payload, "expire_at": p.expire_at.isoformat()}}
 
 
 Dates = tuple[dt.date | None, dt.date | None]
@@ -237,3 +268,21 @@ def queue_alert(session: Session, config: Config, key: str, dead_id: int,
         rule="alert", kind="alert", send_at=now, zone=zone, local_date=local.date(),
         local_time=local.time().replace(microsecond=0), next_attempt_at=now, created_at=now,
         payload={"reminders": [dead_id]}))
+
+
+def queue_outage(session: Session, config: Config, detail: str, now: dt.datetime) -> None:
+    """The coordinator's one alert for an outage of the mail route: queued when the first
+    pass fails to connect, due with the reminders, so it goes out when the route works
+    again; while it waits, a further failing pass adds nothing."""
+    stmt = select(Reminder.id).where(Reminder.kind == "alert", Reminder.rule == "outage",
+                                     col(Reminder.status).in_(ACTIVE))
+    if session.exec(stmt).first() is not None:
+        return
+    zone = zone_of(config, COORDINATOR)
+    local = now.astimezone(ZoneInfo(zone))
+    session.add(Reminder(
+        idem_key=f"outage:{now.isoformat()}", task_pk=None, recipient=COORDINATOR,
+        email=config.coordinator.email, rule="outage", kind="alert", send_at=now, zone=zone,
+        local_date=local.date(), local_time=local.time().replace(microsecond=0),
+        next_attempt_at=now, created_at=now,
+        payload={"reminders": [], "outage": detail[:2000], "since": now.isoformat()}))

@@ -4,6 +4,7 @@ the raw words), and those words as a person reads them (`word`)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,19 +18,36 @@ from timelines.model import Delivery, Reminder, Task
 # Row statuses and delivery outcomes, and the kinds of reminder: each has a text in
 # `cli.engine.status` / `cli.engine.kind` (a hyphen in the word is an underscore in the key).
 STATUSES = ("pending", "retry", "claimed", "due", "stale", "sent", "dead", "expired",
-            "superseded", "lost", "lease-lost", "ambiguous")
+            "superseded", "lost", "lease-lost", "ambiguous", "sent-after-supersede", "outage")
 KINDS = ("due", "start", "overdue", "digest", "moved", "alert")
-PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost")  # what a pass reports
+PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost", "superseded",
+                 "sent-after-supersede")  # what a pass reports
+
+
+# Control characters (ANSI escapes, bell, backspace, bidi overrides) in a title or a
+# server's reply would act on the reader's terminal: shown as a visible replacement instead.
+_CONTROL = frozenset({"Cc", "Cf"})
+
+
+def printable(text: str) -> str:
+    """The text with every control character shown as U+FFFD (newlines become spaces)."""
+    if text.isprintable():
+        return text
+    return "".join(" " if ch in "\n\t" else "\ufffd" if unicodedata.category(ch) in _CONTROL
+                   else ch for ch in text)
 
 
 def word(lang: str, group: str, value: str) -> str:
     """A ledger word (`status` or `kind`) in `lang`; one without a text stays as it is."""
-    return texts(lang).get(f"cli.engine.{group}.{value.replace('-', '_')}", value)
+    key = f"{group}.{value.replace('-', '_')}"
+    found = texts(lang)
+    return found.get(f"cli.engine.{key}") or found.get(f"reliability.{key}", value)
 
 
 # Our own detail codes and the names of their arguments in `cli.engine.detail.<code>`.
 DETAILS = {"stale": ("due", "since"), "lease-expired": ("worker",),
-           "lost-before-send": (), "nothing-open": ()}
+           "lost-before-send": (), "nothing-open": (), "task-changed": (), "sent-late": (),
+           "unknown-owner": ("key",)}
 
 
 def describe(lang: str, detail: str) -> str:
@@ -38,8 +56,9 @@ def describe(lang: str, detail: str) -> str:
     names = DETAILS.get(code)
     if names is None or len(args) != len(names):
         return detail
-    return t(lang, f"cli.engine.detail.{code.replace('-', '_')}", **dict(zip(names, args,
-                                                                               strict=True)))
+    key = f"detail.{code.replace('-', '_')}"
+    key = f"cli.engine.{key}" if f"cli.engine.{key}" in texts(lang) else f"reliability.{key}"
+    return t(lang, key, **dict(zip(names, args, strict=True)))
 
 
 def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:
@@ -59,7 +78,7 @@ def _label(row: Reminder, tasks: dict[int, Task]) -> tuple[str, str]:
     task = tasks.get(row.task_pk) if row.task_pk is not None else None
     if task is None:
         return "", row.kind
-    return f"{task.timeline_id}/{task.key}", task.title
+    return f"{task.timeline_id}/{task.key}", printable(task.title)
 
 
 def _state(row: Reminder, now: dt.datetime) -> str:
@@ -104,7 +123,8 @@ def log_rows(session: Session, task: str | None, owner: str | None) -> list[dict
         name, title = _label(r, tasks)
         out.append({"at": d.at, "outcome": d.outcome, "attempt": d.attempt, "kind": r.kind,
                     "task": name or title, "title": title, "recipient": r.recipient,
-                    "email": r.email, "code": d.code, "detail": d.detail, "worker": d.worker,
+                    "email": r.email, "code": d.code, "detail": printable(d.detail),
+                    "worker": d.worker,
                     "key": r.idem_key, "possible_duplicate": r.possible_duplicate,
                     "message_id": r.message_id})
     return out

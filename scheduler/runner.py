@@ -23,6 +23,7 @@ from typing import Any
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine as DbEngine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from notifiers.base import (
@@ -31,13 +32,14 @@ from notifiers.base import (
     Notifier,
     PermanentDeliveryError,
     SendResult,
+    TransportDeliveryError,
 )
-from scheduler import faults, ledger
+from scheduler import ledger
 from scheduler.clock import Clock
-from scheduler.notices import FeedUrl, Lookup, NothingToSend, build_notice
-from scheduler.planning import queue_alert
+from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
+from scheduler.planning import queue_alert, queue_outage
 from timelines.config import Config
-from timelines.db import session_scope
+from timelines.db import installation_id, session_scope
 from timelines.exceptions import DeliveryError
 from timelines.model import Reminder, Task
 
@@ -57,7 +59,7 @@ class EngineOptions:
     lease_seconds: float = 300.0
     batch: int = 50
     interval: float = 60.0
-    mark_every: int = 8  # accepted messages per commit; 1 marks each one on its own
+    mark_every: int = 1  # accepted messages per commit: each alone, so a crash resends one
     retry: ledger.RetryPolicy = field(default_factory=ledger.RetryPolicy)
 
 
@@ -77,6 +79,8 @@ class Outcome:
 @dataclass
 class PassReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    outage: str = ""  # why the pass stopped early: no message could go out at all
+    db_error: str = ""  # why the pass did not run: the database could not be used
 
     def of(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -100,7 +104,9 @@ class Job:
     def outcome(self, status: str, detail: str = "") -> Outcome:
         r = self.row
         title = self.notice.tasks[0].title if self.notice and self.notice.tasks else ""
-        return Outcome(status, r.kind, r.recipient, r.email, r.idem_key, detail, title)
+        # The address the message went to (fristvakt.toml now), not the one planned with.
+        email = self.notice.recipient.email if self.notice else r.email
+        return Outcome(status, r.kind, r.recipient, email, r.idem_key, detail, title)
 
 
 def failure_of(exc: BaseException) -> ledger.Failure:
@@ -143,24 +149,32 @@ class Engine:
         self.rng = rng or random.Random()
         self.stopping = False
         self.accepted: list[tuple[Job, SendResult, PassReport]] = []
+        self._installation: str | None = None
+
+    @property
+    def installation(self) -> str:
+        """The database's random id, read once (it never changes)."""
+        if self._installation is None:
+            self._installation = installation_id(self.db)
+        return self._installation
 
     async def run_pass(self) -> PassReport:
         """Send everything due now (the first pass after a start is the catch-up)."""
-        report, pass_id, batch = PassReport(), uuid.uuid4().hex[:12], 0
-        while not self.stopping:
-            jobs, expired = self._claim()
+        # One alert per coordinator per pass, however many batches it takes.
+        report, alert_key = PassReport(), f"alert:{uuid.uuid4().hex[:12]}"
+        while not self.stopping and not report.outage:
+            jobs, expired, superseded = self._claim()
             report.outcomes += expired
-            if not jobs and not expired:
+            if not jobs and not expired and not superseded:
                 break
             if jobs:
-                faults.reach("after_claim")
-                await self._send_batch(jobs, report, f"alert:{pass_id}:{batch}")
-                batch += 1
+                await self._send_batch(jobs, report, alert_key)
         return report
 
-    def _claim(self) -> tuple[list[Job], list[Outcome]]:
+    def _claim(self) -> tuple[list[Job], list[Outcome], int]:
         now = self.clock.now()
         lease = ledger.new_lease(self.options.worker, now, self.options.lease_seconds)
+        _ = self.installation  # read before the claim's write transaction, not inside it
         with session_scope(self.db) as session:
             claimed = ledger.claim(session, now, lease, self.options.batch)
             lookup = Lookup(session)
@@ -169,15 +183,16 @@ class Engine:
                     for row in claimed.rows]
             expired = [Outcome("expired", r.kind, r.recipient, r.email, r.idem_key,
                                r.last_error, _title(session, r)) for r in claimed.expired]
-        return jobs, expired
+        return jobs, expired, claimed.superseded
 
     def _job(self, lookup: Lookup, row: Reminder, lease: ledger.Lease,
              previous: dict[int, str], now: dt.datetime) -> Job:
         assert row.id is not None
         job = Job(row.id, lease, previous[row.id], row, None)
         try:
-            job.notice = build_notice(lookup, self.config, row, now, self.feed_url)
-        except (DeliveryError, NothingToSend) as exc:
+            job.notice = build_notice(lookup, self.config, row, now, self.feed_url,
+                                      self.installation)
+        except (DeliveryError, NothingToSend, UnknownRecipient) as exc:
             job.problem = exc
         return job
 
@@ -190,20 +205,43 @@ class Engine:
                         break
                     await self._send_one(notifier, job, report, alert_key)
                     done += 1
-        except DeliveryError as exc:  # no connection at all: the rest of the batch waits
+        except TransportDeliveryError as exc:  # no route at all: every row waits, none dies
             self._flush_sent()
-            for job in jobs[done:]:
-                self._fail(job, failure_of(exc), report, alert_key)
+            self._outage(jobs[done:], exc, report)
             return
         finally:
             self._flush_sent()
         for job in jobs[done:]:  # stopping: hand the unsent rows back at once
             self._release(job)
 
+    def _outage(self, jobs: list[Job], exc: DeliveryError, report: PassReport) -> None:
+        """The pass stops: the rows stay due after a backoff, their attempt uncounted, and
+        the coordinator's one alert for this outage is queued (it goes out when any route
+        works again)."""
+        now, detail = self.clock.now(), str(exc)
+        report.outage = detail
+        with session_scope(self.db) as session:
+            delay = self.options.retry.delay(1, self.rng)
+            for job in jobs:
+                ledger.defer(session, job.row_id, job.token, now, delay, self.options.worker,
+                             detail)
+            queue_outage(session, self.config, detail, now)
+        log.debug("no message could be sent: %s", detail)
+
     async def _send_one(self, notifier: Notifier, job: Job, report: PassReport,
                         alert_key: str) -> None:
-        if not self._holds(job):
+        lost = self._lost(job)
+        if lost == "expiring":  # not sent, and known not sent: due again, not a duplicate
+            self._release(job)
+            return
+        if lost == "lost":
             report.outcomes.append(job.outcome("lost", ledger.detail_code("lost-before-send")))
+            return
+        if lost:
+            report.outcomes.append(job.outcome(lost, ledger.detail_code("task-changed")))
+            return
+        if isinstance(job.problem, UnknownRecipient):
+            self._wait(job, report, job.problem.key)
             return
         if isinstance(job.problem, NothingToSend):
             with session_scope(self.db) as session:
@@ -215,25 +253,31 @@ class Engine:
                 raise job.problem
             assert job.notice is not None
             result = await notifier.send(job.notice)
+        except TransportDeliveryError:
+            raise  # an outage: the whole pass stops, no row is to blame
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
             self._fail(job, failure_of(exc), report, alert_key)
             return
-        faults.reach("after_send")
         self.accepted.append((job, result, report))
         if len(self.accepted) >= self.options.mark_every:
             self._flush_sent()
 
-    def _holds(self, job: Job) -> bool:
-        """Is there time to send before the lease runs out? Checked on this worker's clock
-        before every send, so a worker resumed after a freeze sends nothing; the token check
-        when marking catches whatever slips through (clock skew between machines)."""
+    def _lost(self, job: Job) -> str:
+        """Why this row must not be sent now ("" if it may): the lease runs out too soon
+        ("expiring"; checked on this worker's clock, so a worker resumed after a freeze sends
+        nothing), another worker holds it ("lost"), or its task was closed or moved since the
+        claim ("superseded"). The token check when marking catches whatever slips through."""
         margin = min(self.config.smtp.timeout, self.options.lease_seconds / 3)
-        return self.clock.now() < job.lease.until - dt.timedelta(seconds=margin)
+        if self.clock.now() >= job.lease.until - dt.timedelta(seconds=margin):
+            return "expiring"
+        with session_scope(self.db) as session:
+            return ledger.check_held(session, job.row_id, job.token, self.clock.now())
 
     def _flush_sent(self) -> None:
-        """Mark every accepted message `sent`, in one transaction (group commit: one fsync
-        per `mark_every` messages instead of one each). A crash before this resends at most
-        those few; each is then flagged a possible duplicate."""
+        """Mark the accepted messages `sent` in one small transaction (with `mark_every` = 1,
+        each on its own, so a crash can resend only the one in flight; it is then flagged a
+        possible duplicate). A row superseded while it was sent is recorded as
+        `sent-after-supersede`, never as a normal send."""
         accepted, self.accepted = self.accepted, []
         if not accepted:
             return
@@ -241,9 +285,9 @@ class Engine:
                               result.reply, job.row.attempts) for job, result, _ in accepted]
         with self.db.begin() as conn:
             done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.options.worker)
-        for (job, _, report), ok in zip(accepted, done, strict=True):
-            detail = "" if ok else "sent after the lease was lost: possible duplicate"
-            report.outcomes.append(job.outcome("sent" if ok else "lost", detail))
+        for (job, _, report), status in zip(accepted, done, strict=True):
+            report.outcomes.append(job.outcome(status, "" if status == "sent"
+                                               else ledger.detail_code("sent-late")))
 
     def _fail(self, job: Job, failure: ledger.Failure, report: PassReport,
               alert_key: str) -> None:
@@ -255,6 +299,15 @@ class Engine:
             if status == "dead" and job.row.kind != "alert":
                 queue_alert(session, self.config, alert_key, job.row_id, now)
         report.outcomes.append(job.outcome(status or "lost", failure.detail))
+
+    def _wait(self, job: Job, report: PassReport, key: str) -> None:
+        """Try again later without counting the attempt: the config may name them soon."""
+        detail = ledger.detail_code("unknown-owner", key)
+        with session_scope(self.db) as session:
+            ledger.defer(session, job.row_id, job.token, self.clock.now(),
+                         self.options.retry.delay(1, self.rng), self.options.worker, detail,
+                         outcome="retry")
+        report.outcomes.append(job.outcome("retry", detail))
 
     def _release(self, job: Job) -> None:
         with session_scope(self.db) as session:
@@ -270,12 +323,18 @@ Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
 
+# Called before every pass with False, and on SIGHUP with True: re-read the config if it
+# changed (or always, when forced), keeping the old one if the new one does not validate.
+Reload = Callable[[bool], None]
+
+
 class Ticker:
     """Runs passes on the scheduler's alarms, one at a time, and re-arms the next alarm."""
 
     def __init__(self, engine: Engine, scheduler: AsyncIOScheduler,
-                 on_report: Callable[[PassReport], None]) -> None:
+                 on_report: Callable[[PassReport], None], reload: Reload | None = None) -> None:
         self.engine, self.scheduler, self.on_report = engine, scheduler, on_report
+        self.reload = reload or (lambda force: None)
         self.lock = asyncio.Lock()
 
     async def tick(self) -> None:
@@ -287,8 +346,13 @@ class Ticker:
         async with self.lock:  # the interval tick and the date alarm never overlap
             if self.engine.stopping:
                 return
-            self.on_report(await self.engine.run_pass())
-            self._arm()
+            self.reload(False)
+            try:
+                report = await self.engine.run_pass()
+                self._arm()
+            except DBAPIError as exc:  # an outage of the database: the next tick tries again
+                report = PassReport(db_error=str(exc.orig or exc).strip())
+            self.on_report(report)
 
     def _arm(self) -> None:
         moment = self.engine.next_due()
@@ -312,14 +376,17 @@ def _new_scheduler() -> AsyncIOScheduler:
 
 
 async def serve(engine: Engine, on_report: Callable[[PassReport], None],
-                services: Sequence[Service] = ()) -> None:
-    """Run until SIGTERM/SIGINT: the in-flight send finishes, claimed rows are released."""
+                services: Sequence[Service] = (), reload: Reload | None = None) -> None:
+    """Run until SIGTERM/SIGINT: the in-flight send finishes, claimed rows are released.
+    SIGHUP re-reads the config at once (it is also re-read before a pass when it changed)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     scheduler = _new_scheduler()
-    ticker = Ticker(engine, scheduler, on_report)
+    ticker = Ticker(engine, scheduler, on_report, reload)
+    if reload is not None:
+        loop.add_signal_handler(signal.SIGHUP, reload, True)
     scheduler.add_job(ticker.tick, "interval", seconds=engine.options.interval, id="tick",
                       next_run_time=dt.datetime.now(UTC))  # the first tick is the catch-up
     scheduler.start()
@@ -329,4 +396,4 @@ async def serve(engine: Engine, on_report: Callable[[PassReport], None],
     await ticker.idle()  # the send in flight finishes and is marked; the rest is released
     scheduler.shutdown(wait=False)
     await asyncio.gather(*extra, return_exceptions=True)
-    log.info("stopped %s", engine.options.worker)
+    log.debug("stopped %s", engine.options.worker)

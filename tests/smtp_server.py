@@ -193,8 +193,10 @@ def client_tls(ca: trustme.CA) -> ssl.SSLContext:
 
 
 def _controller(security: str, handler: Recorder, port: int,
-                ca: trustme.CA | None) -> Controller:
+                ca: trustme.CA | None, auth: bool = False) -> Controller:
     kwargs: dict[str, Any] = {"hostname": "127.0.0.1", "port": port, "ready_timeout": 10}
+    if auth:  # AUTH on a plain line (loopback only): a wrong password is a 535
+        kwargs.update(authenticator=authenticator, auth_require_tls=False, auth_required=True)
     if security != "none":
         assert ca is not None, "TLS needs a trustme CA"
         kwargs.update(authenticator=authenticator, auth_require_tls=True)
@@ -208,10 +210,11 @@ def _controller(security: str, handler: Recorder, port: int,
 
 @contextmanager
 def smtp_server(security: str = "none", *, handler: Recorder | None = None,
-                ca: trustme.CA | None = None) -> Iterator[SmtpServer]:
-    """Start aiosmtpd on a free loopback port ("none", "starttls" or "tls"); stop it after."""
+                ca: trustme.CA | None = None, auth: bool = False) -> Iterator[SmtpServer]:
+    """Start aiosmtpd on a free loopback port ("none", "starttls" or "tls"); stop it after.
+    `auth`: a plain server that demands AUTH (user `USER`, password `PASSWORD`)."""
     handler = handler if handler is not None else Recorder()
-    controller = _controller(security, handler, free_port(), ca)
+    controller = _controller(security, handler, free_port(), ca, auth)
     controller.start()
     try:
         yield SmtpServer("127.0.0.1", controller.port, security, handler,

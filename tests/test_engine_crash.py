@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from smtp_server import Recorder, SmtpServer, smtp_server
-from test_engine_support import TestProject, cli, deliveries, keys_received, rows, spawn
+from test_engine_support import (
+    TestProject,
+    cli,
+    deliveries,
+    fault_env,
+    keys_received,
+    rows,
+    spawn,
+)
 
 from timelines.db import open_database
 
@@ -51,7 +59,7 @@ def crash_project(tmp_path: Path, db_url: str, port: int) -> TestProject:
 
 def crash_then_restart(proj: TestProject, server: SmtpServer, handler: Recorder,
                        fault: str) -> None:
-    env = {"FRISTVAKT_FAULT": f"{fault}:kill"} if fault != "during_smtp" else {}
+    env = fault_env(fault) if fault != "during_smtp" else {}
     proc = spawn(proj, "run", "--once", "--now", START, env=env)
     if isinstance(handler, KillClientAtRcpt):
         handler.victim = proc.pid

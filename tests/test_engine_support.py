@@ -67,6 +67,7 @@ class TestProject:
     policy: dict[str, Any] = field(default_factory=dict)
     people: dict[str, dict[str, str]] = field(default_factory=lambda: dict(PEOPLE))
     roles: dict[str, list[str]] = field(default_factory=lambda: {"radgiver": ["ola"]})
+    smtp: dict[str, Any] = field(default_factory=dict)  # more [smtp] keys (username, ...)
 
     @property
     def config_path(self) -> Path:
@@ -82,7 +83,7 @@ class TestProject:
         text += table("coordinator", {"name": "Kari Koordinator", "email": "kari@example.no",
                                       "lang": "nb"})
         text += table("smtp", {"host": "127.0.0.1", "port": self.smtp_port, "timeout": 5,
-                               "sender": "Fristvakt <fristvakt@example.no>"})
+                               "sender": "Fristvakt <fristvakt@example.no>", **self.smtp})
         text += table("policy", self.policy)
         for key, person in self.people.items():
             text += table(f"owners.{key}", person)
@@ -153,6 +154,15 @@ def cli(project: TestProject, *args: str, env: dict[str, str] | None = None,
         [sys.executable, "-m", "scheduler", "-c", str(project.config_path), *args],
         capture_output=True, text=True, timeout=timeout, cwd=ROOT,
         env={**os.environ, **(env or {})})
+
+
+FAULTS = Path(__file__).resolve().parent / "faults"
+
+
+def fault_env(point: str, action: str = "kill") -> dict[str, str]:
+    """The environment of a child that kills or freezes itself at `point` (tests/faults)."""
+    path = os.pathsep.join(p for p in (str(FAULTS), os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONPATH": path, "FRISTVAKT_TEST_FAULT": f"{point}:{action}"}
 
 
 def spawn(project: TestProject, *args: str, env: dict[str, str] | None = None,

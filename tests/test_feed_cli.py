@@ -95,7 +95,7 @@ def test_export_writes_every_feed_and_rewrites_only_changed_ones(
     setup_scenario(project)
     https, _ = create(project, "--owner", "eve")
     out = tmp_path / "site"
-    first = project.run("feeds", "export", str(out), "--now", NOW)
+    first = project.run("feeds", "export", str(out), "--now", NOW, "--public")
     assert first.code == 0, first.err
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*.ics"))
     token_file = "feeds/" + https.rsplit("/", 1)[1]
@@ -104,9 +104,25 @@ def test_export_writes_every_feed_and_rewrites_only_changed_ones(
                             "timelines/kommuneplan.ics", token_file])
     assert (out / token_file).read_bytes() == (out / "owners/eve.ics").read_bytes()
     assert_valid({tmp_path / n.replace("/", "-"): (out / n).read_bytes() for n in names})
-    again = project.run("feeds", "export", str(out), "--now", NOW)
+    again = project.run("feeds", "export", str(out), "--now", NOW, "--public")
     assert again.out.strip() == plural(project.lang, "cli.feeds.exported", len(names),
                                        directory=out, written=0)
+
+
+def test_export_keeps_only_live_token_files_unless_public(
+        project: Project, secret: str, tmp_path: Path) -> None:
+    """Guessable per-owner files only with --public; a revoked token's file is deleted."""
+    setup_scenario(project)
+    https, _ = create(project, "--owner", "eve")
+    kept, _ = create(project, "--owner", "ola")
+    out = tmp_path / "site"
+    assert project.run("feeds", "export", str(out), "--now", NOW, "--public").code == 0
+    assert (out / "owners" / "eve.ics").is_file()
+    assert project.run("feeds", "token", "revoke", "1").code == 0
+    assert project.run("feeds", "export", str(out), "--now", NOW).code == 0
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*.ics"))
+    assert names == ["feeds/" + kept.rsplit("/", 1)[1]]
+    assert https.rsplit("/", 1)[1] not in " ".join(names)
 
 
 @contextmanager

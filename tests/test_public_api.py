@@ -15,8 +15,9 @@ PUBLIC = {
     ],
     "notifiers.base": [
         "NOTICE_KINDS", "AmbiguousDeliveryError", "FailureLine", "Notice", "NoticeKind",
-        "Notifier", "PermanentDeliveryError", "Recipient", "SendResult", "TaskView",
-        "TransientDeliveryError",
+        "Notifier", "PermanentDeliveryError", "PermanentTransportError", "Recipient",
+        "SendResult", "TaskView", "TransientDeliveryError", "TransientTransportError",
+        "TransportDeliveryError",
     ],
     "notifiers.email": ["EmailNotifier", "SmtpSettings"],
     "notifiers.ical": ["Feed", "Kind", "Scope", "build_feed"],

@@ -35,22 +35,50 @@ def _zone(name: str) -> str:
 
 
 def _email(value: str) -> str:
-    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
-        raise Invalid("email", value=value)
+    """An address a mail server takes: checked by email-validator (syntax only, no DNS), so
+    `a@b.no;evil` fails here and not at send time."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid("email", value=value) from exc
+    return value
+
+
+# Upper bounds of what later commands can plan with (and a coordinator could mean).
+MAX_DAYS = 3650  # offsets and lags: ten years
+MAX_OVERDUE = 100  # overdue notices per task
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
+def in_range(day: dt.date) -> dt.date:
+    """A date the planner can count from: 1900-01-01 .. 2199-12-31."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid("reliability.date_range", value=day.isoformat(),
+                      first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+    return day
+
+
+def _offset_bound(value: str) -> str:
+    if int(re.sub(r"\D", "", value)) > MAX_DAYS:
+        raise Invalid("reliability.too_many_days", value=value, bound=MAX_DAYS)
     return value
 
 
 def _closed_day(value: str) -> str:
     try:
-        dt.date.fromisoformat(value if len(value) > 5 else f"2000-{value}")
+        day = dt.date.fromisoformat(value if len(value) > 5 else f"2000-{value}")
     except ValueError as exc:
         raise Invalid("closed_day", value=value) from exc
+    in_range(day)
     return value
 
 
 Zone = Annotated[str, AfterValidator(_zone)]
 Email = Annotated[str, AfterValidator(_email)]
-Offset = Annotated[str, Field(pattern=OFFSET)]
+Offset = Annotated[str, Field(pattern=OFFSET), AfterValidator(_offset_bound)]
+Day = Annotated[dt.date, AfterValidator(in_range)]
 ClosedDay = Annotated[str, AfterValidator(_closed_day)]
 
 
@@ -83,14 +111,14 @@ class Smtp(Strict):
 class Feeds(Strict):
     domain: str = "fristvakt.localhost"
     style: Literal["deadline", "span"] = "deadline"
-    cancelled_days: int = Field(60, ge=0)
+    cancelled_days: int = Field(60, ge=0, le=MAX_DAYS)
     # With this secret set, subscription links can be shown again (in mails and `agenda`).
     secret_env: str = "FRISTVAKT_FEED_SECRET"
 
 
 class Period(Strict):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
 
 class PolicyOverride(Strict):
@@ -99,8 +127,8 @@ class PolicyOverride(Strict):
     before_due: list[Offset] | None = None
     before_start: list[Offset] | None = None
     send_time: dt.time | None = None
-    overdue_every_days: int | None = Field(None, ge=1)
-    overdue_max: int | None = Field(None, ge=0)
+    overdue_every_days: int | None = Field(None, ge=1, le=MAX_DAYS)
+    overdue_max: int | None = Field(None, ge=0, le=MAX_OVERDUE)
     digest: Literal["off", "weekly"] | None = None
     max_lateness: Offset | None = None
 
@@ -109,8 +137,8 @@ class Policy(Strict):
     before_due: list[Offset] = ["14d", "3wd"]
     before_start: list[Offset] = []
     send_time: dt.time = dt.time(8, 0)
-    overdue_every_days: int = Field(7, ge=1)
-    overdue_max: int = Field(3, ge=0)
+    overdue_every_days: int = Field(7, ge=1, le=MAX_DAYS)
+    overdue_max: int = Field(3, ge=0, le=MAX_OVERDUE)
     digest: Literal["off", "weekly"] = "off"
     digest_weekday: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
@@ -184,7 +212,7 @@ class Config(Strict):
         prefix = "sqlite:///"
         if self.database_url.startswith(prefix):
             rest = self.database_url[len(prefix):]
-            if rest and rest != ":memory:" and not rest.startswith("/"):
+            if rest and rest != ":memory:" and not rest.startswith(("/", "file:")):
                 return prefix + str((self.root / rest).resolve())
         return self.database_url
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from timelines.config import KEY, Config, Lang, PolicyOverride, Strict
+from timelines.config import KEY, MAX_DAYS, Config, Lang, PolicyOverride, Strict, in_range
 from timelines.problems import Problem
 from timelines.tomlfile import Invalid, TomlSource, hinted, shown
 
@@ -24,13 +24,21 @@ def _plain_date(value: Any) -> Any:
         raise Invalid("date", value=shown(value))
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError as exc:
             raise Invalid("date", value=shown(value)) from exc
+    return in_range(value)
+
+
+def _lag_bound(value: str) -> str:
+    days = int(value[:-1]) * (7 if value.endswith("w") else 1)
+    if days > MAX_DAYS:
+        raise Invalid("reliability.too_many_days", value=value, bound=MAX_DAYS)
     return value
 
 
 PlainDate = Annotated[dt.date, BeforeValidator(_plain_date)]
+Lag = Annotated[str, Field(pattern=LAG), AfterValidator(_lag_bound)]
 
 
 class Budget(Strict):
@@ -49,7 +57,7 @@ class TaskSpec(Strict):
     participants: list[str] = []
     status: TaskStatus = "planned"
     after: list[str] = []
-    lag: Annotated[str, Field(pattern=LAG)] = "0d"
+    lag: Lag = "0d"
     budget: Budget | None = None
     notes: str = ""
     line: int | None = None

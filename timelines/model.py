@@ -84,6 +84,7 @@ class Task(SQLModel, table=True):
     attention: str = ""
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     date_version: int = 1
+    sequence: int = 0  # cancel, removal, restore: with date_version, the iCal SEQUENCE
     created_at: dt.datetime = _instant(nullable=False)
     changed_at: dt.datetime = _instant(nullable=False)
     removed_at: dt.datetime | None = _instant(nullable=True)
@@ -145,6 +146,15 @@ class Delivery(SQLModel, table=True):
     outcome: str = Field(max_length=20)
     code: int | None = None
     detail: str = ""
+
+
+class Installation(SQLModel, table=True):
+    """One row, written by the migration that creates the table: a random id of this
+    database, mixed into every Message-ID so that a rebuilt database or a second installation
+    never reuses one for a different message."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    created_at: dt.datetime = _instant(nullable=False)
 
 
 class FeedToken(SQLModel, table=True):

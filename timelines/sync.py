@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from timelines.config import Config
@@ -113,6 +114,7 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
         assert row is not None
         row.removed_at = now
         row.changed_at = now
+        row.sequence += 1  # calendars must take the removal as newer than what they have
         session.add(row)
         return row
     if row is None:
@@ -121,12 +123,18 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
     else:
         if change.kind == "moved" or (change.kind == "restored" and change.old != change.new):
             row.date_version += 1
+        if change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status):
+            row.sequence += 1
         for name, value in _values(task).items():
             setattr(row, name, value)
         row.removed_at = None
         row.changed_at = now
     session.add(row)
     return row
+
+
+def _cancelled(status: str) -> bool:
+    return status == "cancelled"
 
 
 def _write_timeline(session: Session, tl: ResolvedTimeline, now: dt.datetime) -> None:
@@ -163,9 +171,24 @@ def sync_people(session: Session, config: Config) -> None:
         session.merge(Role(key=key, label=r.label, members=list(r.members)))
 
 
+# Any fixed number: with the schema, the key of the advisory lock that lets one `apply`
+# run at a time (per schema, so installations sharing a server do not wait for each other).
+APPLY_LOCK = 0x46_52_53_54
+
+
+def serialise(session: Session) -> None:
+    """Wait for any other `apply` to finish before reading anything, so the second of two
+    concurrent applies of one edit sees it done and changes nothing. PostgreSQL: an advisory
+    lock released at commit; SQLite: every write transaction begins IMMEDIATE already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                        {"key": APPLY_LOCK})
+
+
 def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
           now: dt.datetime) -> list[Change]:
     """Make the database match the files; returns what changed (empty when nothing did)."""
+    serialise(session)
     timelines = list(timelines)
     sync_people(session, config)
     changes: list[Change] = []

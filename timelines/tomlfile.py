@@ -8,6 +8,7 @@ pydantic error keeps pydantic's English text.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -92,6 +93,9 @@ class TomlSource:
             self.data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             self.problems.append(self._syntax_problem(exc))
+        except RecursionError:  # tomllib parses nested arrays and tables recursively
+            message = self.say("reliability.too_deep", bound=sys.getrecursionlimit() // 2)
+            self.problems.append(Problem(str(self.path), None, "", message, lang=self.lang))
 
     def _file_problem(self, message: str) -> None:
         self.problems.append(Problem(str(self.path), None, "", message, lang=self.lang))

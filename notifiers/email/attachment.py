@@ -25,7 +25,7 @@ def task_entry(task: TaskView, now: datetime) -> Entry:
         title=task.title, section=task.section, when_text=task.when_text, start=task.start,
         due=task.due, approximate=task.approximate, status=task.status, removed=False,
         owners=tuple(task.owners), participants=tuple(task.participants), notes=task.notes,
-        date_version=task.date_version, stamp=now)
+        date_version=task.date_version, sequence=task.sequence, stamp=now)
 
 
 def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:

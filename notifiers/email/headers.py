@@ -51,9 +51,12 @@ def checked_address(email: str) -> str:
     return email
 
 
-def message_id(idem_key: str, domain: str) -> str:
-    """The same idempotency key always gives the same Message-ID (a retry is recognisable)."""
-    digest = hashlib.sha256(idem_key.encode("utf-8")).hexdigest()[:40]
+def message_id(idem_key: str, domain: str, installation: str = "") -> str:
+    """The same idempotency key always gives the same Message-ID (a retry is recognisable);
+    the installation's random id makes it unique across databases (a rebuilt database, or
+    a second installation with the same sender domain, never reuses one)."""
+    seed = f"{installation}:{idem_key}" if installation else idem_key
+    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:40]
     return f"<{digest}@{domain}>"
 
 

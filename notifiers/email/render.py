@@ -111,7 +111,7 @@ class MailRenderer:
         text, html = render_parts(notice.kind, context)
         subject = h.clean_header_text(subject_for(notice, lang), limit=250)
         headers = self._headers(notice.recipient, subject, lang, now)
-        headers += [("Message-ID", h.message_id(notice.idem_key, self.domain)),
+        headers += [("Message-ID", h.message_id(notice.idem_key, self.domain, notice.installation)),
                     ("X-Fristvakt-Key", h.key_header(notice.idem_key)),
                     ("List-Id", formataddr(self._list_id(notice)))]
         return self._finish(headers, subject, (text, html), self._attachment(notice, lang, now))

@@ -26,7 +26,14 @@ import aiosmtplib
 from aiosmtplib import SMTPResponse, SMTPResponseException, SMTPServerDisconnected
 from pydantic import SecretStr
 
-from notifiers.base import Notice, PermanentDeliveryError, SendResult
+from notifiers.base import (
+    Notice,
+    PermanentDeliveryError,
+    PermanentTransportError,
+    SendResult,
+    TransientTransportError,
+    TransportDeliveryError,
+)
 from notifiers.email.errors import DELIVERY_FAILURES, ENVELOPE_FAILURES, delivery_error
 from notifiers.email.headers import checked_address
 from notifiers.email.render import Contact, MailRenderer, RenderedMail
@@ -165,7 +172,8 @@ class EmailNotifier:
                 await smtp.ehlo()
         except DELIVERY_FAILURES as exc:
             smtp.close()
-            raise delivery_error(exc, server=self.settings.server, in_data=False) from exc
+            raise _transport(delivery_error(exc, server=self.settings.server,
+                                            in_data=False)) from exc
         self._smtp = smtp
 
     async def _envelope(self, smtp: aiosmtplib.SMTP, sender: str,
@@ -193,6 +201,15 @@ class EmailNotifier:
                       in_data: bool) -> DeliveryError:
         await _recover(smtp, exc)
         return delivery_error(exc, server=self.settings.server, in_data=in_data)
+
+
+def _transport(error: DeliveryError) -> TransportDeliveryError:
+    """Whatever fails while connecting (refused, DNS, TLS, greeting, authentication) is an
+    outage of the route: no message could go out, so none of them is to blame."""
+    code, reply = getattr(error, "code", None), getattr(error, "reply", "")
+    kind = PermanentTransportError if isinstance(error, PermanentDeliveryError) \
+        else TransientTransportError
+    return kind(str(error), code=code, reply=reply)
 
 
 async def _recover(smtp: aiosmtplib.SMTP, exc: BaseException) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -18,11 +19,22 @@ from scheduler.cli.context import state
 from scheduler.cli.output import make_console
 from scheduler.cli.summary import next_line
 from scheduler.clock import ShiftedClock
-from scheduler.ledger import next_due
-from scheduler.reports import KINDS, PASS_STATUSES, describe, ledger_rows, log_rows, padded, word
+from scheduler.ledger import Requeue, dead_rows, next_due
+from scheduler.ledger import requeue as requeue_rows
+from scheduler.reports import (
+    KINDS,
+    PASS_STATUSES,
+    describe,
+    ledger_rows,
+    log_rows,
+    padded,
+    printable,
+    word,
+)
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
-from timelines.config import Config
+from timelines.config import Config, load_config
 from timelines.db import session_scope
+from timelines.exceptions import DeliveryError, FristvaktError
 
 console = make_console()
 
@@ -93,8 +105,9 @@ def _engine(cfg: Config, now: str | None, interval: float, lease: float,
 
 def outcome_line(lang: str, o: Outcome) -> str:
     """One handled reminder: status and kind in `lang`, the task, the recipient, the key."""
-    detail = f"  ({describe(lang, o.detail)})" if o.detail and o.status != "sent" else ""
-    what = f"{o.title!r} " if o.title else ""
+    detail = f"  ({printable(describe(lang, o.detail))})" if o.detail and o.status != "sent" \
+        else ""
+    what = f"{printable(o.title)!r} " if o.title else ""
     return (f"{padded(lang, 'status', PASS_STATUSES, o.status)} "
             f"{padded(lang, 'kind', KINDS, o.kind)} {what}→ {o.recipient} <{o.email}> "
             f"[{o.idem_key}]{detail}")
@@ -106,8 +119,80 @@ def print_report(report: PassReport) -> None:
         console.print(outcome_line(lang, o), markup=False, soft_wrap=True)
 
 
+serve_log = logging.getLogger("fristvakt.serve")
+
+
 def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    """Our own lines at INFO, in the reader's language; APScheduler's tick and the mail
+    channel's per-message lines only with --debug (each pass is reported by `Reporter`)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    quiet = logging.DEBUG if state.debug else logging.WARNING
+    for name in ("apscheduler", "fristvakt.mail", "fristvakt.runner"):
+        logging.getLogger(name).setLevel(quiet)
+
+
+class Reporter:
+    """What `serve` tells about each pass: the handled reminders, and an outage of the mail
+    server or of the database once when it begins and once when it ends, not every tick."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.down: dict[str, str] = {}
+
+    def __call__(self, report: PassReport) -> None:
+        print_report(report)
+        self._track("mail", report.outage, bool(report.outcomes))
+        self._track("database", report.db_error, not report.db_error)
+
+    def _track(self, what: str, problem: str, working: bool) -> None:
+        if problem and what not in self.down:
+            self.down[what] = problem
+            serve_log.warning(t(self.lang, f"reliability.{what}_down", detail=problem))
+        elif not problem and working and self.down.pop(what, None) is not None:
+            serve_log.info(t(self.lang, f"reliability.{what}_up"))
+
+
+class Reloader:
+    """Re-reads fristvakt.toml for a running `serve` when the file changed (or on SIGHUP);
+    an edit that does not validate keeps the config in force and says why."""
+
+    def __init__(self, engine: Engine, path: Path, lang: str) -> None:
+        self.engine, self.path, self.lang = engine, path, lang
+        self.stamp = _stamp(path)
+
+    def __call__(self, force: bool) -> None:
+        stamp = _stamp(self.path)
+        if stamp == self.stamp and not force:
+            return
+        self.stamp = stamp
+        try:
+            config = load_config(self.path, self.lang)
+        except FristvaktError as exc:
+            reason = "; ".join(str(p) for p in getattr(exc, "problems", ())) or str(exc)
+            serve_log.warning(t(self.lang, "reliability.reload_failed", path=self.path,
+                                reason=reason))
+            return
+        self.engine.config = config
+        serve_log.info(t(self.lang, "reliability.reloaded", path=self.path))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _serve(cfg: Config, engine: Engine, services: list[Service]) -> None:
+    """`serve` and `run` without --once: say where and what next, then run until stopped."""
+    lang = state.lang()
+    _logging()
+    console.print(t(lang, "reliability.serve_started", url=cfg.base_url.rstrip("/") + "/feeds/",
+                    config=state.config_file()), markup=False, soft_wrap=True)
+    reload = Reloader(engine, state.config_file(), lang)
+    asyncio.run(serve(engine, Reporter(lang), services, reload))
+    console.print(t(lang, "reliability.serve_stopped"), markup=False)
 
 
 def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (for cron)."),
@@ -122,11 +207,12 @@ def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (fo
         console.print(t(state.lang(), "cli.engine.summary", sent=len(report.of("sent")),
                         expired=len(report.of("expired")), handled=len(report.outcomes)),
                       markup=False)
+        if report.outage:  # cron must see it: nothing could go out
+            raise DeliveryError(t(state.lang(), "reliability.outage", detail=report.outage))
         if not report.outcomes:
             _print_next(cfg)
         return
-    _logging()
-    asyncio.run(serve(engine, print_report))
+    _serve(cfg, engine, [])
 
 
 def _print_next(cfg: Config) -> None:
@@ -143,8 +229,7 @@ def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
     engine = _engine(cfg, now, interval, lease, batch)
     # Made (and their ports bound) before the scheduler starts: a taken port is an error here.
     services = [make(cfg, lang=state.lang()) for make in SERVE_SERVICES]
-    _logging()
-    asyncio.run(serve(engine, print_report, services))
+    _serve(cfg, engine, services)
 
 
 def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
@@ -172,6 +257,28 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
     console.print(log_table(state.lang(), rows))
 
 
+def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one reminder."),
+            task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
+            since: str = typer.Option(None, "--dead-since",
+                                      help="Every reminder that failed since (ISO 8601)."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Only list them."),
+            now: str = NOW) -> None:
+    """Send failed reminders again (after the cause, e.g. a wrong password, is fixed)."""
+    cfg, lang = common.config(), state.lang()
+    if not (key or task or since):
+        raise FristvaktError(t(lang, "reliability.requeue_which"))
+    which = Requeue(key, task, common.parse_now(since, cfg.timezone) if since else None)
+    with session_scope(common.database(cfg)) as session:
+        found = dead_rows(session, which)
+        for row in found:
+            console.print(f"{row.idem_key}  → {row.recipient} <{row.email}>", markup=False,
+                          soft_wrap=True)
+        armed = 0 if dry_run else requeue_rows(session, found, common.parse_now(now,
+                                                                                cfg.timezone))
+    message = "reliability.requeue_dry" if dry_run else "reliability.requeued"
+    console.print(t(lang, message, n=len(found) if dry_run else armed), markup=False)
+
+
 def demo(directory: str = typer.Option(None, "--dir", help="Keep the demo project here.")
          ) -> None:
     """The påverkansagenda plan replayed 2020-04-01..2021-03-31 into a local mail catcher."""
@@ -185,4 +292,5 @@ def register(app: typer.Typer) -> None:
     app.command()(run)
     app.command("serve")(serve_cmd)
     app.command()(log)
+    app.command()(requeue)
     app.command()(demo)

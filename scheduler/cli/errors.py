@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from notifiers.i18n import t
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
-from timelines.exceptions import FristvaktError, ValidationFailed
+from timelines.exceptions import DatabaseError, FristvaktError, ValidationFailed
 
 err_console = make_console(stderr=True)
 INTERNAL_ERROR = 70
@@ -35,6 +36,23 @@ def _internal(lang: str, exc: Exception) -> None:
         return
     text = t(lang, "cli.errors.internal", kind=type(exc).__name__, message=exc)
     err_console.print(text, style="red", markup=False)
+
+
+def _database_error(exc: Exception) -> bool:
+    """Raised by the database driver (read-only file, locked, server unreachable)? Looked
+    up without importing SQLAlchemy: a command that never opened a database has none."""
+    module = sys.modules.get("sqlalchemy.exc")
+    return module is not None and isinstance(exc, module.DBAPIError)
+
+
+def _database(lang: str, exc: Exception) -> int:
+    """A database error is the database's exit code (5) and one clear line."""
+    if state.debug:
+        traceback.print_exc()
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    err_console.print(t(lang, "reliability.database_error", detail=detail), style="red",
+                      markup=False)
+    return DatabaseError.exit_code
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -74,6 +92,8 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
         err_console.print(t(state.lang(), "cli.errors.aborted"), style="yellow", markup=False)
         return 130
     except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
+        if _database_error(exc):
+            return _database(state.lang(), exc)
         _internal(state.lang(), exc)
         return INTERNAL_ERROR
     return code if isinstance(code, int) else 0

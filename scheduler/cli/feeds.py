@@ -57,19 +57,36 @@ def _write(path: Path, body: bytes) -> bool:
     return True
 
 
+# The folders `export` writes and therefore keeps tidy.
+EXPORT_FOLDERS = ("feeds", "owners", "timelines", "roles")
+
+
+def _remove_stale(directory: Path, keep: set[str]) -> None:
+    """Delete the .ics files of our folders that are no feed now: a revoked token's file
+    must stop answering, and per-owner files must not outlive `--public`."""
+    for folder in EXPORT_FOLDERS:
+        for path in (directory / folder).glob("*.ics"):
+            if f"{folder}/{path.name}" not in keep:
+                path.unlink()
+
+
 def export(
     directory: Path = typer.Argument(..., help="Folder to write the .ics files to."),
     now: str = typer.Option(None, "--now", help=common.NOW_HELP),
+    public: bool = typer.Option(False, "--public", help="Also write owners/, timelines/ and "
+                                "roles/ files, whose names anyone can guess."),
 ) -> None:
-    """Write every feed as a static .ics file (owners/, timelines/, roles/, feeds/<token>)."""
+    """Write every subscription link's feed as a static .ics file (feeds/<token>.ics); with
+    `--public` also owners/, timelines/ and roles/."""
     from notifiers.ical import build_feed
 
     cfg = common.config()
     moment = common.parse_now(now, cfg.timezone)
     with session_scope(common.database(cfg)) as session:
-        files = _scopes(session) | _token_files(session, cfg)
+        files = (_scopes(session) if public else {}) | _token_files(session, cfg)
         written = sum(_write(directory / name, build_feed(session, cfg, scope, moment).body)
                       for name, scope in sorted(files.items(), key=lambda kv: kv[0]))
+    _remove_stale(directory, set(files))
     lang = state.lang()
     console.print(plural(lang, "cli.feeds.exported", len(files), directory=directory,
                          written=written), markup=False)

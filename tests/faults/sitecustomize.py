@@ -1,0 +1,56 @@
+"""Crash injection for the crash tests, from the test side: a child process started with
+this folder on PYTHONPATH and `FRISTVAKT_TEST_FAULT=<point>:<kill|stop>` kills (SIGKILL) or
+freezes (SIGSTOP) itself once at a point of the send path, to prove the ledger survives
+exactly there. The product has no such hook; this module patches it at interpreter start.
+
+Points: `after_claim` (rows claimed and committed, nothing sent), `after_send` (the server
+said 250, the ledger does not know yet).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from typing import Any
+
+SPEC = os.environ.get("FRISTVAKT_TEST_FAULT", "")
+_fired: list[bool] = []
+
+
+def _fire(action: str) -> None:
+    if _fired:
+        return
+    _fired.append(True)
+    os.kill(os.getpid(), signal.SIGSTOP if action == "stop" else signal.SIGKILL)
+
+
+def _after_claim(action: str) -> None:
+    from scheduler import runner
+
+    original = runner.Engine._claim
+
+    def claim(self: runner.Engine) -> Any:
+        out = original(self)
+        if out[0]:  # some rows were claimed
+            _fire(action)
+        return out
+
+    runner.Engine._claim = claim  # type: ignore[method-assign]
+
+
+def _after_send(action: str) -> None:
+    from notifiers.email.smtp import EmailNotifier
+
+    original = EmailNotifier.deliver
+
+    async def deliver(self: EmailNotifier, mail: Any) -> Any:
+        result = await original(self, mail)
+        _fire(action)
+        return result
+
+    EmailNotifier.deliver = deliver  # type: ignore[method-assign]
+
+
+if SPEC:
+    point, _, how = SPEC.partition(":")
+    {"after_claim": _after_claim, "after_send": _after_send}[point](how)
