@@ -15,7 +15,7 @@ import scheduler.answers.model  # noqa: F401
 import timelines.model
 
 revision = '0003_answers'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
