@@ -163,7 +163,8 @@ def _pages(seeds: Seeds, out: Path) -> dict[str, Path]:
     plans = {f"plan-{seed}": out / "plans" / f"{seeds.timelines[seed].id}.html"
              for seed in ("002", "004")}
     return {"index": out / "index.html", **plans, "wheel": out / "wheel" / "2017.html",
-            "owner": out / "owners" / f"{owner_code(SECRET.encode(), 'anna')}.html", "coordinator": out / "coordinator.html"}
+            "owner": out / "owners" / f"{owner_code(SECRET.encode(), 'anna')}.html",
+            "coordinator": out / "coordinator.html"}
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -138,8 +138,10 @@ class Site:
         year = request.path_params["year"]
         if not 1900 <= year <= 2200:
             return self.missing()
-        plans = await run_in_threadpool(self._plans)
-        return html(wheel_page(plans, year, self.lang, self.today(), home=ROOT))
+        return html(await run_in_threadpool(self._wheel, year))
+
+    def _wheel(self, year: int) -> str:
+        return wheel_page(self._plans(), year, self.lang, self.today(), home=ROOT)
 
     async def login_form(self, request: Request) -> Response:
         if self.login is None:
