@@ -19,12 +19,14 @@ from conftest import ROOT
 from test_pages_support import Seeds, import_seeds
 
 from scheduler.cli import main
+from scheduler.cli.pages import owner_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
 NOW = dt.date(2020, 6, 1)
 WIDTHS = (1280, 390)
+SECRET = "pages-browser-test-secret"
 
 
 def _missing() -> str | None:
@@ -63,8 +65,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Seeds, Path]:
     with config.open("a", encoding="utf-8") as handle:
         handle.write('\n[roles.anna-omberg]\nlabel = "Anna Omberg"\nmembers = ["anna"]\n')
     out = seeds.root / "site"
-    code = main(["-c", str(config), "pages", "export", str(out), "--now", NOW.isoformat(),
-                 "--coordinator"])
+    with pytest.MonkeyPatch.context() as env:  # owner pages are named by the secret's code
+        env.setenv("FRISTVAKT_FEED_SECRET", SECRET)
+        code = main(["-c", str(config), "pages", "export", str(out), "--now", NOW.isoformat(),
+                     "--coordinator"])
     assert code == 0
     return seeds, out
 
@@ -159,7 +163,8 @@ def _pages(seeds: Seeds, out: Path) -> dict[str, Path]:
     plans = {f"plan-{seed}": out / "plans" / f"{seeds.timelines[seed].id}.html"
              for seed in ("002", "004")}
     return {"index": out / "index.html", **plans, "wheel": out / "wheel" / "2017.html",
-            "owner": out / "owners" / "anna.html", "coordinator": out / "coordinator.html"}
+            "owner": out / "owners" / f"{owner_code(SECRET.encode(), 'anna')}.html",
+            "coordinator": out / "coordinator.html"}
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -116,6 +116,17 @@ class Feeds(Strict):
     secret_env: str = "FRISTVAKT_FEED_SECRET"
 
 
+class Web(Strict):
+    """The served pages: the coordinator's login takes its password from this variable
+    (unset or empty: the coordinator's pages are off)."""
+
+    coordinator_password_env: str = "FRISTVAKT_COORDINATOR_PASSWORD"
+
+    def coordinator_password(self, env: Mapping[str, str] = os.environ) -> str | None:
+        name = self.coordinator_password_env
+        return (env.get(name) or None) if name else None
+
+
 class Period(Strict):
     start: Day
     end: Day
@@ -189,6 +200,7 @@ class Config(Strict):
     coordinator: Coordinator = Coordinator()
     smtp: Smtp = Smtp()
     feeds: Feeds = Feeds()
+    web: Web = Web()
     policy: Policy = Policy()
     owners: dict[Annotated[str, Field(pattern=KEY)], Owner] = {}
     roles: dict[Annotated[str, Field(pattern=KEY)], Role] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ import typer
 from rich.console import Console
 
 from notifiers.i18n import t
+from notifiers.tokens import secret
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.pages import PlanView, Reader, plan_view, write_static
@@ -32,8 +35,29 @@ def _chosen(timelines: list[ResolvedTimeline], wanted: list[str]) -> list[Resolv
     return [known[plan] for plan in wanted] if wanted else timelines
 
 
-def _readers(cfg: Config) -> list[Reader]:
-    return [Reader(key, owner.name, cfg.owner_lang(key)) for key, owner in cfg.owners.items()]
+def owner_code(key: bytes, owner: str) -> str:
+    """An owner page's file name that only the secret's holder can work out."""
+    return hmac.new(key, f"fristvakt-owner-page:{owner}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _readers(cfg: Config, public: bool) -> list[Reader]:
+    """Owners with their page's file name: the key with --public, else a code from the feed
+    secret; none without either (the CLI says so)."""
+    key = secret(cfg)
+    if not public and key is None:
+        return []
+    return [Reader(name, owner.name, cfg.owner_lang(name),
+                   name if public else owner_code(key or b"", name))
+            for name, owner in cfg.owners.items()]
+
+
+def _say_owners(cfg: Config, public: bool) -> str:
+    lang = state.lang()
+    if public:
+        return t(lang, "wire.cli.owners_public")
+    if secret(cfg) is None:
+        return t(lang, "wire.cli.owners_left_out", variable=cfg.feeds.secret_env)
+    return t(lang, "wire.cli.owners_token")
 
 
 def _local_day(now: str | None, cfg: Config) -> dt.date:
@@ -48,6 +72,8 @@ def export(
     now: str = typer.Option(None, "--now", help=common.NOW_HELP),
     coordinator: bool = typer.Option(False, "--coordinator",
                                      help="Include the coordinator's overview page."),
+    public: bool = typer.Option(False, "--public",
+                                help="Name owner pages by owner key instead of a secret code."),
 ) -> None:
     """Write each plan's timeline, the årshjul, owners' views and an index as HTML."""
     project = common.project()
@@ -55,9 +81,13 @@ def export(
     today = _local_day(now, cfg)
     timelines = _chosen([resolve_timeline(tl) for tl in project.timelines], plan)
     views: list[PlanView] = [plan_view(cfg, tl, today) for tl in timelines]
-    written = write_static(directory, views, today, cfg.lang, _readers(cfg), coordinator)
-    console.print(t(state.lang(), "pages.cli.exported", n=len(written), directory=directory),
+    written = write_static(directory, views, today, cfg.lang, _readers(cfg, public), coordinator)
+    lang = state.lang()
+    console.print(t(lang, "pages.cli.exported", n=len(written), directory=directory),
                   markup=False)
+    console.print(t(lang, "wire.cli.coordinator_included" if coordinator
+                    else "wire.cli.coordinator_left_out"), markup=False)
+    console.print(_say_owners(cfg, public), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -34,15 +34,20 @@ def _plan_pages(plan: PlanView, today: dt.date) -> dict[str, str]:
             for zoom in ZOOMS}
 
 
+def owner_file(owner: Reader) -> str:
+    return f"owners/{owner.file or owner.key}.html"
+
+
 def _owner_pages(plans: Sequence[PlanView], owners: Sequence[Reader],
                  today: dt.date) -> dict[str, str]:
-    """A page per owner who has a task, in the owner's language."""
+    """A page per owner who has a task, in the owner's language; each links home to the
+    index only when the index lists it (a page behind a code names no other page)."""
     pages = {}
     for owner in owners:
         heading = t(owner.lang, "pages.owner.heading", name=owner.name)
         view = owner_view(plans, owner.key, heading, owner.lang)
         if view.tasks:
-            pages[f"owners/{owner.key}.html"] = owner_page(view, today, home="../index.html")
+            pages[owner_file(owner)] = owner_page(view, today, home="../index.html")
     return pages
 
 
@@ -60,8 +65,9 @@ def pages(plans: Sequence[PlanView], today: dt.date, lang: str,
     if coordinator:
         links = {plan.timeline_id: plan_file(plan.timeline_id) for plan in plans}
         found[COORDINATOR_PAGE] = overview_page(plans, lang, today, extras, links)
-    owner_links = [(owner.name, f"owners/{owner.key}.html") for owner in owners
-                   if f"owners/{owner.key}.html" in found]
+    # Only pages named by key (published on purpose) are listed: a coded name stays private.
+    owner_links = [(owner.name, owner_file(owner)) for owner in owners
+                   if owner.file in ("", owner.key) and owner_file(owner) in found]
     found["index.html"] = index_page(
         lang, today, [(plan.title, plan_file(plan.timeline_id)) for plan in plans],
         [(str(year), f"wheel/{year}.html") for year in years], owner_links,

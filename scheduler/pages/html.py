@@ -87,13 +87,29 @@ def _in_year(tasks: Sequence[TaskMark], year: int) -> tuple[TaskMark, ...]:
 
 def overview_page(plans: Sequence[PlanView], lang: str, today: dt.date,
                   extras: CoordinatorExtras | None = None, plan_links: dict[str, str] | None = None,
-                  home: str = "index.html") -> str:
+                  home: str = "index.html", wheel_links: Links = ()) -> str:
     """The coordinator's overview: counts per plan, waiting requests, silent owners, send
-    problems (the last three given by the caller)."""
+    problems (the last three given by the caller); `wheel_links` are `(year, href)`."""
     heading = translator(pick_lang(lang))("pages.overview.heading")
     return _render("overview.html.j2", lang, today, page="overview", heading=heading,
                    counts=[counts(plan) for plan in plans], extras=extras or CoordinatorExtras(),
-                   plan_links=plan_links or {}, home=home)
+                   plan_links=plan_links or {}, home=home, wheel_links=wheel_links)
+
+
+def login_page(lang: str, today: dt.date, csrf: str, action: str, next_url: str,
+               problem: str = "") -> str:
+    """The coordinator's login form; `problem` is a catalog key saying what went wrong."""
+    heading = translator(pick_lang(lang))("wire.login.heading")
+    return _render("login.html.j2", lang, today, page="login", heading=heading, csrf=csrf,
+                   action=action, next_url=next_url, problem=problem, home=action)
+
+
+def message_page(lang: str, today: dt.date, key: str, home: str, **values: Any) -> str:
+    """A page that only says something: `<key>.heading` and `<key>.text` (with `values`)."""
+    words = translator(pick_lang(lang))
+    return _render("message.html.j2", lang, today, page="message",
+                   heading=words(f"{key}.heading"), text=words(f"{key}.text", **values),
+                   home=home)
 
 
 def index_page(lang: str, today: dt.date, plans: Links, wheels: Links, owners: Links,
@@ -103,3 +119,9 @@ def index_page(lang: str, today: dt.date, plans: Links, wheels: Links, owners: L
     return _render("index.html.j2", lang, today, page="index", heading=heading, plans=plans,
                    wheels=wheels, owners=owners, coordinator=coordinator or "",
                    home="index.html")
+
+
+@cache
+def card_script() -> str:
+    """The small script that shows a focused or hovered task's card (for other pages)."""
+    return (TEMPLATES / "card.js").read_text(encoding="utf-8")

@@ -87,11 +87,16 @@ class AnswerMark:
 
 @dataclass(frozen=True)
 class Reader:
-    """An owner who gets a page of their own, in their own language."""
+    """An owner who gets a page of their own, in their own language, written as
+    `owners/<file>.html` (an unguessable code, or the key when published on purpose)."""
 
     key: str
     name: str
     lang: str
+    file: str = ""
+
+    def __repr__(self) -> str:
+        return f"Reader({self.key})"  # the file name can be a secret code
 
 
 @dataclass(frozen=True)

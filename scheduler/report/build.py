@@ -10,20 +10,31 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from notifiers.i18n import t
+from scheduler.pages.html import timeline_fragment
+from scheduler.pages.stored import plan_views
 from scheduler.report import render
 from scheduler.report.model import PlanReport, build
 from timelines.config import Config
 from timelines.exceptions import FristvaktError
 
 
-def rendered(plans: list[PlanReport], fmt: str, lang: str) -> bytes:
-    """The report's bytes in `fmt` (html, docx, md, pdf)."""
+def timelines(session: Session, config: Config, plans: list[PlanReport],
+              as_of: dt.date) -> dict[str, str]:
+    """Each plan's timeline (Gantt and its table) as of the report's day, by plan id."""
+    wanted = {plan.id for plan in plans}
+    return {view.timeline_id: timeline_fragment(view, as_of)
+            for view in plan_views(session, config, as_of) if view.timeline_id in wanted}
+
+
+def rendered(plans: list[PlanReport], fmt: str, lang: str,
+             charts: dict[str, str] | None = None) -> bytes:
+    """The report's bytes in `fmt` (html, docx, md, pdf); HTML and PDF embed `charts`."""
     doc_lang = plans[0].lang if plans else lang
     if fmt == "md":
         return render.markdown(plans).encode()
     if fmt == "docx":
         return render.docx(plans)
-    page = render.html(plans, doc_lang)
+    page = render.html(plans, doc_lang, charts or {})
     if fmt == "pdf":
         try:
             return render.pdf(page)
@@ -41,7 +52,8 @@ def write_report(config: Config, engine: Engine, plan: str | None, as_of: dt.dat
     """Write the report to `output` (or its default name); Markdown without -o is printed."""
     with Session(engine) as session:
         plans = build(session, config, plan, as_of)
-    data = rendered(plans, fmt, lang)
+        charts = timelines(session, config, plans, as_of) if fmt in ("html", "pdf") else {}
+    data = rendered(plans, fmt, lang, charts)
     if output is None and fmt == "md":
         typer.echo(data.decode())
         return None

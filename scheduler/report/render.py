@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -13,6 +14,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from notifiers.i18n import format_date, t, texts, translator
 from scheduler.report.model import CATEGORIES, PlanReport, Row
@@ -32,12 +34,14 @@ def _env() -> Environment:
                        lstrip_blocks=True)
 
 
-def html(plans: list[PlanReport], lang: str) -> str:
-    """One self-contained page (inline CSS, no external resources) that prints on A4."""
+def html(plans: list[PlanReport], lang: str, charts: Mapping[str, str] | None = None) -> str:
+    """One self-contained page (inline CSS, no external resources) that prints on A4
+    landscape; `charts` are each plan's timeline (HTML with inline SVG) by plan id."""
     dates = {p.id: format_date(p.as_of, p.lang, "long") for p in plans}
+    found = {key: Markup(value) for key, value in (charts or {}).items()}
     return _env().get_template("report.html.j2").render(
         plans=plans, lang=lang, L=texts(lang), t=translator(lang), dates=dates,
-        categories=CATEGORIES)
+        categories=CATEGORIES, charts=found)
 
 
 def status_cell(row: Row, lang: str) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -25,8 +26,10 @@ from notifiers.feedcache import Clock, utc_now
 from scheduler.answers import store
 from scheduler.answers.model import STATUSES
 from scheduler.answers.tokens import ActionToken, Signer, TokenRefused, signer
-from scheduler.web import views
+from scheduler.pages.html import card_script
+from scheduler.web import data, views
 from scheduler.web.render import page
+from scheduler.web.site import coordinator_routes
 from timelines.config import Config
 from timelines.db import read_engine, session_scope
 
@@ -118,12 +121,17 @@ class Pages:
         with Session(self.reader) as session:
             values = views.mine_values(session, self.config, self._signer(), token.person,
                                        self.today())
+            timeline = data.owner_timeline(session, self.config, token.person, self.today())
+        values["timeline"] = Markup(timeline)  # rendered by the autoescaping pages templates
+        values["card_js"] = Markup(card_script())
         return html(page("mine.html.j2", self.lang(token.person), **values))
 
 
 def answer_routes(config: Config, engine: Engine, clock: Clock = utc_now) -> list[Route]:
-    """The routes to add to the feed server's app."""
+    """The routes to add to the feed server's app: the owners' pages and the coordinator's
+    (scheduler/web/site.py, behind its login)."""
     pages = Pages(config, engine, clock)
     return [Route("/a/{token}", pages.confirm, methods=["GET", "HEAD"]),
             Route("/a/{token}", pages.answer, methods=["POST"]),
-            Route("/me/{token}", pages.mine, methods=["GET", "HEAD"])]
+            Route("/me/{token}", pages.mine, methods=["GET", "HEAD"]),
+            *coordinator_routes(config, engine, clock)]
