@@ -55,7 +55,7 @@ def _contents(page: Any, fast: pypdfium2.PdfPage, fonts: pdfium_page.Fonts,
 
 
 def _page(page: Any, chars: list[Obj], edges: list[Obj], number: int, doc: Document) -> None:
-    found = _tables(page, edges)
+    found = tables(page, edges)
     boxes = [t.bbox for t in found]
     placed: list[tuple[float, Block]] = []
     for index, table in enumerate(found, start=1):
@@ -69,7 +69,7 @@ def _page(page: Any, chars: list[Obj], edges: list[Obj], number: int, doc: Docum
         _add(doc, block, first=at == 0)
 
 
-def _tables(page: Any, edges: list[Obj]) -> list[Any]:
+def tables(page: Any, edges: list[Obj]) -> list[Any]:
     """pdfplumber's ruled tables ('lines' strategy) found on edges given, not its own parse."""
     vertical = filter_edges(edges, "v", min_length=MIN_EDGE)
     horizontal = filter_edges(edges, "h", min_length=MIN_EDGE)

@@ -6,8 +6,8 @@ characters and paths in a few milliseconds. The dicts returned here carry the ke
 pdfplumber's text and table functions use, with pdfminer's geometry: a character's box is its
 advance wide and its font size high, standing on the baseline lowered by the descent the font
 declares; a path's edges join its points. So the reader sees what pdfplumber would show it.
-Only plain pages are read so (no rotation, media box at the origin, which is how word
-processors write them); the reader falls back to pdfplumber for any other.
+Only plain pages are read so (not turned by /Rotate, media box at the origin, which is how
+word processors write them); the reader falls back to pdfplumber for any other.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import resolve1
 
 Obj = dict[str, Any]
+Point = tuple[float, float]
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MAX_FORM_DEPTH = 15  # forms inside forms: as deep as PDFium itself goes
 GENERATED_HYPHEN = "\x02"  # PDFium's mark for a hyphen that ends a line: the PDF has '-'
 
 
@@ -49,38 +53,31 @@ def _char(text_page: Any, index: int, page: Any, descents: _Descents) -> Obj | N
     if pdfium.FPDFText_IsGenerated(text_page, index):
         return None
     text = chr(pdfium.FPDFText_GetUnicode(text_page, index)).replace(GENERATED_HYPHEN, "-")
-    if not _upright(text_page, index):
-        return _turned(text_page, index, page, text)
     x, y = ctypes.c_double(), ctypes.c_double()
     pdfium.FPDFText_GetCharOrigin(text_page, index, x, y)
-    size = pdfium.FPDFText_GetFontSize(text_page, index)
+    size = pdfium.FPDFText_GetFontSize(text_page, index)  # before the text's scaling
     font = pdfium.FPDFTextObj_GetFont(pdfium.FPDFText_GetTextObject(text_page, index))
     advance = ctypes.c_float()
     pdfium.FPDFFont_GetGlyphWidth(font, ord(text), ctypes.c_float(size), advance)
-    bottom = page.height - y.value - descents.of(font) * size
-    return _box(page, text, (x.value, bottom - size, x.value + advance.value, bottom), True)
+    low = descents.of(font) * size
+    a, b, c, d = _scaling(text_page, index)
+    corners = [(a * u + c * v, b * u + d * v)
+               for u in (0.0, advance.value) for v in (low, low + size)]
+    xs, ys = [x.value + p[0] for p in corners], [y.value + p[1] for p in corners]
+    return {"object_type": "char", "text": text, "x0": min(xs), "x1": max(xs),
+            "top": page.height - max(ys), "bottom": page.height - min(ys),
+            "doctop": page.initial_doctop + page.height - max(ys),
+            "width": max(xs) - min(xs), "height": max(ys) - min(ys),
+            "upright": a * d > 0 and b * c <= 0,  # pdfminer's test: not turned, not mirrored
+            "page_number": page.page_number}
 
 
-def _upright(text_page: Any, index: int) -> bool:
-    """pdfminer's test: the text is neither turned nor mirrored."""
+def _scaling(text_page: Any, index: int) -> tuple[float, float, float, float]:
+    """How the character's text space is turned and scaled on the page (horizontal scaling
+    and the transformations it is drawn under included)."""
     matrix = pdfium.FS_MATRIX()
     pdfium.FPDFText_GetMatrix(text_page, index, matrix)
-    return matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0 and matrix.b == 0
-
-
-def _turned(text_page: Any, index: int, page: Any, text: str) -> Obj:
-    """Turned text has no advance along the line: PDFium's box around the glyph is used."""
-    rect = pdfium.FS_RECTF()
-    pdfium.FPDFText_GetLooseCharBox(text_page, index, rect)
-    return _box(page, text, (rect.left, page.height - rect.top, rect.right,
-                             page.height - rect.bottom), upright=False)
-
-
-def _box(page: Any, text: str, box: tuple[float, float, float, float], upright: bool) -> Obj:
-    x0, top, x1, bottom = box
-    return {"object_type": "char", "text": text, "x0": x0, "x1": x1, "top": top,
-            "bottom": bottom, "doctop": page.initial_doctop + top, "width": x1 - x0,
-            "height": bottom - top, "upright": upright, "page_number": page.page_number}
+    return matrix.a, matrix.b, matrix.c, matrix.d
 
 
 class Fonts:
@@ -100,9 +97,23 @@ class _Descents:
 
     def __init__(self, manager: PDFResourceManager, page: Any) -> None:
         self._manager = manager
-        fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font")) or {}
-        self._specs = {_name(resolve1(ref)): ref for ref in fonts.values()}
+        self._specs: dict[bytes, Any] = {}
+        self._seen: set[int] = set()
+        self._gather(page.page_obj.resources)
         self._by_handle: dict[int | None, float] = {}
+
+    def _gather(self, resources: Any) -> None:
+        """The fonts of the page and of the forms it draws, by name (each form once)."""
+        resources = resolve1(resources) or {}
+        if id(resources) in self._seen:
+            return
+        self._seen.add(id(resources))
+        for ref in (resolve1(resources.get("Font")) or {}).values():
+            self._specs.setdefault(_name(resolve1(ref)), ref)
+        for ref in (resolve1(resources.get("XObject")) or {}).values():
+            attrs = getattr(resolve1(ref), "attrs", {})
+            if "Resources" in attrs:
+                self._gather(attrs["Resources"])
 
     def of(self, font: Any) -> float:
         """The descent in text space (a fraction of the font size; zero or below)."""
@@ -126,25 +137,48 @@ def _name(spec: Any) -> bytes:
 
 
 def edges(page: Any, pdfium_page: pypdfium2.PdfPage) -> list[Obj]:
-    """Every straight piece of every path drawn on the page (table rules, cell borders)."""
+    """Every straight piece of every path drawn on the page (table rules, cell borders),
+    also inside forms (content a tool wrapped up whole, to stamp or impose a page)."""
     found: list[Obj] = []
-    for path in pdfium_page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_PATH]):
-        for start, end in _pieces(path.raw):
-            found.append(_edge(page, start, end))
+    _paths(page, pdfium_page, None, IDENTITY, found)
     return found
 
 
-def _pieces(path: Any) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """The path's points joined in order, each closed figure back to where it began."""
+def _paths(page: Any, pdfium_page: pypdfium2.PdfPage, form: Any, outer: Matrix,
+           found: list[Obj], depth: int = 0) -> None:
+    for obj in pdfium_page.get_objects(max_depth=1, form=form):
+        matrix = _then(_matrix(obj.raw), outer)
+        if obj.type == pdfium.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+            _paths(page, pdfium_page, obj, matrix, found, depth + 1)
+        elif obj.type == pdfium.FPDF_PAGEOBJ_PATH:
+            found.extend(_edge(page, start, end) for start, end in _pieces(obj.raw, matrix))
+
+
+def _matrix(obj: Any) -> Matrix:
     matrix = pdfium.FS_MATRIX()
-    pdfium.FPDFPageObj_GetMatrix(path, matrix)
-    pieces, begin, last = [], None, None
+    pdfium.FPDFPageObj_GetMatrix(obj, matrix)
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def _then(first: Matrix, second: Matrix) -> Matrix:
+    """The transformation `first`, then `second` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = second
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _pieces(path: Any, matrix: Matrix) -> list[tuple[Point, Point]]:
+    """The path's points joined in order, each closed figure back to where it began."""
+    a, b, c, d, e, f = matrix
+    pieces: list[tuple[Point, Point]] = []
+    begin: Point | None = None
+    last: Point | None = None
     for index in range(pdfium.FPDFPath_CountSegments(path)):
         segment = pdfium.FPDFPath_GetPathSegment(path, index)
         x, y = ctypes.c_float(), ctypes.c_float()
         pdfium.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
-                 matrix.b * x.value + matrix.d * y.value + matrix.f)
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
         if pdfium.FPDFPathSegment_GetType(segment) == pdfium.FPDF_SEGMENT_MOVETO:
             begin = point
         elif last is not None:
