@@ -2,7 +2,9 @@
 
 A table that ends one page and goes on at the top of the next (same columns) is one table;
 the header row a word processor repeats on each page is read once. A PDF without any text
-(scanned pages) cannot be read and says so."""
+(scanned pages) cannot be read and says so. The characters and the ruling lines of a page
+are read by PDFium (see pdfium_page: pdfminer's parse was most of an import's time);
+pdfplumber finds the tables in those lines and the text lines in those characters."""
 
 from __future__ import annotations
 
@@ -12,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfplumber.utils import chars_to_textmap
+import pypdfium2
+from pdfplumber.utils import chars_to_textmap, filter_edges
 
 from timelines.importer.document import Block, Cell, Document, Paragraph, Row, Table
-from timelines.importer.formats import Refused
+from timelines.importer.formats import Refused, pdfium_page
 from timelines.importer.messages import said
 
 FULL_LINE = 1.0  # room left for less than one more character: the line was full
 MIN_WORD = 5  # no cell is so narrow that a shorter word had to be broken
 Box = tuple[float, float, float, float]
+Obj = dict[str, Any]
+MIN_EDGE = 1  # pdfplumber's edge_min_length_prefilter: shorter strokes are not rules
 LINE_GAP = 1.6  # a gap above a line larger than this many line heights starts a paragraph
 
 
@@ -28,27 +33,53 @@ def read(data: bytes, path: Path) -> Document:
     doc = Document()
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         doc.pages = len(pdf.pages)
-        text_found = False
-        for number, page in enumerate(pdf.pages, start=1):
-            text_found = text_found or bool(page.chars)
-            _page(page, number, doc)
+        fast = pypdfium2.PdfDocument(data)
+        try:
+            text_found, fonts = False, pdfium_page.Fonts()
+            for number, page in enumerate(pdf.pages, start=1):
+                chars, edges = _contents(page, fast[number - 1], fonts)
+                text_found = text_found or bool(chars)
+                _page(page, chars, edges, number, doc)
+        finally:
+            fast.close()
     if not text_found:
         raise Refused("office.scanned")
     return doc
 
 
-def _page(page: Any, number: int, doc: Document) -> None:
-    found = page.find_tables()
+def _contents(page: Any, fast: pypdfium2.PdfPage, fonts: pdfium_page.Fonts,
+              ) -> tuple[list[Obj], list[Obj]]:
+    """The page's characters and the edges of its lines and boxes: read by PDFium where it
+    sees the page as pdfplumber does (fast), else by pdfplumber itself."""
+    if pdfium_page.plain(page, fast):
+        return pdfium_page.chars(page, fast, fonts), pdfium_page.edges(page, fast)
+    return page.chars, page.edges
+
+
+def _page(page: Any, chars: list[Obj], edges: list[Obj], number: int, doc: Document) -> None:
+    found = tables(page, edges)
     boxes = [t.bbox for t in found]
     placed: list[tuple[float, Block]] = []
     for index, table in enumerate(found, start=1):
-        placed.append((table.bbox[1], _table(page, table, index)))
-    outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
-    for line in _paragraphs(outside.extract_text_lines(), number):
+        placed.append((table.bbox[1], _table(page, chars, table, index)))
+    outside = [char for char in chars if not any(_inside(char, box) for box in boxes)]
+    lines = chars_to_textmap(outside, layout_bbox=page.bbox).extract_text_lines()
+    for line in _paragraphs(lines, number):
         placed.append(line)
     placed.sort(key=lambda item: item[0])
     for at, block in enumerate(b for _, b in placed):
         _add(doc, block, first=at == 0)
+
+
+def tables(page: Any, edges: list[Obj]) -> list[Any]:
+    """pdfplumber's ruled tables ('lines' strategy) found on edges given, not its own parse."""
+    vertical = filter_edges(edges, "v", min_length=MIN_EDGE)
+    horizontal = filter_edges(edges, "h", min_length=MIN_EDGE)
+    if len(vertical) < 2 or len(horizontal) < 2:  # no cell to close (pdfplumber insists)
+        return []
+    return list(page.find_tables({
+        "vertical_strategy": "explicit", "explicit_vertical_lines": vertical,
+        "horizontal_strategy": "explicit", "explicit_horizontal_lines": horizontal}))
 
 
 def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
@@ -76,10 +107,10 @@ def _paragraphs(lines: list[dict[str, Any]], page: int) -> list[tuple[float, Blo
     return found
 
 
-def _table(page: Any, table: Any, number: int) -> Table:
+def _table(page: Any, chars: list[Obj], table: Any, number: int) -> Table:
     """pdfplumber puts all rows on one grid: None is grid space a wider cell covers."""
     boxes = [[box for box in row.cells if box is not None] for row in table.rows]
-    lines = _lines_in(page.chars, boxes)
+    lines = _lines_in(chars, boxes)
     right: dict[tuple[float, float], float] = {}
     for box, found in lines.items():  # how far text reaches in the column: a full line
         key = (round(box[0]), round(box[2]))
