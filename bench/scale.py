@@ -545,8 +545,8 @@ def growth_of(step: str, small: Figure, big: Figure) -> float | None:
 def cell(figure: Figure | None) -> str:
     if figure is None:
         return "-"
-    if figure.error:
-        return "FAILED"
+    if figure.error:  # a process stopped at the timeout still shows what it had cost
+        return f"FAILED after {figure.wall:.0f} s {figure.cpu:.0f} cpu" if figure.wall else "FAILED"
     if figure.value is not None and figure.unit in ("ms", "x static"):
         digits = 0 if figure.unit == "ms" else 2
         return f"{figure.value:.{digits}f} {figure.unit}"
@@ -561,7 +561,7 @@ def report(runs: list[Run], sizes: list[str]) -> bool:
         by_size = {r.size: r for r in runs if r.db == db}
         print(f"\n{db}: " + " | ".join(f"{s} = {SIZES[s][0]:,} tasks, {SIZES[s][1]:,} owners, "
                                          f"{SIZES[s][2]:,} files" for s in sizes))
-        print(f"{'step':26}" + "".join(f"{s:>38}" for s in sizes) + "   growth   targets")
+        print(f"{'step':26}" + "".join(f"{s:>44}" for s in sizes) + "   growth   targets")
         for step in STEPS:
             ok &= step_line(step, by_size, sizes)
         ok &= failures(by_size)
@@ -570,7 +570,7 @@ def report(runs: list[Run], sizes: list[str]) -> bool:
 
 def step_line(step: str, by_size: dict[str, Run], sizes: list[str]) -> bool:
     figures = {s: by_size[s].figures.get(step) for s in sizes if s in by_size}
-    line = f"{step:26}" + "".join(f"{cell(figures.get(s)):>38}" for s in sizes)
+    line = f"{step:26}" + "".join(f"{cell(figures.get(s)):>44}" for s in sizes)
     growth = growth_text(step, figures)
     verdicts, ok = verdicts_of(step, figures)
     print(line + f"   {growth:8} {verdicts}")
