@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import t, texts
 from scheduler.ledger import ACTIVE, DETAIL_SEP
 from scheduler.planning import expire_at
+from timelines.base.i18n import t, texts
 from timelines.model import Delivery, Reminder, Task
 
 # Row statuses and delivery outcomes, and the kinds of reminder: each has a text in

@@ -41,7 +41,7 @@ def test_parse_span_signature_is_the_documented_one() -> None:
 
 def test_delivery_errors_tell_transient_permanent_and_ambiguous_apart() -> None:
     from notifiers import base
-    from timelines.exceptions import DeliveryError
+    from timelines.base.exceptions import DeliveryError
 
     kinds = (base.TransientDeliveryError, base.PermanentDeliveryError,
              base.AmbiguousDeliveryError)

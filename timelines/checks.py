@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from graphlib import CycleError, TopologicalSorter
 
+from timelines.base.lang import plural
+from timelines.base.problems import Problem
 from timelines.config import Config
 from timelines.files import TimelineFile
-from timelines.lang import plural
-from timelines.problems import Problem
 
 
 def duplicate_ids(tl: TimelineFile) -> list[Problem]:

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
-from notifiers.i18n import t
-from timelines.exceptions import ConfigError, ValidationFailed
-from timelines.problems import Problem, errors
+from timelines.base.exceptions import ConfigError, ValidationFailed
+from timelines.base.i18n import t
+from timelines.base.problems import Problem, errors
 from timelines.tomlfile import Invalid, TomlSource, hinted
 
 Lang = Literal["nb", "nn", "sv", "en"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from timelines.base.exceptions import ValidationFailed
+from timelines.base.problems import Problem, errors
 from timelines.checks import check_timeline, duplicate_timelines
 from timelines.config import Config, read_config
-from timelines.exceptions import ValidationFailed
 from timelines.files import TimelineFile, read_timeline, timeline_paths
-from timelines.problems import Problem, errors
 from timelines.resolve import ResolvedTask, resolve_timeline
 from timelines.tomlfile import shown
 

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from notifiers.i18n import pick_lang, t
 from scheduler.cli import common
 from scheduler.cli.context import state
-from timelines.exceptions import FristvaktError, NotFound
+from timelines.base.exceptions import FristvaktError, NotFound
+from timelines.base.i18n import pick_lang, t
 
 if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see __init__)
     from sqlmodel import Session

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import t
-from timelines.lang import plural
+from timelines.base.i18n import t
+from timelines.base.lang import plural
 from timelines.model import Reminder
 from timelines.resolve import ResolvedTimeline
 

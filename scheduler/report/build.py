@@ -9,13 +9,13 @@ import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from notifiers.i18n import t
 from scheduler.pages.html import timeline_fragment
 from scheduler.pages.stored import plan_views
 from scheduler.report import render
 from scheduler.report.model import PlanReport, build
+from timelines.base.exceptions import FristvaktError
+from timelines.base.i18n import t
 from timelines.config import Config
-from timelines.exceptions import FristvaktError
 
 
 def timelines(session: Session, config: Config, plans: list[PlanReport],

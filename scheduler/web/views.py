@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import format_date, pick_lang, t
 from scheduler.answers import store
 from scheduler.answers.links import page_url, task_links
 from scheduler.answers.model import STATUSES, Answer
 from scheduler.answers.tokens import ActionToken, Signer
+from timelines.base.i18n import format_date, pick_lang, t
 from timelines.config import Config
 from timelines.model import Task, Timeline
 

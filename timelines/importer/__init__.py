@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from timelines.importer import lang as language
+from timelines.importer import detect as language
 from timelines.importer.build import Context, build
 from timelines.importer.document import Block, Document, Paragraph
 from timelines.importer.formats import read_document
