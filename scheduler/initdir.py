@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scheduler.render import render_file
+from scheduler.textfiles import render_file
 from timelines.base.exceptions import FristvaktError
 from timelines.base.i18n import t
 

@@ -8,9 +8,10 @@ import inspect
 import pytest
 
 PUBLIC = {
-    "timelines.dates": ["DateSpan", "Kind", "parse_span", "recurs_until"],
+    "timelines.dates": ["DateSpan", "SpanKind", "parse_span", "recurs_until"],
     "timelines.importer": [
-        "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
+        "Attention", "ImportResult", "ImportedTask", "ImportedTimeline", "YearChoice",
+        "import_document",
         "import_sheets",
     ],
     "notifiers.base": [

@@ -8,7 +8,7 @@ import pytest
 from conftest import Project
 from test_owners_support import setup_plan
 
-from scheduler.report.render import chromium
+from scheduler.report.formats import chromium
 from timelines.base.i18n import t
 
 
