@@ -17,7 +17,7 @@ from typing import Any
 
 from timelines.base.workdays import calendar_for
 from timelines.base.workdays import reminder_day as work_reminder_day
-from timelines.config import Policy, PolicyOverride
+from timelines.config import Policy
 
 
 def reminder_day(day: dt.date, offset: str, policy: Policy) -> dt.date:
@@ -42,8 +42,7 @@ class Policies:
     def for_task(self, timeline: dict[str, Any], task: dict[str, Any]) -> Policy:
         key = (json.dumps(timeline, sort_keys=True), json.dumps(task, sort_keys=True))
         if key not in self._seen:
-            overrides = [PolicyOverride.model_validate(o) for o in (timeline, task)]
-            self._seen[key] = self.base.merged(*overrides)
+            self._seen[key] = self.base.overridden(timeline, task)
         return self._seen[key]
 
 

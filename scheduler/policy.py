@@ -11,19 +11,19 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from timelines.base.status import OPEN_STATUSES
 from timelines.base.workdays import ONE_DAY, Offset, WorkCalendar, calendar_for, reminder_day
-from timelines.config import Policy, PolicyOverride
+from timelines.config import Policy
 
 UTC = dt.UTC
-OPEN = frozenset({"planned", "ongoing"})
+OPEN = OPEN_STATUSES  # the name scheduler.planning imports
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def effective_policy(base: Policy, timeline: dict[str, object],
                      task: dict[str, object]) -> Policy:
     """[policy], then the timeline's override, then the task's (later wins)."""
-    overrides = [PolicyOverride.model_validate(o) if o else None for o in (timeline, task)]
-    return base.merged(*overrides)
+    return base.overridden(timeline, task)
 
 
 def local_instant(day: dt.date, at: dt.time, zone: str) -> dt.datetime:
@@ -92,7 +92,7 @@ def plan_task(policy: Policy, task: TaskDates, zone: str) -> list[Planned]:
 
     Long fuzzy spans (a quarter, a season) count from their due date, so "Q1 2021" reminds
     before March 31, not before January 1."""
-    if task.status not in OPEN:
+    if task.status not in OPEN_STATUSES:
         return []
     cal = calendar_for(policy)
     out: list[Planned] = []

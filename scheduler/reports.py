@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from scheduler.ledger import ACTIVE, DETAIL_SEP
 from scheduler.planning import expire_at
+from scheduler.states import ReminderKind
 from timelines.base.i18n import t, texts
 from timelines.model import Delivery, Reminder, Task
 
@@ -19,7 +20,7 @@ from timelines.model import Delivery, Reminder, Task
 # `cli.engine.status` / `cli.engine.kind` (a hyphen in the word is an underscore in the key).
 STATUSES = ("pending", "retry", "claimed", "due", "stale", "sent", "dead", "expired",
             "superseded", "lost", "lease-lost", "ambiguous", "sent-after-supersede", "outage")
-KINDS = ("due", "start", "overdue", "digest", "moved", "alert")
+KINDS = tuple(ReminderKind)
 PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost", "superseded",
                  "sent-after-supersede")  # what a pass reports
 

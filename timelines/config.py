@@ -167,6 +167,11 @@ class Policy(Strict):
                 values.update(override.model_dump(exclude_none=True))
         return Policy.model_validate(values)
 
+    def overridden(self, *raw: Mapping[str, object] | None) -> Policy:
+        """This policy with the `policy` tables of a timeline, then of a task, as read from
+        their files (later wins): the one rule of how overrides merge."""
+        return self.merged(*(PolicyOverride.model_validate(o) if o else None for o in raw))
+
 
 class Owner(Strict):
     name: str

@@ -25,7 +25,7 @@ from timelines.base.lang import config_file_lang, plural, ui_lang
 from timelines.config import Config, load_config
 from timelines.db import open_database
 
-SEED = Path(__file__).resolve().parent.parent / "examples" / "plans" / "002_2ac5663333b02752.txt"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "plans" / "002_2ac5663333b02752.txt"
 ZONE = ZoneInfo("Europe/Stockholm")
 START = dt.datetime(2020, 4, 1, 7, 0, tzinfo=ZONE)
 END = dt.datetime(2021, 3, 31, 23, 59, tzinfo=ZONE)

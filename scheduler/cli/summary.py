@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from timelines.base.i18n import t
 from timelines.base.lang import plural
+from timelines.base.status import OPEN_STATUSES
 from timelines.model import Reminder
 from timelines.resolve import ResolvedTimeline
 
@@ -51,7 +52,7 @@ def local(moment: dt.datetime, zone: str) -> str:
 
 def open_dates(tl: ResolvedTimeline) -> list[dt.date]:
     """Every date of every open task of a plan."""
-    return [day for task in tl.tasks if task.status in ("planned", "ongoing")
+    return [day for task in tl.tasks if task.status in OPEN_STATUSES
             for day in (task.start, task.due) if day]
 
 
