@@ -45,10 +45,9 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             from scheduler.cli.helptext import translate_command
 
-            for name, command in _load(COMMANDS[cmd_name]).items():
-                if name not in self.commands:
-                    translate_command(command, state.lang(), name)
-                    self.commands[name] = command
+            command = _load(COMMANDS[cmd_name])[cmd_name]
+            translate_command(command, state.lang(), cmd_name)
+            self.commands[cmd_name] = command
         return self.commands.get(cmd_name)
 
     def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:

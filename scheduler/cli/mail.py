@@ -143,6 +143,5 @@ mail_app.command("test")(test)
 
 
 def register(app: typer.Typer) -> None:
-    if not any(group.name == "mail" for group in app.registered_groups):
-        app.add_typer(mail_app, name="mail")
-        app.command()(mailcatcher)
+    app.add_typer(mail_app, name="mail")
+    app.command()(mailcatcher)

@@ -91,5 +91,4 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
-    if not any(group.name == "pages" for group in app.registered_groups):
-        app.add_typer(pages_app, name="pages")
+    app.add_typer(pages_app, name="pages")
