@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from scheduler.states import ReminderStatus
 from timelines.base.i18n import t
 from timelines.base.lang import plural
 from timelines.base.status import OPEN_STATUSES
 from timelines.model import Reminder
 from timelines.resolve import ResolvedTimeline
 
-WAITING = ("pending", "retry")
+WAITING = (ReminderStatus.PENDING, ReminderStatus.RETRY)
 # A replay starts this long before a plan's first date, so its earliest reminders are planned.
 REPLAY_LEAD = dt.timedelta(days=30)
 

@@ -18,11 +18,13 @@ from scheduler.pages.model import (
     WaitingRequest,
 )
 from scheduler.pages.stored import plan_views
+from scheduler.states import ReminderStatus
 from timelines.base.i18n import t
 from timelines.config import Config, StatusRound
 from timelines.model import Reminder, Task
 
-PROBLEMS = ("dead", "retry")  # the ledger's rows that did not go out (yet)
+# The ledger's rows that did not go out (yet).
+PROBLEMS = (ReminderStatus.DEAD, ReminderStatus.RETRY)
 MAX_PROBLEMS = 20
 
 
