@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vText
 from sqlmodel import Session
 
-from notifiers.i18n import pick_lang, t
 from notifiers.ical_alarms import Policies
 from notifiers.ical_event import Kind, Style, component, entry, sort_key
 from notifiers.ical_select import People, Scope, load_people, select_items
 from notifiers.ical_text import duration, text
 from notifiers.ical_tz import timezone
+from timelines.base.i18n import pick_lang, t
 from timelines.config import Config
 from timelines.model import Timeline
 

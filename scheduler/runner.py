@@ -38,9 +38,9 @@ from scheduler import ledger
 from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
 from scheduler.planning import queue_alert, queue_outage
+from timelines.base.exceptions import DeliveryError
 from timelines.config import Config
 from timelines.db import installation_id, session_scope
-from timelines.exceptions import DeliveryError
 from timelines.model import Reminder, Task
 
 log = logging.getLogger("fristvakt.runner")
@@ -124,10 +124,8 @@ def email_notifier(config: Config, clock: Clock) -> Notifier:
     from notifiers.email.smtp import EmailNotifier
     from scheduler.answers.mail_links import mail_actions
 
-    notifier = EmailNotifier.from_config(config)
-    notifier.clock = clock.now  # the Date header follows --now / simulated time
-    notifier.renderer.actions = mail_actions(config)  # the owners' answer buttons
-    return notifier
+    # The Date header follows --now / simulated time; the owners' answer buttons come along.
+    return EmailNotifier.from_config(config, actions=mail_actions(config), clock=clock.now)
 
 
 def _title(session: Session, row: Reminder) -> str:

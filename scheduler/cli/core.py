@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from notifiers.i18n import LANGS, t
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.cli.output import make_console
-from timelines.lang import plural, ui_lang
+from timelines.base.i18n import LANGS, t
+from timelines.base.lang import plural, ui_lang
 
 if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast start (__init__)
     from rich.table import Table
@@ -54,8 +54,8 @@ def init(
 
 def validate() -> None:
     """Check fristvakt.toml and every timeline file; exit 1 on any error."""
-    from timelines.exceptions import ValidationFailed
-    from timelines.problems import errors
+    from timelines.base.exceptions import ValidationFailed
+    from timelines.base.problems import errors
     from timelines.project import read_project
 
     lang = state.lang()
