@@ -338,7 +338,12 @@ class Ticker:
     async def tick(self) -> None:
         # The pass runs in its own task: cancelling the scheduler's job (APScheduler cancels
         # running jobs when it shuts down) must not cut a send off between 250 and marking.
-        await asyncio.shield(self._pass())
+        try:
+            await asyncio.shield(self._pass())
+        except asyncio.CancelledError:
+            # Only shutdown cancels a tick, and `serve` waits for the shielded pass itself
+            # (`idle`); letting the error out would make APScheduler log a traceback.
+            return
 
     async def _pass(self) -> None:
         async with self.lock:  # the interval tick and the date alarm never overlap
