@@ -123,7 +123,8 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
     else:
         if change.kind == "moved" or (change.kind == "restored" and change.old != change.new):
             row.date_version += 1
-        if change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status):
+        if (change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status)
+                or _series(row) != _series(task)):
             row.sequence += 1
         for name, value in _values(task).items():
             setattr(row, name, value)
@@ -131,6 +132,11 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
         row.changed_at = now
     session.add(row)
     return row
+
+
+def _series(task: Task | ResolvedTask) -> tuple[object, ...]:
+    """What a recurring task's calendar series is made of besides its first dates."""
+    return (task.recurrence, task.until, task.occurrences)
 
 
 def _cancelled(status: str) -> bool:
