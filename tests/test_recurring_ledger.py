@@ -93,5 +93,11 @@ def test_a_done_occurrence_sends_nothing_and_the_next_one_is_sent(proj: TestProj
             clock.set(oslo(2025, 2, 21, 9))
             run_pass(engine)
             assert [k.split(":")[0] for k in keys_received(smtp.messages)] == ["t1@2025"]
+            mail = smtp.messages[0].parsed()
+            assert "Årsmelding 2025" in str(mail["Subject"])
+            body = mail.get_body(("plain",))
+            assert body is not None and "1. mars 2025" in body.get_content()
+            (attachment,) = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
+            assert b"RECURRENCE-ID;VALUE=DATE:20250301" in attachment.get_payload(decode=True)
         finally:
             db.dispose()
