@@ -22,7 +22,7 @@ from notifiers.ical_alarms import Policies, triggers
 from notifiers.ical_select import Item, People
 from notifiers.ical_text import clean, day, duration, text, utc
 from timelines.config import Policy
-from timelines.occurrences import Occurrence, occurrences_of
+from timelines.occurrences import Occurrence, named, occurrences_of
 
 ONE_DAY = dt.timedelta(days=1)
 Kind = Literal["event", "todo"]
@@ -154,11 +154,6 @@ def _status_line(entry: Entry, lang: str) -> str:
 def summary(entry: Entry, lang: str) -> str:
     title = named(entry.title, entry.occurrence, lang)
     return t(lang, "feed.done", title=title) if entry.status == "done" else title
-
-
-def named(title: str, occurrence: str, lang: str) -> str:
-    """A task's title, or one occurrence's: "Årsmelding 2024"."""
-    return t(lang, "recur.named", title=title, occurrence=occurrence) if occurrence else title
 
 
 def _todo_status(entry: Entry) -> str:

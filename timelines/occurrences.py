@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple, Protocol
 
+from notifiers.i18n import t
 from timelines.dates.recurrence import due_days, occurrence
 from timelines.dates.spans import Found
 
@@ -21,12 +22,18 @@ CLOSED = ("done", "cancelled")
 class Recurs(Protocol):
     """What a recurring task row (or a resolved task) has."""
 
-    start: dt.date | None
-    due: dt.date | None
-    status: str
-    recurrence: str
-    until: dt.date | None
-    occurrences: dict[str, Any]
+    @property
+    def start(self) -> dt.date | None: ...
+    @property
+    def due(self) -> dt.date | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def recurrence(self) -> str: ...
+    @property
+    def until(self) -> dt.date | None: ...
+    @property
+    def occurrences(self) -> dict[str, Any]: ...
 
 
 class Occurrence(NamedTuple):
@@ -92,3 +99,38 @@ def overrides_json(specs: dict[str, Any]) -> dict[str, dict[str, str]]:
         if values:
             out[label] = values
     return out
+
+
+def named(title: str, occurrence: str, lang: str) -> str:
+    """A task's title, or one occurrence's: "Årsmelding 2024"."""
+    return t(lang, "recur.named", title=title, occurrence=occurrence) if occurrence else title
+
+
+class OccurrenceChange(NamedTuple):
+    """What a file edit did to one occurrence: moved, or its status changed."""
+
+    label: str
+    old: tuple[dt.date | None, dt.date | None]
+    new: tuple[dt.date | None, dt.date | None]
+    old_status: str
+    new_status: str
+
+    def as_json(self) -> dict[str, object]:
+        def iso(d: tuple[dt.date | None, dt.date | None]) -> list[str | None]:
+            return [x.isoformat() if x else None for x in d]
+
+        return {"occurrence": self.label, "old": iso(self.old), "new": iso(self.new),
+                "old_status": self.old_status, "new_status": self.new_status}
+
+
+def occurrence_changes(old: Recurs, new: Recurs) -> tuple[OccurrenceChange, ...]:
+    """The occurrences both versions of a recurring task have whose dates or status differ
+    (a rule that changed moves the whole series: that is the task's own change)."""
+    before = {o.label: o for o in occurrences_of(old)}
+    out = []
+    for occ in occurrences_of(new):
+        was = before.get(occ.label)
+        if was is not None and (was.dates != occ.dates or was.status != occ.status):
+            out.append(OccurrenceChange(occ.label, was.dates, occ.dates, was.status,
+                                        occ.status))
+    return tuple(out)

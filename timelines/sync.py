@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from timelines.config import Config
 from timelines.model import Owner, Role, Task, Timeline
+from timelines.occurrences import OccurrenceChange, occurrence_changes
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
 ChangeKind = Literal["new", "moved", "changed", "removed", "restored"]
@@ -35,13 +36,18 @@ class Change:
     old: Dates | None = None
     new: Dates | None = None
     task_pk: int | None = None
+    occurrences: tuple[OccurrenceChange, ...] = ()  # of a recurring task, one by one
 
     def as_json(self) -> dict[str, object]:
         def iso(d: Dates | None) -> list[str | None] | None:
             return [x.isoformat() if x else None for x in d] if d else None
 
-        return {"kind": self.kind, "timeline": self.timeline_id, "task": self.key,
-                "title": self.title, "old": iso(self.old), "new": iso(self.new)}
+        shown: dict[str, object] = {
+            "kind": self.kind, "timeline": self.timeline_id, "task": self.key,
+            "title": self.title, "old": iso(self.old), "new": iso(self.new)}
+        if self.occurrences:
+            shown["occurrences"] = [o.as_json() for o in self.occurrences]
+        return shown
 
 
 def _values(task: ResolvedTask) -> dict[str, Any]:
@@ -82,8 +88,9 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline) -> list[Pending]:
         kind = _compare(row, task)
         if kind:
             old = _row_dates(row) if row else None
+            each = occurrence_changes(row, task) if row and task.recurrence else ()
             change = Change(kind, tl.id, task.key, task.title, old, task.dates,
-                            row.pk if row else None)
+                            row.pk if row else None, each)
             out.append((change, row, task))
     for row in rows.values():
         if row.removed_at is None:

@@ -15,6 +15,7 @@ from rich.table import Table
 from notifiers.i18n import t
 from notifiers.tokens import feed_url_function
 from scheduler.cli import common
+from timelines.occurrences import named
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
 from scheduler.cli.summary import next_line
@@ -72,7 +73,8 @@ def plan_table(lang: str, rows: list[dict[str, Any]], title: str) -> Table:
     table = Table(*_heads(lang, PLAN_COLUMNS), title=title)
     for r in rows:
         table.add_row(_local(r["send_at"], r["zone"]), word(lang, "kind", r["kind"]),
-                      r["title"], f"{r['recipient']} <{r['email']}>",
+                      named(r["title"], r.get("occurrence") or "", lang),
+                      f"{r['recipient']} <{r['email']}>",
                       word(lang, "status", r["status"]))
     return table
 
