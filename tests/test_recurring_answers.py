@@ -9,8 +9,8 @@ from conftest import Project
 from sqlalchemy.engine import Engine
 from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
     NOW,
-    TODAY,
     SECRET,
+    TODAY,
     answers,
     config_of,
     running,

@@ -130,6 +130,11 @@ def _plain_task(tl: TimelineFile, spec: TaskSpec, kind: str, start: dt.date | No
     )
 
 
+def resolve_task(tl: TimelineFile, spec: TaskSpec) -> ResolvedTask:
+    """One task from its own lines alone (not placed after its predecessors)."""
+    return _base_task(tl, spec)
+
+
 def _follow(task: ResolvedTask, spec: TaskSpec, preds: list[ResolvedTask]) -> ResolvedTask:
     """Place a dependent task after its predecessors, keeping its own duration."""
     dues = [p.due for p in preds if p.due]
