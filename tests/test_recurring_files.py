@@ -58,7 +58,7 @@ def test_mistakes_name_file_line_and_key(tmp_path: Path) -> None:
     assert shown["timeline.period"] == (6, t("nb", "problem.recur.period", value="'snart'"))
     assert shown["task[1].recurrence"] == (
         12, t("nb", "problem.recur.rrule", value="'FREQ=NEVER'"))
-    assert any(k.startswith("task[1].occurrence") for k in shown)
+    assert shown["task[1].occurrence.neste.[key]"][0] == 14
 
 
 def test_an_occurrence_the_series_lacks_is_reported(tmp_path: Path) -> None:
@@ -66,5 +66,5 @@ def test_an_occurrence_the_series_lacks_is_reported(tmp_path: Path) -> None:
     tl, problems = read(tmp_path, text)
     assert problems == [] and tl is not None
     (problem,) = unknown_occurrences(tl)
-    assert problem.key == "task[1].occurrence.2031"
+    assert (problem.key, problem.line) == ("task[1].occurrence.2031", 13)
     assert problem.message == t("nb", "problem.recur.unknown_occurrence", value="2031")
