@@ -17,12 +17,12 @@ from typing import Literal
 
 from icalendar import Alarm, Event, Todo, vCategory, vDDDLists, vInt, vRecur, vText
 
-from notifiers.i18n import format_date, t
+from notifiers.i18n import format_date, named, t
 from notifiers.ical_alarms import Policies, triggers
 from notifiers.ical_select import Item, People
 from notifiers.ical_text import clean, day, duration, text, utc
 from timelines.config import Policy
-from timelines.occurrences import Occurrence, named, occurrences_of
+from timelines.occurrences import Occurrence, occurrences_of
 
 ONE_DAY = dt.timedelta(days=1)
 Kind = Literal["event", "todo"]

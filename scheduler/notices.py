@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlmodel import Session, col, select
 
 from notifiers.base import FailureLine, Notice, PermanentDeliveryError, TaskView
-from notifiers.i18n import pick_lang
+from notifiers.i18n import named, pick_lang
 from scheduler.planning import payload_dates
 from scheduler.policy import OPEN, local_today
 from scheduler.recipients import display_names, recipient
@@ -17,7 +17,7 @@ from timelines.checks import people_for
 from timelines.config import Config
 from timelines.dates import parse_span
 from timelines.model import Reminder, Task, Timeline
-from timelines.occurrences import named, occurrence_named
+from timelines.occurrences import occurrence_named
 
 # The feeds engineer (#7) plugs in a function owner key → private subscription URL here.
 FeedUrl = Callable[[str], str | None]

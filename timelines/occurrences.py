@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple, Protocol
 
-from notifiers.i18n import t
 from timelines.dates.recurrence import due_days, occurrence
 from timelines.dates.spans import Found
 
@@ -99,11 +98,6 @@ def overrides_json(specs: dict[str, Any]) -> dict[str, dict[str, str]]:
         if values:
             out[label] = values
     return out
-
-
-def named(title: str, occurrence: str, lang: str) -> str:
-    """A task's title, or one occurrence's: "Årsmelding 2024"."""
-    return t(lang, "recur.named", title=title, occurrence=occurrence) if occurrence else title
 
 
 class OccurrenceChange(NamedTuple):

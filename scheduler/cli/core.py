@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from notifiers.i18n import LANGS, t
+from notifiers.i18n import LANGS, named, t
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.cli.output import make_console
 from timelines.lang import plural, ui_lang
-from timelines.occurrences import named
 
 if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast start (__init__)
     from rich.table import Table

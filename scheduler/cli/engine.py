@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from notifiers.i18n import t
+from notifiers.i18n import named, t
 from notifiers.tokens import feed_url_function
 from scheduler.cli import common
-from timelines.occurrences import named
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
 from scheduler.cli.summary import next_line
