@@ -83,6 +83,10 @@ class TaskView:
     notes: str = ""
     reaches: dict[str, tuple[str, ...]] = field(default_factory=dict)
     due_from_when: bool = False
+    # One occurrence of a recurring task: `title` names it ("Årsmelding 2024"), the dates and
+    # status are its own, `planned` is the due day its rule gives it (the RECURRENCE-ID).
+    occurrence: str = ""
+    planned: date | None = None
 
 
 class FailureLine(NamedTuple):

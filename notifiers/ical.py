@@ -21,7 +21,7 @@ from icalendar import Calendar, vText
 from sqlmodel import Session
 
 from notifiers.ical_alarms import Policies
-from notifiers.ical_event import Kind, Style, component, entry, sort_key
+from notifiers.ical_event import Kind, Style, components, entry, sort_key
 from notifiers.ical_select import People, Scope, load_people, select_items
 from notifiers.ical_text import duration, text
 from notifiers.ical_tz import timezone
@@ -100,6 +100,6 @@ def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
     entries = [entry(item, people, policies) for item in items]
     entries.sort(key=lambda one: sort_key(one, style.span))
     cal = calendar(feed_name(scope, people, timeline, lang), zone)
-    cal.subcomponents.extend(component(one, style, kind) for one in entries)
+    cal.subcomponents.extend(part for one in entries for part in components(one, style, kind))
     changed = max((item.task.changed_at for item in items), default=EPOCH)
     return Feed(cal.to_ical(sorted=False), changed.replace(microsecond=0))

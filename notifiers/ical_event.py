@@ -11,17 +11,18 @@ after the properties, so the VALARMs are always last.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-from icalendar import Alarm, Event, Todo, vCategory, vInt, vText
+from icalendar import Alarm, Event, Todo, vCategory, vDDDLists, vInt, vRecur, vText
 
 from notifiers.ical_alarms import Policies, triggers
 from notifiers.ical_select import Item, People
 from notifiers.ical_text import clean, day, duration, text, utc
-from timelines.base.i18n import format_date, t
+from timelines.base.i18n import format_date, named, t
 from timelines.config import Policy
+from timelines.occurrences import Occurrence, occurrences_of
 
 ONE_DAY = dt.timedelta(days=1)
 Kind = Literal["event", "todo"]
@@ -65,6 +66,10 @@ class Entry:
     created: dt.datetime | None = None
     policy: Policy | None = None
     sequence: int = 0
+    recurrence: str = ""  # a recurring task: one series (RRULE of due days) up to `until`
+    until: dt.date | None = None
+    occurrences: tuple[Occurrence, ...] = ()
+    occurrence: str = ""  # set on the entry of one occurrence (its label)
 
 
 def entry(item: Item, people: People, policies: Policies) -> Entry:
@@ -79,7 +84,8 @@ def entry(item: Item, people: People, policies: Policies) -> Entry:
         participants=tuple(people.label(k, roles) for k in task.participants),
         notes=task.notes, date_version=task.date_version, stamp=task.changed_at,
         created=task.created_at, policy=policies.for_task(item.timeline.policy, task.policy),
-        sequence=task.sequence)
+        sequence=task.sequence, recurrence=task.recurrence, until=task.until,
+        occurrences=tuple(occurrences_of(task)))
 
 
 def uid(timeline_id: str, task_key: str, domain: str) -> str:
@@ -146,7 +152,8 @@ def _status_line(entry: Entry, lang: str) -> str:
 
 
 def summary(entry: Entry, lang: str) -> str:
-    return t(lang, "feed.done", title=entry.title) if entry.status == "done" else entry.title
+    title = named(entry.title, entry.occurrence, lang)
+    return t(lang, "feed.done", title=title) if entry.status == "done" else title
 
 
 def _todo_status(entry: Entry) -> str:
@@ -228,3 +235,58 @@ def todo(entry: Entry, style: Style) -> Todo:
 
 def component(entry: Entry, style: Style, kind: Kind) -> Event | Todo:
     return todo(entry, style) if kind == "todo" else event(entry, style)
+
+
+def components(entry: Entry, style: Style, kind: Kind) -> list[Event | Todo]:
+    """A task's calendar components: one, or for a recurring task its series."""
+    if not entry.recurrence or not entry.occurrences:
+        return [component(entry, style, kind)]
+    if kind == "todo":  # a to-do list shows what is to be done: each open occurrence
+        return [todo(replace(one, key=f"{entry.key}.{one.occurrence}"), style)
+                for one in occurrence_entries(entry) if one.status not in ("done", "cancelled")]
+    return series(entry, style)
+
+
+def occurrence_entries(entry: Entry) -> list[Entry]:
+    """Each occurrence as an entry of its own (its dates, status and name)."""
+    return [replace(entry, start=occ.start, due=occ.due, status=occ.status,
+                    occurrence=occ.label, recurrence="", occurrences=())
+            for occ in entry.occurrences]
+
+
+def _rule(entry: Entry) -> vRecur:
+    rule = vRecur.from_ical(entry.recurrence)
+    last = entry.occurrences[-1].planned
+    rule["UNTIL"] = [max(last, entry.until or last)]
+    return rule
+
+
+def series(entry: Entry, style: Style) -> list[Event | Todo]:
+    """One recurring VEVENT on the due days: RRULE up to UNTIL, EXDATE for cancelled
+    occurrences, and an override (RECURRENCE-ID) for each occurrence that is not as the rule
+    has it: moved, or done. Every instance is the deadline day alone (feeds.style "span"
+    would need a start the rule does not give)."""
+    first = entry.occurrences[0]
+    # Alarms count from each instance; none is left out for a day past (the first may be).
+    master = event(replace(entry, start=None, due=first.planned),
+                   replace(style, span=False, today=dt.date.min))
+    master["RRULE"] = _rule(entry)
+    cancelled = [occ.planned for occ in entry.occurrences if occ.status == "cancelled"]
+    if cancelled and not _gone(entry):
+        excluded = vDDDLists(cancelled)
+        excluded.params["VALUE"] = "DATE"  # all-day instances: RFC 5545 3.8.5.1
+        master["EXDATE"] = excluded
+    if _gone(entry):
+        return [master]
+    return [master, *(_override(one, occ, style) for one, occ in zip(
+        occurrence_entries(entry), entry.occurrences, strict=True) if _differs(occ))]
+
+
+def _differs(occ: Occurrence) -> bool:
+    return occ.moved or occ.status == "done"
+
+
+def _override(one: Entry, occ: Occurrence, style: Style) -> Event:
+    part = event(replace(one, start=None), replace(style, span=False))
+    part["RECURRENCE-ID"] = day(occ.planned)
+    return part

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for
 from timelines.config import Config
+from timelines.occurrences import occurrences_of
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
 
@@ -18,11 +20,13 @@ class AgendaItem:
     task: ResolvedTask
     people: tuple[str, ...]
     overdue: bool
+    occurrence: str = ""  # of a recurring task: "2025" (the task then has its dates)
 
     def as_json(self) -> dict[str, object]:
         t = self.task
         return {
             "timeline": self.timeline_id, "timeline_title": self.timeline_title, "task": t.key,
+            "occurrence": self.occurrence or None,
             "title": t.title, "section": t.section, "when": t.when_text, "kind": t.kind,
             "start": t.start, "due": t.due, "approximate": t.approximate, "status": t.status,
             "owners": list(t.owners), "participants": list(t.participants),
@@ -48,10 +52,20 @@ def agenda(config: Config, timelines: list[ResolvedTimeline], today: dt.date, da
     horizon = today + dt.timedelta(days=days)
     items = []
     for tl in timelines:
-        for task in tl.tasks:
+        for task, occurrence in (one for each in tl.tasks for one in units(each)):
             people = task_people(config, task)
             if not _relevant(task, horizon) or (owner and owner not in people):
                 continue
             overdue = task.due is not None and task.due < today
-            items.append(AgendaItem(tl.id, tl.title, task, people, overdue))
+            items.append(AgendaItem(tl.id, tl.title, task, people, overdue, occurrence))
     return sorted(items, key=lambda i: (i.task.due or i.task.start or today, i.task.title))
+
+
+def units(task: ResolvedTask) -> Iterator[tuple[ResolvedTask, str]]:
+    """The task, or each occurrence of a recurring one as a dated task of its own."""
+    if not task.recurrence:
+        yield task, ""
+        return
+    for occ in occurrences_of(task):
+        yield replace(task, kind="dated", start=occ.start, due=occ.due,
+                      status=occ.status), occ.label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -11,11 +12,13 @@ from notifiers.base import FailureLine, Notice, PermanentDeliveryError, TaskView
 from scheduler.planning import payload_dates
 from scheduler.policy import local_today
 from scheduler.recipients import display_names, recipient
+from timelines.base.i18n import named, pick_lang
 from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for
 from timelines.config import Config
 from timelines.dates import parse_span
 from timelines.model import Reminder, Task, Timeline
+from timelines.occurrences import occurrence_named
 
 # The feeds engineer (#7) plugs in a function owner key → private subscription URL here.
 FeedUrl = Callable[[str], str | None]
@@ -140,7 +143,20 @@ def _tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...
     view = lookup.view(config, row.task_pk)
     if view is None:
         raise PermanentDeliveryError(f"task of reminder {row.id} no longer exists")
-    return (view,)
+    return (occurrence_view(lookup, config, row, view),)
+
+
+def occurrence_view(lookup: Lookup, config: Config, row: Reminder, view: TaskView) -> TaskView:
+    """A recurring task's row is about one occurrence: its name, dates and status."""
+    task = lookup.task(row.task_pk)
+    occ = occurrence_named(task, row.occurrence) if task and row.occurrence else None
+    if occ is None:
+        return view
+    lang = pick_lang(None, view.timeline_lang, config.lang)
+    return dataclasses.replace(
+        view, title=named(view.title, occ.label, lang),
+        start=occ.start, due=occ.due, status=occ.status, occurrence=occ.label,
+        planned=occ.planned)
 
 
 def build_notice(lookup: Lookup, config: Config, row: Reminder, now: dt.datetime,

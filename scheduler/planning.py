@@ -29,6 +29,7 @@ from scheduler.policy import (
 from scheduler.recipients import COORDINATOR, email_of, recipients_of, zone_of
 from timelines.config import Config, Policy
 from timelines.model import Reminder, Task, Timeline
+from timelines.occurrences import Occurrence, occurrence_named, occurrences_of
 
 WAITING = ("pending", "retry")
 ACTIVE = ("pending", "retry", "claimed")
@@ -46,16 +47,24 @@ class Wanted:
     version: int
     planned: Planned
     payload: dict[str, Any] = field(default_factory=dict)
+    occurrence: str = ""
 
 
-def idem_key(task_pk: int, recipient: str, rule: str, version: int) -> str:
-    return f"t{task_pk}:{recipient}:{rule}:v{version}"
+def idem_key(task_pk: int, recipient: str, rule: str, version: int, occurrence: str = "") -> str:
+    """`occurrence` names one occurrence of a recurring task ("2025", or "2026=2026-03-15"
+    once the file moved it: a moved occurrence's rows are new rows, as a moved task's are)."""
+    task = f"t{task_pk}@{occurrence}" if occurrence else f"t{task_pk}"
+    return f"{task}:{recipient}:{rule}:v{version}"
+
+
+def occurrence_key(occ: Occurrence) -> str:
+    return f"{occ.label}={occ.due.isoformat()}" if occ.moved else occ.label
 
 
 def new_row(config: Config, w: Wanted, now: dt.datetime) -> Reminder:
     p = w.planned
     return Reminder(
-        idem_key=w.key, task_pk=w.task_pk, recipient=w.recipient,
+        idem_key=w.key, task_pk=w.task_pk, recipient=w.recipient, occurrence=w.occurrence,
         email=email_of(config, w.recipient), rule=p.rule, kind=p.kind, date_version=w.version,
         send_at=p.send_at, zone=p.zone, local_date=p.local_date, local_time=p.local_time,
         status="pending", next_attempt_at=p.send_at, created_at=now,
@@ -66,16 +75,28 @@ def task_policy(config: Config, task: Task, timeline: Timeline) -> Policy:
     return effective_policy(config.policy, timeline.policy, task.policy)
 
 
+def _units(task: Task) -> Iterator[tuple[TaskDates, Occurrence | None]]:
+    """What gets reminders of its own: the task, or each occurrence of a recurring one."""
+    if not task.recurrence:
+        yield TaskDates(task.start, task.due, task.status), None
+        return
+    for occ in occurrences_of(task):
+        yield TaskDates(occ.start, occ.due, occ.status), occ
+
+
 def _task_rows(config: Config, task: Task, timeline: Timeline) -> Iterator[tuple[Wanted, bool]]:
     """(row, goes into the weekly digest) for every message the task gets."""
     assert task.pk is not None
     policy = task_policy(config, task, timeline)
-    dates = TaskDates(task.start, task.due, task.status)
     for person in recipients_of(config, task.owners or timeline.owners):
-        for planned in plan_task(policy, dates, zone_of(config, person)):
-            key = idem_key(task.pk, person, planned.rule, task.date_version)
-            digest = policy.digest == "weekly" and planned.kind != "overdue"
-            yield Wanted(key, task.pk, person, task.date_version, planned), digest
+        for dates, occ in _units(task):
+            name = occurrence_key(occ) if occ else ""
+            payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
+            for planned in plan_task(policy, dates, zone_of(config, person)):
+                key = idem_key(task.pk, person, planned.rule, task.date_version, name)
+                digest = policy.digest == "weekly" and planned.kind != "overdue"
+                yield Wanted(key, task.pk, person, task.date_version, planned, dict(payload),
+                             occ.label if occ else ""), digest
 
 
 def _digest_row(policy: Policy, w: Wanted) -> Wanted:
@@ -155,7 +176,16 @@ def stale_for(row: Reminder, task: Task | None) -> bool:
     if row.task_pk is None:
         return False
     return (task is None or task.removed_at is not None or task.status not in OPEN
-            or task.date_version != row.date_version)
+            or task.date_version != row.date_version or _stale_occurrence(row, task))
+
+
+def _stale_occurrence(row: Reminder, task: Task) -> bool:
+    """A recurring task's row whose occurrence is closed, moved or gone now."""
+    if not row.occurrence or row.kind == "moved":
+        return False
+    occ = occurrence_named(task, row.occurrence)
+    return (occ is None or occ.status not in OPEN
+            or occ.due.isoformat() != row.payload.get("due"))
 
 
 def _unwanted(row: Reminder, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:

@@ -98,7 +98,8 @@ def ledger_rows(session: Session, now: dt.datetime, every: bool) -> list[dict[st
     out = []
     for r in rows:
         task, title = _label(r, tasks)
-        out.append({"task": task, "title": title, "recipient": r.recipient, "email": r.email,
+        out.append({"task": task, "title": title, "occurrence": r.occurrence or None,
+                    "recipient": r.recipient, "email": r.email,
                     "kind": r.kind, "rule": r.rule, "send_at": r.send_at, "zone": r.zone,
                     "local": f"{r.local_date.isoformat()} {r.local_time.strftime('%H:%M')}",
                     "status": _state(r, now), "attempts": r.attempts, "key": r.idem_key})

@@ -89,8 +89,16 @@ def calendar_problems(lines: list[Line]) -> list[str]:
 
 
 def uid_problems(lines: list[Line]) -> list[str]:
-    uids = Counter(line.value for line in lines if line.prop == "UID" and line.path[-1] in ITEMS)
-    return [f"UID {uid} used {n} times" for uid, n in uids.items() if n > 1]
+    """Each UID once, except the overrides of a series (one per RECURRENCE-ID)."""
+    uids: Counter[tuple[str, str]] = Counter()
+    current: dict[str, str] = {}
+    for line in lines:
+        if line.path and line.path[-1] in ITEMS and line.prop in ("UID", "RECURRENCE-ID"):
+            current[line.prop] = line.value
+        elif line.name == "END" and line.value in ITEMS:
+            uids[current.get("UID", ""), current.get("RECURRENCE-ID", "")] += 1
+            current = {}
+    return [f"UID {uid} {rid} used {n} times" for (uid, rid), n in uids.items() if n > 1]
 
 
 def timezone_problems(lines: list[Line]) -> list[str]:

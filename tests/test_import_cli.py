@@ -98,7 +98,7 @@ def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     data = json.loads(out)
     (timeline,) = data["timelines"]
-    assert set(timeline) == {"id", "title", "lang", "ref_year", "source", "tasks"}
+    assert set(timeline) == {"id", "title", "lang", "ref_year", "period", "source", "tasks"}
     task = timeline["tasks"][0]
     assert set(task) == {"id", "title", "section", "when", "kind", "start", "due", "approximate",
                          "owners", "participants", "status", "budget", "line"}

@@ -4,7 +4,7 @@ dates say, read back from the markup's geometry (not from pixels)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import replace
 
 import pytest
 from test_pages_support import SVG, Seeds, geometry, import_seeds, marks, svg_root
@@ -12,7 +12,6 @@ from test_pages_support import SVG, Seeds, geometry, import_seeds, marks, svg_ro
 from scheduler.pages import PlanView, Section, TaskMark, gantt_svg
 from scheduler.pages.build import task_mark
 from timelines.base.i18n import t
-from timelines.resolve import ResolvedTask
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -166,18 +165,11 @@ def test_unknown_zoom_is_refused() -> None:
         gantt_svg(_plan(_task("x", D(2025, 1, 1), D(2025, 1, 2))), D(2025, 1, 1), "decade")
 
 
-@dataclass(frozen=True)
-class RecurringTask(ResolvedTask):
-    """A resolved task with the `recurrence` rule recurring tasks carry (an RRULE)."""
-
-    recurrence: str = ""
-
-
 def test_builder_expands_a_recurring_tasks_rule(seeds: Seeds) -> None:
     timeline = seeds.timelines["002"]
     base = timeline.tasks[0]
-    monthly = RecurringTask(**{**vars(base), "start": D(2025, 1, 31), "due": D(2025, 1, 31)},
-                            recurrence="FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4")
+    monthly = replace(base, start=D(2025, 1, 31), due=D(2025, 1, 31),
+                      recurrence="FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4")
     mark = task_mark(seeds.config, timeline, monthly, D(2025, 1, 1))
     assert mark.occurrences == (D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 31), D(2025, 4, 30))
     assert mark.deadlines == mark.occurrences and not mark.milestone
@@ -186,7 +178,6 @@ def test_builder_expands_a_recurring_tasks_rule(seeds: Seeds) -> None:
 
 def test_builder_open_ended_rule_stops_at_the_horizon(seeds: Seeds) -> None:
     timeline = seeds.timelines["002"]
-    weekly = RecurringTask(**{**vars(timeline.tasks[0]), "start": D(2025, 1, 6)},
-                           recurrence="FREQ=WEEKLY")
+    weekly = replace(timeline.tasks[0], start=D(2025, 1, 6), recurrence="FREQ=WEEKLY")
     mark = task_mark(seeds.config, timeline, weekly, D(2025, 1, 1), until=D(2025, 2, 3))
     assert mark.occurrences == tuple(D(2025, 1, 6) + dt.timedelta(weeks=n) for n in range(5))

@@ -56,6 +56,23 @@ def cycles(tl: TimelineFile) -> list[Problem]:
     return []
 
 
+def unknown_occurrences(tl: TimelineFile) -> list[Problem]:
+    """`[task.occurrence."2031"]` for an occurrence the series does not have: a typo or a
+    year outside the period, which would change nothing."""
+    from timelines.occurrences import occurrences_of  # resolve imports this module
+    from timelines.resolve import resolve_task
+
+    found = []
+    for index, spec in enumerate(tl.doc.task):
+        if not spec.occurrence:
+            continue
+        labels = {o.label for o in occurrences_of(resolve_task(tl, spec))}
+        found += [tl.source.problem(tl.task_path(index, "occurrence", label),
+                                    tl.source.say("recur.unknown_occurrence", value=label))
+                  for label in spec.occurrence if label not in labels]
+    return found
+
+
 def known_keys(config: Config, tl: TimelineFile) -> set[str]:
     return set(config.owners) | set(config.roles) | set(tl.doc.timeline.roles)
 
@@ -125,6 +142,6 @@ def duplicate_timelines(files: list[TimelineFile]) -> list[Problem]:
 
 def check_timeline(config: Config, tl: TimelineFile) -> list[Problem]:
     return [
-        *duplicate_ids(tl), *unknown_after(tl), *cycles(tl),
+        *duplicate_ids(tl), *unknown_after(tl), *cycles(tl), *unknown_occurrences(tl),
         *unknown_owners(config, tl), *unmapped_roles(config, tl), *unreached_tasks(config, tl),
     ]

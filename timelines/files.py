@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from dateutil.rrule import rrulestr
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from timelines.base.problems import Problem
@@ -37,13 +38,47 @@ def _lag_bound(value: str) -> str:
     return value
 
 
+def _rrule(value: str) -> str:
+    """An RFC 5545 RRULE without DTSTART ("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1"): the timeline
+    gives the series its start, so a rule that brings its own is refused too."""
+    text = value.strip().removeprefix("RRULE:")
+    try:
+        if not text.upper().startswith("FREQ=") or "DTSTART" in text.upper():
+            raise ValueError(text)
+        rrulestr(text, dtstart=dt.datetime(2000, 1, 1))
+    except (ValueError, TypeError) as exc:
+        raise Invalid("recur.rrule", value=shown(value)) from exc
+    return text
+
+
+def _period(value: str) -> str:
+    """Years a timeline's recurring tasks run: "2022-2024" or one year."""
+    from timelines.dates import parse_span  # the dates package reads the text
+
+    span = parse_span(value)
+    if span.kind != "dated" or span.start is None or span.due is None:
+        raise Invalid("recur.period", value=shown(value))
+    return value
+
+
 PlainDate = Annotated[dt.date, BeforeValidator(_plain_date)]
 Lag = Annotated[str, Field(pattern=LAG), AfterValidator(_lag_bound)]
+RRule = Annotated[str, AfterValidator(_rrule)]
+Period = Annotated[str, AfterValidator(_period)]
+OCCURRENCE = hinted(r"^\d{4}(-\d{2}-\d{2})?$", "recur.pattern_occurrence")
 
 
 class Budget(Strict):
     text: str = ""
     nok: int | None = None
+
+
+class OccurrenceSpec(Strict):
+    """One occurrence of a recurring task, changed from the file: moved or closed alone."""
+
+    due: PlainDate | None = None
+    start: PlainDate | None = None
+    status: TaskStatus | None = None
 
 
 class TaskSpec(Strict):
@@ -63,6 +98,9 @@ class TaskSpec(Strict):
     line: int | None = None
     attention: str = ""
     policy: PolicyOverride | None = None
+    recurrence: RRule | None = None
+    until: PlainDate | None = None
+    occurrence: dict[Annotated[str, Field(pattern=OCCURRENCE)], OccurrenceSpec] = {}
 
     @property
     def lag_days(self) -> int:
@@ -75,6 +113,7 @@ class TimelineHeader(Strict):
     title: str
     lang: Lang | None = None
     ref_year: int | None = Field(None, ge=1900, le=2200)
+    period: Period | None = None
     source: str = ""
     owners: list[str] = []
     roles: dict[Annotated[str, Field(pattern=KEY)], str] = {}

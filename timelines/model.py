@@ -83,6 +83,10 @@ class Task(SQLModel, table=True):
     line: int | None = None
     attention: str = ""
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    recurrence: str = ""  # RRULE of due days; see timelines.occurrences
+    until: dt.date | None = None
+    occurrences: dict[str, Any] = Field(default_factory=dict,
+                                        sa_column=Column(JSON, nullable=False))
     date_version: int = 1
     sequence: int = 0  # cancel, removal, restore: with date_version, the iCal SEQUENCE
     created_at: dt.datetime = _instant(nullable=False)
@@ -116,6 +120,7 @@ class Reminder(SQLModel, table=True):
     email: str = ""
     rule: str = Field(max_length=60)
     kind: str = Field(max_length=20)
+    occurrence: str = Field(default="", max_length=40)  # of a recurring task: "2025"
     date_version: int = 0
     send_at: dt.datetime = _instant(nullable=False)
     zone: str = "UTC"

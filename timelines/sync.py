@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from timelines.config import Config
 from timelines.model import Owner, Role, Task, Timeline
+from timelines.occurrences import OccurrenceChange, occurrence_changes
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
 ChangeKind = Literal["new", "moved", "changed", "removed", "restored"]
@@ -35,13 +36,18 @@ class Change:
     old: Dates | None = None
     new: Dates | None = None
     task_pk: int | None = None
+    occurrences: tuple[OccurrenceChange, ...] = ()  # of a recurring task, one by one
 
     def as_json(self) -> dict[str, object]:
         def iso(d: Dates | None) -> list[str | None] | None:
             return [x.isoformat() if x else None for x in d] if d else None
 
-        return {"kind": self.kind, "timeline": self.timeline_id, "task": self.key,
-                "title": self.title, "old": iso(self.old), "new": iso(self.new)}
+        shown: dict[str, object] = {
+            "kind": self.kind, "timeline": self.timeline_id, "task": self.key,
+            "title": self.title, "old": iso(self.old), "new": iso(self.new)}
+        if self.occurrences:
+            shown["occurrences"] = [o.as_json() for o in self.occurrences]
+        return shown
 
 
 def _values(task: ResolvedTask) -> dict[str, Any]:
@@ -82,8 +88,9 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline) -> list[Pending]:
         kind = _compare(row, task)
         if kind:
             old = _row_dates(row) if row else None
+            each = occurrence_changes(row, task) if row and task.recurrence else ()
             change = Change(kind, tl.id, task.key, task.title, old, task.dates,
-                            row.pk if row else None)
+                            row.pk if row else None, each)
             out.append((change, row, task))
     for row in rows.values():
         if row.removed_at is None:
@@ -123,7 +130,8 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
     else:
         if change.kind == "moved" or (change.kind == "restored" and change.old != change.new):
             row.date_version += 1
-        if change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status):
+        if (change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status)
+                or _series(row) != _series(task)):
             row.sequence += 1
         for name, value in _values(task).items():
             setattr(row, name, value)
@@ -131,6 +139,11 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
         row.changed_at = now
     session.add(row)
     return row
+
+
+def _series(task: Task | ResolvedTask) -> tuple[object, ...]:
+    """What a recurring task's calendar series is made of besides its first dates."""
+    return (task.recurrence, task.until, task.occurrences)
 
 
 def _cancelled(status: str) -> bool:

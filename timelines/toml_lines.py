@@ -34,6 +34,8 @@ def _table_paths(lines: Sequence[str]) -> list[tuple[Path, int]]:
         if match.group(1) == "[[":
             counts[name] = counts.get(name, -1) + 1
             parts.append(counts[name])
+        elif str(parts[0]) in counts:  # `[task.occurrence."2025"]`: of the last `[[task]]`
+            parts.insert(1, counts[str(parts[0])])
         found.append((tuple(parts), number))
     return found
 

@@ -8,12 +8,14 @@ alarms (the mail itself is the reminder).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from icalendar import Calendar, vText
 
 from notifiers.base import TaskView
 from notifiers.ical_event import Entry, Style, event
+from notifiers.ical_text import day
 
 PRODID = "-//Fristvakt//Fristvakt reminders//EN"
 
@@ -36,5 +38,10 @@ def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:
     cal["VERSION"] = vText("2.0")
     cal["PRODID"] = vText(PRODID)
     cal["METHOD"] = vText("PUBLISH")
-    cal.add_component(event(task_entry(task, now), style))
+    if task.planned is None:
+        part = event(task_entry(task, now), style)
+    else:  # one occurrence: the feed series' instance of that day, the deadline alone
+        part = event(task_entry(task, now), replace(style, span=False))
+        part["RECURRENCE-ID"] = day(task.planned)
+    cal.add_component(part)
     return bytes(cal.to_ical(sorted=False))

@@ -42,7 +42,8 @@ def mail_actions(config: Config, env: Mapping[str, str] = os.environ
         if sign is None or notice.kind not in ANSWERABLE or person not in config.owners:
             return None
         tasks = tuple(TaskActions(task.title, task_links(
-            config, sign, person, task.timeline_id, task.task_id, notice.today))
+            config, sign, person, task.timeline_id, task.task_id, notice.today,
+            task.occurrence or None))
             for task in notice.tasks)
         return MailActions(tasks, page_url(config, sign, person, notice.today)) if tasks else None
 

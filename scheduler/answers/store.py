@@ -17,6 +17,7 @@ from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for
 from timelines.config import Config
 from timelines.model import Reminder, Task
+from timelines.occurrences import occurrence_named
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,14 @@ def form_used(session: Session, form_id: str) -> bool:
     return session.exec(select(Answer.id).where(Answer.form_id == form_id)).first() is not None
 
 
-def stop_reminders(session: Session, task_pk: int, now: dt.datetime) -> int:
-    """Supersede the task's reminders that have not gone out yet; returns how many."""
+def stop_reminders(session: Session, task_pk: int, now: dt.datetime,
+                   occurrence: str | None = None) -> int:
+    """Supersede the task's reminders (of one occurrence, when given) that have not gone out
+    yet; returns how many."""
     query = select(Reminder).where(Reminder.task_pk == task_pk,
                                    col(Reminder.status).in_(WAITING))
+    if occurrence:
+        query = query.where(Reminder.occurrence == occurrence)
     rows = list(session.exec(query).all())
     for row in rows:
         supersede(session, row, now)
@@ -86,11 +91,33 @@ def record(session: Session, config: Config, token: ActionToken, form_id: str,
 
 def _done(session: Session, task: Task, answer: Answer, choice: Choice,
           now: dt.datetime) -> None:
+    if task.recurrence and answer.occurrence:
+        _occurrence_done(session, task, answer, now)
+        return
     answer.old_value, answer.new_value = task.status, "done"
     task.status, task.changed_at = "done", now
     session.add_all([task, answer])
     if task.pk is not None:
         stop_reminders(session, task.pk, now)
+
+
+def _occurrence_done(session: Session, task: Task, answer: Answer, now: dt.datetime) -> None:
+    """One occurrence of a recurring task is done: the others keep their reminders."""
+    label = answer.occurrence or ""
+    occ = occurrence_named(task, label)
+    answer.old_value, answer.new_value = (occ.status if occ else ""), "done"
+    close_occurrence(task, label)
+    task.changed_at = now
+    session.add_all([task, answer])
+    if task.pk is not None:
+        stop_reminders(session, task.pk, now, label)
+
+
+def close_occurrence(task: Task, label: str) -> None:
+    """Mark one occurrence done on the row (a new dict: the JSON column sees the change)."""
+    occurrences = {k: dict(v) for k, v in task.occurrences.items()}
+    occurrences[label] = {**occurrences.get(label, {}), "status": "done"}
+    task.occurrences = occurrences
 
 
 def _status(session: Session, task: Task, answer: Answer, choice: Choice,
@@ -161,8 +188,13 @@ def reapply_done(session: Session) -> None:
              .where(Answer.kind == "done", col(Task.status).in_(OPEN_STATUSES),
                     col(Answer.date_version) == col(Task.date_version),
                     col(Task.removed_at).is_(None)))
-    for task, _ in session.exec(query).all():
-        task.status = "done"
+    for task, answer in session.exec(query).all():
+        if task.recurrence and answer.occurrence:
+            occ = occurrence_named(task, answer.occurrence)
+            if occ is not None and occ.status in OPEN_STATUSES:
+                close_occurrence(task, answer.occurrence)
+        else:
+            task.status = "done"
         session.add(task)
 
 

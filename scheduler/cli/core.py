@@ -14,7 +14,7 @@ from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.cli.output import make_console
-from timelines.base.i18n import LANGS, t
+from timelines.base.i18n import LANGS, named, t
 from timelines.base.lang import plural, ui_lang
 
 if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast start (__init__)
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast star
     from scheduler.agenda import AgendaItem
     from scheduler.cli.summary import PlanState
     from timelines.config import Config
+    from timelines.occurrences import OccurrenceChange
     from timelines.project import Project
     from timelines.resolve import ResolvedTask, ResolvedTimeline
     from timelines.sync import Change
@@ -113,7 +114,8 @@ def agenda_table(lang: str, items: list[AgendaItem], today: dt.date, days: int) 
     table = Table(*heads, title=title)
     nobody = t(lang, "cli.core.coordinator")
     for item in items:
-        cells = (("! " if item.overdue else "") + _due(item.task), item.task.title,
+        cells = (("! " if item.overdue else "") + _due(item.task),
+                 named(item.task.title, item.occurrence, lang),
                  item.timeline_title, ", ".join(item.people) or nobody)
         table.add_row(*map(printable, cells))
     return table
@@ -191,7 +193,19 @@ def change_lines(lang: str, changes: list[Change]) -> list[str]:
         dates = f" {_fmt(c.old)} → {_fmt(c.new)}" if c.kind in ("moved", "restored") else ""
         label = kinds.get(c.kind, c.kind)
         lines.append(printable(f"{label:{width}} {c.timeline_id}/{c.key}: {c.title}{dates}"))
+        lines += [printable(_occurrence_line(lang, c, o, width)) for o in c.occurrences]
     return lines
+
+
+def _occurrence_line(lang: str, c: Change, o: OccurrenceChange, width: int) -> str:
+    """`  moved  plan/arsmelding@2026: Årsmelding 2026 2026-03-01 → 2026-03-15 (planned)`."""
+    kind = t(lang, "cli.core.change.moved") if o.old != o.new else t(
+        lang, "cli.core.change.changed")
+    old, new = (t(lang, f"feed.status_{s}") for s in (o.old_status, o.new_status))
+    status = "" if old == new else f" ({old} → {new})"
+    title = named(c.title, o.label, lang)
+    return (f"{kind:{width}} {c.timeline_id}/{c.key}@{o.label}: {title} "
+            f"{_fmt(o.old)} → {_fmt(o.new)}{status}")
 
 
 def _print_changes(changes: list[Change]) -> None:

@@ -32,7 +32,7 @@ from scheduler.reports import (
 )
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
 from timelines.base.exceptions import DeliveryError, FristvaktError
-from timelines.base.i18n import t
+from timelines.base.i18n import named, t
 from timelines.config import Config, load_config
 from timelines.db import session_scope
 
@@ -58,7 +58,8 @@ def plan_table(lang: str, rows: list[dict[str, Any]], title: str) -> Table:
     table = Table(*_heads(lang, PLAN_COLUMNS), title=title)
     for r in rows:
         table.add_row(_local(r["send_at"], r["zone"]), word(lang, "kind", r["kind"]),
-                      r["title"], f"{r['recipient']} <{r['email']}>",
+                      named(r["title"], r.get("occurrence") or "", lang),
+                      f"{r['recipient']} <{r['email']}>",
                       word(lang, "status", r["status"]))
     return table
 

@@ -134,3 +134,8 @@ def format_distance(days: int, lang: str) -> str:
     direction = "future" if days > 0 else "past"
     count = abs(days)
     return t(lang, f"distance.{direction}.{_plural(lang, count)}", n=count)
+
+
+def named(title: str, occurrence: str, lang: str) -> str:
+    """A task's title, or one occurrence's of a recurring task: "Årsmelding 2024"."""
+    return t(lang, "recur.named", title=title, occurrence=occurrence) if occurrence else title

@@ -91,10 +91,27 @@ def _result(doc: Document, path: Path, lang: str | None, year: int | None,
     timeline = ImportedTimeline(
         slug(title, 40) or slug(path.stem, 40) or "plan", title, doc_lang, choice.year,
         str(path), ctx.default_owners, ctx.roles, tasks)
+    if timeline.recurring:  # how long they recur: the plan's years (DATES.md)
+        timeline.period = plan_period(choice, tasks)
     notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]
     notes += [Attention(str(path), 0, (why,), where) for where, why in doc.skipped]
     places = {line.number: line.where for line in lines if line.where is not None}
     return ImportResult(timeline, attention, choice, notes, doc.pages, doc.lined, places)
+
+
+def plan_period(choice: YearChoice, tasks: list[ImportedTask]) -> str | None:
+    """"2022-2024": the years of the title's period, else those the dated tasks cover (when
+    more than one); None leaves the default (two years after the plan year)."""
+    span = choice.period if choice.reason == "year_title" else None
+    if span is not None and span.start and span.due:
+        first, last = span.start.year, span.due.year
+    else:
+        years = [d.year for t in tasks if t.span.kind == "dated"
+                 for d in (t.span.start, t.span.due) if d]
+        first, last = (min(years), max(years)) if years else (0, 0)
+        if first == last:
+            return None
+    return f"{first}-{last}" if first != last else str(first)
 
 
 def _may_title(line: Line, lined: bool, named: bool) -> bool:

@@ -108,12 +108,18 @@ class ImportedTimeline:
     owners: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)
     tasks: list[ImportedTask] = field(default_factory=list)
+    period: str | None = None  # the years the plan runs ("2022-2024"), for recurring tasks
 
     def as_json(self, lang: str = "en") -> dict[str, object]:
         return {
             "id": self.id, "title": self.title, "lang": self.lang, "ref_year": self.ref_year,
-            "source": self.source, "tasks": [t.as_json(lang) for t in self.tasks],
+            "period": self.period, "source": self.source,
+            "tasks": [t.as_json(lang) for t in self.tasks],
         }
+
+    @property
+    def recurring(self) -> list[ImportedTask]:
+        return [t for t in self.tasks if t.span.kind == "recurring"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,7 @@ class ImportResult:
             "tasks": lambda t: True,
             "dated": lambda t: t.span.kind == "dated" and not t.inherited,
             "inherited": lambda t: t.inherited,
-            "undated": lambda t: t.span.kind != "dated",
+            "undated": lambda t: t.span.kind not in ("dated", "recurring"),
+            "recurring": lambda t: t.span.kind == "recurring",
         }
         return sum(1 for t in tasks if tests[what](t))

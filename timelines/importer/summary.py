@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from timelines.base.i18n import t
 from timelines.importer.messages import say
 from timelines.importer.model import ImportResult
 
@@ -27,6 +28,12 @@ def counts_text(result: ImportResult, lang: str = "en") -> str:
     return say("summary_counts", lang, owners=len(owners), **numbers)
 
 
+def recurring_text(result: ImportResult, lang: str = "en") -> str:
+    """"2 recurring: Årsmelding, Budsjett" (the period they run is in the written file)."""
+    titles = [t.title for t in result.timeline.recurring]
+    return t(lang, "recur.summary", count=len(titles), titles=", ".join(titles))
+
+
 def render(result: ImportResult, target: Path | None, lang: str = "en") -> RenderableType:
     source, written = result.timeline.source, target or say("not_written", lang)
     parts: list[RenderableType] = [
@@ -34,6 +41,8 @@ def render(result: ImportResult, target: Path | None, lang: str = "en") -> Rende
         Text(counts_text(result, lang)),
         Text(say("summary_year", lang, text=year_text(result, lang))),
     ]
+    if result.timeline.recurring:
+        parts.append(Text(recurring_text(result, lang)))
     rows = sorted([*result.attention, *result.notes], key=lambda a: a.line)
     if rows:
         column = say("col_line", lang) if result.lined else say("office.col_where", lang)

@@ -40,6 +40,8 @@ def _header(timeline: ImportedTimeline) -> Table:
     table.add("lang", timeline.lang)
     if timeline.ref_year is not None:
         table.add("ref_year", timeline.ref_year)
+    if timeline.period:
+        table.add("period", timeline.period)
     table.add("source", timeline.source)
     table.add("owners", timeline.owners)
     roles = tomlkit.table()
