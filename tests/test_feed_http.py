@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
+import uvicorn
 from conftest import Project
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -33,6 +34,14 @@ def running(project: Project, engine: Engine, recheck: float = 0) -> Iterator[st
     With recheck=0 every request asks the database, so a change shows at the very next one."""
     srv = server(load_config(project.config), engine, "127.0.0.1", 0, clock=lambda: MOMENT,
                  recheck=recheck)
+    with serving(srv) as base:
+        yield base
+
+
+@contextmanager
+def serving(srv: uvicorn.Server) -> Iterator[str]:
+    """A uvicorn server in a thread of this process until the block ends; yields its base URL
+    once it listens (port 0 in its config: the OS picked a free one)."""
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,6 +11,7 @@ import pytest
 from conftest import Project
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+from test_feed_http import serving
 
 from notifiers.feedserver import server
 from scheduler.answers.links import ActionLinks, links_for
@@ -92,18 +91,8 @@ def running(project: Project, engine: Engine, now: dt.datetime = NOW) -> Iterato
     """The feed server (with the answer pages) on a free loopback port; yields its base URL."""
     srv = server(config_of(project), engine, "127.0.0.1", 0, clock=lambda: now, recheck=0,
                  routes=answer_routes)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.02)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
+    with serving(srv) as base:
+        yield base
 
 
 def answers(engine: Engine) -> list[Answer]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from test_feed_http import serving
 from test_pages_browser import AXE, SHOTS, WIDTHS, _axis, _bbox, _x, browser  # noqa: F401
 from test_pages_support import Seeds, import_seeds
 
@@ -58,19 +57,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         engine = open_database(config.resolved_database_url())
         srv = server(config, engine, "127.0.0.1", 0, clock=lambda: NOW, recheck=0,
                      routes=answer_routes)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.02)
-    base = f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}"
     mine = page_url(config, Signer(SECRET.encode()), "anna", TODAY)
     try:
-        yield Served(seeds, base, mine.replace(config.base_url.rstrip("/"), base))
+        with serving(srv) as base:
+            yield Served(seeds, base, mine.replace(config.base_url.rstrip("/"), base))
     finally:
-        srv.should_exit = True
-        thread.join(10)
         engine.dispose()
 
 
