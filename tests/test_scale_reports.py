@@ -12,11 +12,12 @@ from test_engine_cli import fristvakt
 from test_engine_support import TestProject
 
 from timelines.db import open_database
-from timelines.model import Delivery, Reminder, Task
+from timelines.model import Task
 
 # PostgreSQL refuses a statement with more than 65,535 parameters: one task more than that,
 # each with its own reminder and delivery, would have overflowed an IN list of task keys.
 TASKS = 65_536 + 100
+TABLES = Task.metadata.tables
 NOW = dt.datetime(2026, 9, 1, 7, 0, tzinfo=dt.UTC)
 
 
@@ -26,22 +27,22 @@ def _fill(db_url: str) -> None:
     db = open_database(db_url)
     try:
         with db.begin() as conn:
-            conn.execute(sa.insert(Task.__table__), [  # type: ignore[attr-defined]
+            conn.execute(sa.insert(TABLES["task"]), [
                 {"timeline_id": "plan", "key": f"bulk-{n}", "title": f"Oppgåve {n}",
                  "owners": [], "participants": [], "after": [], "policy": {},
                  "created_at": NOW, "changed_at": NOW} for n in range(TASKS)])
-            pks = conn.execute(sa.select(Task.__table__.c.pk)  # type: ignore[attr-defined]
-                               .where(Task.__table__.c.key.like("bulk-%"))).scalars().all()
-            conn.execute(sa.insert(Reminder.__table__), [  # type: ignore[attr-defined]
+            pks = conn.execute(sa.select(TABLES["task"].c.pk)
+                               .where(TABLES["task"].c.key.like("bulk-%"))).scalars().all()
+            conn.execute(sa.insert(TABLES["reminder"]), [
                 {"idem_key": f"bulk:{pk}", "task_pk": pk, "recipient": "ola",
                  "email": "ola@example.no", "rule": "due-1d", "kind": "due", "send_at": NOW,
                  "zone": "Europe/Oslo", "local_date": NOW.date(), "local_time": dt.time(9),
                  "status": "pending", "next_attempt_at": NOW + dt.timedelta(days=30),
                  "payload": {}, "created_at": NOW} for pk in pks])
-            ids = conn.execute(sa.select(Reminder.__table__.c.id)  # type: ignore[attr-defined]
-                               .where(Reminder.__table__.c.idem_key.like("bulk:%"))
+            ids = conn.execute(sa.select(TABLES["reminder"].c.id)
+                               .where(TABLES["reminder"].c.idem_key.like("bulk:%"))
                                ).scalars().all()
-            conn.execute(sa.insert(Delivery.__table__), [  # type: ignore[attr-defined]
+            conn.execute(sa.insert(TABLES["delivery"]), [
                 {"reminder_id": rid, "attempt": 1, "at": NOW, "outcome": "retry",
                  "code": 451, "detail": "try later"} for rid in ids])
     finally:
