@@ -159,6 +159,7 @@ class Engine:
         self.stopping = False
         self.accepted: list[tuple[Job, SendResult, PassReport]] = []
         self._installation: str | None = None
+        self._links = feed_url  # the owners' links, asked once per owner in each pass
 
     @property
     def installation(self) -> str:
@@ -171,9 +172,9 @@ class Engine:
         """Send everything due now (the first pass after a start is the catch-up)."""
         # One alert per coordinator per pass, however many batches it takes.
         report, alert_key = PassReport(), f"alert:{uuid.uuid4().hex[:12]}"
-        feed_url = _once_per_owner(self.feed_url)
+        self._links = _once_per_owner(self.feed_url)
         while not self.stopping and not report.outage:
-            jobs, expired, superseded = self._claim(feed_url)
+            jobs, expired, superseded = self._claim()
             report.outcomes += expired
             if not jobs and not expired and not superseded:
                 break
@@ -181,7 +182,7 @@ class Engine:
                 await self._send_batch(jobs, report, alert_key)
         return report
 
-    def _claim(self, feed_url: FeedUrl | None) -> tuple[list[Job], list[Outcome], int]:
+    def _claim(self) -> tuple[list[Job], list[Outcome], int]:
         now = self.clock.now()
         lease = ledger.new_lease(self.options.worker, now, self.options.lease_seconds)
         _ = self.installation  # read before the claim's write transaction, not inside it
@@ -189,18 +190,18 @@ class Engine:
             claimed = ledger.claim(session, now, lease, self.options.batch)
             lookup = Lookup(session)
             lookup.preload(claimed.rows)
-            jobs = [self._job(lookup, row, lease, claimed.previous, now, feed_url)
+            jobs = [self._job(lookup, row, lease, claimed.previous, now)
                     for row in claimed.rows]
             expired = [Outcome("expired", r.kind, r.recipient, r.email, r.idem_key,
                                r.last_error, _title(session, r)) for r in claimed.expired]
         return jobs, expired, claimed.superseded
 
     def _job(self, lookup: Lookup, row: Reminder, lease: ledger.Lease,
-             previous: dict[int, str], now: dt.datetime, feed_url: FeedUrl | None) -> Job:
+             previous: dict[int, str], now: dt.datetime) -> Job:
         assert row.id is not None
         job = Job(row.id, lease, previous[row.id], row, None)
         try:
-            job.notice = build_notice(lookup, self.config, row, now, feed_url,
+            job.notice = build_notice(lookup, self.config, row, now, self._links,
                                       self.installation)
         except (DeliveryError, NothingToSend, UnknownRecipient) as exc:
             job.problem = exc
