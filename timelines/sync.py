@@ -208,7 +208,7 @@ class Replan:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def config_hash(config: Config) -> str:
@@ -221,30 +221,42 @@ def timeline_hash(tl: ResolvedTimeline) -> str:
     return _digest(repr(tl))
 
 
-def _stored_marks(session: Session) -> dict[str, str]:
-    """Each live timeline's mark of the last apply (one row per file, not per task)."""
+def _stored_marks(session: Session) -> dict[str, tuple[str, int]]:
+    """Each live timeline's mark of the last apply and that apply's instant (one row per
+    file, not per task)."""
     stmt = select(Timeline.id, Timeline.applied_hash).where(
         col(Timeline.removed_at).is_(None))
-    return {tl_id: mark for tl_id, mark in session.exec(stmt).all()}
+    found = {}
+    for tl_id, stored in session.exec(stmt).all():
+        mark, _, at = stored.rpartition("@")
+        found[tl_id] = (mark, int(at) if at.isdigit() else 0)
+    return found
+
+
+def _unchanged(stored: tuple[str, int] | None, mark: str, at: int) -> bool:
+    # An apply at an earlier instant may plan reminders a later one found already past.
+    return stored is not None and stored[0] == mark and stored[1] <= at
 
 
 def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
           now: dt.datetime) -> list[Change]:
     """Make the database match the files; returns what changed (empty when nothing did).
-    A file read as it was at the last apply, under the same config, is skipped."""
+    A file read as it was at the last apply, under the same config and no earlier `now`,
+    is skipped."""
     serialise(session)
     timelines = list(timelines)
-    stored, config_part = _stored_marks(session), config_hash(config)
-    everything = not stored or any(not m.startswith(f"{config_part}:") for m in stored.values())
+    stored, config_part, at = _stored_marks(session), config_hash(config), int(now.timestamp())
+    everything = not stored or any(not mark.startswith(f"{config_part}:") or since > at
+                                   for mark, since in stored.values())
     if everything:
         sync_people(session, config)
     changes: list[Change] = []
     headers: set[str] = set()
     for tl in timelines:
         mark = f"{config_part}:{timeline_hash(tl)}"
-        if stored.get(tl.id) == mark:
+        if _unchanged(stored.get(tl.id), mark, at):
             continue
-        if _write_timeline(session, tl, now, mark):
+        if _write_timeline(session, tl, now, f"{mark}@{at}"):
             headers.add(tl.id)
         session.flush()
         pending = _timeline_changes(session, tl)
