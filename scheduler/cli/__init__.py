@@ -21,7 +21,8 @@ from scheduler.cli.context import state
 COMMANDS: dict[str, tuple[str, ...]] = {
     "init": ("core",), "validate": ("core",), "import": ("importer",), "diff": ("core",),
     "apply": ("core",), "agenda": ("core",), "plan": ("engine",), "run": ("engine",),
-    "serve": ("engine", "feeds"), "log": ("engine",), "requeue": ("engine",), "feeds": ("feeds",), "mail": ("mail",),
+    "serve": ("engine", "feeds"), "log": ("engine",), "requeue": ("engine",),
+    "feeds": ("feeds",), "mail": ("mail",),
     "mailcatcher": ("mail",), "dates": ("dates",), "demo": ("engine",), "pages": ("pages",),
     "requests": ("owners",), "status": ("owners",), "report": ("owners",),
     "status-round": ("owners",),
