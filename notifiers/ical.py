@@ -42,7 +42,7 @@ from timelines.model import Timeline
 PRODID = "-//Fristvakt//Fristvakt calendar feeds//EN"
 REFRESH = dt.timedelta(hours=1)  # REFRESH-INTERVAL and X-PUBLISHED-TTL
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # Last-Modified of a feed with no tasks
-__all__ = ["Feed", "Kind", "Scope", "build_feed", "build_feeds"]
+__all__ = ["Feed", "Kind", "Scope", "build_feed"]
 
 
 @dataclass(frozen=True)
