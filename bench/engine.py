@@ -44,12 +44,12 @@ from test_engine_support import TestProject  # noqa: E402
 from notifiers.base import Notice  # noqa: E402
 from notifiers.email.smtp import EmailNotifier  # noqa: E402
 from notifiers.email.view import dated  # noqa: E402
-from notifiers.i18n import format_date, format_distance  # noqa: E402
 from notifiers.tokens import feed_url_function  # noqa: E402
 from scheduler.clock import ManualClock  # noqa: E402
 from scheduler.ledger import due_query  # noqa: E402
 from scheduler.notices import Lookup, build_notice  # noqa: E402
 from scheduler.runner import Engine, EngineOptions  # noqa: E402
+from timelines.base.i18n import format_date, format_distance  # noqa: E402
 from timelines.db import open_database, session_scope  # noqa: E402
 from timelines.model import Reminder  # noqa: E402
 

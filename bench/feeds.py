@@ -38,7 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _local import free_port, local_server  # noqa: E402
 
 from notifiers import tokens  # noqa: E402
-from notifiers.i18n import t  # noqa: E402
 from notifiers.ical import PRODID, Scope, build_feed  # noqa: E402
 from notifiers.ical_alarms import Policies, triggers  # noqa: E402
 from notifiers.ical_event import (  # noqa: E402
@@ -53,6 +52,7 @@ from notifiers.ical_event import (  # noqa: E402
     uid,
 )
 from notifiers.ical_select import Item, load_people, select_items  # noqa: E402
+from timelines.base.i18n import t  # noqa: E402
 from timelines.config import Config  # noqa: E402
 from timelines.db import open_database, session_scope  # noqa: E402
 from timelines.model import Owner, Task, Timeline  # noqa: E402

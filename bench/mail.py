@@ -31,7 +31,7 @@ from notifiers.email import EmailNotifier, SmtpSettings  # noqa: E402
 from notifiers.email.render import Contact, MailRenderer  # noqa: E402
 from notifiers.email.samples import sample_notice  # noqa: E402
 from notifiers.email.view import dated  # noqa: E402
-from notifiers.i18n import LANGS, format_date, format_distance  # noqa: E402
+from timelines.base.i18n import LANGS, format_date, format_distance  # noqa: E402
 
 TARGET = 100.0  # messages per second
 ROUNDS = 3

@@ -18,8 +18,9 @@ Contract:
 - Errors raised by `__aenter__` concern the connection (server down, wrong password, TLS), not a
   notice: treat them as an outage of the whole batch. `send` reconnects by itself when a previous
   failure dropped the connection.
-- Every error is a `timelines.exceptions.DeliveryError` carrying `code` (the server's SMTP code,
-  or None when there was no reply) and `reply` (the server's text). Secrets never appear in them.
+- Every error is a `timelines.base.exceptions.DeliveryError` carrying `code` (the SMTP
+  code, or None when there was no reply) and `reply` (the server's text). Secrets never appear
+  in them.
   A recipient address no server could take is a PermanentDeliveryError with code None.
 - The email channel: `notifiers.email.EmailNotifier.from_config(config, env=os.environ)`; its
   `clock` attribute (a callable returning an aware datetime) gives the `Date` header.
@@ -32,7 +33,7 @@ from datetime import date
 from types import TracebackType
 from typing import Literal, NamedTuple, Protocol, Self
 
-from timelines.exceptions import DeliveryError
+from timelines.base.exceptions import DeliveryError
 
 __all__ = [
     "NOTICE_KINDS", "AmbiguousDeliveryError", "FailureLine", "Notice", "NoticeKind", "Notifier",

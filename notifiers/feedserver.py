@@ -32,17 +32,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from notifiers.feedcache import Clock, Entry, FeedCache, utc_now
-from notifiers.i18n import t
 from notifiers.ical import Kind
+from timelines.base.exceptions import FristvaktError
+from timelines.base.i18n import t
 from timelines.config import Config
 from timelines.db import open_database
-from timelines.exceptions import FristvaktError
 
 CALENDAR = "text/calendar; charset=utf-8"
 KINDS: dict[str, Kind] = {"event": "event", "todo": "todo"}
 _STATUS_TEXT = {404: "Not found\n", 410: "Gone: this subscription was revoked\n",
                 503: "Service unavailable: the database cannot be reached, try again later\n"}
 log = logging.getLogger("fristvakt.feeds")
+# The pages a layer above serves beside the feeds, made from what the feeds are made from.
+RouteMaker = Callable[[Config, Engine, Clock], list[Route]]
 
 
 def _tags(header: str) -> set[str]:
@@ -94,10 +96,16 @@ def feed_response(request: Request, entry: Entry) -> Response:
     return Response(body, headers=headers, media_type=CALENDAR)
 
 
+def no_routes(config: Config, engine: Engine, clock: Clock) -> list[Route]:
+    """The feeds alone: no pages of a layer above served beside them."""
+    return []
+
+
 def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
-             recheck: float = 1.0) -> Starlette:
+             recheck: float = 1.0, routes: RouteMaker = no_routes) -> Starlette:
     """The ASGI app; `clock` lets tests say which day it is, `recheck` is how many seconds
-    what the database said is trusted (see FeedCache)."""
+    what the database said is trusted (see FeedCache); `routes` adds the pages the caller
+    serves beside the feeds (the scheduler's answer pages)."""
     cache = FeedCache(config, engine, clock, recheck)
 
     async def feed(request: Request) -> Response:
@@ -134,17 +142,9 @@ def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
             return PlainTextResponse("database unavailable\n", status_code=503)
         return PlainTextResponse("ok\n")
 
-    routes = [Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
-              Route("/healthz", healthz, methods=["GET", "HEAD"])]
-    routes += _answer_routes(config, engine, clock)
-    return Starlette(routes=routes)
-
-
-def _answer_routes(config: Config, engine: Engine, clock: Clock) -> list[Route]:
-    """The owners' answer pages (scheduler/web), served beside the feeds."""
-    from scheduler.web.app import answer_routes
-
-    return answer_routes(config, engine, clock)
+    own = [Route("/feeds/{name}", feed, methods=["GET", "HEAD"]),
+           Route("/healthz", healthz, methods=["GET", "HEAD"])]
+    return Starlette(routes=own + routes(config, engine, clock))
 
 
 class EmbeddedServer(uvicorn.Server):
@@ -157,9 +157,10 @@ class EmbeddedServer(uvicorn.Server):
 
 
 def server(config: Config, engine: Engine, host: str, port: int,
-           clock: Clock = utc_now, recheck: float = 1.0) -> EmbeddedServer:
+           clock: Clock = utc_now, recheck: float = 1.0,
+           routes: RouteMaker = no_routes) -> EmbeddedServer:
     """A uvicorn server for the feeds, not yet started (tests start it in a thread)."""
-    app = make_app(config, engine, clock, recheck)
+    app = make_app(config, engine, clock, recheck, routes)
     settings = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
                               lifespan="off")
     return EmbeddedServer(settings)
@@ -204,10 +205,11 @@ def listening_socket(host: str, port: int, lang: str = "en") -> socket.socket:
 
 
 async def serve_until(stop: asyncio.Event, config: Config, engine: Engine, host: str,
-                      port: int, sock: socket.socket | None = None) -> None:
+                      port: int, sock: socket.socket | None = None,
+                      routes: RouteMaker = no_routes) -> None:
     """Serve until `stop` is set (or this is cancelled), then finish in-flight requests;
     on `sock` when given (bound by `listening_socket`), else uvicorn binds host:port."""
-    srv = server(config, engine, host, port)
+    srv = server(config, engine, host, port, routes=routes)
     task = asyncio.create_task(srv.serve(sockets=[sock] if sock else None))
     stopper = asyncio.create_task(stop.wait())
     try:
@@ -219,7 +221,8 @@ async def serve_until(stop: asyncio.Event, config: Config, engine: Engine, host:
 
 
 def feed_service(config: Config, host: str = "127.0.0.1", port: int | None = None, *,
-                 lang: str = "en") -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+                 lang: str = "en", routes: RouteMaker = no_routes
+                 ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     """The feed server as a service of `fristvakt serve`: runs until `stop` is set. Its port
     is bound here, before the scheduler starts: a taken one raises `AddressInUse`."""
     port = port or default_port(config)
@@ -228,7 +231,7 @@ def feed_service(config: Config, host: str = "127.0.0.1", port: int | None = Non
     async def run(stop: asyncio.Event) -> None:
         engine = open_database(config.resolved_database_url())
         try:
-            await serve_until(stop, config, engine, host, port, sock)
+            await serve_until(stop, config, engine, host, port, sock, routes)
         finally:
             engine.dispose()
             sock.close()
@@ -242,19 +245,20 @@ async def serve_feeds(config: Config, engine: Engine, host: str, port: int) -> N
 
 
 async def _until_signal(config: Config, engine: Engine, host: str, port: int,
-                        sock: socket.socket) -> None:
+                        sock: socket.socket, routes: RouteMaker) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await serve_until(stop, config, engine, host, port, sock)
+    await serve_until(stop, config, engine, host, port, sock, routes)
 
 
-def run_feeds(config: Config, engine: Engine, host: str, port: int, lang: str = "en") -> None:
+def run_feeds(config: Config, engine: Engine, host: str, port: int, lang: str = "en",
+              routes: RouteMaker = no_routes) -> None:
     """Serve in the foreground until SIGTERM or Ctrl+C (`fristvakt feeds serve`); a taken
     port raises `AddressInUse` (told in `lang`) before anything starts."""
     sock = listening_socket(host, port, lang)
     try:
-        asyncio.run(_until_signal(config, engine, host, port, sock))
+        asyncio.run(_until_signal(config, engine, host, port, sock, routes))
     finally:
         sock.close()

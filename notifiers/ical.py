@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vText
 from sqlmodel import Session
 
-from notifiers.i18n import pick_lang, t
 from notifiers.ical_alarms import Policies
 from notifiers.ical_event import Entry, Kind, Style, component, entry, sort_key
 from notifiers.ical_select import (
@@ -36,6 +35,7 @@ from notifiers.ical_select import (
 )
 from notifiers.ical_text import duration, text
 from notifiers.ical_tz import timezone
+from timelines.base.i18n import pick_lang, t
 from timelines.config import Config
 from timelines.model import Timeline
 

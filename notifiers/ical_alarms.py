@@ -4,7 +4,7 @@ that only have a start), on the same days the reminder engine mails.
 A trigger is relative to the event's all-day anchor (local midnight in whatever zone the
 reader's calendar uses) plus `send_time`, so the alarm rings at 08:00 on the reminder day
 wherever the owner is. The day itself comes from the engine's work calendar
-(`scheduler.policy`): working-day offsets (`3wd`) skip weekends, public holidays, closed days
+(`timelines.base.workdays`): working-day offsets (`3wd`) skip weekends, public holidays, closed days
 and periods, and a reminder that would fall on a closed day moves to the working day before,
 exactly as the email does.
 """
@@ -15,8 +15,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from scheduler.policy import Offset, calendar_for
-from timelines.config import Policy, PolicyOverride
+from timelines.base.workdays import calendar_for
+from timelines.base.workdays import reminder_day as work_reminder_day
+from timelines.config import Policy
 
 
 def reminder_day(day: dt.date, offset: str, policy: Policy) -> dt.date:
@@ -27,8 +28,7 @@ def reminder_day(day: dt.date, offset: str, policy: Policy) -> dt.date:
     >>> reminder_day(dt.date(2026, 3, 22), "14d", Policy())  # Sunday the 8th → Friday the 6th
     datetime.date(2026, 3, 6)
     """
-    work = calendar_for(policy)
-    return work.on_or_before(work.shift(day, Offset.parse(offset), -1))
+    return work_reminder_day(calendar_for(policy), day, offset)
 
 
 class Policies:
@@ -42,8 +42,7 @@ class Policies:
     def for_task(self, timeline: dict[str, Any], task: dict[str, Any]) -> Policy:
         key = (json.dumps(timeline, sort_keys=True), json.dumps(task, sort_keys=True))
         if key not in self._seen:
-            overrides = [PolicyOverride.model_validate(o) for o in (timeline, task)]
-            self._seen[key] = self.base.merged(*overrides)
+            self._seen[key] = self.base.overridden(timeline, task)
         return self._seen[key]
 
 

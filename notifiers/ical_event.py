@@ -17,10 +17,10 @@ from typing import Literal
 
 from icalendar import Alarm, Event, Todo, vCategory, vInt, vText
 
-from notifiers.i18n import format_date, t
 from notifiers.ical_alarms import Policies, triggers
 from notifiers.ical_select import Item, People
 from notifiers.ical_text import clean, day, duration, text, utc
+from timelines.base.i18n import format_date, t
 from timelines.config import Policy
 
 ONE_DAY = dt.timedelta(days=1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from timelines.model import Owner, Role, Task, Timeline
+from timelines.people import reached
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,7 @@ class People:
 
     def reached(self, key: str) -> list[str]:
         """Owner keys a task key reaches: the person, or a role's members."""
-        if key in self.owners:
-            return [key]
-        role = self.roles.get(key)
-        return [m for m in role.members if m in self.owners] if role else []
+        return reached(key, self.owners, self.roles)
 
     def label(self, key: str, timeline_roles: dict[str, str]) -> str:
         """The name a reader knows a key by."""

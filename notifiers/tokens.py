@@ -25,9 +25,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from notifiers.ical_select import Scope
+from timelines.base.exceptions import NotFound
 from timelines.config import Config
 from timelines.db import read_engine
-from timelines.exceptions import NotFound
 from timelines.model import FeedToken
 
 SECRET_ENV = "FRISTVAKT_FEED_SECRET"

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for
 from timelines.config import Config
 from timelines.resolve import ResolvedTask, ResolvedTimeline
-
-OPEN = ("planned", "ongoing")
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def task_people(config: Config, task: ResolvedTask) -> tuple[str, ...]:
 def _relevant(task: ResolvedTask, horizon: dt.date) -> bool:
     # Overdue open tasks stay on the agenda until someone marks them done.
     moment = task.due or task.start
-    return task.status in OPEN and moment is not None and moment <= horizon
+    return task.status in OPEN_STATUSES and moment is not None and moment <= horizon
 
 
 def agenda(config: Config, timelines: list[ResolvedTimeline], today: dt.date, days: int,

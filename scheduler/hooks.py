@@ -9,14 +9,11 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from scheduler.ledger import plan_after_apply
 from timelines.config import Config
 from timelines.sync import Change
 
 
 def after_apply(session: Session, config: Config, changes: list[Change], now: dt.datetime) -> None:
-    """Plan reminders for the changed tasks (filled in by the reminder engine, issue #6)."""
-    try:
-        from scheduler.ledger import plan_after_apply
-    except ImportError:
-        return
+    """Plan reminders for the changed tasks."""
     plan_after_apply(session, config, changes, now)

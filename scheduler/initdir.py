@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from notifiers.i18n import t
-from scheduler.render import render_file
-from timelines.exceptions import FristvaktError
+from scheduler.textfiles import render_file
+from timelines.base.exceptions import FristvaktError
+from timelines.base.i18n import t
 
 
 def _example_dates(today: dt.date) -> dict[str, object]:

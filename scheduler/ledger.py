@@ -37,6 +37,7 @@ from scheduler.planning import (  # the per-task steps of `reconcile`, for `repl
 from scheduler.planning import _task_rows as task_rows
 from scheduler.planning import _unwanted as unwanted
 from scheduler.planning import _write_wanted as write_wanted
+from scheduler.states import DeliveryOutcome, ReminderStatus
 from timelines.config import Config
 from timelines.model import Delivery, Reminder, Task, Timeline
 from timelines.sync import REPLAN, Change
@@ -152,7 +153,7 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-SENT_AFTER_SUPERSEDE = "sent-after-supersede"
+SENT_AFTER_SUPERSEDE = DeliveryOutcome.SENT_AFTER_SUPERSEDE
 # At most this many resends of a message the server may already have; then it is dead.
 MAX_AMBIGUOUS = 2
 
@@ -173,17 +174,17 @@ def record(session: Session, row: Reminder, now: dt.datetime, worker: str, outco
 
 
 def _expire(session: Session, row: Reminder, now: dt.datetime, worker: str) -> None:
-    row.status = "expired"
+    row.status = ReminderStatus.EXPIRED
     row.lease_owner = row.lease_token = row.lease_until = None
     row.last_error = detail_code("stale", row.send_at.isoformat(), expire_at(row).isoformat())
     session.add(row)
-    record(session, row, now, worker, "expired", detail=row.last_error)
+    record(session, row, now, worker, DeliveryOutcome.EXPIRED, detail=row.last_error)
 
 
 def _reclaim(session: Session, row: Reminder, now: dt.datetime, lease: Lease) -> None:
     """Its holder vanished mid-send: it may have gone out already."""
     row.possible_duplicate = True
-    record(session, row, now, lease.worker, "lease-lost",
+    record(session, row, now, lease.worker, DeliveryOutcome.LEASE_LOST,
            detail=detail_code("lease-expired", row.lease_owner or "?"))
     session.add(row)
 
@@ -191,7 +192,7 @@ def _reclaim(session: Session, row: Reminder, now: dt.datetime, lease: Lease) ->
 # The claim of a whole batch, one statement (the ORM would send one UPDATE per row).
 _TAKE = (update(Reminder)
          .where(col(Reminder.id).in_(bindparam("ids", expanding=True)))
-         .values(status="claimed", attempts=col(Reminder.attempts) + 1,
+         .values(status=ReminderStatus.CLAIMED, attempts=col(Reminder.attempts) + 1,
                  lease_owner=bindparam("worker"), lease_token=bindparam("token"),
                  lease_until=bindparam("until"), next_attempt_at=bindparam("until"))
          .execution_options(synchronize_session=False))
@@ -206,7 +207,7 @@ def _take_all(session: Session, rows: list[Reminder], lease: Lease) -> None:
     session.execute(_TAKE, {"ids": [row.id for row in rows], "worker": lease.worker,
                             "token": lease.token, "until": lease.until})
     for row in rows:
-        values = {"status": "claimed", "attempts": row.attempts + 1,
+        values = {"status": ReminderStatus.CLAIMED, "attempts": row.attempts + 1,
                   "lease_owner": lease.worker, "lease_token": lease.token,
                   "lease_until": lease.until, "next_attempt_at": lease.until}
         for name, value in values.items():
@@ -248,7 +249,7 @@ def claim(session: Session, now: dt.datetime, lease: Lease, limit: int) -> Claim
             out.expired.append(row)
             continue
         out.previous[row.id] = row.status
-        if row.status == "claimed":
+        if row.status == ReminderStatus.CLAIMED:
             _reclaim(session, row, now, lease)
         out.rows.append(row)
     _take_all(session, out.rows, lease)
@@ -263,7 +264,7 @@ def new_lease(worker: str, now: dt.datetime, seconds: float) -> Lease:
 def _held(session: Session, row_id: int, token: str) -> Reminder | None:
     """The row, locked, if this token still holds it; None if the lease was lost."""
     row = session.get(Reminder, row_id, with_for_update=True)
-    if row is None or row.status != "claimed" or row.lease_token != token:
+    if row is None or row.status != ReminderStatus.CLAIMED or row.lease_token != token:
         return None
     return row
 
@@ -292,8 +293,8 @@ def _mark_statement(size: int) -> ReturningUpdate[int | None]:
     return (update(Reminder)
             .where(col(Reminder.id).in_([rid for rid, _ in rows]),
                    col(Reminder.lease_token) == bindparam("token"),
-                   col(Reminder.status) == "claimed")
-            .values(status="sent", sent_at=bindparam("now"),
+                   col(Reminder.status) == ReminderStatus.CLAIMED)
+            .values(status=ReminderStatus.SENT, sent_at=bindparam("now"),
                     message_id=case(*rows, value=col(Reminder.id)),
                     lease_owner=None, lease_token=None, lease_until=None)
             .returning(col(Reminder.id)))
@@ -313,7 +314,7 @@ def _mark_superseded(conn: Connection, s: SentBy, now: dt.datetime) -> bool:
     """A row `apply` superseded while this lease was sending it: the send is recorded, on
     the row (flagged, with its Message-ID) and as a `sent-after-supersede` attempt."""
     stmt = (update(Reminder)
-            .where(col(Reminder.id) == s.row_id, col(Reminder.status) == "superseded",
+            .where(col(Reminder.id) == s.row_id, col(Reminder.status) == ReminderStatus.SUPERSEDED,
                    col(Reminder.lease_token) == s.token)
             .values(possible_duplicate=True, sent_at=now, message_id=s.message_id,
                     lease_owner=None, lease_token=None, lease_until=None))
@@ -328,10 +329,10 @@ def mark_sent_many(conn: Connection, sent: list[SentBy], now: dt.datetime,
     marked: set[int] = set()
     for token in dict.fromkeys(s.token for s in sent):
         marked |= _mark_group(conn, token, [s for s in sent if s.token == token], now)
-    done = ["sent" if s.row_id in marked else
+    done = [DeliveryOutcome.SENT if s.row_id in marked else
             SENT_AFTER_SUPERSEDE if _mark_superseded(conn, s, now) else "lost" for s in sent]
     for s, status in zip(sent, done, strict=True):
-        if status != "sent":
+        if status != DeliveryOutcome.SENT:
             log.warning("reminder %s was sent by %s after it was %s: possible duplicate",
                         s.row_id, worker, "superseded" if status != "lost" else "taken over")
     records = [{"reminder_id": s.row_id, "attempt": s.attempt, "at": now, "worker": worker,
@@ -343,7 +344,7 @@ def mark_sent_many(conn: Connection, sent: list[SentBy], now: dt.datetime,
 
 
 def mark_sent(session: Session, sent: SentBy, now: dt.datetime, worker: str) -> bool:
-    return mark_sent_many(session.connection(), [sent], now, worker)[0] == "sent"
+    return mark_sent_many(session.connection(), [sent], now, worker)[0] == DeliveryOutcome.SENT
 
 
 def check_held(session: Session, row_id: int, token: str, now: dt.datetime) -> str:
@@ -356,18 +357,19 @@ def check_held(session: Session, row_id: int, token: str, now: dt.datetime) -> s
     task = session.get(Task, row.task_pk) if row.task_pk is not None else None
     if stale_for(row, task):
         supersede(session, row, now)
-        return "superseded"
+        return ReminderStatus.SUPERSEDED
     return ""
 
 
 def defer(session: Session, row_id: int, token: str, now: dt.datetime, delay: dt.timedelta,
-          worker: str, detail: str, outcome: str = "outage") -> bool:
+          worker: str, detail: str, outcome: str = DeliveryOutcome.OUTAGE) -> bool:
     """An outage of the route, not of this message: due again after `delay`, the attempt
     uncounted (a wrong password for a day must not use up the retries), and recorded."""
     row = _held(session, row_id, token)
     if row is None:
         return False
-    row.status, row.attempts, row.next_attempt_at = "retry", row.attempts - 1, now + delay
+    row.status, row.attempts = ReminderStatus.RETRY, row.attempts - 1
+    row.next_attempt_at = now + delay
     row.lease_owner = row.lease_token = row.lease_until = None
     row.last_error = detail[:2000]
     session.add(row)
@@ -392,21 +394,21 @@ def mark_failed(session: Session, row_id: int, token: str, now: dt.datetime, wor
         return None
     dead = (failure.kind == "permanent" or row.attempts >= retry.max_attempts
             or (failure.kind == "ambiguous" and _ambiguous(session, row_id) >= MAX_AMBIGUOUS))
-    row.status = "dead" if dead else "retry"
+    row.status = ReminderStatus.DEAD if dead else ReminderStatus.RETRY
     row.possible_duplicate = row.possible_duplicate or failure.kind == "ambiguous"
     row.last_error = failure.detail[:2000]
     row.lease_owner = row.lease_token = row.lease_until = None
     row.next_attempt_at = now if dead else now + retry.delay(row.attempts, rng)
     session.add(row)
     record(session, row, now, worker, row.status if failure.kind != "ambiguous" or dead
-           else "ambiguous", failure.code, failure.detail)
+           else DeliveryOutcome.AMBIGUOUS, failure.code, failure.detail)
     return row.status
 
 
 def _ambiguous(session: Session, row_id: int) -> int:
     """How many sends of this row ended without knowing whether the server has it."""
     stmt = select(func.count()).select_from(Delivery).where(
-        Delivery.reminder_id == row_id, Delivery.outcome == "ambiguous")
+        Delivery.reminder_id == row_id, Delivery.outcome == DeliveryOutcome.AMBIGUOUS)
     return int(session.exec(stmt).one())
 
 
@@ -435,7 +437,7 @@ def drop(session: Session, row_id: int, token: str, now: dt.datetime, reason: st
     row = _held(session, row_id, token)
     if row is None:
         return False
-    row.status, row.last_error = "superseded", reason
+    row.status, row.last_error = ReminderStatus.SUPERSEDED, reason
     row.lease_owner = row.lease_token = row.lease_until = None
     session.add(row)
     return True
@@ -457,7 +459,7 @@ def _dead_since(row: Reminder, since: dt.datetime) -> bool:
 
 def dead_rows(session: Session, which: Requeue) -> list[Reminder]:
     """The dead rows `which` names, oldest first."""
-    stmt = select(Reminder).where(Reminder.status == "dead").order_by(col(Reminder.id))
+    stmt = select(Reminder).where(Reminder.status == ReminderStatus.DEAD).order_by(col(Reminder.id))
     if which.key:
         stmt = stmt.where(Reminder.idem_key == which.key)
     found = list(session.exec(stmt).all())
@@ -476,6 +478,7 @@ def requeue(session: Session, rows: list[Reminder], now: dt.datetime) -> int:
     nobody touched it meanwhile). The claim still fences them by their task."""
     armed = 0
     for row in rows:
-        armed += compare_and_set(session, row, ("dead",), status="retry", attempts=0,
+        armed += compare_and_set(session, row, (ReminderStatus.DEAD,),
+                                 status=ReminderStatus.RETRY, attempts=0,
                                  next_attempt_at=now, last_error="")
     return armed

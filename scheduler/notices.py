@@ -9,8 +9,9 @@ from sqlmodel import Session, col, select
 
 from notifiers.base import FailureLine, Notice, PermanentDeliveryError, TaskView
 from scheduler.planning import payload_dates
-from scheduler.policy import OPEN, local_today
+from scheduler.policy import local_today
 from scheduler.recipients import display_names, recipient
+from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for
 from timelines.config import Config
 from timelines.dates import parse_span
@@ -106,7 +107,7 @@ class UnknownRecipient(Exception):
 def _digest_tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...]:
     # Only what is still open when the digest goes out.
     views = [lookup.view(config, pk) for pk in row.payload.get("tasks", [])]
-    open_views = tuple(v for v in views if v is not None and v.status in OPEN)
+    open_views = tuple(v for v in views if v is not None and v.status in OPEN_STATUSES)
     if not open_views:
         raise NothingToSend(row.idem_key)
     return open_views

@@ -9,83 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
-from timelines.config import Policy, PolicyOverride
+from timelines.base.status import OPEN_STATUSES
+from timelines.base.workdays import ONE_DAY, Offset, WorkCalendar, calendar_for, reminder_day
+from timelines.config import Policy
 
 UTC = dt.UTC
-OPEN = frozenset({"planned", "ongoing"})
-ONE_DAY = dt.timedelta(days=1)
+OPEN = OPEN_STATUSES  # the name scheduler.planning imports
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@dataclass(frozen=True)
-class Offset:
-    days: int
-    working: bool
-
-    @classmethod
-    def parse(cls, text: str) -> Offset:
-        """`14d` (calendar days) or `5wd` (working days); the config already checked the form."""
-        working = text.endswith("wd")
-        return cls(int(text[:-2] if working else text[:-1]), working)
-
-
-class WorkCalendar:
-    """Which days are closed: weekends, public holidays (NO/SE) and configured closed days."""
-
-    def __init__(self, country: str, closed_days: tuple[str, ...],
-                 periods: tuple[tuple[dt.date, dt.date], ...]) -> None:
-        self.holidays = None if country == "none" else holidays.country_holidays(country)
-        self.every_year = {d for d in closed_days if len(d) == 5}
-        self.dates = {dt.date.fromisoformat(d) for d in closed_days if len(d) > 5}
-        self.periods = periods
-
-    def is_closed(self, day: dt.date) -> bool:
-        return (day.weekday() >= 5 or (self.holidays is not None and day in self.holidays)
-                or day.strftime("%m-%d") in self.every_year or day in self.dates
-                or any(start <= day <= end for start, end in self.periods))
-
-    def on_or_before(self, day: dt.date) -> dt.date:
-        while self.is_closed(day):
-            day -= ONE_DAY
-        return day
-
-    def on_or_after(self, day: dt.date) -> dt.date:
-        while self.is_closed(day):
-            day += ONE_DAY
-        return day
-
-    def shift(self, day: dt.date, offset: Offset, sign: int) -> dt.date:
-        """`day` moved by the offset (sign -1: before, +1: after); working days skip closed."""
-        if not offset.working:
-            return day + sign * offset.days * ONE_DAY
-        for _ in range(offset.days):
-            day += sign * ONE_DAY
-            while self.is_closed(day):
-                day += sign * ONE_DAY
-        return day
-
-
-@lru_cache(maxsize=64)
-def _calendar(country: str, closed: tuple[str, ...],
-              periods: tuple[tuple[dt.date, dt.date], ...]) -> WorkCalendar:
-    return WorkCalendar(country, closed, periods)
-
-
-def calendar_for(policy: Policy) -> WorkCalendar:
-    periods = tuple((p.start, p.end) for p in policy.closed_periods)
-    return _calendar(policy.holidays, tuple(policy.closed_days), periods)
 
 
 def effective_policy(base: Policy, timeline: dict[str, object],
                      task: dict[str, object]) -> Policy:
     """[policy], then the timeline's override, then the task's (later wins)."""
-    overrides = [PolicyOverride.model_validate(o) if o else None for o in (timeline, task)]
-    return base.merged(*overrides)
+    return base.overridden(timeline, task)
 
 
 def local_instant(day: dt.date, at: dt.time, zone: str) -> dt.datetime:
@@ -133,8 +71,7 @@ def _expiry(policy: Policy, cal: WorkCalendar, day: dt.date, zone: str,
 
 def _before(policy: Policy, cal: WorkCalendar, kind: str, anchor: dt.date, text: str,
             zone: str) -> Planned:
-    # A reminder never lands on a closed day: it moves to the working day before.
-    day = cal.on_or_before(cal.shift(anchor, Offset.parse(text), -1))
+    day = reminder_day(cal, anchor, text)
     return Planned(f"{kind}-{text}", kind, day, policy.send_time, zone,
                    _expiry(policy, cal, day, zone, anchor))
 
@@ -155,7 +92,7 @@ def plan_task(policy: Policy, task: TaskDates, zone: str) -> list[Planned]:
 
     Long fuzzy spans (a quarter, a season) count from their due date, so "Q1 2021" reminds
     before March 31, not before January 1."""
-    if task.status not in OPEN:
+    if task.status not in OPEN_STATUSES:
         return []
     cal = calendar_for(policy)
     out: list[Planned] = []

@@ -10,16 +10,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import t, texts
 from scheduler.ledger import ACTIVE, DETAIL_SEP
 from scheduler.planning import expire_at
+from scheduler.states import ReminderKind
+from timelines.base.i18n import t, texts
 from timelines.model import Delivery, Reminder, Task
 
 # Row statuses and delivery outcomes, and the kinds of reminder: each has a text in
 # `cli.engine.status` / `cli.engine.kind` (a hyphen in the word is an underscore in the key).
 STATUSES = ("pending", "retry", "claimed", "due", "stale", "sent", "dead", "expired",
             "superseded", "lost", "lease-lost", "ambiguous", "sent-after-supersede", "outage")
-KINDS = ("due", "start", "overdue", "digest", "moved", "alert")
+KINDS = tuple(ReminderKind)
 PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost", "superseded",
                  "sent-after-supersede")  # what a pass reports
 

@@ -39,9 +39,9 @@ from scheduler import ledger
 from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
 from scheduler.planning import queue_alert, queue_outage
+from timelines.base.exceptions import DeliveryError
 from timelines.config import Config
 from timelines.db import installation_id, session_scope
-from timelines.exceptions import DeliveryError
 from timelines.model import Reminder, Task
 
 log = logging.getLogger("fristvakt.runner")
@@ -125,10 +125,8 @@ def email_notifier(config: Config, clock: Clock) -> Notifier:
     from notifiers.email.smtp import EmailNotifier
     from scheduler.answers.mail_links import mail_actions
 
-    notifier = EmailNotifier.from_config(config)
-    notifier.clock = clock.now  # the Date header follows --now / simulated time
-    notifier.renderer.actions = mail_actions(config)  # the owners' answer buttons
-    return notifier
+    # The Date header follows --now / simulated time; the owners' answer buttons come along.
+    return EmailNotifier.from_config(config, actions=mail_actions(config), clock=clock.now)
 
 
 def _title(session: Session, row: Reminder) -> str:
@@ -351,7 +349,12 @@ class Ticker:
     async def tick(self) -> None:
         # The pass runs in its own task: cancelling the scheduler's job (APScheduler cancels
         # running jobs when it shuts down) must not cut a send off between 250 and marking.
-        await asyncio.shield(self._pass())
+        try:
+            await asyncio.shield(self._pass())
+        except asyncio.CancelledError:
+            # Only shutdown cancels a tick, and `serve` waits for the shielded pass itself
+            # (`idle`); letting the error out would make APScheduler log a traceback.
+            return
 
     async def _pass(self) -> None:
         async with self.lock:  # the interval tick and the date alarm never overlap

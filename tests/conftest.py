@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from scheduler.cli import main
+from timelines.base.lang import config_file_lang, ui_lang
 from timelines.db import open_database
 from timelines.files import read_timeline
-from timelines.lang import config_file_lang, ui_lang
 from timelines.resolve import resolve_timeline
 
 PG_ENV = "FRISTVAKT_TEST_DATABASE_URL"
@@ -89,7 +89,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture(autouse=True)
 def _no_language_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI's language comes from the project's config, not from the machine running the
-    tests (timelines/lang.py): a test that wants another sets FRISTVAKT_LANG itself."""
+    tests (timelines/base/lang.py): a test that wants another sets FRISTVAKT_LANG itself."""
     for name in ("FRISTVAKT_LANG", "LC_ALL", "LANG"):
         monkeypatch.delenv(name, raising=False)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from notifiers.i18n import t
 from scheduler.cli import main
+from timelines.base.i18n import t
 
 LANGS = ("nb", "nn", "sv", "en")
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "cli.py"

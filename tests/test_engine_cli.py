@@ -13,11 +13,11 @@ from smtp_server import SmtpServer, smtp_server
 from test_engine_support import TestProject, keys_received
 
 from notifiers.feedserver import AddressInUse, feed_service
-from notifiers.i18n import t
 from scheduler.cli import main
 from scheduler.cli.engine import LOG_COLUMNS, PLAN_COLUMNS
 from scheduler.reports import word
-from timelines.lang import config_file_lang, ui_lang
+from timelines.base.i18n import t
+from timelines.base.lang import config_file_lang, ui_lang
 
 
 @pytest.fixture

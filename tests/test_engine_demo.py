@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from notifiers.i18n import t
 from scheduler.cli import main
 from scheduler.reports import word
+from timelines.base.i18n import t
 
 
 def test_demo_replays_the_year_into_the_catcher(tmp_path: Path,

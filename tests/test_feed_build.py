@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from test_feed_checks import assert_valid, byte_problems
 
-from notifiers.i18n import CATALOG_DIR, LANGS
 from notifiers.ical import Feed, Kind, Scope, build_feed
 from scheduler.policy import TaskDates, plan_task
+from timelines.base.i18n import CATALOG_DIR, LANGS
 from timelines.config import load_config
 from timelines.db import session_scope
 from timelines.model import Task

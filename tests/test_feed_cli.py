@@ -20,9 +20,9 @@ from sqlmodel import select
 from test_feed_build import NOW, setup_scenario
 from test_feed_checks import assert_valid
 
-from notifiers.i18n import t
+from timelines.base.i18n import t
+from timelines.base.lang import plural
 from timelines.db import session_scope
-from timelines.lang import plural
 from timelines.model import FeedToken
 
 SECRET = "cli-test-secret"

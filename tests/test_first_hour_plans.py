@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from conftest import NOW, Project
 
-from notifiers.i18n import t
-from timelines.lang import plural
+from timelines.base.i18n import t
+from timelines.base.lang import plural
 
 LANG = "nb"  # the conftest project's coordinator.lang
 

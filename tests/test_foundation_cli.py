@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import NOW, Project
 
-from notifiers.i18n import t
 from scheduler.cli import main
+from timelines.base.i18n import t
 
 
 def test_init_then_validate_exits_zero_and_agenda_lists_the_examples(project: Project) -> None:

@@ -12,16 +12,16 @@ import pytest
 from conftest import PLANS, ROOT, Project
 from rich.console import Console, RenderableType
 
-from notifiers.i18n import catalog, t
 from scheduler import reports
 from scheduler.cli import core, engine
 from timelines import tomlfile
+from timelines.base.i18n import catalog, t
+from timelines.base.lang import config_file_lang, locale_lang, plural, ui_lang
 from timelines.config import read_config
 from timelines.files import read_timeline
 from timelines.importer import import_document
 from timelines.importer.messages import say
 from timelines.importer.summary import render
-from timelines.lang import config_file_lang, locale_lang, plural, ui_lang
 
 SECTIONS = ("cli", "problem", "importer", "office")
 CODE = [*ROOT.glob("timelines/**/*.py"), *ROOT.glob("scheduler/**/*.py")]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import PLANS, Project
 
-from notifiers.i18n import t
 from scheduler.cli import main
+from timelines.base.i18n import t
 from timelines.importer.messages import say
 
 SEEDS = sorted(PLANS.glob("*.txt"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from timelines.exceptions import ImportFailed
+from timelines.base.exceptions import ImportFailed
 from timelines.importer import ImportResult, import_document, vocab
 from timelines.importer.ids import slug, unique_ids
 from timelines.importer.messages import say

@@ -22,7 +22,7 @@ from smtp_server import Reject, SmtpServer, free_port, smtp_server
 from notifiers.email import EmailNotifier, SmtpSettings
 from notifiers.email.render import Contact, MailRenderer
 from notifiers.email.samples import sample_notice
-from notifiers.i18n import format_date, t
+from timelines.base.i18n import format_date, t
 
 smtp_plain = servers.smtp_plain
 FRISTVAKT = Path(sys.executable).with_name("fristvakt")

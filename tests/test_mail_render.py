@@ -22,7 +22,7 @@ from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from notifiers.email.samples import BYREGION, FEED, sample_notice
 from notifiers.email.templates import bake_texts, environment
 from notifiers.email.view import template_context
-from notifiers.i18n import LANGS, catalog, format_date, format_distance, pick_lang
+from timelines.base.i18n import LANGS, catalog, format_date, format_distance, pick_lang
 
 RENDERER = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari K", "kari@example.no"))
 NOW = datetime(2022, 11, 16, 7, 0, tzinfo=UTC)

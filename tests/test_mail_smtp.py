@@ -33,8 +33,8 @@ from notifiers.base import (
 from notifiers.email import EmailNotifier, SmtpSettings
 from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from notifiers.email.samples import sample_notice
+from timelines.base.exceptions import ConfigError, DeliveryError
 from timelines.config import Config, Smtp
-from timelines.exceptions import ConfigError, DeliveryError
 
 # The shared fixtures (a real aiosmtpd per test), bound here so pytest finds them.
 smtp_plain, smtp_starttls, smtp_tls = servers.smtp_plain, servers.smtp_starttls, servers.smtp_tls

@@ -22,9 +22,9 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
     waiting_reminders,
 )
 
-from notifiers.i18n import t
 from scheduler.answers import store
 from scheduler.answers.tokens import ActionToken
+from timelines.base.i18n import t
 from timelines.db import session_scope
 
 pytestmark = pytest.mark.usefixtures("secret_env")

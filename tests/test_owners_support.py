@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from notifiers.feedserver import server
 from scheduler.answers.links import ActionLinks, links_for
 from scheduler.answers.model import Answer, TimeRequest
+from scheduler.web.app import answer_routes
 from timelines.config import Config, load_config
 from timelines.model import Reminder, Task
 
@@ -89,7 +90,8 @@ def with_base(url: str, base: str) -> str:
 @contextmanager
 def running(project: Project, engine: Engine, now: dt.datetime = NOW) -> Iterator[str]:
     """The feed server (with the answer pages) on a free loopback port; yields its base URL."""
-    srv = server(config_of(project), engine, "127.0.0.1", 0, clock=lambda: now, recheck=0)
+    srv = server(config_of(project), engine, "127.0.0.1", 0, clock=lambda: now, recheck=0,
+                 routes=answer_routes)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

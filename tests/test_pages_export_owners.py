@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import Project
 
-from notifiers.i18n import t
 from scheduler.cli.pages import owner_code
+from timelines.base.i18n import t
 
 SECRET = "export-test-secret"
 NOW = "2026-11-22T09:00"

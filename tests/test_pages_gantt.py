@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from test_pages_support import SVG, Seeds, geometry, import_seeds, marks, svg_root
 
-from notifiers.i18n import t
 from scheduler.pages import PlanView, Section, TaskMark, gantt_svg
 from scheduler.pages.build import task_mark
+from timelines.base.i18n import t
 from timelines.resolve import ResolvedTask
 
 D = dt.date

@@ -13,7 +13,6 @@ from conftest import PLANS, Project
 from jinja2 import StrictUndefined
 from test_pages_support import Seeds, import_seeds
 
-from notifiers.i18n import CATALOG_DIR, LANGS, t
 from scheduler.pages import (
     CoordinatorExtras,
     PlanView,
@@ -33,6 +32,7 @@ from scheduler.pages import (
 )
 from scheduler.pages.html import environment
 from scheduler.pages.palette import PAIRS, contrast
+from timelines.base.i18n import CATALOG_DIR, LANGS, t
 
 D = dt.date
 TODAY = D(2017, 9, 5)

@@ -8,9 +8,10 @@ import inspect
 import pytest
 
 PUBLIC = {
-    "timelines.dates": ["DateSpan", "Kind", "parse_span", "recurs_until"],
+    "timelines.dates": ["DateSpan", "SpanKind", "parse_span", "recurs_until"],
     "timelines.importer": [
-        "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
+        "Attention", "ImportResult", "ImportedTask", "ImportedTimeline", "YearChoice",
+        "import_document",
         "import_sheets",
     ],
     "notifiers.base": [
@@ -41,7 +42,7 @@ def test_parse_span_signature_is_the_documented_one() -> None:
 
 def test_delivery_errors_tell_transient_permanent_and_ambiguous_apart() -> None:
     from notifiers import base
-    from timelines.exceptions import DeliveryError
+    from timelines.base.exceptions import DeliveryError
 
     kinds = (base.TransientDeliveryError, base.PermanentDeliveryError,
              base.AmbiguousDeliveryError)

@@ -74,10 +74,14 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     proj.policy = {"before_due": ["3d"]}
     proj.write_config()
     proj.write_timeline([task(title="Rød \x1b[31mALARM\x1b[0m\x07", due=dt.date(2026, 6, 8))])
-    assert cli(proj, "apply", "--now", "2026-05-01T08:00").returncode == 0
-    shown = cli(proj, "plan", "--now", "2026-05-01T08:00", env={"COLUMNS": "300"})
-    assert shown.returncode == 0, shown.stderr
-    assert "ALARM" in shown.stdout and "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    wide = {"COLUMNS": "300"}
+    outputs = [cli(proj, "diff", env=wide), cli(proj, "apply", "--now", "2026-05-01T08:00")]
+    outputs += [cli(proj, command, "--now", "2026-05-01T08:00", *more, env=wide)
+                for command, *more in (("plan",), ("agenda", "--days", "60"))]
+    for shown in outputs:
+        assert shown.returncode == 0, shown.stderr
+        assert "ALARM" in shown.stdout, shown.args
+        assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout, shown.args
 
 
 def test_a_read_only_database_is_exit_5_with_one_line(tmp_path: Path) -> None:

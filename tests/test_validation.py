@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from conftest import Project
 
-from notifiers.i18n import t
+from timelines.base.i18n import t
+from timelines.base.lang import plural
 from timelines.db import open_database
-from timelines.lang import plural
 
 LANG = "nb"  # the language in force: `fristvakt init` writes coordinator.lang = "nb"
 

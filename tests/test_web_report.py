@@ -8,8 +8,8 @@ import pytest
 from conftest import Project
 from test_owners_support import setup_plan
 
-from notifiers.i18n import t
-from scheduler.report.render import chromium
+from scheduler.report.formats import chromium
+from timelines.base.i18n import t
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

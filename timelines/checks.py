@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from graphlib import CycleError, TopologicalSorter
 
+from timelines.base.lang import plural
+from timelines.base.problems import Problem
+from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
 from timelines.files import TimelineFile
-from timelines.lang import plural
-from timelines.problems import Problem
+from timelines.people import reached
 
 
 def duplicate_ids(tl: TimelineFile) -> list[Problem]:
@@ -75,10 +77,7 @@ def unknown_owners(config: Config, tl: TimelineFile) -> list[Problem]:
 
 def people_for(config: Config, key: str) -> list[str]:
     """Owner keys a key reaches: itself if a person, a role's members, else nobody."""
-    if key in config.owners:
-        return [key]
-    role = config.roles.get(key)
-    return [m for m in role.members if m in config.owners] if role else []
+    return reached(key, config.owners, config.roles)
 
 
 def unmapped_roles(config: Config, tl: TimelineFile) -> list[Problem]:
@@ -99,7 +98,7 @@ def unreached_tasks(config: Config, tl: TimelineFile) -> list[Problem]:
     header = tl.doc.timeline
     ids = [
         task.id for task in tl.doc.task
-        if task.status in ("planned", "ongoing")
+        if task.status in OPEN_STATUSES
         and not any(people_for(config, key) for key in (task.owners or header.owners))
     ]
     if not ids:

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
-from notifiers.i18n import t
-from timelines.exceptions import ConfigError, ValidationFailed
-from timelines.problems import Problem, errors
+from timelines.base.exceptions import ConfigError, ValidationFailed
+from timelines.base.i18n import t
+from timelines.base.problems import Problem, errors
 from timelines.tomlfile import Invalid, TomlSource, hinted
 
 Lang = Literal["nb", "nn", "sv", "en"]
@@ -77,7 +77,7 @@ def _closed_day(value: str) -> str:
 
 Zone = Annotated[str, AfterValidator(_zone)]
 Email = Annotated[str, AfterValidator(_email)]
-Offset = Annotated[str, Field(pattern=OFFSET), AfterValidator(_offset_bound)]
+OffsetText = Annotated[str, Field(pattern=OFFSET), AfterValidator(_offset_bound)]
 Day = Annotated[dt.date, AfterValidator(in_range)]
 ClosedDay = Annotated[str, AfterValidator(_closed_day)]
 
@@ -135,18 +135,18 @@ class Period(Strict):
 class PolicyOverride(Strict):
     """Any subset of [policy]; used per timeline and per task."""
 
-    before_due: list[Offset] | None = None
-    before_start: list[Offset] | None = None
+    before_due: list[OffsetText] | None = None
+    before_start: list[OffsetText] | None = None
     send_time: dt.time | None = None
     overdue_every_days: int | None = Field(None, ge=1, le=MAX_DAYS)
     overdue_max: int | None = Field(None, ge=0, le=MAX_OVERDUE)
     digest: Literal["off", "weekly"] | None = None
-    max_lateness: Offset | None = None
+    max_lateness: OffsetText | None = None
 
 
 class Policy(Strict):
-    before_due: list[Offset] = ["14d", "3wd"]
-    before_start: list[Offset] = []
+    before_due: list[OffsetText] = ["14d", "3wd"]
+    before_start: list[OffsetText] = []
     send_time: dt.time = dt.time(8, 0)
     overdue_every_days: int = Field(7, ge=1, le=MAX_DAYS)
     overdue_max: int = Field(3, ge=0, le=MAX_OVERDUE)
@@ -154,7 +154,7 @@ class Policy(Strict):
     digest_weekday: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     ] = "monday"
-    max_lateness: Offset = "2d"
+    max_lateness: OffsetText = "2d"
     holidays: Literal["NO", "SE", "none"] = "NO"
     closed_days: list[ClosedDay] = ["12-24", "12-31"]
     closed_periods: list[Period] = []
@@ -166,6 +166,11 @@ class Policy(Strict):
             if override is not None:
                 values.update(override.model_dump(exclude_none=True))
         return Policy.model_validate(values)
+
+    def overridden(self, *raw: Mapping[str, object] | None) -> Policy:
+        """This policy with the `policy` tables of a timeline, then of a task, as read from
+        their files (later wins): the one rule of how overrides merge."""
+        return self.merged(*(PolicyOverride.model_validate(o) if o else None for o in raw))
 
 
 class Owner(Strict):

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine, select
 
-from timelines.exceptions import DatabaseError
+from timelines.base.exceptions import DatabaseError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from timelines.base.problems import Problem
 from timelines.config import KEY, MAX_DAYS, Config, Lang, PolicyOverride, Strict, in_range
-from timelines.problems import Problem
 from timelines.tomlfile import Invalid, TomlSource, hinted, shown
 
 TaskStatus = Literal["planned", "ongoing", "done", "cancelled"]

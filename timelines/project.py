@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from timelines.base.exceptions import ValidationFailed
+from timelines.base.problems import Problem, errors
+from timelines.base.status import OPEN_STATUSES
 from timelines.checks import check_timeline, duplicate_timelines
 from timelines.config import Config, read_config
-from timelines.exceptions import ValidationFailed
 from timelines.files import TimelineFile, read_timeline, timeline_paths
-from timelines.problems import Problem, errors
 from timelines.resolve import ResolvedTask, resolve_timeline
 from timelines.tomlfile import shown
-
-OPEN = ("planned", "ongoing")
 
 
 @dataclass
@@ -49,7 +48,7 @@ def undated_tasks(tl: TimelineFile) -> list[Problem]:
     none at all): such a task would silently get no reminders."""
     found = []
     for index, task in enumerate(resolve_timeline(tl).tasks):
-        if task.status in OPEN and not (task.start or task.due):
+        if task.status in OPEN_STATUSES and not (task.start or task.due):
             found.append(_undated(tl, index, task))
     return found
 

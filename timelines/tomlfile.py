@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from notifiers.i18n import t, translator
-from timelines.problems import Problem
-from timelines.textfile import NotUtf8, read_toml_text
+from timelines.base.i18n import t, translator
+from timelines.base.problems import Problem
+from timelines.base.textfile import NotUtf8, read_toml_text
 from timelines.toml_lines import key_path, locate
 
 M = TypeVar("M", bound=BaseModel)

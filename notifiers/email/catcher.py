@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 from notifiers.email.headers import clean_header_text
-from notifiers.i18n import t
+from timelines.base.i18n import t
 
 Printer = Callable[[str], None]
 

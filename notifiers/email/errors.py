@@ -18,7 +18,7 @@ from notifiers.base import (
     PermanentDeliveryError,
     TransientDeliveryError,
 )
-from timelines.exceptions import DeliveryError
+from timelines.base.exceptions import DeliveryError
 
 DELIVERY_FAILURES = (SMTPException, OSError, TimeoutError)
 # aiosmtplib's mail() and rcpt() raise ValueError, before sending, for an unsendable address.

@@ -24,8 +24,8 @@ from notifiers.email import headers as h
 from notifiers.email.attachment import calendar_bytes
 from notifiers.email.templates import render_parts
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
-from notifiers.i18n import format_date, pick_lang, t, texts, translator
 from notifiers.ical_event import Style
+from timelines.base.i18n import format_date, pick_lang, t, texts, translator
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,17 @@ def address(name: str, email: str) -> Address:
     return Address(display_name=h.clean_phrase(name), addr_spec=h.checked_address(email))
 
 
+# The answer buttons of a notice (a mapping the templates read), or None for none.
+Actions = Callable[[Notice], object]
+
 class MailRenderer:
     """Turns notices into messages from one sender, with replies going to the coordinator."""
 
-    # The owners' answer buttons of a notice (scheduler.answers.mail_links), when set.
-    actions: Callable[[Notice], object] | None = None
-
     def __init__(self, sender: str, coordinator: Contact | None = None,
-                 calendar_domain: str | None = None, calendar_span: bool = False) -> None:
+                 calendar_domain: str | None = None, calendar_span: bool = False,
+                 actions: Actions | None = None) -> None:
+        # The answer buttons of a notice, given by the layer that serves the answers.
+        self.actions = actions
         name, addr = parseaddr(sender)
         self.sender = Contact(h.clean_phrase(name or "Fristvakt"), h.checked_address(addr))
         self.coordinator = coordinator

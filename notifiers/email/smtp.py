@@ -36,9 +36,9 @@ from notifiers.base import (
 )
 from notifiers.email.errors import DELIVERY_FAILURES, ENVELOPE_FAILURES, delivery_error
 from notifiers.email.headers import checked_address
-from notifiers.email.render import Contact, MailRenderer, RenderedMail
+from notifiers.email.render import Actions, Contact, MailRenderer, RenderedMail
+from timelines.base.exceptions import ConfigError, DeliveryError
 from timelines.config import Config
-from timelines.exceptions import ConfigError, DeliveryError
 
 log = logging.getLogger("fristvakt.mail")
 Security = Literal["none", "starttls", "tls"]
@@ -115,16 +115,19 @@ class EmailNotifier:
         return f"EmailNotifier({self.settings!r})"
 
     @classmethod
-    def from_config(cls, config: Config, env: Mapping[str, str] = os.environ) -> EmailNotifier:
-        """The notifier fristvakt.toml describes; replies go to the coordinator."""
+    def from_config(cls, config: Config, env: Mapping[str, str] = os.environ, *,
+                    actions: Actions | None = None,
+                    clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> EmailNotifier:
+        """The notifier fristvakt.toml describes; replies go to the coordinator. `actions`
+        gives a notice its answer buttons; `clock` dates the Date header."""
         coordinator = Contact(config.coordinator.name, config.coordinator.email)
         try:
             renderer = MailRenderer(config.smtp.sender, coordinator, config.feeds.domain,
-                                    calendar_span=config.feeds.style == "span")
+                                    calendar_span=config.feeds.style == "span", actions=actions)
         except ValueError as exc:
             raise ConfigError(f"[smtp] sender = {config.smtp.sender!r}: expected "
                               f'"Name <address@domain>" ({exc})') from exc
-        return cls(SmtpSettings.from_config(config, env), renderer)
+        return cls(SmtpSettings.from_config(config, env), renderer, clock)
 
     async def __aenter__(self) -> Self:
         await self._connect()

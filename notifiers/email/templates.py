@@ -25,7 +25,7 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import escape
 
-from notifiers.i18n import LANGS, texts
+from timelines.base.i18n import LANGS, texts
 
 MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 _STATEMENT = re.compile(r"({%.*?%})", re.S)

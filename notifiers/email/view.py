@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from notifiers.base import Notice, Recipient, TaskView
-from notifiers.i18n import (
+from timelines.base.i18n import (
     FALLBACK,
     catalog,
     format_date,

@@ -16,15 +16,15 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import format_date, t
 from scheduler.answers import store
 from scheduler.answers.files import TaskNotInFile, edit_task
 from scheduler.answers.mail import Outgoing, send_all
 from scheduler.answers.model import Answer, AnswerMail
 from scheduler.web.views import person_lang
+from timelines.base.exceptions import FristvaktError, NotFound
+from timelines.base.i18n import format_date, t
 from timelines.config import Config
 from timelines.db import session_scope
-from timelines.exceptions import FristvaktError, NotFound
 from timelines.model import Timeline
 from timelines.project import Project
 from timelines.resolve import resolve_timeline

@@ -7,13 +7,13 @@ from typing import Any
 import typer
 from sqlmodel import Session
 
-from notifiers.i18n import t
 from scheduler.agenda import AgendaItem
 from scheduler.answers import store
 from scheduler.answers.model import Answer
+from timelines.base.exceptions import DatabaseError
+from timelines.base.i18n import t
 from timelines.config import Config
 from timelines.db import open_database
-from timelines.exceptions import DatabaseError
 
 
 def _statuses(config: Config) -> dict[tuple[str, str], Answer]:

@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import format_date, t
 from scheduler.answers import store
 from scheduler.answers.links import page_url, task_links
 from scheduler.answers.mail import Outgoing, send_all
 from scheduler.answers.model import Answer, AnswerMail
 from scheduler.answers.tokens import Signer
-from scheduler.web.render import page
+from scheduler.web.templating import page
 from scheduler.web.views import open_tasks, person_lang, task_facts
+from timelines.base.i18n import format_date, t
 from timelines.config import Config, StatusRound
 from timelines.db import session_scope
 from timelines.model import Task

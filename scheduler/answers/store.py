@@ -13,11 +13,10 @@ from sqlmodel import Session, col, select
 from scheduler.answers.model import Answer, AnswerMail, RequestDecision, TimeRequest
 from scheduler.answers.tokens import ActionToken, TokenRefused
 from scheduler.planning import WAITING, supersede
+from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for
 from timelines.config import Config
 from timelines.model import Reminder, Task
-
-OPEN = ("planned", "ongoing")
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,7 @@ def reapply_done(session: Session) -> set[int]:
     although the file still says it is open (until `status --write` or the coordinator
     writes it). Moving its date (a new version) reopens it. Returns the tasks it closed."""
     query = (select(Task, Answer).join(Answer, col(Answer.task_pk) == col(Task.pk))
-             .where(Answer.kind == "done", col(Task.status).in_(OPEN),
+             .where(Answer.kind == "done", col(Task.status).in_(OPEN_STATUSES),
                     col(Answer.date_version) == col(Task.date_version),
                     col(Task.removed_at).is_(None)))
     closed = set()

@@ -16,32 +16,22 @@ from typer.core import TyperGroup
 
 from scheduler.cli.context import state
 
-# Each command → the modules (with a `register(app)` function) that define it. `serve` also
-# loads the feed commands, which add the feed server to the services serve starts.
+# Each command → the modules (with a `register(app)` function) that define it.
 COMMANDS: dict[str, tuple[str, ...]] = {
     "init": ("core",), "validate": ("core",), "import": ("importer",), "diff": ("core",),
     "apply": ("core",), "agenda": ("core",), "plan": ("engine",), "run": ("engine",),
-    "serve": ("engine", "feeds"), "log": ("engine",), "requeue": ("engine",),
-    "feeds": ("feeds",), "mail": ("mail",),
-    "mailcatcher": ("mail",), "dates": ("dates",), "demo": ("engine",), "pages": ("pages",),
-    "requests": ("owners",), "status": ("owners",), "report": ("owners",),
+    "serve": ("engine",), "log": ("engine",), "requeue": ("engine",), "feeds": ("feeds",),
+    "mail": ("mail",), "mailcatcher": ("mail",), "dates": ("dates",), "demo": ("engine",),
+    "pages": ("pages",), "requests": ("owners",), "status": ("owners",), "report": ("owners",),
     "status-round": ("owners",),
 }
 
 
 def _load(modules: tuple[str, ...]) -> dict[str, Any]:
-    """The click commands the modules register (a module that is not there registers none)."""
+    """The click commands the modules register."""
     sub = typer.Typer(rich_markup_mode=None)
     for name in modules:
-        try:
-            module = import_module(f"scheduler.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"scheduler.cli.{name}":
-                raise
-            continue
-        module.register(sub)
-    if not sub.registered_commands and not sub.registered_groups:
-        return {}
+        import_module(f"scheduler.cli.{name}").register(sub)
     return dict(typer.main.get_group(sub).commands)
 
 
@@ -55,10 +45,9 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             from scheduler.cli.helptext import translate_command
 
-            for name, command in _load(COMMANDS[cmd_name]).items():
-                if name not in self.commands:
-                    translate_command(command, state.lang(), name)
-                    self.commands[name] = command
+            command = _load(COMMANDS[cmd_name])[cmd_name]
+            translate_command(command, state.lang(), cmd_name)
+            self.commands[cmd_name] = command
         return self.commands.get(cmd_name)
 
     def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:

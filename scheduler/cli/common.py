@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from notifiers.i18n import t
 from scheduler.cli.context import state
-from timelines.exceptions import DatabaseError, FristvaktError
+from timelines.base.exceptions import DatabaseError, FristvaktError
+from timelines.base.i18n import t
 
 if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see __init__)
     from sqlalchemy.engine import Engine

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from timelines.lang import config_file_lang, ui_lang
+from timelines.base.lang import config_file_lang, ui_lang
 
 CONFIG_NAME = "fristvakt.toml"
 CONFIG_ENV = "FRISTVAKT_CONFIG"
@@ -36,7 +36,7 @@ class CliState:
         return find_config(Path("."), os.environ)
 
     def lang(self) -> str:
-        """The language of this run's output (timelines/lang.py says how it is chosen)."""
+        """The language of this run's output (timelines/base/lang.py says how it is chosen)."""
         if self.chosen_lang is None:
             self.chosen_lang = ui_lang(os.environ, config_file_lang(self.config_file()))
         return self.chosen_lang

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from notifiers.i18n import LANGS, t
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.cli.output import make_console
-from timelines.lang import plural, ui_lang
+from timelines.base.i18n import LANGS, t
+from timelines.base.lang import plural, ui_lang
 
 if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast start (__init__)
     from rich.table import Table
@@ -54,8 +54,8 @@ def init(
 
 def validate() -> None:
     """Check fristvakt.toml and every timeline file; exit 1 on any error."""
-    from timelines.exceptions import ValidationFailed
-    from timelines.problems import errors
+    from timelines.base.exceptions import ValidationFailed
+    from timelines.base.problems import errors
     from timelines.project import read_project
 
     lang = state.lang()
@@ -106,13 +106,16 @@ def agenda_table(lang: str, items: list[AgendaItem], today: dt.date, days: int) 
     """The agenda as a table with headings in `lang`; `!` marks an overdue task."""
     from rich.table import Table
 
+    from scheduler.reports import printable  # a title may hold terminal escapes
+
     heads = [t(lang, f"cli.core.col_{col}") for col in ("due", "task", "plan", "who")]
     title = plural(lang, "cli.core.agenda_title", days, today=today)
     table = Table(*heads, title=title)
     nobody = t(lang, "cli.core.coordinator")
     for item in items:
-        table.add_row(("! " if item.overdue else "") + _due(item.task), item.task.title,
-                      item.timeline_title, ", ".join(item.people) or nobody)
+        cells = (("! " if item.overdue else "") + _due(item.task), item.task.title,
+                 item.timeline_title, ", ".join(item.people) or nobody)
+        table.add_row(*map(printable, cells))
     return table
 
 
@@ -177,6 +180,8 @@ def _warn(project: Project) -> None:
 
 def change_lines(lang: str, changes: list[Change]) -> list[str]:
     """One line per change, the kind in `lang`; `no changes` when there are none."""
+    from scheduler.reports import printable  # a title may hold terminal escapes
+
     if not changes:
         return [t(lang, "cli.core.no_changes")]
     kinds = {kind: t(lang, f"cli.core.change.{kind}") for kind in CHANGE_KINDS}
@@ -185,7 +190,7 @@ def change_lines(lang: str, changes: list[Change]) -> list[str]:
     for c in changes:
         dates = f" {_fmt(c.old)} → {_fmt(c.new)}" if c.kind in ("moved", "restored") else ""
         label = kinds.get(c.kind, c.kind)
-        lines.append(f"{label:{width}} {c.timeline_id}/{c.key}: {c.title}{dates}")
+        lines.append(printable(f"{label:{width}} {c.timeline_id}/{c.key}: {c.title}{dates}"))
     return lines
 
 

@@ -10,8 +10,8 @@ import json
 
 import typer
 
-from notifiers.i18n import t
 from scheduler.cli.context import state
+from timelines.base.i18n import t
 from timelines.dates import DateSpan, parse_span, recurs_until
 
 _LANGS = ("nb", "nn", "sv")

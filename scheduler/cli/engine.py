@@ -7,13 +7,12 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
-from notifiers.i18n import t
 from notifiers.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.cli.context import state
@@ -33,23 +32,13 @@ from scheduler.reports import (
     word,
 )
 from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
+from timelines.base.exceptions import DeliveryError, FristvaktError
+from timelines.base.i18n import t
 from timelines.config import Config, load_config
 from timelines.db import session_scope
-from timelines.exceptions import DeliveryError, FristvaktError
 
 console = make_console()
 
-
-class ServiceFactory(Protocol):
-    """Makes a service of `fristvakt serve`. It binds what it listens on when it is made, so a
-    taken port ends `serve` (a FristvaktError told in `lang`) before the scheduler starts."""
-
-    def __call__(self, config: Config, /, *, lang: str) -> Service: ...
-
-
-# Extra long-running services `fristvakt serve` starts beside the scheduler (the feed
-# server of #7 appends its factory here); `run` starts none.
-SERVE_SERVICES: list[ServiceFactory] = []
 # The columns of `plan` and `log`: each has a text `cli.engine.col_<column>`.
 PLAN_COLUMNS = ("send_at", "kind", "task", "to", "status")
 LOG_COLUMNS = ("at", "outcome", "kind", "task", "to", "detail")
@@ -59,14 +48,11 @@ LEASE = typer.Option(300.0, "--lease", help="Seconds a claimed reminder stays re
 BATCH = typer.Option(50, "--batch", help="Reminders claimed per transaction.")
 NOW = typer.Option(None, "--now", help=common.NOW_HELP)
 
-
 def _local(moment: dt.datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
-
 def _heads(lang: str, columns: tuple[str, ...]) -> list[str]:
     return [t(lang, f"cli.engine.col_{column}") for column in columns]
-
 
 def plan_table(lang: str, rows: list[dict[str, Any]], title: str) -> Table:
     """The ledger rows `plan` shows, headings and words in `lang`."""
@@ -102,7 +88,6 @@ def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Pri
     title = t(lang, "cli.engine.plan_title", time=_local(moment, cfg.timezone))
     console.print(plan_table(lang, rows, title))
 
-
 def _engine(cfg: Config, now: str | None, interval: float, lease: float,
             batch: int) -> Engine:
     clock = ShiftedClock(common.parse_now(now, cfg.timezone))
@@ -111,7 +96,6 @@ def _engine(cfg: Config, now: str | None, interval: float, lease: float,
     # Reminders carry the owner's subscription link when one can be shown again.
     return Engine(database, cfg, clock, options=options,
                   feed_url=feed_url_function(cfg, database))
-
 
 def outcome_line(lang: str, o: Outcome) -> str:
     """One handled reminder: status and kind in `lang`, the task, the recipient, the key."""
@@ -122,15 +106,12 @@ def outcome_line(lang: str, o: Outcome) -> str:
             f"{padded(lang, 'kind', KINDS, o.kind)} {what}→ {o.recipient} <{o.email}> "
             f"[{o.idem_key}]{detail}")
 
-
 def print_report(report: PassReport) -> None:
     lang = state.lang()
     for o in report.outcomes:
         console.print(outcome_line(lang, o), markup=False, soft_wrap=True)
 
-
 serve_log = logging.getLogger("fristvakt.serve")
-
 
 def _logging() -> None:
     """Our own lines at INFO, in the reader's language; APScheduler's tick and the mail
@@ -139,7 +120,6 @@ def _logging() -> None:
     quiet = logging.DEBUG if state.debug else logging.WARNING
     for name in ("apscheduler", "fristvakt.mail", "fristvakt.runner"):
         logging.getLogger(name).setLevel(quiet)
-
 
 class Reporter:
     """What `serve` tells about each pass: the handled reminders, and an outage of the mail
@@ -160,7 +140,6 @@ class Reporter:
             serve_log.warning(t(self.lang, f"reliability.{what}_down", detail=problem))
         elif not problem and working and self.down.pop(what, None) is not None:
             serve_log.info(t(self.lang, f"reliability.{what}_up"))
-
 
 class Reloader:
     """Re-reads fristvakt.toml for a running `serve` when the file changed (or on SIGHUP);
@@ -185,14 +164,12 @@ class Reloader:
         self.engine.config = config
         serve_log.info(t(self.lang, "reliability.reloaded", path=self.path))
 
-
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
-
 
 def _serve(cfg: Config, engine: Engine, services: list[Service]) -> None:
     """`serve` and `run` without --once: say where and what next, then run until stopped."""
@@ -203,7 +180,6 @@ def _serve(cfg: Config, engine: Engine, services: list[Service]) -> None:
     reload = Reloader(engine, state.config_file(), lang)
     asyncio.run(serve(engine, Reporter(lang), services, reload))
     console.print(t(lang, "reliability.serve_stopped"), markup=False)
-
 
 def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (for cron)."),
         now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
@@ -224,13 +200,11 @@ def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (fo
         return
     _serve(cfg, engine, [])
 
-
 def _print_next(cfg: Config) -> None:
     """Nothing was due: say when something will be, so an empty pass is not a riddle."""
     with session_scope(common.database(cfg)) as session:
         first = next_due(session)
     console.print(next_line(state.lang(), first, cfg.timezone), markup=False)
-
 
 def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
               batch: int = BATCH) -> None:
@@ -238,9 +212,14 @@ def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
     cfg = common.config()
     engine = _engine(cfg, now, interval, lease, batch)
     # Made (and their ports bound) before the scheduler starts: a taken port is an error here.
-    services = [make(cfg, lang=state.lang()) for make in SERVE_SERVICES]
-    _serve(cfg, engine, services)
+    _serve(cfg, engine, [web_service(cfg, lang=state.lang())])
 
+def web_service(config: Config, *, lang: str) -> Service:
+    """The feed server with the owners' and the coordinator's pages beside the feeds."""
+    from notifiers.feedserver import feed_service
+    from scheduler.web.app import answer_routes
+
+    return feed_service(config, lang=lang, routes=answer_routes)
 
 def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
     """The delivery attempts `log` shows, headings and words in `lang`."""
@@ -253,7 +232,6 @@ def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
                       word(lang, "kind", r["kind"]), r["title"], r["email"], detail)
     return table
 
-
 def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
         owner: str = typer.Option(None, "--owner", help="Recipient key."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
@@ -265,7 +243,6 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
             return
         rows = list(log_rows(session, task, owner))
     console.print(log_table(state.lang(), rows))
-
 
 def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one reminder."),
             task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
@@ -288,14 +265,12 @@ def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one 
     message = "reliability.requeue_dry" if dry_run else "reliability.requeued"
     console.print(t(lang, message, n=len(found) if dry_run else armed), markup=False)
 
-
 def demo(directory: str = typer.Option(None, "--dir", help="Keep the demo project here.")
          ) -> None:
     """The påverkansagenda plan replayed 2020-04-01..2021-03-31 into a local mail catcher."""
-    from scheduler.demo import run_demo
+    from scheduler.cli.demo import run_demo
 
     run_demo(directory, console)
-
 
 def register(app: typer.Typer) -> None:
     app.command()(plan)

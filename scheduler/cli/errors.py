@@ -7,10 +7,10 @@ import traceback
 
 import typer
 
-from notifiers.i18n import t
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
-from timelines.exceptions import DatabaseError, FristvaktError, ValidationFailed
+from timelines.base.exceptions import DatabaseError, FristvaktError, ValidationFailed
+from timelines.base.i18n import t
 
 err_console = make_console(stderr=True)
 INTERNAL_ERROR = 70

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 from sqlmodel import Session, select
 
 from notifiers import tokens
-from notifiers.i18n import t, translator
 from notifiers.ical import Scope
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
+from timelines.base.exceptions import FristvaktError, NotFound
+from timelines.base.i18n import t, translator
+from timelines.base.lang import plural
 from timelines.config import Config
 from timelines.db import read_session, session_scope
-from timelines.exceptions import FristvaktError, NotFound
-from timelines.lang import plural
 from timelines.model import FeedToken, Owner, Role, Timeline
 
 console = make_console()
@@ -178,12 +177,13 @@ def serve(
 ) -> None:
     """Serve the feeds over HTTP until Ctrl+C."""
     from notifiers.feedserver import default_port, run_feeds
+    from scheduler.web.app import answer_routes
 
     cfg = common.config()
     port = port or default_port(cfg)
     url = f"http://{host}:{port}/feeds/<token>.ics"
     console.print(t(state.lang(), "cli.feeds.serving", url=url), markup=False)
-    run_feeds(cfg, common.database(cfg), host, port, lang=state.lang())
+    run_feeds(cfg, common.database(cfg), host, port, lang=state.lang(), routes=answer_routes)
 
 
 feeds_app.command()(export)
@@ -194,19 +194,4 @@ token_app.command("list")(list_tokens)
 
 
 def register(app: typer.Typer) -> None:
-    if not any(group.name == "feeds" for group in app.registered_groups):
-        app.add_typer(feeds_app, name="feeds")
-    _join_serve()
-
-
-def _join_serve() -> None:
-    """`fristvakt serve` starts the feed server beside the scheduler (once, however often the
-    CLI is entered in one process). Only a run that loaded the engine's commands (serve loads
-    them before these) imports the feed server."""
-    engine = sys.modules.get("scheduler.cli.engine")
-    if engine is None:  # no serve in this run: nothing to join
-        return
-    from notifiers.feedserver import feed_service
-
-    if feed_service not in engine.SERVE_SERVICES:
-        engine.SERVE_SERVICES.append(feed_service)
+    app.add_typer(feeds_app, name="feeds")

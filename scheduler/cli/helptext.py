@@ -13,8 +13,8 @@ from typing import Any
 from typer._click import Context, HelpFormatter
 from typer._click.exceptions import MissingParameter, NoSuchOption, UsageError
 
-from notifiers.i18n import catalog, pick_lang, t
 from scheduler.cli.context import state
+from timelines.base.i18n import catalog, pick_lang, t
 
 HELP_OPTION = "Show this message and exit."
 # click's and typer's words for a value it could not convert → (catalog key, its fields).

@@ -12,8 +12,8 @@ from rich.progress import Progress
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console, error_line
+from timelines.base.exceptions import ImportFailed
 from timelines.config import load_config
-from timelines.exceptions import ImportFailed
 from timelines.importer import ImportResult, import_document, import_sheets
 from timelines.importer.messages import say
 from timelines.importer.summary import render

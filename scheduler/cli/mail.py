@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from notifiers.i18n import pick_lang, t
 from scheduler.cli import common
 from scheduler.cli.context import state
-from timelines.exceptions import FristvaktError, NotFound
+from timelines.base.exceptions import FristvaktError, NotFound
+from timelines.base.i18n import pick_lang, t
 
 if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see __init__)
     from sqlmodel import Session
@@ -143,6 +143,5 @@ mail_app.command("test")(test)
 
 
 def register(app: typer.Typer) -> None:
-    if not any(group.name == "mail" for group in app.registered_groups):
-        app.add_typer(mail_app, name="mail")
-        app.command()(mailcatcher)
+    app.add_typer(mail_app, name="mail")
+    app.command()(mailcatcher)

@@ -10,12 +10,12 @@ import typer
 from rich.console import Console
 from sqlmodel import Session
 
-from notifiers.i18n import t
 from scheduler.answers import actions, store
 from scheduler.answers.model import Answer
 from scheduler.cli import common
 from scheduler.cli.context import state
-from timelines.exceptions import FristvaktError
+from timelines.base.exceptions import FristvaktError
+from timelines.base.i18n import t
 
 console = Console(highlight=False, soft_wrap=True)
 

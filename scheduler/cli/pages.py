@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 
-from notifiers.i18n import t
 from notifiers.tokens import secret
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.pages import PlanView, Reader, plan_view, write_static
+from timelines.base.exceptions import NotFound
+from timelines.base.i18n import t
 from timelines.config import Config
-from timelines.exceptions import NotFound
 from timelines.resolve import ResolvedTimeline, resolve_timeline
 
 console = Console(highlight=False, soft_wrap=True)
@@ -91,5 +91,4 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
-    if not any(group.name == "pages" for group in app.registered_groups):
-        app.add_typer(pages_app, name="pages")
+    app.add_typer(pages_app, name="pages")

@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import t
-from timelines.lang import plural
+from scheduler.states import ReminderStatus
+from timelines.base.i18n import t
+from timelines.base.lang import plural
+from timelines.base.status import OPEN_STATUSES
 from timelines.model import Reminder
 from timelines.resolve import ResolvedTimeline
 
-WAITING = ("pending", "retry")
+WAITING = (ReminderStatus.PENDING, ReminderStatus.RETRY)
 # A replay starts this long before a plan's first date, so its earliest reminders are planned.
 REPLAY_LEAD = dt.timedelta(days=30)
 
@@ -51,7 +53,7 @@ def local(moment: dt.datetime, zone: str) -> str:
 
 def open_dates(tl: ResolvedTimeline) -> list[dt.date]:
     """Every date of every open task of a plan."""
-    return [day for task in tl.tasks if task.status in ("planned", "ongoing")
+    return [day for task in tl.tasks if task.status in OPEN_STATUSES
             for day in (task.start, task.due) if day]
 
 

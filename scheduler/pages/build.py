@@ -9,10 +9,10 @@ from dateutil.rrule import rrulestr
 
 from scheduler.agenda import task_people
 from scheduler.pages.model import AnswerMark, PlanCounts, PlanView, Section, TaskMark
+from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
-OPEN = ("planned", "ongoing")
 NO_ANSWER = AnswerMark(status=None)
 
 
@@ -45,7 +45,7 @@ def display_names(config: Config, keys: Iterable[str], roles: Mapping[str, str])
 
 
 def _is_overdue(task: ResolvedTask, today: dt.date) -> bool:
-    return task.status in OPEN and task.due is not None and task.due < today
+    return task.status in OPEN_STATUSES and task.due is not None and task.due < today
 
 
 def task_mark(config: Config, tl: ResolvedTimeline, task: ResolvedTask, today: dt.date,
@@ -58,7 +58,7 @@ def task_mark(config: Config, tl: ResolvedTimeline, task: ResolvedTask, today: d
         approximate_start=task.approximate and task.start is not None,
         approximate_due=task.approximate and task.due is not None,
         answer=answer.status, overdue=_is_overdue(task, today),
-        unanswered=answer.asked and answer.status is None and task.status in OPEN,
+        unanswered=answer.asked and answer.status is None and task.status in OPEN_STATUSES,
         owners=display_names(config, task.owners, tl.roles),
         owner_keys=task_people(config, task), when_text=task.when_text,
         note=answer.note, after=task.after, occurrences=occurrences(task, horizon),

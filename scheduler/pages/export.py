@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from notifiers.i18n import t
 from scheduler.pages.build import owner_view
 from scheduler.pages.gantt import ZOOMS
 from scheduler.pages.html import index_page, overview_page, owner_page, plan_page, wheel_page
 from scheduler.pages.model import CoordinatorExtras, PlanView, Reader
+from timelines.base.i18n import t
 
 DEFAULT_ZOOM = "quarter"
 COORDINATOR_PAGE = "coordinator.html"

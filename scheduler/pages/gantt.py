@@ -12,11 +12,11 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from notifiers.i18n import t
 from scheduler.pages import palette
 from scheduler.pages.model import PlanView, TaskMark
 from scheduler.pages.svg import element, num, root, serialize
 from scheduler.pages.words import card, label, month_names, status_text
+from timelines.base.i18n import t
 
 ZOOMS: dict[str, float] = {"month": 8.0, "quarter": 3.0, "year": 1.2}  # px per day
 LEFT = 300      # the label column

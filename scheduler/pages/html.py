@@ -11,12 +11,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from notifiers.i18n import pick_lang, translator
 from scheduler.pages.build import counts
 from scheduler.pages.gantt import ZOOMS, axis_for, gantt_svg
 from scheduler.pages.model import CoordinatorExtras, PlanView, Section, TaskMark
 from scheduler.pages.wheel import deadlines, wheel_svg
 from scheduler.pages.words import day, span_text, status_text
+from timelines.base.i18n import pick_lang, translator
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pages"
 Links = Sequence[tuple[str, str]]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-STATUSES = ("planned", "ongoing", "done", "cancelled")
+from timelines.base.status import CLOSED_STATUSES, OPEN_STATUSES
+
+STATUSES = OPEN_STATUSES + CLOSED_STATUSES
 ANSWERS = ("on_track", "delayed", "blocked")
 
 

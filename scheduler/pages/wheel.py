@@ -13,11 +13,11 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from notifiers.i18n import t
 from scheduler.pages import palette
 from scheduler.pages.model import TaskMark
 from scheduler.pages.svg import element, num, root, serialize
 from scheduler.pages.words import card, day, month_names, status_text
+from timelines.base.i18n import t
 
 SIZE = 960
 CENTRE = SIZE / 2

@@ -7,8 +7,8 @@ from typing import Literal
 
 from babel.dates import get_month_names
 
-from notifiers.i18n import format_date, locale, t
 from scheduler.pages.model import TaskMark
+from timelines.base.i18n import format_date, locale, t
 
 
 def day(value: dt.date | None, lang: str) -> str:

@@ -9,13 +9,13 @@ import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from notifiers.i18n import t
 from scheduler.pages.html import timeline_fragment
 from scheduler.pages.stored import plan_views
-from scheduler.report import render
+from scheduler.report import formats
 from scheduler.report.model import PlanReport, build
+from timelines.base.exceptions import FristvaktError
+from timelines.base.i18n import t
 from timelines.config import Config
-from timelines.exceptions import FristvaktError
 
 
 def timelines(session: Session, config: Config, plans: list[PlanReport],
@@ -31,14 +31,14 @@ def rendered(plans: list[PlanReport], fmt: str, lang: str,
     """The report's bytes in `fmt` (html, docx, md, pdf); HTML and PDF embed `charts`."""
     doc_lang = plans[0].lang if plans else lang
     if fmt == "md":
-        return render.markdown(plans).encode()
+        return formats.markdown(plans).encode()
     if fmt == "docx":
-        return render.docx(plans)
-    page = render.html(plans, doc_lang, charts or {})
+        return formats.docx(plans)
+    page = formats.html(plans, doc_lang, charts or {})
     if fmt == "pdf":
         try:
-            return render.pdf(page)
-        except render.NoChromium as exc:
+            return formats.pdf(page)
+        except formats.NoChromium as exc:
             raise FristvaktError(t(lang, "owners.report.no_pdf")) from exc
     return page.encode()
 

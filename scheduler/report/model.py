@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import format_date, pick_lang, t
 from scheduler.answers.model import Answer
+from timelines.base.exceptions import NotFound
+from timelines.base.i18n import format_date, pick_lang, t
 from timelines.config import Config
-from timelines.exceptions import NotFound
 from timelines.model import Task, Timeline
 
 CATEGORIES = ("done", "on_track", "delayed", "blocked", "overdue", "no_answer")

@@ -28,8 +28,8 @@ from scheduler.answers.model import STATUSES
 from scheduler.answers.tokens import ActionToken, Signer, TokenRefused, signer
 from scheduler.pages.html import card_script
 from scheduler.web import data, views
-from scheduler.web.render import page
 from scheduler.web.site import coordinator_routes
+from scheduler.web.templating import page
 from timelines.config import Config
 from timelines.db import read_engine, session_scope
 

@@ -8,7 +8,6 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import t
 from scheduler.answers import rounds, store
 from scheduler.pages.build import owner_view
 from scheduler.pages.html import timeline_fragment
@@ -19,10 +18,13 @@ from scheduler.pages.model import (
     WaitingRequest,
 )
 from scheduler.pages.stored import plan_views
+from scheduler.states import ReminderStatus
+from timelines.base.i18n import t
 from timelines.config import Config, StatusRound
 from timelines.model import Reminder, Task
 
-PROBLEMS = ("dead", "retry")  # the ledger's rows that did not go out (yet)
+# The ledger's rows that did not go out (yet).
+PROBLEMS = (ReminderStatus.DEAD, ReminderStatus.RETRY)
 MAX_PROBLEMS = 20
 
 

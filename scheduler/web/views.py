@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from notifiers.i18n import format_date, pick_lang, t
 from scheduler.answers import store
 from scheduler.answers.links import page_url, task_links
 from scheduler.answers.model import STATUSES, Answer
 from scheduler.answers.tokens import ActionToken, Signer
+from timelines.base.i18n import format_date, pick_lang, t
+from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
 from timelines.model import Task, Timeline
 
@@ -91,7 +92,7 @@ def mine_url(config: Config, sign: Signer, person: str, today: dt.date) -> str:
 def open_tasks(session: Session, config: Config, person: str) -> list[Task]:
     """The person's open tasks, soonest deadline first (undated last)."""
     query = select(Task).where(col(Task.removed_at).is_(None),
-                               col(Task.status).in_(store.OPEN))
+                               col(Task.status).in_(OPEN_STATUSES))
     mine = [task for task in session.exec(query).all()
             if person in store.task_people(config, task)]
     return sorted(mine, key=lambda task: (task.due or dt.date.max, task.title))

@@ -26,6 +26,7 @@ from notifiers.feedserver import server
 from scheduler.answers.links import page_url
 from scheduler.answers.tokens import Signer
 from scheduler.cli import main
+from scheduler.web.app import answer_routes
 from timelines.config import load_config
 from timelines.db import open_database
 
@@ -55,7 +56,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         assert main(["-c", str(path), "apply", "--now", NOW.isoformat()]) == 0
         config = load_config(path)
         engine = open_database(config.resolved_database_url())
-        srv = server(config, engine, "127.0.0.1", 0, clock=lambda: NOW, recheck=0)
+        srv = server(config, engine, "127.0.0.1", 0, clock=lambda: NOW, recheck=0,
+                     routes=answer_routes)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -20,9 +20,9 @@ from timelines.dates.recurrence import due_days, occurrence, recurring
 from timelines.dates.spans import Found, read_plain
 from timelines.dates.vocab import vocabulary
 
-__all__ = ["DateSpan", "Kind", "parse_span", "recurs_until"]
+__all__ = ["DateSpan", "SpanKind", "parse_span", "recurs_until"]
 
-Kind = Literal["dated", "ongoing", "undated", "unparsed", "recurring"]
+SpanKind = Literal["dated", "ongoing", "undated", "unparsed", "recurring"]
 
 _MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
 
@@ -37,7 +37,7 @@ class DateSpan(NamedTuple):
     """
 
     text: str
-    kind: Kind
+    kind: SpanKind
     start: dt.date | None = None
     due: dt.date | None = None
     approximate: bool = False

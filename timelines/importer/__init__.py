@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from timelines.importer import lang as language
+from timelines.importer import detect as language
 from timelines.importer.build import Context, build
 from timelines.importer.document import Block, Document, Paragraph
 from timelines.importer.formats import read_document
@@ -19,8 +19,8 @@ from timelines.importer.model import (
     Attention,
     Candidate,
     ImportedTask,
+    ImportedTimeline,
     ImportResult,
-    Timeline,
     YearChoice,
 )
 from timelines.importer.owners import document_owner
@@ -28,7 +28,8 @@ from timelines.importer.scan import scan
 from timelines.importer.years import choose_year, is_day, list_years, title_date
 
 __all__ = [
-    "Attention", "ImportResult", "ImportedTask", "Timeline", "YearChoice", "import_document",
+    "Attention", "ImportResult", "ImportedTask", "ImportedTimeline", "YearChoice",
+    "import_document",
     "import_sheets",
 ]
 
@@ -87,7 +88,7 @@ def _result(doc: Document, path: Path, lang: str | None, year: int | None,
     ctx = Context(str(path), lang, doc_lang, choice, list_years(found, choice.year, lang))
     ctx.default_owners = _default_owners(lines, ctx)
     tasks, attention = build(found, ctx)
-    timeline = Timeline(
+    timeline = ImportedTimeline(
         slug(title, 40) or slug(path.stem, 40) or "plan", title, doc_lang, choice.year,
         str(path), ctx.default_owners, ctx.roles, tasks)
     notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from notifiers.i18n import translator
+from timelines.base.i18n import translator
 
 
 def say(key: str, lang: str = "en", /, **values: object) -> str:

@@ -99,7 +99,7 @@ class ImportedTask:
 
 
 @dataclass
-class Timeline:
+class ImportedTimeline:
     id: str
     title: str
     lang: str
@@ -128,7 +128,7 @@ class YearChoice:
 
 @dataclass
 class ImportResult:
-    timeline: Timeline
+    timeline: ImportedTimeline
     attention: list[Attention]
     year: YearChoice
     notes: list[Attention] = field(default_factory=list)  # skipped tables and the like

@@ -10,7 +10,7 @@ import tomlkit
 from tomlkit.items import AoT, InlineTable, Table
 
 from timelines.importer.messages import say
-from timelines.importer.model import ImportedTask, ImportResult, Timeline
+from timelines.importer.model import ImportedTask, ImportedTimeline, ImportResult
 
 
 def render(result: ImportResult) -> str:
@@ -33,7 +33,7 @@ def write(result: ImportResult, folder: Path, *, force: bool = False) -> Path:
     return target
 
 
-def _header(timeline: Timeline) -> Table:
+def _header(timeline: ImportedTimeline) -> Table:
     table = tomlkit.table()
     table.add("id", timeline.id)
     table.add("title", timeline.title)

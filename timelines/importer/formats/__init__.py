@@ -12,7 +12,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from timelines.exceptions import ImportFailed
+from timelines.base.exceptions import ImportFailed
 from timelines.importer.document import Document, join_tables
 from timelines.importer.messages import say
 

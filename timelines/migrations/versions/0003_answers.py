@@ -10,8 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-# Importing the model registers its tables in SQLModel.metadata wherever migrations run.
-import scheduler.answers.model  # noqa: F401
 import timelines.model
 
 revision = '0003_answers'

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from notifiers.i18n import t
+from timelines.base.i18n import t
 
 Severity = Literal["error", "warning"]
 

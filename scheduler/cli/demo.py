@@ -17,15 +17,15 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
-from notifiers.i18n import t
 from scheduler.clock import ManualClock
 from scheduler.reports import KINDS, PASS_STATUSES, padded, word
 from scheduler.runner import Engine, EngineOptions, Outcome
+from timelines.base.i18n import t
+from timelines.base.lang import config_file_lang, plural, ui_lang
 from timelines.config import Config, load_config
 from timelines.db import open_database
-from timelines.lang import config_file_lang, plural, ui_lang
 
-SEED = Path(__file__).resolve().parent.parent / "examples" / "plans" / "002_2ac5663333b02752.txt"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "plans" / "002_2ac5663333b02752.txt"
 ZONE = ZoneInfo("Europe/Stockholm")
 START = dt.datetime(2020, 4, 1, 7, 0, tzinfo=ZONE)
 END = dt.datetime(2021, 3, 31, 23, 59, tzinfo=ZONE)

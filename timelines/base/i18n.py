@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # babel is imported when a date or a plural is first needed: 
 
 LANGS: tuple[str, ...] = ("nb", "nn", "sv", "en")
 FALLBACK = "en"
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "templates" / "i18n"
+CATALOG_DIR = Path(__file__).resolve().parents[2] / "templates" / "i18n"
 _FIELD = re.compile(r"%\((\w+)\)s")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from notifiers.i18n import texts, translator
+from timelines.base.i18n import texts, translator
 
 WEB_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
 

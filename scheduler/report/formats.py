@@ -16,8 +16,8 @@ from docx.shared import Mm, Pt
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from notifiers.i18n import format_date, t, texts, translator
 from scheduler.report.model import CATEGORIES, PlanReport, Row
+from timelines.base.i18n import format_date, t, texts, translator
 
 REPORT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
 CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")

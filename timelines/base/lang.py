@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from notifiers.i18n import locale, pick_lang, translator
-from timelines.textfile import read_toml_text
+from timelines.base.i18n import locale, pick_lang, translator
+from timelines.base.textfile import read_toml_text
 
 LANG_ENV = "FRISTVAKT_LANG"
 _LOCALE_LANGS = {"nb": "nb", "no": "nb", "nn": "nn", "sv": "sv"}

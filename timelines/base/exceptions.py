@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from timelines.problems import Problem
+from timelines.base.problems import Problem
 
 
 class FristvaktError(Exception):
