@@ -148,9 +148,6 @@ def feed_url_function(config: Config, engine: Engine,
 
     It reads on its own connection (`read_engine`), so calling it inside the engine's write
     transaction never waits for that transaction's SQLite lock."""
-    if secret(config, env) is None:
-        # Without the secret no token can be shown again: no owner has a link to look up.
-        return lambda owner: None
     reader = read_engine(engine)
 
     def url(owner: str) -> str | None:

@@ -1,5 +1,4 @@
-"""A reminder pass asks for an owner's feed link once per pass, and not at all without a
-feed secret (no token could be shown again)."""
+"""A reminder pass asks for an owner's feed link once per pass, not once per message."""
 
 from __future__ import annotations
 
@@ -78,10 +77,3 @@ def test_one_link_lookup_per_owner_per_pass(tmp_path: Path, db_url: str,
     assert queries == 1  # six messages to ola in three batches: one lookup
     assert len(smtp.messages) == TASKS
     assert all("/feeds/" in str(m.parsed()) for m in smtp.messages)
-
-
-def test_no_link_lookup_without_a_feed_secret(tmp_path: Path, db_url: str,
-                                              smtp: SmtpServer) -> None:
-    queries = _due_pass(tmp_path, db_url, smtp.port, {})
-    assert queries == 0
-    assert len(smtp.messages) == TASKS
