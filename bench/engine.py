@@ -44,6 +44,7 @@ from test_engine_support import TestProject  # noqa: E402
 from notifiers.base import Notice  # noqa: E402
 from notifiers.email.smtp import EmailNotifier  # noqa: E402
 from notifiers.email.view import dated  # noqa: E402
+from notifiers.tokens import feed_url_function  # noqa: E402
 from scheduler.clock import ManualClock  # noqa: E402
 from scheduler.ledger import due_query  # noqa: E402
 from scheduler.notices import Lookup, build_notice  # noqa: E402
@@ -223,8 +224,10 @@ def bench_send(folder: Path, count: int) -> bool:
         forget_values()  # pre-rendering must not leave the engine nothing to compute
         waves = spread_into_waves(db)
         clock = ManualClock(NOW)
+        # As `run` makes it: with the owners' feed links (no feed secret set, as by default).
         engine = Engine(db, proj.config(), clock,
-                        options=EngineOptions(worker="bench", batch=WAVE))
+                        options=EngineOptions(worker="bench", batch=WAVE),
+                        feed_url=feed_url_function(proj.config(), db, env={}))
         spent = asyncio.run(take_turns(port, engine, clock, notices, mails, waves))
     measured = len(mails) - WAVE
     assert spent.sent == measured, (spent.sent, measured)

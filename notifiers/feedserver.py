@@ -191,7 +191,10 @@ def _cannot_listen(exc: OSError, host: str, port: int, lang: str) -> FristvaktEr
 def listening_socket(host: str, port: int, lang: str = "en") -> socket.socket:
     """The feed server's socket, bound now (as uvicorn would bind it); a taken port raises
     `AddressInUse`, told in `lang`."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose protocol says TCP,
+    # and without it every response waits for the client's delayed ACK (about 40 ms).
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
+                         socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

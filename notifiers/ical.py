@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -21,8 +23,16 @@ from icalendar import Calendar, vText
 from sqlmodel import Session
 
 from notifiers.ical_alarms import Policies
-from notifiers.ical_event import Kind, Style, components, entry, sort_key
-from notifiers.ical_select import People, Scope, load_people, select_items
+from notifiers.ical_event import Entry, Kind, Style, components, entry, sort_key
+from notifiers.ical_select import (
+    Item,
+    People,
+    Scope,
+    in_scope,
+    load_people,
+    select_items,
+    shown_items,
+)
 from notifiers.ical_text import duration, text
 from notifiers.ical_tz import timezone
 from timelines.base.i18n import pick_lang, t
@@ -86,20 +96,88 @@ def calendar(name: str, zone: str) -> Calendar:
     return cal
 
 
+# The line that ends every calendar: events are spliced in before it.
+_END = b"END:VCALENDAR\r\n"
+
+
+class Events:
+    """Each task's event rendered once and kept as bytes, so a task shown in many feeds (its
+    owners', its timeline's, its roles') is rendered once per style, not once per feed."""
+
+    def __init__(self, people: People, policies: Policies) -> None:
+        self.people, self.policies = people, policies
+        self.entries: dict[int, Entry] = {}
+        self.rendered: dict[tuple[int, Style, Kind], bytes] = {}
+
+    def entry(self, item: Item) -> Entry:
+        pk = item.task.pk
+        assert pk is not None
+        if pk not in self.entries:
+            self.entries[pk] = entry(item, self.people, self.policies)
+        return self.entries[pk]
+
+    def bytes_of(self, item: Item, style: Style, kind: Kind) -> bytes:
+        key = (item.task.pk or 0, style, kind)
+        if key not in self.rendered:
+            parts = components(self.entry(item), style, kind)  # a series: several
+            self.rendered[key] = b"".join(part.to_ical(sorted=False) for part in parts)
+        return self.rendered[key]
+
+
+def assemble(session: Session, config: Config, scope: Scope, items: list[Item],
+             events: Events, now: dt.datetime, kind: Kind = "event") -> Feed:
+    """The feed of `scope` from its items: the calendar's own lines, then each event's
+    cached bytes in order (what `Calendar.to_ical` writes for the same components)."""
+    people = events.people
+    timeline = session.get(Timeline, scope.timeline) if scope.timeline else None
+    lang = feed_lang(config, scope, people, timeline)
+    zone = feed_zone(config, scope, people)
+    style = Style(lang, config.feeds.domain, config.feeds.style == "span",
+                  now.astimezone(ZoneInfo(zone)).date())
+    items = sorted(items, key=lambda item: sort_key(events.entry(item), style.span))
+    head = calendar(feed_name(scope, people, timeline, lang), zone).to_ical(sorted=False)
+    body = head.removesuffix(_END) + b"".join(events.bytes_of(i, style, kind) for i in items)
+    changed = max((item.task.changed_at for item in items), default=EPOCH)
+    return Feed(body + _END, changed.replace(microsecond=0))
+
+
 def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
                kind: Kind = "event") -> Feed:
     """The feed for one scope as it stands in the database."""
     people = load_people(session)
-    timeline = session.get(Timeline, scope.timeline) if scope.timeline else None
-    lang = feed_lang(config, scope, people, timeline)
-    zone = feed_zone(config, scope, people)
     items = select_items(session, scope, people, now, config.feeds.cancelled_days)
-    style = Style(lang, config.feeds.domain, config.feeds.style == "span",
-                  now.astimezone(ZoneInfo(zone)).date())
-    policies = Policies(config.policy)
-    entries = [entry(item, people, policies) for item in items]
-    entries.sort(key=lambda one: sort_key(one, style.span))
-    cal = calendar(feed_name(scope, people, timeline, lang), zone)
-    cal.subcomponents.extend(part for one in entries for part in components(one, style, kind))
-    changed = max((item.task.changed_at for item in items), default=EPOCH)
-    return Feed(cal.to_ical(sorted=False), changed.replace(microsecond=0))
+    return assemble(session, config, scope, items, Events(people, Policies(config.policy)),
+                    now, kind)
+
+
+def _filed(items: list[Item], people: People) -> dict[tuple[str, str], list[Item]]:
+    """Items by ("owner", key), ("role", key) and ("timeline", id): the candidates of a
+    scope, found without a pass over every task."""
+    found: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in items:
+        keys = {*item.task.owners, *item.task.participants}
+        owners = {owner for key in keys for owner in people.reached(key)}
+        for where in (*(("owner", o) for o in owners), *(("role", k) for k in keys),
+                      ("timeline", item.task.timeline_id)):
+            found[where].append(item)
+    return found
+
+
+def _candidates(filed: dict[tuple[str, str], list[Item]], scope: Scope) -> list[Item]:
+    if scope.owner:
+        return filed.get(("owner", scope.owner), [])
+    if scope.role:
+        return filed.get(("role", scope.role), [])
+    return filed.get(("timeline", scope.timeline or ""), [])
+
+
+def build_feeds(session: Session, config: Config, scopes: Iterable[Scope],
+                now: dt.datetime) -> Iterator[tuple[Scope, Feed]]:
+    """The feed of each scope, from one read of the tasks: each task is filed under the
+    scopes it reaches and its event rendered once (the same bytes as `build_feed`)."""
+    people = load_people(session)
+    filed = _filed(shown_items(session, now, config.feeds.cancelled_days), people)
+    events = Events(people, Policies(config.policy))
+    for scope in scopes:
+        items = [i for i in _candidates(filed, scope) if in_scope(i, scope, people)]
+        yield scope, assemble(session, config, scope, items, events, now)

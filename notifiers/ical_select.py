@@ -75,16 +75,27 @@ def _still_shown(task: Task, now: dt.datetime, keep: dt.timedelta) -> bool:
     return task.status != "cancelled" or now - task.changed_at <= keep
 
 
+def shown_items(session: Session, now: dt.datetime, cancelled_days: int,
+                timeline: str | None = None) -> list[Item]:
+    """Every dated task any feed shows (of one timeline when given), removed/cancelled
+    ones only within `cancelled_days`."""
+    query = select(Task, Timeline).where(Task.timeline_id == Timeline.id)
+    if timeline:
+        query = query.where(Task.timeline_id == timeline)
+    keep = dt.timedelta(days=cancelled_days)
+    return [Item(task, tl) for task, tl in session.exec(query).all()
+            if (task.due or task.start) and _still_shown(task, now, keep)]
+
+
+def in_scope(item: Item, scope: Scope, people: People) -> bool:
+    """Whether the feed of `scope` shows the item."""
+    if scope.timeline and item.task.timeline_id != scope.timeline:
+        return False
+    return _in_scope(item.task, scope, people)
+
+
 def select_items(session: Session, scope: Scope, people: People, now: dt.datetime,
                  cancelled_days: int) -> list[Item]:
     """The dated tasks of the scope, removed/cancelled ones only within `cancelled_days`."""
-    query = select(Task, Timeline).where(Task.timeline_id == Timeline.id)
-    if scope.timeline:
-        query = query.where(Task.timeline_id == scope.timeline)
-    keep = dt.timedelta(days=cancelled_days)
-    return [
-        Item(task, timeline)
-        for task, timeline in session.exec(query).all()
-        if (task.due or task.start) and _in_scope(task, scope, people)
-        and _still_shown(task, now, keep)
-    ]
+    return [item for item in shown_items(session, now, cancelled_days, scope.timeline)
+            if in_scope(item, scope, people)]

@@ -22,19 +22,25 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, select
 
-from scheduler.planning import (
+from scheduler.planning import (  # the per-task steps of `reconcile`, for `replan_tasks`
     ACTIVE,
+    CHUNK,
+    OPEN,
     compare_and_set,
     expire_at,
     queue_moved,
     reconcile,
+    rows_by_key,
     stale_for,
     supersede,
 )
+from scheduler.planning import _task_rows as task_rows
+from scheduler.planning import _unwanted as unwanted
+from scheduler.planning import _write_wanted as write_wanted
 from scheduler.states import DeliveryOutcome, ReminderStatus
 from timelines.config import Config
-from timelines.model import Delivery, Reminder, Task
-from timelines.sync import Change
+from timelines.model import Delivery, Reminder, Task, Timeline
+from timelines.sync import REPLAN, Change
 
 log = logging.getLogger("fristvakt.ledger")
 __all__ = ["ACTIVE"]
@@ -46,11 +52,68 @@ def plan_after_apply(session: Session, config: Config, changes: list[Change],
     and person."""
     from scheduler.answers.store import reapply_done  # an owner's "done" outlasts the file
 
-    reapply_done(session)
-    reconcile(session, config, now)
+    closed = reapply_done(session)
+    replan = session.info.pop(REPLAN, None)
+    if replan is None or replan.everything:
+        reconcile(session, config, now)
+    else:
+        pks = {c.task_pk for c in changes if c.task_pk is not None} | closed
+        replan_tasks(session, config, now, pks, replan.timelines)
     for change in changes:
         if change.kind == "moved" and change.task_pk is not None and _dated(change):
             queue_moved(session, config, change.task_pk, change.old or (None, None), now)
+
+
+def _tasks_in(session: Session, timelines: frozenset[str]) -> set[int]:
+    found: set[int] = set()
+    names = sorted(timelines)
+    for i in range(0, len(names), CHUNK):
+        stmt = select(Task.pk).where(col(Task.timeline_id).in_(names[i:i + CHUNK]))
+        found.update(pk for pk in session.exec(stmt) if pk is not None)
+    return found
+
+
+def _digest_waiting(session: Session) -> bool:
+    stmt = select(Reminder.id).where(Reminder.kind == "digest",
+                                     col(Reminder.status).in_(ACTIVE)).limit(1)
+    return session.exec(stmt).first() is not None
+
+
+def replan_tasks(session: Session, config: Config, now: dt.datetime, pks: set[int],
+                 timelines: frozenset[str]) -> None:
+    """`reconcile` for these tasks and every task of these timelines only, a chunk at a time:
+    the rest of the ledger is as the last apply left it. A weekly digest lists tasks of
+    several files, so where one is or was planned the whole ledger is reconciled."""
+    pks = pks | _tasks_in(session, timelines)
+    if pks and _digest_waiting(session):
+        reconcile(session, config, now)
+        return
+    ordered = sorted(pks)
+    for i in range(0, len(ordered), CHUNK):
+        if not _replan_chunk(session, config, now, ordered[i:i + CHUNK]):
+            reconcile(session, config, now)
+            return
+
+
+def _replan_chunk(session: Session, config: Config, now: dt.datetime, pks: list[int]) -> bool:
+    """Reconcile the rows of these tasks; False (nothing written) if one goes into a digest."""
+    stmt = (select(Task, Timeline).join(Timeline, col(Task.timeline_id) == col(Timeline.id))
+            .where(col(Task.removed_at).is_(None), col(Task.pk).in_(pks)))
+    tasks = list(session.exec(stmt).all())
+    planned = [pair for task, tl in tasks for pair in task_rows(config, task, tl)]
+    if any(digest for _, digest in planned):
+        return False
+    wanted = {w.key: w for w, _ in planned}
+    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN and t.pk is not None}
+    waiting = select(Reminder).where(col(Reminder.status).in_(ACTIVE),
+                                     col(Reminder.task_pk).in_(pks))
+    for row in session.exec(waiting).all():
+        if unwanted(row, wanted, open_tasks):
+            supersede(session, row, now)
+    existing = rows_by_key(session, list(wanted))
+    for key, w in wanted.items():
+        write_wanted(session, config, w, existing.get(key), now)
+    return True
 
 
 def _dated(change: Change) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -68,15 +68,12 @@ def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:
     return f"{word(lang, group, value):{width}}"
 
 
-def _task_names(session: Session, pks: set[int]) -> dict[int, Task]:
-    if not pks:
-        return {}
-    tasks = session.exec(select(Task).where(col(Task.pk).in_(pks))).all()
-    return {t.pk: t for t in tasks if t.pk is not None}
+# Rows are read in batches of this many through one JOIN (a server-side cursor on
+# PostgreSQL): no statement grows with the ledger, and memory stays flat however long it is.
+BATCH_ROWS = 1000
 
 
-def _label(row: Reminder, tasks: dict[int, Task]) -> tuple[str, str]:
-    task = tasks.get(row.task_pk) if row.task_pk is not None else None
+def _label(row: Reminder, task: Task | None) -> tuple[str, str]:
     if task is None:
         return "", row.kind
     return f"{task.timeline_id}/{task.key}", printable(task.title)
@@ -89,21 +86,19 @@ def _state(row: Reminder, now: dt.datetime) -> str:
     return "stale" if expire_at(row) <= now else "due"
 
 
-def ledger_rows(session: Session, now: dt.datetime, every: bool) -> list[dict[str, Any]]:
-    stmt = select(Reminder).order_by(col(Reminder.send_at), col(Reminder.id))
+def ledger_rows(session: Session, now: dt.datetime, every: bool) -> Iterator[dict[str, Any]]:
+    """The ledger rows `plan` shows (only waiting ones unless `every`), oldest first, streamed."""
+    stmt = (select(Reminder, Task).outerjoin(Task, col(Reminder.task_pk) == col(Task.pk))
+            .order_by(col(Reminder.send_at), col(Reminder.id)))
     if not every:
         stmt = stmt.where(col(Reminder.status).in_(ACTIVE))
-    rows = session.exec(stmt).all()
-    tasks = _task_names(session, {r.task_pk for r in rows if r.task_pk is not None})
-    out = []
-    for r in rows:
-        task, title = _label(r, tasks)
-        out.append({"task": task, "title": title, "occurrence": r.occurrence or None,
-                    "recipient": r.recipient, "email": r.email,
-                    "kind": r.kind, "rule": r.rule, "send_at": r.send_at, "zone": r.zone,
-                    "local": f"{r.local_date.isoformat()} {r.local_time.strftime('%H:%M')}",
-                    "status": _state(r, now), "attempts": r.attempts, "key": r.idem_key})
-    return out
+    for r, task in session.exec(stmt.execution_options(yield_per=BATCH_ROWS)):
+        name, title = _label(r, task)
+        yield {"task": name, "title": title, "occurrence": r.occurrence or None,
+               "recipient": r.recipient, "email": r.email,
+               "kind": r.kind, "rule": r.rule, "send_at": r.send_at, "zone": r.zone,
+               "local": f"{r.local_date.isoformat()} {r.local_time.strftime('%H:%M')}",
+               "status": _state(r, now), "attempts": r.attempts, "key": r.idem_key}
 
 
 def _matches(task: Task | None, wanted: str) -> bool:
@@ -112,21 +107,21 @@ def _matches(task: Task | None, wanted: str) -> bool:
     return wanted in (task.key, f"{task.timeline_id}/{task.key}")
 
 
-def log_rows(session: Session, task: str | None, owner: str | None) -> list[dict[str, Any]]:
-    stmt = select(Delivery, Reminder).join(Reminder, col(Delivery.reminder_id) == col(Reminder.id))
+def log_rows(session: Session, task: str | None, owner: str | None) -> Iterator[dict[str, Any]]:
+    """The delivery attempts `log` shows (of one task or one recipient), oldest first, streamed."""
+    stmt = (select(Delivery, Reminder, Task)
+            .join(Reminder, col(Delivery.reminder_id) == col(Reminder.id))
+            .outerjoin(Task, col(Reminder.task_pk) == col(Task.pk)))
     if owner:
         stmt = stmt.where(Reminder.recipient == owner)
-    pairs = session.exec(stmt.order_by(col(Delivery.at), col(Delivery.id))).all()
-    tasks = _task_names(session, {r.task_pk for _, r in pairs if r.task_pk is not None})
-    out = []
-    for d, r in pairs:
-        if task and not _matches(tasks.get(r.task_pk or -1), task):
+    stmt = stmt.order_by(col(Delivery.at), col(Delivery.id))
+    for d, r, found in session.exec(stmt.execution_options(yield_per=BATCH_ROWS)):
+        if task and not _matches(found, task):
             continue
-        name, title = _label(r, tasks)
-        out.append({"at": d.at, "outcome": d.outcome, "attempt": d.attempt, "kind": r.kind,
-                    "task": name or title, "title": title, "recipient": r.recipient,
-                    "email": r.email, "code": d.code, "detail": printable(d.detail),
-                    "worker": d.worker,
-                    "key": r.idem_key, "possible_duplicate": r.possible_duplicate,
-                    "message_id": r.message_id})
-    return out
+        name, title = _label(r, found)
+        yield {"at": d.at, "outcome": d.outcome, "attempt": d.attempt, "kind": r.kind,
+               "task": name or title, "title": title, "recipient": r.recipient,
+               "email": r.email, "code": d.code, "detail": printable(d.detail),
+               "worker": d.worker,
+               "key": r.idem_key, "possible_duplicate": r.possible_duplicate,
+               "message_id": r.message_id}

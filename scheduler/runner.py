@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import os
 import random
@@ -133,6 +134,14 @@ def _title(session: Session, row: Reminder) -> str:
     return task.title if task else ""
 
 
+def _once_per_owner(feed_url: FeedUrl | None) -> FeedUrl | None:
+    """`feed_url` asked at most once per owner: a pass sends one owner many reminders, and
+    their link does not change while it runs."""
+    if feed_url is None:
+        return None
+    return functools.cache(feed_url)
+
+
 class Engine:
     """Claims, sends and marks reminders for one worker identity."""
 
@@ -148,6 +157,7 @@ class Engine:
         self.stopping = False
         self.accepted: list[tuple[Job, SendResult, PassReport]] = []
         self._installation: str | None = None
+        self._links = feed_url  # the owners' links, asked once per owner in each pass
 
     @property
     def installation(self) -> str:
@@ -160,6 +170,7 @@ class Engine:
         """Send everything due now (the first pass after a start is the catch-up)."""
         # One alert per coordinator per pass, however many batches it takes.
         report, alert_key = PassReport(), f"alert:{uuid.uuid4().hex[:12]}"
+        self._links = _once_per_owner(self.feed_url)
         while not self.stopping and not report.outage:
             jobs, expired, superseded = self._claim()
             report.outcomes += expired
@@ -188,7 +199,7 @@ class Engine:
         assert row.id is not None
         job = Job(row.id, lease, previous[row.id], row, None)
         try:
-            job.notice = build_notice(lookup, self.config, row, now, self.feed_url,
+            job.notice = build_notice(lookup, self.config, row, now, self._links,
                                       self.installation)
         except (DeliveryError, NothingToSend, UnknownRecipient) as exc:
             job.problem = exc

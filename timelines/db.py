@@ -102,6 +102,19 @@ def installation_id(engine: Engine) -> str:
 
 
 @contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A transaction that only reads: on SQLite a plain (deferred) one on `read_engine`, so
+    however long it lasts it never holds the write lock the engine's writers need."""
+    reader = read_engine(engine)
+    try:
+        with Session(reader, expire_on_commit=False) as session, session.begin():
+            yield session
+    finally:
+        if reader is not engine:
+            reader.dispose()
+
+
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: committed on success, rolled back on any error."""
     with Session(engine, expire_on_commit=False) as session, session.begin():

@@ -57,6 +57,8 @@ class Timeline(SQLModel, table=True):
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     changed_at: dt.datetime = _instant(nullable=False)
     removed_at: dt.datetime | None = _instant(nullable=True)
+    # `<config hash>:<file hash>@<unix time>` of the last apply: an unchanged file is skipped.
+    applied_hash: str = Field(default="", max_length=80)
 
 
 class Task(SQLModel, table=True):

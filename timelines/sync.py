@@ -1,18 +1,20 @@
 """Files → database: what a changed file changes (diff) and making it so (apply).
 
 `apply` runs in the caller's transaction, is idempotent, and never deletes a task: one that
-disappears from its file is marked removed so its reminder history stays.
+disappears from its file is marked removed so its reminder history stays. A file whose
+content and config are those of the last apply (`Timeline.applied_hash`) is not read again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from timelines.config import Config
 from timelines.model import Owner, Role, Task, Timeline
@@ -150,16 +152,22 @@ def _cancelled(status: str) -> bool:
     return status == "cancelled"
 
 
-def _write_timeline(session: Session, tl: ResolvedTimeline, now: dt.datetime) -> None:
+def _write_timeline(session: Session, tl: ResolvedTimeline, now: dt.datetime,
+                    mark: str) -> bool:
+    """Write the timeline's own fields and `mark`; True when a field other than the mark
+    changed (then every task of it may plan otherwise)."""
     row = session.get(Timeline, tl.id) or Timeline(id=tl.id, title=tl.title, changed_at=now)
     values = {"title": tl.title, "lang": tl.lang, "ref_year": tl.ref_year, "source": tl.source,
               "path": tl.path, "owners": list(tl.owners), "roles": tl.roles, "policy": tl.policy,
               "removed_at": None}
-    if any(getattr(row, k) != v for k, v in values.items()):
+    changed = row.applied_hash == "" or any(getattr(row, k) != v for k, v in values.items())
+    if changed:
         for key, value in values.items():
             setattr(row, key, value)
         row.changed_at = now
+    row.applied_hash = mark
     session.add(row)
+    return changed
 
 
 def _mark_timeline_removed(session: Session, timeline_id: str, now: dt.datetime) -> None:
@@ -198,15 +206,71 @@ def serialise(session: Session) -> None:
                         {"key": APPLY_LOCK})
 
 
+# The key in `Session.info` where `apply` leaves what the reminder engine must re-plan.
+REPLAN = "fristvakt.replan"
+
+
+@dataclass(frozen=True)
+class Replan:
+    """What `apply` may have changed besides its `Change`s: everything (the config differs
+    from the last apply's, or there was none), or every task of these timelines (their own
+    fields changed)."""
+
+    everything: bool
+    timelines: frozenset[str]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def config_hash(config: Config) -> str:
+    """The config as the last apply read it: any change re-plans every file."""
+    return _digest(config.model_dump_json())
+
+
+def timeline_hash(tl: ResolvedTimeline) -> str:
+    """The resolved file (its fields and every task, in order)."""
+    return _digest(repr(tl))
+
+
+def _stored_marks(session: Session) -> dict[str, tuple[str, int]]:
+    """Each live timeline's mark of the last apply and that apply's instant (one row per
+    file, not per task)."""
+    stmt = select(Timeline.id, Timeline.applied_hash).where(
+        col(Timeline.removed_at).is_(None))
+    found = {}
+    for tl_id, stored in session.exec(stmt).all():
+        mark, _, at = stored.rpartition("@")
+        found[tl_id] = (mark, int(at) if at.isdigit() else 0)
+    return found
+
+
+def _unchanged(stored: tuple[str, int] | None, mark: str, at: int) -> bool:
+    # An apply at an earlier instant may plan reminders a later one found already past.
+    return stored is not None and stored[0] == mark and stored[1] <= at
+
+
 def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
           now: dt.datetime) -> list[Change]:
-    """Make the database match the files; returns what changed (empty when nothing did)."""
+    """Make the database match the files; returns what changed (empty when nothing did).
+    A file read as it was at the last apply, under the same config and no earlier `now`,
+    is skipped."""
     serialise(session)
     timelines = list(timelines)
-    sync_people(session, config)
+    stored, config_part, at = _stored_marks(session), config_hash(config), int(now.timestamp())
+    everything = not stored or any(not mark.startswith(f"{config_part}:") or since > at
+                                   for mark, since in stored.values())
+    if everything:
+        sync_people(session, config)
     changes: list[Change] = []
+    headers: set[str] = set()
     for tl in timelines:
-        _write_timeline(session, tl, now)
+        mark = f"{config_part}:{timeline_hash(tl)}"
+        if _unchanged(stored.get(tl.id), mark, at):
+            continue
+        if _write_timeline(session, tl, now, f"{mark}@{at}"):
+            headers.add(tl.id)
         session.flush()
         pending = _timeline_changes(session, tl)
         written = [_write_task(session, change, row, task, now) for change, row, task in pending]
@@ -218,4 +282,5 @@ def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline
             _write_task(session, change, row, task, now)
             changes.append(change)
         _mark_timeline_removed(session, timeline_id, now)
+    session.info[REPLAN] = Replan(everything, frozenset(headers))
     return changes

@@ -180,14 +180,15 @@ def answers_since(session: Session, person: str, since: dt.datetime) -> list[Ans
     return list(session.exec(query).all())
 
 
-def reapply_done(session: Session) -> None:
+def reapply_done(session: Session) -> set[int]:
     """After `apply`: a task an owner marked done at its current date version stays done
     although the file still says it is open (until `status --write` or the coordinator
-    writes it). Moving its date (a new version) reopens it."""
+    writes it). Moving its date (a new version) reopens it. Returns the tasks it closed."""
     query = (select(Task, Answer).join(Answer, col(Answer.task_pk) == col(Task.pk))
              .where(Answer.kind == "done", col(Task.status).in_(OPEN_STATUSES),
                     col(Answer.date_version) == col(Task.date_version),
                     col(Task.removed_at).is_(None)))
+    closed = set()
     for task, answer in session.exec(query).all():
         if task.recurrence and answer.occurrence:
             occ = occurrence_named(task, answer.occurrence)
@@ -196,6 +197,9 @@ def reapply_done(session: Session) -> None:
         else:
             task.status = "done"
         session.add(task)
+        if task.pk is not None:
+            closed.add(task.pk)
+    return closed
 
 
 @dataclass(frozen=True)

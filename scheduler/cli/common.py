@@ -80,5 +80,10 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """`data` as JSON text: dates in ISO 8601, sets and tuples as lists."""
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_default)
+
+
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+    typer.echo(json_text(data))

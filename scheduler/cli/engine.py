@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,6 +64,16 @@ def plan_table(lang: str, rows: list[dict[str, Any]], title: str) -> Table:
                       word(lang, "status", r["status"]))
     return table
 
+
+def print_json_stream(rows: Iterable[dict[str, Any]]) -> None:
+    """A JSON array written one element at a time, so memory does not grow with the rows."""
+    opening = "["
+    for row in rows:
+        typer.echo(opening + "\n" + common.json_text(row, indent=2), nl=False)
+        opening = ","
+    typer.echo("\n]" if opening == "," else "[]")
+
+
 def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
          every: bool = typer.Option(False, "--all", help="Include sent and finished rows.")
          ) -> None:
@@ -70,10 +81,10 @@ def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Pri
     cfg = common.config()
     moment = common.parse_now(now, cfg.timezone)
     with session_scope(common.database(cfg)) as session:
-        rows = ledger_rows(session, moment, every)
-    if as_json:
-        common.print_json(rows)
-        return
+        if as_json:
+            print_json_stream(ledger_rows(session, moment, every))
+            return
+        rows = list(ledger_rows(session, moment, every))
     lang = state.lang()
     title = t(lang, "cli.engine.plan_title", time=_local(moment, cfg.timezone))
     console.print(plan_table(lang, rows, title))
@@ -228,10 +239,10 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
     """What was sent, when, to whom, and what failed or expired."""
     cfg = common.config()
     with session_scope(common.database(cfg)) as session:
-        rows = log_rows(session, task, owner)
-    if as_json:
-        common.print_json(rows)
-        return
+        if as_json:
+            print_json_stream(log_rows(session, task, owner))
+            return
+        rows = list(log_rows(session, task, owner))
     console.print(log_table(state.lang(), rows))
 
 def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one reminder."),

@@ -16,7 +16,7 @@ from timelines.base.exceptions import FristvaktError, NotFound
 from timelines.base.i18n import t, translator
 from timelines.base.lang import plural
 from timelines.config import Config
-from timelines.db import session_scope
+from timelines.db import read_session, session_scope
 from timelines.model import FeedToken, Owner, Role, Timeline
 
 console = make_console()
@@ -77,14 +77,18 @@ def export(
 ) -> None:
     """Write every subscription link's feed as a static .ics file (feeds/<token>.ics); with
     `--public` also owners/, timelines/ and roles/."""
-    from notifiers.ical import build_feed
+    from notifiers.ical import build_feeds
 
     cfg = common.config()
     moment = common.parse_now(now, cfg.timezone)
-    with session_scope(common.database(cfg)) as session:
+    # A reader's transaction: on SQLite it takes no write lock, so `run` and `apply` go on
+    # while a large export renders.
+    with read_session(common.database(cfg)) as session:
         files = (_scopes(session) if public else {}) | _token_files(session, cfg)
-        written = sum(_write(directory / name, build_feed(session, cfg, scope, moment).body)
-                      for name, scope in sorted(files.items(), key=lambda kv: kv[0]))
+        names = sorted(files)
+        feeds = build_feeds(session, cfg, [files[name] for name in names], moment)
+        written = sum(_write(directory / name, feed.body)
+                      for name, (_, feed) in zip(names, feeds, strict=True))
     _remove_stale(directory, set(files))
     lang = state.lang()
     console.print(plural(lang, "cli.feeds.exported", len(files), directory=directory,

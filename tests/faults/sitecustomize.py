@@ -4,7 +4,8 @@ freezes (SIGSTOP) itself once at a point of the send path, to prove the ledger s
 exactly there. The product has no such hook; this module patches it at interpreter start.
 
 Points: `after_claim` (rows claimed and committed, nothing sent), `after_send` (the server
-said 250, the ledger does not know yet).
+said 250, the ledger does not know yet), `during_export` (`feeds export` has read the
+database and is writing its first file).
 """
 
 from __future__ import annotations
@@ -51,6 +52,19 @@ def _after_send(action: str) -> None:
     EmailNotifier.deliver = deliver  # type: ignore[method-assign]
 
 
+def _during_export(action: str) -> None:
+    from scheduler.cli import feeds
+
+    original = feeds._write
+
+    def write(path: Any, body: bytes) -> bool:
+        _fire(action)
+        return original(path, body)
+
+    feeds._write = write
+
+
 if SPEC:
     point, _, how = SPEC.partition(":")
-    {"after_claim": _after_claim, "after_send": _after_send}[point](how)
+    {"after_claim": _after_claim, "after_send": _after_send,
+     "during_export": _during_export}[point](how)

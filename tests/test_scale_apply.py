@@ -1,0 +1,124 @@
+"""`apply` does work in proportion to what changed: an unchanged file is skipped by its
+stored hash, and within a changed file only the changed tasks touch the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine as DbEngine
+from test_engine_support import TestProject, oslo, rows
+
+from timelines.db import open_database
+from timelines.model import Reminder, Task
+
+NOW = oslo(2026, 3, 2, 12)
+
+
+def tasks(prefix: str, count: int, shift: int = 0) -> list[dict[str, Any]]:
+    return [{"id": f"{prefix}{n}", "title": f"Oppgåve {prefix}{n}",
+             "due": dt.date(2026, 9, 1) + dt.timedelta(days=n + shift), "owners": ["ola"]}
+            for n in range(count)]
+
+
+@pytest.fixture
+def proj(tmp_path: Path, db_url: str) -> TestProject:
+    p = TestProject(tmp_path / "proj", db_url, policy={"before_due": ["3d", "14d"]})
+    p.write_config()
+    return p
+
+
+@contextmanager
+def recorded() -> Iterator[dict[str, int]]:
+    """Statements run on any engine, and the Task and Reminder rows loaded as objects."""
+    seen = {"statements": 0, "writes": 0, "tasks": 0, "reminders": 0}
+
+    def statement(_conn: Any, _cursor: Any, text: str, *_: Any) -> None:
+        seen["statements"] += 1
+        if text.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            seen["writes"] += 1
+
+    def task(*_: Any) -> None:
+        seen["tasks"] += 1
+
+    def reminder(*_: Any) -> None:
+        seen["reminders"] += 1
+
+    hooks = [(DbEngine, "before_cursor_execute", statement), (Task, "load", task),
+             (Reminder, "load", reminder)]
+    for target, name, fn in hooks:
+        event.listen(target, name, fn)
+    try:
+        yield seen
+    finally:
+        for target, name, fn in hooks:
+            event.remove(target, name, fn)
+
+
+def noop_cost(proj: TestProject, count: int) -> dict[str, int]:
+    """Two files of `count` tasks each applied, then applied again unchanged: its cost."""
+    proj.write_timeline(tasks("a", count), tl_id="a")
+    proj.write_timeline(tasks("b", count), tl_id="b")
+    assert proj.apply(NOW)
+    with recorded() as seen:
+        assert proj.apply(NOW) == []
+    return seen
+
+
+def test_an_unchanged_apply_costs_the_same_at_any_size(proj: TestProject) -> None:
+    few, many = noop_cost(proj, 5), noop_cost(proj, 60)
+    assert len(rows(open_database(proj.db_url))) >= 240  # 120 tasks, two reminders each
+    assert few["writes"] == many["writes"] == 0
+    assert few["tasks"] == many["tasks"] == 0
+    assert few["reminders"] == many["reminders"] == 0
+    assert few["statements"] == many["statements"]
+
+
+def waiting(db: DbEngine) -> dict[str, tuple[str, dt.datetime]]:
+    return {r.idem_key: (r.status, r.send_at) for r in rows(db)}
+
+
+def test_moving_one_task_touches_only_its_rows(proj: TestProject) -> None:
+    proj.write_timeline(tasks("a", 40), tl_id="a")
+    proj.write_timeline(tasks("b", 40), tl_id="b")
+    proj.apply(NOW)
+    db = open_database(proj.db_url)
+    before = waiting(db)
+    moved = tasks("a", 40)
+    moved[7]["due"] = dt.date(2026, 11, 20)
+    proj.write_timeline(moved, tl_id="a")
+    with recorded() as seen:
+        changes = proj.apply(NOW)
+    assert [(c.kind, c.key) for c in changes] == [("moved", "a7")]
+    # file a's tasks are compared (the moved one read again to re-plan and for its notice);
+    # file b is not read at all
+    assert seen["tasks"] <= 40 + 2
+    assert seen["reminders"] <= 8  # the moved task's own rows, not the 158 of the others
+    after = waiting(db)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    pk = changes[0].task_pk
+    assert changed and all(k.startswith((f"t{pk}:", "moved:")) or f"t{pk}:" in k
+                           for k in changed), changed
+    # The partial re-plan leaves the ledger a whole one would: forget the hashes, apply.
+    with db.begin() as conn:
+        conn.execute(sa.text("UPDATE timeline SET applied_hash = ''"))
+    assert proj.apply(NOW) == []
+    assert waiting(db) == after
+    db.dispose()
+
+
+def test_a_config_change_replans_unchanged_files(proj: TestProject) -> None:
+    proj.write_timeline(tasks("a", 3), tl_id="a")
+    proj.apply(NOW)
+    proj.people["ola"] = {**proj.people["ola"], "email": "ola.ny@example.no"}
+    proj.write_config()
+    assert proj.apply(NOW) == []
+    db = open_database(proj.db_url)
+    assert {r.email for r in rows(db) if r.recipient == "ola"} == {"ola.ny@example.no"}
+    db.dispose()

@@ -1,0 +1,79 @@
+"""A reminder pass asks for an owner's feed link once per pass, not once per message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from smtp_server import SmtpServer, smtp_server
+from sqlalchemy import event
+from sqlalchemy.engine import Engine as DbEngine
+from test_engine_support import TestProject, oslo, run_pass
+from test_feed_http import SECRET
+
+from notifiers import tokens
+from notifiers.ical import Scope
+from scheduler.clock import ManualClock
+from scheduler.runner import Engine, EngineOptions
+from timelines.db import open_database, session_scope
+
+TASKS = 6
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with smtp_server() as server:
+        yield server
+
+
+@contextmanager
+def token_queries() -> Iterator[list[str]]:
+    """Every read of the feedtoken table, on any engine (the link reader has its own)."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "FROM feedtoken" in statement:
+            seen.append(statement)
+
+    event.listen(DbEngine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(DbEngine, "before_cursor_execute", record)
+
+
+def _due_pass(tmp_path: Path, db_url: str, port: int, env: dict[str, str]) -> int:
+    """TASKS reminders to one owner sent in one pass (due Wednesday 10 June: 3 days before
+    is a Sunday, moved to Friday 5 June); the reads of feedtoken it made."""
+    proj = TestProject(tmp_path / "proj", db_url, port,
+                       policy={"before_due": ["3d"], "overdue_max": 0})
+    proj.write_config()
+    proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
+                          "owners": ["ola"]} for n in range(TASKS)])
+    proj.apply(oslo(2026, 6, 1, 12))
+    db = open_database(db_url)
+    try:
+        config = proj.config()
+        with session_scope(db) as session:
+            tokens.create(session, config, Scope(owner="ola"), oslo(2026, 6, 1, 12), env=env)
+        engine = Engine(db, config, ManualClock(oslo(2026, 6, 5, 8)),
+                        options=EngineOptions(worker="w", batch=2),
+                        feed_url=tokens.feed_url_function(config, db, env=env))
+        with token_queries() as seen:
+            report = run_pass(engine)
+        assert [o.status for o in report.outcomes] == ["sent"] * TASKS
+        return len(seen)
+    finally:
+        db.dispose()
+
+
+def test_one_link_lookup_per_owner_per_pass(tmp_path: Path, db_url: str,
+                                            smtp: SmtpServer) -> None:
+    queries = _due_pass(tmp_path, db_url, smtp.port, SECRET)
+    assert queries == 1  # six messages to ola in three batches: one lookup
+    assert len(smtp.messages) == TASKS
+    assert all("/feeds/" in str(m.parsed()) for m in smtp.messages)
