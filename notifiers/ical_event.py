@@ -25,6 +25,7 @@ from timelines.config import Policy
 from timelines.occurrences import Occurrence, occurrences_of
 
 ONE_DAY = dt.timedelta(days=1)
+ANSWERS = ("on_track", "delayed", "blocked")
 Kind = Literal["event", "todo"]
 STATUSES = ("planned", "ongoing", "done", "cancelled")
 TODO_STATUS = {"planned": "NEEDS-ACTION", "ongoing": "IN-PROCESS", "done": "COMPLETED"}
@@ -66,6 +67,7 @@ class Entry:
     created: dt.datetime | None = None
     policy: Policy | None = None
     sequence: int = 0
+    latest_status: tuple[tuple[str, str], ...] = ()  # the owners' latest status answer
     recurrence: str = ""  # a recurring task: one series (RRULE of due days) up to `until`
     until: dt.date | None = None
     occurrences: tuple[Occurrence, ...] = ()
@@ -84,7 +86,8 @@ def entry(item: Item, people: People, policies: Policies) -> Entry:
         participants=tuple(people.label(k, roles) for k in task.participants),
         notes=task.notes, date_version=task.date_version, stamp=task.changed_at,
         created=task.created_at, policy=policies.for_task(item.timeline.policy, task.policy),
-        sequence=task.sequence, recurrence=task.recurrence, until=task.until,
+        sequence=task.sequence, latest_status=tuple(sorted(task.latest_status.items())),
+        recurrence=task.recurrence, until=task.until,
         occurrences=tuple(occurrences_of(task)))
 
 
@@ -141,7 +144,17 @@ def description(entry: Entry, lang: str) -> str:
     if entry.participants:
         lines.append(t(lang, "feed.participants", names=", ".join(entry.participants)))
     lines.append(_status_line(entry, lang))
+    lines += _answer_lines(dict(entry.latest_status), lang)
     return "\n".join(lines + ([entry.notes] if entry.notes else []))
+
+
+def _answer_lines(latest: dict[str, str], lang: str) -> list[str]:
+    """The owners' latest status and note, as the report shows them."""
+    if latest.get("status") not in ANSWERS:
+        return []
+    said = t(lang, "feed.answer", status=t(lang, f"pages.answer.{latest['status']}"),
+             date=format_date(dt.date.fromisoformat(latest["on"]), lang))
+    return [said, *([latest["note"]] if latest.get("note") else [])]
 
 
 def _status_line(entry: Entry, lang: str) -> str:

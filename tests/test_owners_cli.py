@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import Project
+from icalendar import Calendar
 from smtp_server import SmtpServer, smtp_server
 from sqlalchemy.engine import Engine
 from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
@@ -22,9 +23,11 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
     waiting_reminders,
 )
 
+from notifiers.ical import Scope, build_feed
 from scheduler.answers import store
 from scheduler.answers.tokens import ActionToken
-from timelines.base.i18n import t
+from timelines.base.i18n import format_date, t
+from timelines.config import load_config
 from timelines.db import session_scope
 
 pytestmark = pytest.mark.usefixtures("secret_env")
@@ -158,6 +161,25 @@ def test_agenda_shows_the_newest_status_and_note(project: Project, engine: Engin
     assert items["analyse"]["answer_status"] == "blocked"
     assert items["analyse"]["answer_note"] == "Mangler kart"
     assert items["innspill"]["answer_status"] is None
+
+
+def test_the_feed_event_shows_the_newest_status_and_note_after_an_apply(
+        project: Project, engine: Engine) -> None:
+    setup_plan(project)
+    answer(project, engine, "anna", "analyse",
+           store.Choice("status", "delayed", note="Venter på kart"), "f1")
+    assert project.run("apply", "--now", LATER.isoformat()).code == 0
+    config = load_config(project.config)
+    with session_scope(engine) as session:
+        feed = build_feed(session, config, Scope(timeline="kommuneplan"), LATER)
+    events = {str(e["UID"]).split("@")[0]: str(e["DESCRIPTION"])
+              for e in Calendar.from_ical(feed.body).walk("VEVENT")}
+    [analyse] = [text for uid, text in events.items() if uid.endswith("analyse")]
+    status = t("nb", "pages.answer.delayed")
+    assert t("nb", "feed.answer", status=status, date=format_date(NOW.date(), "nb")) in analyse
+    assert "Venter på kart" in analyse
+    assert not any("Venter på kart" in text for uid, text in events.items()
+                   if not uid.endswith("analyse"))
 
 
 def test_the_coordinator_gets_one_mail_a_day_listing_new_requests(

@@ -91,6 +91,10 @@ class Task(SQLModel, table=True):
                                         sa_column=Column(JSON, nullable=False))
     date_version: int = 1
     sequence: int = 0  # cancel, removal, restore: with date_version, the iCal SEQUENCE
+    # The owners' latest status answer ({"status", "note", "on"}), kept beside the task so
+    # the feeds, which sit below the answers, can show it; the answers table is the history.
+    latest_status: dict[str, Any] = Field(default_factory=dict,
+                                          sa_column=Column(JSON, nullable=False))
     created_at: dt.datetime = _instant(nullable=False)
     changed_at: dt.datetime = _instant(nullable=False)
     removed_at: dt.datetime | None = _instant(nullable=True)

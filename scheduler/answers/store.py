@@ -125,7 +125,10 @@ def _status(session: Session, task: Task, answer: Answer, choice: Choice,
     before = latest_status(session, task.timeline_id, task.key)
     answer.old_value = before.status or "" if before else ""
     answer.status = answer.new_value = choice.status or "on_track"
-    session.add(answer)
+    task.latest_status = {"status": answer.status, "note": answer.note,
+                          "on": now.date().isoformat()}
+    task.changed_at = now  # the feeds show it: their Last-Modified moves
+    session.add_all([task, answer])
 
 
 def _more_time(session: Session, task: Task, answer: Answer, choice: Choice,
