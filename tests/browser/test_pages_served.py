@@ -18,7 +18,16 @@ from typing import Any
 
 import pytest
 from test_feed_http import serving
-from test_pages_browser import AXE, SHOTS, WIDTHS, _axis, _bbox, _x, browser  # noqa: F401
+from test_pages_browser import (  # noqa: F401  (browser is a fixture)
+    AXE,
+    SHOTS,
+    WIDTHS,
+    _axis,
+    _bbox,
+    _x,
+    browser,
+    marks_match_dates,
+)
 from test_pages_support import Seeds, import_seeds
 
 from notifiers.feedserver import server
@@ -93,20 +102,7 @@ def test_served_plan_bars_match_their_dates(coordinator: Any, served: Served, se
     timeline = served.seeds.timelines[seed]
     page = _open(coordinator, f"{served.base}/coordinator/plans/{timeline.id}")
     axis = _axis(page)
-    checked = 0
-    for task in timeline.tasks:
-        mark = f'svg [data-task="{timeline.id}/{task.key}"]'
-        if task.start and task.due and task.start != task.due:
-            box = _bbox(page, f"{mark} rect.bar")
-            assert box["x"] == pytest.approx(_x(axis, task.start), abs=0.01)
-            end = _x(axis, task.due + dt.timedelta(days=1))
-            assert box["x"] + box["width"] == pytest.approx(end, abs=0.01)
-            checked += 1
-        elif task.due:
-            box = _bbox(page, f"{mark} polygon.diamond")
-            assert box["x"] + box["width"] / 2 == pytest.approx(_x(axis, task.due), abs=0.01)
-            checked += 1
-    assert checked >= 10
+    assert marks_match_dates(page, axis, timeline, "svg ") >= 10
     if seed == "002":  # the server's day lies on 002's axis
         assert _bbox(page, "g.today line")["x"] == pytest.approx(_x(axis, TODAY), abs=0.01)
     page.close()
