@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -51,3 +53,30 @@ def sink_server() -> Iterator[int]:
                "-c", "aiosmtpd.handlers.Sink"]
     with local_server(command, port) as ready:
         yield ready
+
+
+def _client(port: int, path: str, stop: float, counts: list[int]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    n = 0
+    while time.perf_counter() < stop:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status} for {path}")
+        n += 1
+    conn.close()
+    counts.append(n)
+
+
+def request_rate(port: int, path: str, seconds: float, clients: int) -> float:
+    """Requests per second to `path` from `clients` keep-alive connections at once."""
+    counts: list[int] = []
+    stop = time.perf_counter() + seconds
+    threads = [threading.Thread(target=_client, args=(port, path, stop, counts))
+               for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds

@@ -24,7 +24,6 @@ import datetime as dt
 import http.client
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +34,7 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _local import free_port, local_server  # noqa: E402
+from _local import free_port, local_server, request_rate  # noqa: E402
 
 from notifiers import tokens  # noqa: E402
 from notifiers.ical import PRODID, Scope, build_feed  # noqa: E402
@@ -171,19 +170,6 @@ def server(*args: str) -> Iterator[int]:
         yield ready
 
 
-def _client(port: int, path: str, stop: float, counts: list[int]) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    n = 0
-    while time.perf_counter() < stop:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        response.read()
-        assert response.status == 200, response.status
-        n += 1
-    conn.close()
-    counts.append(n)
-
-
 def warm(port: int, path: str) -> None:
     """One request alone first: a cold feed is built once (icalendar takes seconds for 5,000
     events), not by every client at once into their timeouts."""
@@ -197,15 +183,7 @@ def warm(port: int, path: str) -> None:
 
 def rate(port: int, path: str, seconds: float) -> float:
     """Requests per second from CLIENT_THREADS keep-alive connections."""
-    counts: list[int] = []
-    stop = time.perf_counter() + seconds
-    threads = [threading.Thread(target=_client, args=(port, path, stop, counts))
-               for _ in range(CLIENT_THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / seconds
+    return request_rate(port, path, seconds, CLIENT_THREADS)
 
 
 def bench_serve(url: str, folder: Path, name: str, token: str, seconds: float,

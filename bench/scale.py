@@ -38,7 +38,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _local import free_port, local_server, sink_server, wait_for_port  # noqa: E402
+from _local import free_port, local_server, request_rate, sink_server, wait_for_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -301,31 +300,9 @@ def get(port: int, path: str, timeout: float = 120) -> tuple[int, bytes]:
         conn.close()
 
 
-def _client(port: int, path: str, stop: float, counts: list[int]) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    n = 0
-    while time.perf_counter() < stop:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status}")
-        n += 1
-    conn.close()
-    counts.append(n)
-
-
 def rate(port: int, path: str, seconds: float) -> float:
     """Requests per second from CLIENT_THREADS keep-alive connections."""
-    counts: list[int] = []
-    stop = time.perf_counter() + seconds
-    threads = [threading.Thread(target=_client, args=(port, path, stop, counts))
-               for _ in range(CLIENT_THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / seconds
+    return request_rate(port, path, seconds, CLIENT_THREADS)
 
 
 def static_mode(folder: str, port: int) -> None:
