@@ -7,7 +7,7 @@ a local aiosmtpd Sink in its own process, no network).
    now ORDER BY next_attempt_at LIMIT 100`) on a ledger of 10k rows and of 1M rows, both
    with the same 100 rows due; the rest is sent history and future reminders. Target: the
    1M time is at most 1.5 × the 10k time (the cost follows what is due, not what is stored).
-2. Delivery: reminders planned by `apply` and sent by `Engine.run_pass` (claim, render, the
+2. Delivery: reminders planned by `apply` and sent by `ReminderEngine.run_pass` (claim, render, the
    pre-send check of lease and task, SMTP, and the fenced mark of each accepted message in
    its own transaction: `mark_every` = 1, so a crash can resend only the message in flight;
    SQLite in WAL mode with synchronous=NORMAL keeps that commit cheap) against the bare
@@ -44,11 +44,11 @@ from test_engine_support import TestProject  # noqa: E402
 from notifiers.base import Notice  # noqa: E402
 from notifiers.email.smtp import EmailNotifier  # noqa: E402
 from notifiers.email.view import dated  # noqa: E402
-from notifiers.tokens import feed_url_function  # noqa: E402
+from notifiers.feeds.tokens import feed_url_function  # noqa: E402
 from scheduler.clock import ManualClock  # noqa: E402
 from scheduler.ledger import due_query  # noqa: E402
 from scheduler.notices import Lookup, build_notice  # noqa: E402
-from scheduler.runner import Engine, EngineOptions  # noqa: E402
+from scheduler.runner import EngineOptions, ReminderEngine  # noqa: E402
 from timelines.base.i18n import format_date, format_distance  # noqa: E402
 from timelines.db import open_database, session_scope  # noqa: E402
 from timelines.model import Reminder  # noqa: E402
@@ -176,7 +176,7 @@ async def notifier_wave(notifier: EmailNotifier, notices: list[Notice]) -> tuple
     return time.perf_counter() - started, len(notices)
 
 
-async def engine_wave(engine: Engine, clock: ManualClock, wave: int) -> tuple[float, int]:
+async def engine_wave(engine: ReminderEngine, clock: ManualClock, wave: int) -> tuple[float, int]:
     clock.set(NOW + dt.timedelta(minutes=wave, seconds=30))
     started = time.perf_counter()
     report = await engine.run_pass()
@@ -191,7 +191,7 @@ class Spent:
     sent: int = 0
 
 
-async def take_turns(port: int, engine: Engine, clock: ManualClock, notices: list[Notice],
+async def take_turns(port: int, engine: ReminderEngine, clock: ManualClock, notices: list[Notice],
                      mails: list[Mail], waves: int) -> Spent:
     """Wave 0 warms up all three loops and is not counted; then the loops take turns, each
     going first in every third wave, so that drifting load does not favour one of them."""
@@ -225,7 +225,7 @@ def bench_send(folder: Path, count: int) -> bool:
         waves = spread_into_waves(db)
         clock = ManualClock(NOW)
         # As `run` makes it: with the owners' feed links (no feed secret set, as by default).
-        engine = Engine(db, proj.config(), clock,
+        engine = ReminderEngine(db, proj.config(), clock,
                         options=EngineOptions(worker="bench", batch=WAVE),
                         feed_url=feed_url_function(proj.config(), db, env={}))
         spent = asyncio.run(take_turns(port, engine, clock, notices, mails, waves))

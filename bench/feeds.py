@@ -36,10 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _local import free_port, local_server, request_rate  # noqa: E402
 
-from notifiers import tokens  # noqa: E402
-from notifiers.ical import PRODID, Scope, build_feed  # noqa: E402
-from notifiers.ical_alarms import Policies, triggers  # noqa: E402
-from notifiers.ical_event import (  # noqa: E402
+from notifiers.calendar.alarms import Policies, triggers  # noqa: E402
+from notifiers.calendar.event import (  # noqa: E402
     Entry,
     Style,
     day_text,
@@ -50,7 +48,9 @@ from notifiers.ical_event import (  # noqa: E402
     summary,
     uid,
 )
-from notifiers.ical_select import Item, load_people, select_items  # noqa: E402
+from notifiers.calendar.feed import PRODID, Scope, build_feed  # noqa: E402
+from notifiers.calendar.select import Item, load_people, select_items  # noqa: E402
+from notifiers.feeds import tokens  # noqa: E402
 from timelines.base.i18n import t  # noqa: E402
 from timelines.config import Config  # noqa: E402
 from timelines.db import open_database, session_scope  # noqa: E402
@@ -209,7 +209,7 @@ def serve_mode(kind: str, where: str, port: int) -> None:
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
-    from notifiers.feedserver import make_app
+    from notifiers.feeds.server import make_app
 
     if kind == "static":
         app = Starlette(routes=[Mount("/", StaticFiles(directory=where))])

@@ -23,9 +23,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, select
 
 from scheduler.planning import (  # the per-task steps of `reconcile`, for `replan_tasks`
-    ACTIVE,
     CHUNK,
-    OPEN,
     compare_and_set,
     expire_at,
     queue_moved,
@@ -37,13 +35,13 @@ from scheduler.planning import (  # the per-task steps of `reconcile`, for `repl
 from scheduler.planning import _task_rows as task_rows
 from scheduler.planning import _unwanted as unwanted
 from scheduler.planning import _write_wanted as write_wanted
-from scheduler.states import DeliveryOutcome, ReminderStatus
+from scheduler.states import ACTIVE, DeliveryOutcome, ReminderStatus
+from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
 from timelines.model import Delivery, Reminder, Task, Timeline
 from timelines.sync import REPLAN, Change
 
 log = logging.getLogger("fristvakt.ledger")
-__all__ = ["ACTIVE"]
 
 
 def plan_after_apply(session: Session, config: Config, changes: list[Change],
@@ -104,7 +102,7 @@ def _replan_chunk(session: Session, config: Config, now: dt.datetime, pks: list[
     if any(digest for _, digest in planned):
         return False
     wanted = {w.key: w for w, _ in planned}
-    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN and t.pk is not None}
+    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
     waiting = select(Reminder).where(col(Reminder.status).in_(ACTIVE),
                                      col(Reminder.task_pk).in_(pks))
     for row in session.exec(waiting).all():

@@ -18,21 +18,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from scheduler.policy import (
-    OPEN,
     Planned,
     TaskDates,
     digest_day,
-    effective_policy,
     local_instant,
     plan_task,
 )
 from scheduler.recipients import COORDINATOR, email_of, recipients_of, zone_of
+from scheduler.states import ACTIVE, WAITING, ReminderKind
+from scheduler.states import ReminderStatus as Status
+from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config, Policy
 from timelines.model import Reminder, Task, Timeline
 from timelines.occurrences import Occurrence, occurrence_named, occurrences_of
 
-WAITING = ("pending", "retry")
-ACTIVE = ("pending", "retry", "claimed")
 CHUNK = 500
 NEVER = "9999-12-31T00:00:00+00:00"
 
@@ -67,12 +66,12 @@ def new_row(config: Config, w: Wanted, now: dt.datetime) -> Reminder:
         idem_key=w.key, task_pk=w.task_pk, recipient=w.recipient, occurrence=w.occurrence,
         email=email_of(config, w.recipient), rule=p.rule, kind=p.kind, date_version=w.version,
         send_at=p.send_at, zone=p.zone, local_date=p.local_date, local_time=p.local_time,
-        status="pending", next_attempt_at=p.send_at, created_at=now,
+        status=Status.PENDING, next_attempt_at=p.send_at, created_at=now,
         payload={**w.payload, "expire_at": p.expire_at.isoformat()})
 
 
 def task_policy(config: Config, task: Task, timeline: Timeline) -> Policy:
-    return effective_policy(config.policy, timeline.policy, task.policy)
+    return config.policy.overridden(timeline.policy, task.policy)
 
 
 def _units(task: Task) -> Iterator[tuple[TaskDates, Occurrence | None]]:
@@ -94,7 +93,7 @@ def _task_rows(config: Config, task: Task, timeline: Timeline) -> Iterator[tuple
             payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
             for planned in plan_task(policy, dates, zone_of(config, person)):
                 key = idem_key(task.pk, person, planned.rule, task.date_version, name)
-                digest = policy.digest == "weekly" and planned.kind != "overdue"
+                digest = policy.digest == "weekly" and planned.kind != ReminderKind.OVERDUE
                 yield Wanted(key, task.pk, person, task.date_version, planned, dict(payload),
                              occ.label if occ else ""), digest
 
@@ -167,7 +166,7 @@ def supersede(session: Session, row: Reminder, now: dt.datetime) -> bool:
     claimed row keeps its lease token: its worker, if it sends anyway, records the send as
     `sent-after-supersede`, and its own fenced marks no longer match."""
     session.flush()
-    return compare_and_set(session, row, ACTIVE, status="superseded",
+    return compare_and_set(session, row, ACTIVE, status=Status.SUPERSEDED,
                            last_error=f"superseded at {now.isoformat()}")
 
 
@@ -175,7 +174,7 @@ def stale_for(row: Reminder, task: Task | None) -> bool:
     """A task's row whose task is closed, removed or dated otherwise now: not to be sent."""
     if row.task_pk is None:
         return False
-    return (task is None or task.removed_at is not None or task.status not in OPEN
+    return (task is None or task.removed_at is not None or task.status not in OPEN_STATUSES
             or task.date_version != row.date_version or _stale_occurrence(row, task))
 
 
@@ -184,7 +183,7 @@ def _stale_occurrence(row: Reminder, task: Task) -> bool:
     if not row.occurrence or row.kind == "moved":
         return False
     occ = occurrence_named(task, row.occurrence)
-    return (occ is None or occ.status not in OPEN
+    return (occ is None or occ.status not in OPEN_STATUSES
             or occ.due.isoformat() != row.payload.get("due"))
 
 
@@ -198,7 +197,7 @@ def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
     """Make the undelivered part of the ledger match what the policy asks for now."""
     tasks = live_tasks(session)
     wanted = wanted_rows(config, tasks)
-    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN and t.pk is not None}
+    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
     for row in active_rows(session):
         if _unwanted(row, wanted, open_tasks):
             supersede(session, row, now)
@@ -213,13 +212,14 @@ def _write_wanted(session: Session, config: Config, w: Wanted, row: Reminder | N
         return  # its moment has passed: nothing to plan (a row already there stays as is)
     if row is None:
         session.add(new_row(config, w, now))
-    elif row.status == "superseded":  # asked for again (e.g. a task reopened): re-arm it
-        compare_and_set(session, row, ("superseded",), status="pending", lease_owner=None,
-                        lease_token=None, lease_until=None, **_refreshed(config, row, w))
-    elif row.status == "pending":  # the send time or a digest's task list may have changed
+    elif row.status == Status.SUPERSEDED:  # asked for again (e.g. a task reopened): re-arm it
+        compare_and_set(session, row, (Status.SUPERSEDED,), status=Status.PENDING,
+                        lease_owner=None, lease_token=None, lease_until=None,
+                        **_refreshed(config, row, w))
+    elif row.status == Status.PENDING:  # the send time or a digest's task list changed
         values = _refreshed(config, row, w)
         if any(getattr(row, name) != value for name, value in values.items()):
-            compare_and_set(session, row, ("pending",), **values)
+            compare_and_set(session, row, (Status.PENDING,), **values)
 
 
 def _refreshed(config: Config, row: Reminder, w: Wanted) -> dict[str, Any]:
@@ -236,7 +236,8 @@ Dates = tuple[dt.date | None, dt.date | None]
 
 def _pending_moved(session: Session, task_pk: int, person: str) -> list[Reminder]:
     stmt = select(Reminder).where(Reminder.task_pk == task_pk, Reminder.recipient == person,
-                                  Reminder.kind == "moved", col(Reminder.status).in_(WAITING))
+                                  Reminder.kind == ReminderKind.MOVED,
+                                  col(Reminder.status).in_(WAITING))
     return list(session.exec(stmt.order_by(col(Reminder.id))).all())
 
 
@@ -262,7 +263,7 @@ def queue_moved(session: Session, config: Config, task_pk: int, old: Dates,
     """One "date moved" notice per person the task reaches; an unsent older notice about
     the same task is folded into it (the owner hears old → newest, once)."""
     task = session.get(Task, task_pk)
-    if task is None or task.removed_at is not None or task.status not in OPEN:
+    if task is None or task.removed_at is not None or task.status not in OPEN_STATUSES:
         return
     timeline = session.get(Timeline, task.timeline_id)
     owners = task.owners or (timeline.owners if timeline else [])

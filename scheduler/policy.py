@@ -16,14 +16,7 @@ from timelines.base.workdays import ONE_DAY, Offset, WorkCalendar, calendar_for,
 from timelines.config import Policy
 
 UTC = dt.UTC
-OPEN = OPEN_STATUSES  # the name scheduler.planning imports
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def effective_policy(base: Policy, timeline: dict[str, object],
-                     task: dict[str, object]) -> Policy:
-    """[policy], then the timeline's override, then the task's (later wins)."""
-    return base.overridden(timeline, task)
 
 
 def local_instant(day: dt.date, at: dt.time, zone: str) -> dt.datetime:

@@ -10,19 +10,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from scheduler.ledger import ACTIVE, DETAIL_SEP
+from scheduler.ledger import DETAIL_SEP
 from scheduler.planning import expire_at
-from scheduler.states import ReminderKind
+from scheduler.states import ACTIVE, DeliveryOutcome, ReminderKind, ReminderStatus
 from timelines.base.i18n import t, texts
 from timelines.model import Delivery, Reminder, Task
 
 # Row statuses and delivery outcomes, and the kinds of reminder: each has a text in
 # `cli.engine.status` / `cli.engine.kind` (a hyphen in the word is an underscore in the key).
-STATUSES = ("pending", "retry", "claimed", "due", "stale", "sent", "dead", "expired",
-            "superseded", "lost", "lease-lost", "ambiguous", "sent-after-supersede", "outage")
+# Beyond the stored words: a waiting row that is due or stale now, one another worker took.
+SHOWN_ONLY = ("due", "stale", "lost")
+STATUSES = tuple(dict.fromkeys([*ReminderStatus, *DeliveryOutcome, *SHOWN_ONLY]))
 KINDS = tuple(ReminderKind)
-PASS_STATUSES = ("sent", "expired", "retry", "dead", "lost", "superseded",
-                 "sent-after-supersede")  # what a pass reports
+PASS_STATUSES = (DeliveryOutcome.SENT, DeliveryOutcome.EXPIRED, DeliveryOutcome.RETRY,
+                 DeliveryOutcome.DEAD, "lost", DeliveryOutcome.SUPERSEDED,
+                 DeliveryOutcome.SENT_AFTER_SUPERSEDE)  # what a pass reports
 
 
 # Control characters (ANSI escapes, bell, backspace, bidi overrides) in a title or a

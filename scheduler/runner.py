@@ -1,6 +1,6 @@
 """The send loop: claim due rows (committed), send outside any transaction, mark fenced.
 
-`Engine.run_pass` is one pass (`fristvakt run --once`); `serve` runs passes on an
+`ReminderEngine.run_pass` is one pass (`fristvakt run --once`); `serve` runs passes on an
 APScheduler clock. APScheduler is only the alarm clock: an in-memory job store with one
 interval tick and one date job at the next due instant; the ledger is the only truth, so a
 lost or doubled tick costs nothing.
@@ -39,6 +39,7 @@ from scheduler import ledger
 from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
 from scheduler.planning import queue_alert, queue_outage
+from scheduler.states import DeliveryOutcome, ReminderKind
 from timelines.base.exceptions import DeliveryError
 from timelines.config import Config
 from timelines.db import installation_id, session_scope
@@ -142,7 +143,7 @@ def _once_per_owner(feed_url: FeedUrl | None) -> FeedUrl | None:
     return functools.cache(feed_url)
 
 
-class Engine:
+class ReminderEngine:
     """Claims, sends and marks reminders for one worker identity."""
 
     def __init__(self, db: DbEngine, config: Config, clock: Clock,
@@ -295,7 +296,7 @@ class Engine:
         with self.db.begin() as conn:
             done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.options.worker)
         for (job, _, report), status in zip(accepted, done, strict=True):
-            report.outcomes.append(job.outcome(status, "" if status == "sent"
+            report.outcomes.append(job.outcome(status, "" if status == DeliveryOutcome.SENT
                                                else ledger.detail_code("sent-late")))
 
     def _fail(self, job: Job, failure: ledger.Failure, report: PassReport,
@@ -305,7 +306,7 @@ class Engine:
             status = ledger.mark_failed(session, job.row_id, job.token, now,
                                         self.options.worker, failure, self.options.retry,
                                         self.rng)
-            if status == "dead" and job.row.kind != "alert":
+            if status == DeliveryOutcome.DEAD and job.row.kind != ReminderKind.ALERT:
                 queue_alert(session, self.config, alert_key, job.row_id, now)
         report.outcomes.append(job.outcome(status or "lost", failure.detail))
 
@@ -340,7 +341,7 @@ Reload = Callable[[bool], None]
 class Ticker:
     """Runs passes on the scheduler's alarms, one at a time, and re-arms the next alarm."""
 
-    def __init__(self, engine: Engine, scheduler: AsyncIOScheduler,
+    def __init__(self, engine: ReminderEngine, scheduler: AsyncIOScheduler,
                  on_report: Callable[[PassReport], None], reload: Reload | None = None) -> None:
         self.engine, self.scheduler, self.on_report = engine, scheduler, on_report
         self.reload = reload or (lambda force: None)
@@ -389,7 +390,7 @@ def _new_scheduler() -> AsyncIOScheduler:
                             job_defaults=JOB_DEFAULTS)
 
 
-async def serve(engine: Engine, on_report: Callable[[PassReport], None],
+async def serve(engine: ReminderEngine, on_report: Callable[[PassReport], None],
                 services: Sequence[Service] = (), reload: Reload | None = None) -> None:
     """Run until SIGTERM/SIGINT: the in-flight send finishes, claimed rows are released.
     SIGHUP re-reads the config at once (it is also re-read before a pass when it changed)."""

@@ -48,3 +48,8 @@ class DeliveryOutcome(StrEnum):
     OUTAGE = "outage"
     LEASE_LOST = "lease-lost"
     SENT_AFTER_SUPERSEDE = "sent-after-supersede"
+
+
+# Rows a pass may still send (waiting), and those plus the ones a worker holds (active).
+WAITING: tuple[ReminderStatus, ...] = (ReminderStatus.PENDING, ReminderStatus.RETRY)
+ACTIVE: tuple[ReminderStatus, ...] = (*WAITING, ReminderStatus.CLAIMED)

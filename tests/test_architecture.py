@@ -47,9 +47,9 @@ def test_the_real_tree_keeps_every_contract(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("module", "line", "contract"), [
-    ("timelines/files.py", "import notifiers.ical_text  # noqa",
+    ("timelines/files.py", "import notifiers.calendar.values  # noqa",
      "Layers: scheduler above notifiers above timelines"),
-    ("notifiers/ical_alarms.py", "import scheduler.policy  # noqa",
+    ("notifiers/calendar/alarms.py", "import scheduler.policy  # noqa",
      "Layers: scheduler above notifiers above timelines"),
     ("scheduler/runner.py", "import scheduler.cli.common  # noqa",
      "The shell: nothing else in scheduler imports scheduler.cli"),

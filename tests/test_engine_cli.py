@@ -12,7 +12,7 @@ import pytest
 from smtp_server import SmtpServer, smtp_server
 from test_engine_support import TestProject, keys_received
 
-from notifiers.feedserver import AddressInUse, feed_service
+from notifiers.feeds.server import AddressInUse, feed_service
 from scheduler.cli import main
 from scheduler.cli.engine import LOG_COLUMNS, PLAN_COLUMNS
 from scheduler.reports import word

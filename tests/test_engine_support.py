@@ -23,7 +23,7 @@ from sqlmodel import col, select
 
 from scheduler.clock import ManualClock
 from scheduler.hooks import after_apply
-from scheduler.runner import Engine, EngineOptions, PassReport
+from scheduler.runner import EngineOptions, PassReport, ReminderEngine
 from timelines.config import Config
 from timelines.db import open_database, session_scope
 from timelines.model import Delivery, Reminder
@@ -124,12 +124,12 @@ def oslo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.
     return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO)
 
 
-def make_engine(db: DbEngine, config: Config, clock: ManualClock, **options: Any) -> Engine:
+def make_engine(db: DbEngine, config: Config, clock: ManualClock, **options: Any) -> ReminderEngine:
     opts = EngineOptions(worker=options.pop("worker", "test-worker"), **options)
-    return Engine(db, config, clock, options=opts)
+    return ReminderEngine(db, config, clock, options=opts)
 
 
-def run_pass(engine: Engine) -> PassReport:
+def run_pass(engine: ReminderEngine) -> PassReport:
     return asyncio.run(engine.run_pass())
 
 

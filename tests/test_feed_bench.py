@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from notifiers import ical_alarms, ical_event, ical_text, ical_tz
+from notifiers.calendar import alarms as ical_alarms
+from notifiers.calendar import event as ical_event
+from notifiers.calendar import tz as ical_tz
+from notifiers.calendar import values as ical_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

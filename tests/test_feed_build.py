@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from test_feed_checks import assert_valid, byte_problems
 
-from notifiers.ical import Feed, Kind, Scope, build_feed
+from notifiers.calendar.feed import ComponentKind, Feed, Scope, build_feed
 from scheduler.policy import TaskDates, plan_task
 from timelines.base.i18n import CATALOG_DIR, LANGS
 from timelines.config import load_config
@@ -114,7 +114,7 @@ def setup_scenario(project: Project, text: str = SCENARIO) -> None:
     assert result.code == 0, result.err
 
 
-def build(project: Project, engine: Engine, scope: Scope, kind: Kind = "event",
+def build(project: Project, engine: Engine, scope: Scope, kind: ComponentKind = "event",
           now: dt.datetime = MOMENT) -> Feed:
     config = load_config(project.config)
     with session_scope(engine) as session:
@@ -167,7 +167,7 @@ def test_deadline_events_are_all_day_on_the_deadline(
 
 
 def icaljs_read(project: Project, engine: Engine, tmp_path: Path, scope: Scope,
-                kind: Kind = "event") -> dict[str, Any]:
+                kind: ComponentKind = "event") -> dict[str, Any]:
     path = tmp_path / f"{scope.owner}-{kind}.ics"
     return assert_valid({path: build(project, engine, scope, kind).body})[0]
 

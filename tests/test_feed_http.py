@@ -18,9 +18,9 @@ from sqlmodel import select
 from test_feed_build import MOMENT, setup_scenario
 from test_feed_checks import byte_problems, parse_everywhere
 
-from notifiers import tokens
-from notifiers.feedserver import server
-from notifiers.ical import Scope
+from notifiers.calendar.feed import Scope
+from notifiers.feeds import tokens
+from notifiers.feeds.server import server
 from timelines.config import load_config
 from timelines.db import session_scope
 from timelines.model import FeedToken

@@ -12,7 +12,7 @@ from test_feed_build import MOMENT, build, by_uid, setup_scenario
 from test_feed_checks import assert_valid
 from test_feed_http import new_token, running
 
-from notifiers.ical import Scope
+from notifiers.calendar.feed import Scope
 from timelines.base.i18n import t
 
 LATER = (MOMENT + dt.timedelta(days=2)).isoformat()

@@ -19,11 +19,11 @@ from test_feed_build import MOMENT, build, setup_scenario
 from test_feed_checks import icaljs, parse_everywhere, physical_problems
 
 from notifiers.base import Notice
+from notifiers.calendar.feed import Scope
+from notifiers.calendar.values import clean
 from notifiers.email import EmailNotifier
 from notifiers.email.render import Contact, MailRenderer
 from notifiers.email.samples import BYREGION, sample_notice
-from notifiers.ical import Scope
-from notifiers.ical_text import clean
 from scheduler.notices import task_view
 from scheduler.recipients import recipient
 from timelines.config import load_config

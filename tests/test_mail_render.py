@@ -234,7 +234,7 @@ def test_calendar_attachment_is_one_all_day_event() -> None:
 
 
 def test_the_event_is_the_same_calendar_entry_as_in_the_feed() -> None:
-    from notifiers.ical_event import uid
+    from notifiers.calendar.event import uid
 
     renderer = MailRenderer("Fv <fv@example.no>", None, calendar_domain="feeds.example.no")
     message = parse(renderer.render(sample_notice("due", "nb"), NOW).data)

@@ -23,9 +23,9 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
     waiting_reminders,
 )
 
-from notifiers.ical import Scope, build_feed
+from notifiers.calendar.feed import Scope, build_feed
 from scheduler.answers import store
-from scheduler.answers.tokens import ActionToken
+from scheduler.answers.signing import ActionToken
 from timelines.base.i18n import format_date, t
 from timelines.config import load_config
 from timelines.db import session_scope

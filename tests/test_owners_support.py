@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from test_feed_http import serving
 
-from notifiers.feedserver import server
+from notifiers.feeds.server import server
 from scheduler.answers.links import ActionLinks, links_for
 from scheduler.answers.model import Answer, TimeRequest
 from scheduler.web.app import answer_routes

@@ -24,7 +24,7 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
     with_base,
 )
 
-from scheduler.answers.tokens import Signer
+from scheduler.answers.signing import Signer
 
 pytestmark = pytest.mark.usefixtures("secret_env")
 

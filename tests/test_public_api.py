@@ -21,7 +21,7 @@ PUBLIC = {
         "TransportDeliveryError",
     ],
     "notifiers.email": ["EmailNotifier", "SmtpSettings"],
-    "notifiers.ical": ["Feed", "Kind", "Scope", "build_feed"],
+    "notifiers.calendar.feed": ["Feed", "ComponentKind", "Scope", "build_feed"],
 }
 
 

@@ -23,7 +23,7 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
 from test_owners_web import form_token, post
 
 from scheduler.answers.links import task_links
-from scheduler.answers.tokens import Signer
+from scheduler.answers.signing import Signer
 from timelines.occurrences import occurrence_named
 
 pytestmark = pytest.mark.usefixtures("secret_env")

@@ -18,7 +18,7 @@ from test_engine_support import TestProject, oslo
 from test_feed_checks import JS, assert_valid, node
 from test_recurring_ledger import write
 
-from notifiers.ical import Scope, build_feed
+from notifiers.calendar.feed import Scope, build_feed
 from timelines.db import open_database, session_scope
 from timelines.model import Task
 from timelines.occurrences import occurrences_of

@@ -13,9 +13,9 @@ from icalendar import Calendar
 from smtp_server import smtp_server
 from test_engine_support import TestProject, make_engine, oslo, rows, run_pass
 
-from notifiers import tokens
-from notifiers.feedcache import FeedCache
-from notifiers.ical import Scope, build_feed
+from notifiers.calendar.feed import Scope, build_feed
+from notifiers.feeds import tokens
+from notifiers.feeds.cache import FeedCache
 from scheduler.clock import ManualClock
 from timelines.db import installation_id, migrate, open_database, session_scope
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from test_engine_support import PEOPLE, TestProject, cli
 from test_feed_http import new_token, running
 
-from notifiers.ical import Scope
+from notifiers.calendar.feed import Scope
 
 
 def project(tmp_path: Path, **people: dict[str, str]) -> TestProject:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from test_owners_support import config_of
 
 from scheduler.answers import store
-from scheduler.answers.tokens import ActionToken
+from scheduler.answers.signing import ActionToken
 from timelines.db import session_scope
 from timelines.model import Task
 

@@ -13,7 +13,7 @@ import pytest
 from smtp_server import SmtpServer, smtp_server
 from test_engine_support import TestProject, cli, fault_env, spawn
 
-from notifiers.ical import Scope, build_feed, build_feeds
+from notifiers.calendar.feed import Scope, build_feed, build_feeds
 from timelines.config import load_config
 from timelines.db import open_database, read_session
 

@@ -22,8 +22,8 @@ from starlette.routing import Route
 from test_feed_build import setup_scenario
 from test_feed_http import SECRET, new_token
 
-from notifiers.feedserver import feed_service, listening_socket
-from notifiers.ical import Scope
+from notifiers.calendar.feed import Scope
+from notifiers.feeds.server import feed_service, listening_socket
 from timelines.config import load_config
 
 REQUESTS = 20

@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine as DbEngine
 from test_engine_support import TestProject, oslo, run_pass
 from test_feed_http import SECRET
 
-from notifiers import tokens
-from notifiers.ical import Scope
+from notifiers.calendar.feed import Scope
+from notifiers.feeds import tokens
 from scheduler.clock import ManualClock
-from scheduler.runner import Engine, EngineOptions
+from scheduler.runner import EngineOptions, ReminderEngine
 from timelines.db import open_database, session_scope
 
 TASKS = 6
@@ -60,7 +60,7 @@ def _due_pass(tmp_path: Path, db_url: str, port: int, env: dict[str, str]) -> in
         config = proj.config()
         with session_scope(db) as session:
             tokens.create(session, config, Scope(owner="ola"), oslo(2026, 6, 1, 12), env=env)
-        engine = Engine(db, config, ManualClock(oslo(2026, 6, 5, 8)),
+        engine = ReminderEngine(db, config, ManualClock(oslo(2026, 6, 5, 8)),
                         options=EngineOptions(worker="w", batch=2),
                         feed_url=tokens.feed_url_function(config, db, env=env))
         with token_queries() as seen:

@@ -29,7 +29,7 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
 
 from scheduler.answers import store
 from scheduler.answers.links import page_url
-from scheduler.answers.tokens import Signer
+from scheduler.answers.signing import Signer
 from scheduler.web.auth import Throttle
 from timelines.db import session_scope
 from timelines.model import Reminder, Task

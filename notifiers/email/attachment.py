@@ -1,6 +1,6 @@
 """The .ics attachment of a single-task reminder: the very event the owner's feed shows.
 
-The event is built by `notifiers.ical_event` from an `Entry`, like every event of a feed, so
+The event is built by `notifiers.calendar.event` from an `Entry`, like every event of a feed, so
 the attachment and a subscribed feed show the same UID, dates, texts and SEQUENCE. Only what
 the mail does not know differs: DTSTAMP is when the message was written, and there are no
 alarms (the mail itself is the reminder).
@@ -14,8 +14,8 @@ from datetime import datetime
 from icalendar import Calendar, vText
 
 from notifiers.base import TaskView
-from notifiers.ical_event import Entry, Style, event
-from notifiers.ical_text import day
+from notifiers.calendar.event import Entry, Style, event
+from notifiers.calendar.values import day
 
 PRODID = "-//Fristvakt//Fristvakt reminders//EN"
 

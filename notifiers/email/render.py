@@ -20,11 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from notifiers.base import Notice, Recipient
+from notifiers.calendar.event import Style
 from notifiers.email import headers as h
 from notifiers.email.attachment import calendar_bytes
 from notifiers.email.templates import render_parts
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
-from notifiers.ical_event import Style
 from timelines.base.i18n import format_date, pick_lang, t, texts, translator
 
 

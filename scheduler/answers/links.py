@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scheduler.answers.tokens import VALID_DAYS, Signer, signer
+from scheduler.answers.signing import VALID_DAYS, Signer, signer
 from timelines.config import Config
 
 

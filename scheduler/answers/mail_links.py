@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from notifiers.base import Notice
 from scheduler.answers.links import ActionLinks, page_url, task_links
-from scheduler.answers.tokens import signer
+from scheduler.answers.signing import signer
 from timelines.config import Config
 
 ANSWERABLE = frozenset({"due", "start", "overdue", "moved", "digest"})

@@ -20,7 +20,7 @@ from scheduler.answers import store
 from scheduler.answers.links import page_url, task_links
 from scheduler.answers.mail import Outgoing, send_all
 from scheduler.answers.model import Answer, AnswerMail
-from scheduler.answers.tokens import Signer
+from scheduler.answers.signing import Signer
 from scheduler.web.templating import page
 from scheduler.web.views import open_tasks, person_lang, task_facts
 from timelines.base.i18n import format_date, t

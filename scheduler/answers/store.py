@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from scheduler.answers.model import Answer, AnswerMail, RequestDecision, TimeRequest
-from scheduler.answers.tokens import ActionToken, TokenRefused
+from scheduler.answers.signing import ActionToken, TokenRefused
 from scheduler.planning import WAITING, supersede
 from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for

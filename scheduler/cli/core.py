@@ -129,7 +129,7 @@ def _print_links(cfg: Config, owner: str, lang: str) -> None:
     """The owner's calendar subscription, when one exists that can be shown again."""
     from sqlmodel import Session
 
-    from notifiers.tokens import owner_links
+    from notifiers.feeds.tokens import owner_links
 
     with Session(common.database(cfg)) as session:
         found = owner_links(session, cfg, owner)

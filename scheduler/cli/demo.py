@@ -19,7 +19,7 @@ from rich.console import Console
 
 from scheduler.clock import ManualClock
 from scheduler.reports import KINDS, PASS_STATUSES, padded, word
-from scheduler.runner import Engine, EngineOptions, Outcome
+from scheduler.runner import EngineOptions, Outcome, ReminderEngine
 from timelines.base.i18n import t
 from timelines.base.lang import config_file_lang, plural, ui_lang
 from timelines.config import Config, load_config
@@ -124,7 +124,7 @@ def outcome_line(lang: str, moment: dt.datetime, o: Outcome) -> str:
             f"{padded(lang, 'kind', KINDS, o.kind)} {o.title[:60]!r} → {o.email}")
 
 
-async def _replay(engine: Engine, clock: ManualClock, until: dt.datetime,
+async def _replay(engine: ReminderEngine, clock: ManualClock, until: dt.datetime,
                   console: Console, lang: str) -> list[Outcome]:
     """Jump from one due instant to the next, running a pass at each (simulated time)."""
     outcomes: list[Outcome] = []
@@ -162,7 +162,7 @@ def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Out
                     end=f"{END:%Y-%m-%d}"))
     clock = ManualClock(START.astimezone(dt.UTC))
     db = open_database(config.resolved_database_url())
-    engine = Engine(db, config, clock, options=EngineOptions(worker="demo"))
+    engine = ReminderEngine(db, config, clock, options=EngineOptions(worker="demo"))
     outcomes = asyncio.run(_replay(engine, clock, MOVE_AT, console, lang))
     if _move_a_deadline(root):
         _say(console, t(lang, "cli.demo.moved", time=f"{MOVE_AT:%Y-%m-%d %H:%M}",

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from notifiers.tokens import feed_url_function
+from notifiers.feeds.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
@@ -31,7 +31,7 @@ from scheduler.reports import (
     printable,
     word,
 )
-from scheduler.runner import Engine, EngineOptions, Outcome, PassReport, Service, serve
+from scheduler.runner import EngineOptions, Outcome, PassReport, ReminderEngine, Service, serve
 from timelines.base.exceptions import DeliveryError, FristvaktError
 from timelines.base.i18n import named, t
 from timelines.config import Config, load_config
@@ -90,12 +90,12 @@ def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Pri
     console.print(plan_table(lang, rows, title))
 
 def _engine(cfg: Config, now: str | None, interval: float, lease: float,
-            batch: int) -> Engine:
+            batch: int) -> ReminderEngine:
     clock = ShiftedClock(common.parse_now(now, cfg.timezone))
     options = EngineOptions(lease_seconds=lease, batch=batch, interval=interval)
     database = common.database(cfg)
     # Reminders carry the owner's subscription link when one can be shown again.
-    return Engine(database, cfg, clock, options=options,
+    return ReminderEngine(database, cfg, clock, options=options,
                   feed_url=feed_url_function(cfg, database))
 
 def outcome_line(lang: str, o: Outcome) -> str:
@@ -146,7 +146,7 @@ class Reloader:
     """Re-reads fristvakt.toml for a running `serve` when the file changed (or on SIGHUP);
     an edit that does not validate keeps the config in force and says why."""
 
-    def __init__(self, engine: Engine, path: Path, lang: str) -> None:
+    def __init__(self, engine: ReminderEngine, path: Path, lang: str) -> None:
         self.engine, self.path, self.lang = engine, path, lang
         self.stamp = _stamp(path)
 
@@ -172,7 +172,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
         return None
     return info.st_mtime_ns, info.st_size
 
-def _serve(cfg: Config, engine: Engine, services: list[Service]) -> None:
+def _serve(cfg: Config, engine: ReminderEngine, services: list[Service]) -> None:
     """`serve` and `run` without --once: say where and what next, then run until stopped."""
     lang = state.lang()
     _logging()
@@ -217,7 +217,7 @@ def serve_cmd(now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
 
 def web_service(config: Config, *, lang: str) -> Service:
     """The feed server with the owners' and the coordinator's pages beside the feeds."""
-    from notifiers.feedserver import feed_service
+    from notifiers.feeds.server import feed_service
     from scheduler.web.app import answer_routes
 
     return feed_service(config, lang=lang, routes=answer_routes)

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from sqlmodel import Session, select
 
-from notifiers import tokens
-from notifiers.ical import Scope
+from notifiers.calendar.feed import Scope
+from notifiers.feeds import tokens
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
@@ -77,7 +77,7 @@ def export(
 ) -> None:
     """Write every subscription link's feed as a static .ics file (feeds/<token>.ics); with
     `--public` also owners/, timelines/ and roles/."""
-    from notifiers.ical import build_feeds
+    from notifiers.calendar.feed import build_feeds
 
     cfg = common.config()
     moment = common.parse_now(now, cfg.timezone)
@@ -176,7 +176,7 @@ def serve(
                              "else 8080)."),
 ) -> None:
     """Serve the feeds over HTTP until Ctrl+C."""
-    from notifiers.feedserver import default_port, run_feeds
+    from notifiers.feeds.server import default_port, run_feeds
     from scheduler.web.app import answer_routes
 
     cfg = common.config()

@@ -81,7 +81,7 @@ def preview(
     from sqlmodel import Session
 
     from notifiers.email.render import Contact, MailRenderer
-    from notifiers.tokens import owner_links
+    from notifiers.feeds.tokens import owner_links
     from scheduler.notices import task_view
     from scheduler.recipients import recipient, recipients_of
     from timelines.model import Timeline

@@ -162,7 +162,7 @@ def status_round(
     """Status rounds before council meetings ([[status_round]]): ask, remind, summarise.
     Safe to run every day (cron): each mail goes once."""
     from scheduler.answers.rounds import run_rounds
-    from scheduler.answers.tokens import signer
+    from scheduler.answers.signing import signer
 
     cfg, lang = common.config(), state.lang()
     sign = signer(cfg)

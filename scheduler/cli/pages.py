@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 
-from notifiers.tokens import secret
+from notifiers.feeds.tokens import secret
 from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.pages import PlanView, Reader, plan_view, write_static

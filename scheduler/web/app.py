@@ -22,10 +22,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from notifiers.feedcache import Clock, utc_now
+from notifiers.feeds.cache import Clock, utc_now
 from scheduler.answers import store
 from scheduler.answers.model import STATUSES
-from scheduler.answers.tokens import ActionToken, Signer, TokenRefused, signer
+from scheduler.answers.signing import ActionToken, Signer, TokenRefused, signer
 from scheduler.pages.html import card_script
 from scheduler.web import data, views
 from scheduler.web.site import coordinator_routes

@@ -25,8 +25,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from notifiers.feedcache import Clock
-from notifiers.tokens import secret
+from notifiers.feeds.cache import Clock
+from notifiers.feeds.tokens import secret
 from scheduler.pages.export import wheel_years
 from scheduler.pages.gantt import ZOOMS
 from scheduler.pages.html import (

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from scheduler.answers import store
 from scheduler.answers.links import page_url, task_links
 from scheduler.answers.model import STATUSES, Answer
-from scheduler.answers.tokens import ActionToken, Signer
+from scheduler.answers.signing import ActionToken, Signer
 from timelines.base.i18n import format_date, pick_lang, t
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config

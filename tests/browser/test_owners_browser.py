@@ -32,8 +32,8 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
     with_base,
 )
 
-from notifiers import tokens
-from notifiers.ical import Scope
+from notifiers.calendar.feed import Scope
+from notifiers.feeds import tokens
 from timelines.config import load_config
 from timelines.db import session_scope
 

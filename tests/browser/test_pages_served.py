@@ -30,9 +30,9 @@ from test_pages_browser import (  # noqa: F401  (browser is a fixture)
 )
 from test_pages_support import Seeds, import_seeds
 
-from notifiers.feedserver import server
+from notifiers.feeds.server import server
 from scheduler.answers.links import page_url
-from scheduler.answers.tokens import Signer
+from scheduler.answers.signing import Signer
 from scheduler.cli import main
 from scheduler.web.app import answer_routes
 from timelines.config import load_config

@@ -28,15 +28,15 @@ def _fire(action: str) -> None:
 def _after_claim(action: str) -> None:
     from scheduler import runner
 
-    original = runner.Engine._claim
+    original = runner.ReminderEngine._claim
 
-    def claim(self: runner.Engine) -> Any:
+    def claim(self: runner.ReminderEngine) -> Any:
         out = original(self)
         if out[0]:  # some rows were claimed
             _fire(action)
         return out
 
-    runner.Engine._claim = claim  # type: ignore[method-assign]
+    runner.ReminderEngine._claim = claim  # type: ignore[method-assign]
 
 
 def _after_send(action: str) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from notifiers.ical_select import Scope
+from notifiers.calendar.select import Scope
 from timelines.base.exceptions import NotFound
 from timelines.config import Config
 from timelines.db import read_engine

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vDDDTypes, vRecur, vUTCOffset
 
-from notifiers.ical_text import text
+from notifiers.calendar.values import text
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 REFERENCE_YEAR = 2025  # a recent year whose rules are today's rules

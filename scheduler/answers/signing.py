@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from notifiers.tokens import secret
+from notifiers.feeds.tokens import secret
 from timelines.config import Config
 
 ACTION, PAGE, FORM = "fristvakt-answer-action", "fristvakt-answer-page", "fristvakt-answer-form"

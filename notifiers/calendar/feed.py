@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vText
 from sqlmodel import Session
 
-from notifiers.ical_alarms import Policies
-from notifiers.ical_event import Entry, Kind, Style, components, entry, sort_key
-from notifiers.ical_select import (
+from notifiers.calendar.alarms import Policies
+from notifiers.calendar.event import ComponentKind, Entry, Style, components, entry, sort_key
+from notifiers.calendar.select import (
     Item,
     People,
     Scope,
@@ -33,8 +33,8 @@ from notifiers.ical_select import (
     select_items,
     shown_items,
 )
-from notifiers.ical_text import duration, text
-from notifiers.ical_tz import timezone
+from notifiers.calendar.tz import timezone
+from notifiers.calendar.values import duration, text
 from timelines.base.i18n import pick_lang, t
 from timelines.config import Config
 from timelines.model import Timeline
@@ -42,7 +42,7 @@ from timelines.model import Timeline
 PRODID = "-//Fristvakt//Fristvakt calendar feeds//EN"
 REFRESH = dt.timedelta(hours=1)  # REFRESH-INTERVAL and X-PUBLISHED-TTL
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # Last-Modified of a feed with no tasks
-__all__ = ["Feed", "Kind", "Scope", "build_feed"]
+__all__ = ["Feed", "ComponentKind", "Scope", "build_feed"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class Events:
     def __init__(self, people: People, policies: Policies) -> None:
         self.people, self.policies = people, policies
         self.entries: dict[int, Entry] = {}
-        self.rendered: dict[tuple[int, Style, Kind], bytes] = {}
+        self.rendered: dict[tuple[int, Style, ComponentKind], bytes] = {}
 
     def entry(self, item: Item) -> Entry:
         pk = item.task.pk
@@ -116,7 +116,7 @@ class Events:
             self.entries[pk] = entry(item, self.people, self.policies)
         return self.entries[pk]
 
-    def bytes_of(self, item: Item, style: Style, kind: Kind) -> bytes:
+    def bytes_of(self, item: Item, style: Style, kind: ComponentKind) -> bytes:
         key = (item.task.pk or 0, style, kind)
         if key not in self.rendered:
             parts = components(self.entry(item), style, kind)  # a series: several
@@ -125,7 +125,7 @@ class Events:
 
 
 def assemble(session: Session, config: Config, scope: Scope, items: list[Item],
-             events: Events, now: dt.datetime, kind: Kind = "event") -> Feed:
+             events: Events, now: dt.datetime, kind: ComponentKind = "event") -> Feed:
     """The feed of `scope` from its items: the calendar's own lines, then each event's
     cached bytes in order (what `Calendar.to_ical` writes for the same components)."""
     people = events.people
@@ -142,7 +142,7 @@ def assemble(session: Session, config: Config, scope: Scope, items: list[Item],
 
 
 def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
-               kind: Kind = "event") -> Feed:
+               kind: ComponentKind = "event") -> Feed:
     """The feed for one scope as it stands in the database."""
     people = load_people(session)
     items = select_items(session, scope, people, now, config.feeds.cancelled_days)

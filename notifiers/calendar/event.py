@@ -17,16 +17,16 @@ from typing import Literal
 
 from icalendar import Alarm, Event, Todo, vCategory, vDDDLists, vInt, vRecur, vText
 
-from notifiers.ical_alarms import Policies, triggers
-from notifiers.ical_select import Item, People
-from notifiers.ical_text import clean, day, duration, text, utc
+from notifiers.calendar.alarms import Policies, triggers
+from notifiers.calendar.select import Item, People
+from notifiers.calendar.values import clean, day, duration, text, utc
 from timelines.base.i18n import format_date, named, t
 from timelines.config import Policy
 from timelines.occurrences import Occurrence, occurrences_of
 
 ONE_DAY = dt.timedelta(days=1)
 ANSWERS = ("on_track", "delayed", "blocked")
-Kind = Literal["event", "todo"]
+ComponentKind = Literal["event", "todo"]
 STATUSES = ("planned", "ongoing", "done", "cancelled")
 TODO_STATUS = {"planned": "NEEDS-ACTION", "ongoing": "IN-PROCESS", "done": "COMPLETED"}
 ACTION, CANCELLED, CONFIRMED = vText("DISPLAY"), vText("CANCELLED"), vText("CONFIRMED")
@@ -246,11 +246,11 @@ def todo(entry: Entry, style: Style) -> Todo:
     return part
 
 
-def component(entry: Entry, style: Style, kind: Kind) -> Event | Todo:
+def component(entry: Entry, style: Style, kind: ComponentKind) -> Event | Todo:
     return todo(entry, style) if kind == "todo" else event(entry, style)
 
 
-def components(entry: Entry, style: Style, kind: Kind) -> list[Event | Todo]:
+def components(entry: Entry, style: Style, kind: ComponentKind) -> list[Event | Todo]:
     """A task's calendar components: one, or for a recurring task its series."""
     if not entry.recurrence or not entry.occurrences:
         return [component(entry, style, kind)]

@@ -31,15 +31,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from notifiers.feedcache import Clock, Entry, FeedCache, utc_now
-from notifiers.ical import Kind
+from notifiers.calendar.feed import ComponentKind
+from notifiers.feeds.cache import Clock, Entry, FeedCache, utc_now
 from timelines.base.exceptions import FristvaktError
 from timelines.base.i18n import t
 from timelines.config import Config
 from timelines.db import open_database
 
 CALENDAR = "text/calendar; charset=utf-8"
-KINDS: dict[str, Kind] = {"event": "event", "todo": "todo"}
+KINDS: dict[str, ComponentKind] = {"event": "event", "todo": "todo"}
 _STATUS_TEXT = {404: "Not found\n", 410: "Gone: this subscription was revoked\n",
                 503: "Service unavailable: the database cannot be reached, try again later\n"}
 log = logging.getLogger("fristvakt.feeds")
@@ -124,7 +124,7 @@ def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
 
     down: list[str] = []  # the outage in progress, logged once when it begins
 
-    async def looked_up(token: str, kind: Kind) -> Entry | int:
+    async def looked_up(token: str, kind: ComponentKind) -> Entry | int:
         try:
             found = await run_in_threadpool(cache.get, token, kind)
         except DBAPIError as exc:  # the database is down: a client should come back later

@@ -20,8 +20,8 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from notifiers.ical import Feed, Kind, Scope, build_feed
-from notifiers.tokens import lookup, scope_of, token_hash
+from notifiers.calendar.feed import ComponentKind, Feed, Scope, build_feed
+from notifiers.feeds.tokens import lookup, scope_of, token_hash
 from timelines.config import Config
 from timelines.db import read_engine
 from timelines.model import Task, Timeline
@@ -103,12 +103,12 @@ class FeedCache:
         self.recheck = recheck
         self._tokens: dict[str, tuple[float, Scope | int]] = {}
         self._stamp: tuple[float, tuple[Any, ...]] = (float("-inf"), ())
-        self._entries: dict[tuple[Scope, Kind], Entry] = {}
+        self._entries: dict[tuple[Scope, ComponentKind], Entry] = {}
 
     def _recent(self, checked: float) -> bool:
         return time.monotonic() - checked < self.recheck
 
-    def fresh(self, token: str, kind: Kind) -> Entry | int | None:
+    def fresh(self, token: str, kind: ComponentKind) -> Entry | int | None:
         """The answer from memory alone, or None when the database must be asked."""
         known = self._tokens.get(token_hash(token))
         if known is None or not self._recent(known[0]):
@@ -120,7 +120,7 @@ class FeedCache:
             return None
         return entry if time.monotonic() - entry.built < MAX_AGE else None
 
-    def get(self, token: str, kind: Kind) -> Entry | int:
+    def get(self, token: str, kind: ComponentKind) -> Entry | int:
         """The entry for a token, or the status to answer: 404 unknown, 410 revoked."""
         with Session(self.engine) as session:
             row = lookup(session, token)
@@ -132,7 +132,7 @@ class FeedCache:
                 return status_or_scope
             return self._entry(session, status_or_scope, kind)
 
-    def _entry(self, session: Session, scope: Scope, kind: Kind) -> Entry:
+    def _entry(self, session: Session, scope: Scope, kind: ComponentKind) -> Entry:
         now = self.clock()
         stamp = data_stamp(session, now.date())
         self._stamp = (time.monotonic(), stamp)
