@@ -16,6 +16,10 @@ from timelines.dates.recurrence import due_days, occurrence
 from timelines.dates.spans import Found
 
 CLOSED = ("done", "cancelled")
+# Who set an occurrence's status, when an owner's "done" answer did rather than the file
+# ({"status": "done", "by": "owner"}): `apply` keeps such a status while the file says nothing
+# else about that occurrence.
+BY, OWNER = "by", "owner"
 
 
 class Recurs(Protocol):
@@ -97,6 +101,31 @@ def overrides_json(specs: dict[str, Any]) -> dict[str, dict[str, str]]:
         values = spec.model_dump(exclude_none=True, mode="json")
         if values:
             out[label] = values
+    return out
+
+
+Overrides = dict[str, dict[str, str]]
+
+
+def answered_done(overrides: Overrides, label: str) -> Overrides:
+    """The overrides with one occurrence done by its owner's answer (a new dict, so that the
+    JSON column sees the change); a status the file already gave it stays the file's."""
+    out = {key: dict(value) for key, value in overrides.items()}
+    entry = out.get(label, {})
+    mark = {} if entry.get("status") == "done" else {BY: OWNER}
+    out[label] = {**entry, "status": "done", **mark}
+    return out
+
+
+def kept_answers(stored: Overrides, from_file: Overrides) -> Overrides:
+    """The file's overrides with the owners' "done" answers the database holds: the file
+    cannot say what an owner answered, so its silence (or its own "done") keeps an answer; only
+    another status in the file overrules it."""
+    out = {key: dict(value) for key, value in from_file.items()}
+    for label, entry in stored.items():
+        own = out.get(label, {})
+        if entry.get(BY) == OWNER and own.get("status", "done") == "done":
+            out[label] = {**own, "status": "done", BY: OWNER}
     return out
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from timelines.config import Config
 from timelines.model import Owner, Role, Task, Timeline
-from timelines.occurrences import OccurrenceChange, occurrence_changes
+from timelines.occurrences import OccurrenceChange, kept_answers, occurrence_changes
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
 ChangeKind = Literal["new", "moved", "changed", "removed", "restored"]
@@ -74,6 +74,15 @@ def _compare(row: Task | None, task: ResolvedTask) -> ChangeKind | None:
     return "changed" if current != _values(task) else None
 
 
+def _with_answers(row: Task | None, task: ResolvedTask) -> ResolvedTask:
+    """A recurring task as the file gives it plus the occurrences its owners answered done:
+    those are the database's to keep (as an answered task's "done" is), unless the series
+    moved (a new date version reopens them, as it reopens a task)."""
+    if row is None or not task.recurrence or _row_dates(row) != task.dates:
+        return task
+    return replace(task, occurrences=kept_answers(row.occurrences, task.occurrences))
+
+
 def _existing(session: Session, timeline_id: str) -> dict[str, Task]:
     rows = session.exec(select(Task).where(Task.timeline_id == timeline_id)).all()
     return {row.key: row for row in rows}
@@ -87,6 +96,7 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline) -> list[Pending]:
     out: list[Pending] = []
     for task in tl.tasks:
         row = rows.pop(task.key, None)
+        task = _with_answers(row, task)
         kind = _compare(row, task)
         if kind:
             old = _row_dates(row) if row else None

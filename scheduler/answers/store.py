@@ -17,7 +17,7 @@ from timelines.base.status import OPEN_STATUSES
 from timelines.checks import people_for
 from timelines.config import Config
 from timelines.model import Reminder, Task
-from timelines.occurrences import occurrence_named
+from timelines.occurrences import answered_done, occurrence_named
 
 
 @dataclass(frozen=True)
@@ -114,10 +114,8 @@ def _occurrence_done(session: Session, task: Task, answer: Answer, now: dt.datet
 
 
 def close_occurrence(task: Task, label: str) -> None:
-    """Mark one occurrence done on the row (a new dict: the JSON column sees the change)."""
-    occurrences = {k: dict(v) for k, v in task.occurrences.items()}
-    occurrences[label] = {**occurrences.get(label, {}), "status": "done"}
-    task.occurrences = occurrences
+    """Mark one occurrence done on the row, as its owner's (kept through `apply`)."""
+    task.occurrences = answered_done(task.occurrences, label)
 
 
 def _status(session: Session, task: Task, answer: Answer, choice: Choice,
