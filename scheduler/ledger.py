@@ -47,7 +47,7 @@ log = logging.getLogger("fristvakt.ledger")
 def plan_after_apply(session: Session, config: Config, changes: list[Change],
                      now: dt.datetime) -> None:
     """Called by `apply` in its transaction: re-plan, then queue one notice per moved task
-    and person."""
+    (or moved occurrence of a recurring one) and person."""
     from scheduler.answers.store import reapply_done  # an owner's "done" outlasts the file
 
     closed = reapply_done(session)
@@ -60,6 +60,10 @@ def plan_after_apply(session: Session, config: Config, changes: list[Change],
     for change in changes:
         if change.kind == "moved" and change.task_pk is not None and _dated(change):
             queue_moved(session, config, change.task_pk, change.old or (None, None), now)
+        elif change.kind == "changed" and change.task_pk is not None:
+            for occ in change.occurrences:  # the file moved single occurrences only
+                if occ.old != occ.new:
+                    queue_moved(session, config, change.task_pk, occ.old, now, occ.label)
 
 
 def _tasks_in(session: Session, timelines: frozenset[str]) -> set[int]:

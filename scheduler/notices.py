@@ -156,7 +156,7 @@ def occurrence_view(lookup: Lookup, config: Config, row: Reminder, view: TaskVie
     return dataclasses.replace(
         view, title=named(view.title, occ.label, lang),
         start=occ.start, due=occ.due, status=occ.status, occurrence=occ.label,
-        planned=occ.planned)
+        planned=occ.planned, due_from_when=view.due_from_when and not occ.moved)
 
 
 def build_notice(lookup: Lookup, config: Config, row: Reminder, now: dt.datetime,

@@ -179,12 +179,14 @@ def stale_for(row: Reminder, task: Task | None) -> bool:
 
 
 def _stale_occurrence(row: Reminder, task: Task) -> bool:
-    """A recurring task's row whose occurrence is closed, moved or gone now."""
-    if not row.occurrence or row.kind == "moved":
+    """A recurring task's row whose occurrence is closed or gone now, or (unless the row is
+    the news that it moved) moved."""
+    if not row.occurrence:
         return False
     occ = occurrence_named(task, row.occurrence)
-    return (occ is None or occ.status not in OPEN_STATUSES
-            or occ.due.isoformat() != row.payload.get("due"))
+    if occ is None or occ.status not in OPEN_STATUSES:
+        return True
+    return row.kind != "moved" and occ.due.isoformat() != row.payload.get("due")
 
 
 def _unwanted(row: Reminder, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:
@@ -234,46 +236,64 @@ def _refreshed(config: Config, row: Reminder, w: Wanted) -> dict[str, Any]:
 Dates = tuple[dt.date | None, dt.date | None]
 
 
-def _pending_moved(session: Session, task_pk: int, person: str) -> list[Reminder]:
+def _pending_moved(session: Session, task_pk: int, person: str,
+                   occurrence: str = "") -> list[Reminder]:
     stmt = select(Reminder).where(Reminder.task_pk == task_pk, Reminder.recipient == person,
                                   Reminder.kind == ReminderKind.MOVED,
+                                  Reminder.occurrence == occurrence,
                                   col(Reminder.status).in_(WAITING))
     return list(session.exec(stmt.order_by(col(Reminder.id))).all())
 
 
-def _moved_row(config: Config, task: Task, person: str, old: Dates,
-               now: dt.datetime) -> Reminder:
+def _moved_key(task: Task, person: str, occ: Occurrence | None) -> str:
+    """An occurrence has no date version of its own: the task's `sequence`, which every
+    change of its series bumps, tells one move of it from the next."""
+    assert task.pk is not None
+    name = f"{occurrence_key(occ)}~{task.sequence}" if occ else ""
+    return idem_key(task.pk, person, "moved", task.date_version, name)
+
+
+def _moved_row(config: Config, task: Task, person: str, old: Dates, now: dt.datetime,
+               occ: Occurrence | None) -> Reminder:
     assert task.pk is not None
     zone = zone_of(config, person)
-    deadline = task.due or task.start
+    deadline = occ.due if occ else task.due or task.start
     expire = local_instant(deadline + dt.timedelta(days=1), dt.time(0), zone) if deadline \
         else now + dt.timedelta(days=30)
     local = now.astimezone(ZoneInfo(zone))
     planned = Planned("moved", "moved", local.date(), local.time().replace(microsecond=0),
                       zone, max(expire, now + dt.timedelta(hours=1)))
-    w = Wanted(idem_key(task.pk, person, "moved", task.date_version), task.pk, person,
-               task.date_version, planned, {"old": [d.isoformat() if d else None for d in old]})
+    about = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
+    w = Wanted(_moved_key(task, person, occ), task.pk, person, task.date_version, planned,
+               {"old": [d.isoformat() if d else None for d in old], **about},
+               occ.label if occ else "")
     row = new_row(config, w, now)
     row.send_at = row.next_attempt_at = now  # news goes out at once, not at the send time
     return row
 
 
 def queue_moved(session: Session, config: Config, task_pk: int, old: Dates,
-                now: dt.datetime) -> None:
-    """One "date moved" notice per person the task reaches; an unsent older notice about
-    the same task is folded into it (the owner hears old → newest, once)."""
+                now: dt.datetime, occurrence: str = "") -> None:
+    """One "date moved" notice per person the task reaches, about the task or one
+    `occurrence` of it; an unsent older notice about the same is folded into it (the owner
+    hears old → newest, once, and nothing when the newest is the old date again)."""
     task = session.get(Task, task_pk)
     if task is None or task.removed_at is not None or task.status not in OPEN_STATUSES:
         return
+    occ = occurrence_named(task, occurrence) if occurrence else None
+    if occurrence and (occ is None or occ.status not in OPEN_STATUSES):
+        return  # news about an occurrence that is done or gone is no news
     timeline = session.get(Timeline, task.timeline_id)
     owners = task.owners or (timeline.owners if timeline else [])
     for person in recipients_of(config, owners):
-        earlier = _pending_moved(session, task_pk, person)
+        earlier = _pending_moved(session, task_pk, person, occurrence)
         first_old = payload_dates(earlier[0].payload.get("old")) if earlier else old
         for row in earlier:
             supersede(session, row, now)
-        if not rows_by_key(session, [idem_key(task_pk, person, "moved", task.date_version)]):
-            session.add(_moved_row(config, task, person, first_old, now))
+        if first_old == (occ.dates if occ else (task.start, task.due)):
+            continue
+        if not rows_by_key(session, [_moved_key(task, person, occ)]):
+            session.add(_moved_row(config, task, person, first_old, now, occ))
 
 
 def payload_dates(raw: Any) -> Dates:
