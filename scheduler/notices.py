@@ -108,8 +108,12 @@ class UnknownRecipient(Exception):
 
 
 def _digest_tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...]:
-    # Only what is still open when the digest goes out.
-    views = [lookup.view(config, pk) for pk in row.payload.get("tasks", [])]
+    # Only what is still open when the digest goes out: a recurring task by its occurrences.
+    listed = [(pk, label) for pk, label in row.payload.get("occurrences", [])]
+    recurring = {pk for pk, _ in listed}
+    views = [lookup.view(config, pk) for pk in row.payload.get("tasks", [])
+             if pk not in recurring]
+    views += [_occurrence_item(lookup, config, pk, label) for pk, label in listed]
     open_views = tuple(v for v in views if v is not None and v.status in OPEN_STATUSES)
     if not open_views:
         raise NothingToSend(row.idem_key)
@@ -143,13 +147,22 @@ def _tasks(lookup: Lookup, config: Config, row: Reminder) -> tuple[TaskView, ...
     view = lookup.view(config, row.task_pk)
     if view is None:
         raise PermanentDeliveryError(f"task of reminder {row.id} no longer exists")
-    return (occurrence_view(lookup, config, row, view),)
+    return (occurrence_view(lookup, config, row.task_pk, row.occurrence, view),)
 
 
-def occurrence_view(lookup: Lookup, config: Config, row: Reminder, view: TaskView) -> TaskView:
-    """A recurring task's row is about one occurrence: its name, dates and status."""
-    task = lookup.task(row.task_pk)
-    occ = occurrence_named(task, row.occurrence) if task and row.occurrence else None
+def _occurrence_item(lookup: Lookup, config: Config, pk: int, label: str) -> TaskView | None:
+    """A digest's line about one occurrence; None when the series no longer has it."""
+    view, task = lookup.view(config, pk), lookup.task(pk)
+    if view is None or task is None or occurrence_named(task, label) is None:
+        return None
+    return occurrence_view(lookup, config, pk, label, view)
+
+
+def occurrence_view(lookup: Lookup, config: Config, pk: int | None, label: str,
+                    view: TaskView) -> TaskView:
+    """One occurrence of a recurring task: its name, dates and status."""
+    task = lookup.task(pk)
+    occ = occurrence_named(task, label) if task and label else None
     if occ is None:
         return view
     lang = pick_lang(None, view.timeline_lang, config.lang)

@@ -104,7 +104,15 @@ def _digest_row(policy: Policy, w: Wanted) -> Wanted:
     expire = local_instant(day + dt.timedelta(days=7), dt.time(0), zone)
     planned = Planned("digest", "digest", day, policy.send_time, zone, expire)
     return Wanted(f"digest:{w.recipient}:{day.isoformat()}", None, w.recipient, 0, planned,
-                  {"tasks": []})
+                  {"tasks": [], "occurrences": []})
+
+
+def _list_in_digest(payload: dict[str, Any], task_pk: int | None, occurrence: str) -> None:
+    """The digest lists the task, and of a recurring one each occurrence due that week."""
+    if task_pk not in payload["tasks"]:
+        payload["tasks"].append(task_pk)
+    if occurrence and [task_pk, occurrence] not in payload["occurrences"]:
+        payload["occurrences"].append([task_pk, occurrence])
 
 
 def live_tasks(session: Session) -> list[tuple[Task, Timeline]]:
@@ -114,7 +122,8 @@ def live_tasks(session: Session) -> list[tuple[Task, Timeline]]:
 
 
 def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]]) -> dict[str, Wanted]:
-    """Every row the policy asks for, by idempotency key; digest rows list their tasks."""
+    """Every row the policy asks for, by idempotency key; digest rows list their tasks (and
+    occurrences)."""
     out: dict[str, Wanted] = {}
     for task, timeline in tasks:
         for w, digest in _task_rows(config, task, timeline):
@@ -122,9 +131,7 @@ def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]]) -> dict[
                 out[w.key] = w
                 continue
             d = _digest_row(task_policy(config, task, timeline), w)
-            tasks_in = out.setdefault(d.key, d).payload["tasks"]
-            if task.pk not in tasks_in:
-                tasks_in.append(task.pk)
+            _list_in_digest(out.setdefault(d.key, d).payload, task.pk, w.occurrence)
     return out
 
 
