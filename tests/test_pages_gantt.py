@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from test_pages_support import SVG, Seeds, geometry, import_seeds, marks, svg_root
 
-from scheduler.pages import PlanView, Section, TaskMark, gantt_svg
+from scheduler.pages import OccurrenceMark, PlanView, Section, TaskMark, gantt_svg
 from scheduler.pages.build import task_mark
 from timelines.base.i18n import t
 
@@ -127,7 +127,8 @@ def test_after_dependency_is_an_arrow_from_end_to_start() -> None:
 
 def test_recurring_task_drawn_as_its_occurrences() -> None:
     days = (D(2025, 3, 1), D(2025, 6, 1), D(2025, 9, 1))
-    svg = svg_root(gantt_svg(_plan(_task("report", days[0], None, occurrences=days)),
+    each = tuple(OccurrenceMark(d.isoformat(), f"Report {d.isoformat()}", d) for d in days)
+    svg = svg_root(gantt_svg(_plan(_task("report", days[0], None, occurrences=each)),
                              D(2025, 1, 1), "quarter"))
     mark = marks(svg)["plan/report"]
     shapes = mark.findall(f"{SVG}polygon")
@@ -171,13 +172,15 @@ def test_builder_expands_a_recurring_tasks_rule(seeds: Seeds) -> None:
     monthly = replace(base, start=D(2025, 1, 31), due=D(2025, 1, 31),
                       recurrence="FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4")
     mark = task_mark(seeds.config, timeline, monthly, D(2025, 1, 1))
-    assert mark.occurrences == (D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 31), D(2025, 4, 30))
-    assert mark.deadlines == mark.occurrences and not mark.milestone
+    assert mark.deadlines == (D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 31), D(2025, 4, 30))
+    assert [o.label for o in mark.occurrences] == [d.isoformat() for d in mark.deadlines]
+    assert not mark.milestone
     assert task_mark(seeds.config, timeline, base, D(2025, 1, 1)).occurrences == ()
 
 
-def test_builder_open_ended_rule_stops_at_the_horizon(seeds: Seeds) -> None:
+def test_builder_open_ended_rule_stops_at_the_tasks_until(seeds: Seeds) -> None:
     timeline = seeds.timelines["002"]
-    weekly = replace(timeline.tasks[0], start=D(2025, 1, 6), recurrence="FREQ=WEEKLY")
-    mark = task_mark(seeds.config, timeline, weekly, D(2025, 1, 1), until=D(2025, 2, 3))
-    assert mark.occurrences == tuple(D(2025, 1, 6) + dt.timedelta(weeks=n) for n in range(5))
+    weekly = replace(timeline.tasks[0], start=None, due=D(2025, 1, 6), recurrence="FREQ=WEEKLY",
+                     until=D(2025, 2, 3))
+    mark = task_mark(seeds.config, timeline, weekly, D(2025, 1, 1))
+    assert mark.deadlines == tuple(D(2025, 1, 6) + dt.timedelta(weeks=n) for n in range(5))

@@ -9,7 +9,7 @@ import math
 import pytest
 from test_pages_support import SVG, Seeds, import_seeds, marks, svg_root
 
-from scheduler.pages import TaskMark, wheel_svg
+from scheduler.pages import OccurrenceMark, TaskMark, wheel_svg
 
 D = dt.date
 
@@ -60,7 +60,8 @@ def test_each_deadline_in_its_months_sector(seeds: Seeds, seed: str, year: int) 
 
 def test_recurring_deadlines_each_on_the_wheel() -> None:
     days = tuple(D(2026, month, 15) for month in (2, 5, 8, 11))
-    recurring = TaskMark("plan", "report", "Report", "", days[0], None, occurrences=days)
+    each = tuple(OccurrenceMark(d.isoformat(), f"Report {d.isoformat()}", d) for d in days)
+    recurring = TaskMark("plan", "report", "Report", "", days[0], None, occurrences=each)
     placed = _placed(svg_root(wheel_svg([recurring], 2026, "en")))
     assert [due for _, due, _ in placed] == list(days)
     for _, due, angle in placed:

@@ -18,6 +18,7 @@ from scheduler.pages.html import (
 from scheduler.pages.model import (
     AnswerMark,
     CoordinatorExtras,
+    OccurrenceMark,
     PlanCounts,
     PlanView,
     Reader,
@@ -30,8 +31,8 @@ from scheduler.pages.model import (
 from scheduler.pages.wheel import wheel_svg
 
 __all__ = [
-    "AnswerMark", "CoordinatorExtras", "PlanCounts", "PlanView", "Reader", "Section",
-    "SendProblem", "SilentOwner", "TaskMark", "WaitingRequest", "counts", "gantt_svg",
-    "index_page", "overview_page", "owner_page", "owner_view", "plan_page", "plan_view",
-    "timeline_fragment", "wheel_page", "wheel_svg", "write_static",
+    "AnswerMark", "CoordinatorExtras", "OccurrenceMark", "PlanCounts", "PlanView", "Reader",
+    "Section", "SendProblem", "SilentOwner", "TaskMark", "WaitingRequest", "counts",
+    "gantt_svg", "index_page", "overview_page", "owner_page", "owner_view", "plan_page",
+    "plan_view", "timeline_fragment", "wheel_page", "wheel_svg", "write_static",
 ]

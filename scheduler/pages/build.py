@@ -5,30 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from dateutil.rrule import rrulestr
-
 from scheduler.agenda import task_people
-from scheduler.pages.model import AnswerMark, PlanCounts, PlanView, Section, TaskMark
+from scheduler.pages.model import (
+    AnswerMark,
+    OccurrenceMark,
+    PlanCounts,
+    PlanView,
+    Section,
+    TaskMark,
+)
+from timelines.base.i18n import named
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
+from timelines.occurrences import occurrences_of
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
 NO_ANSWER = AnswerMark(status=None)
 
 
-def occurrences(task: ResolvedTask, until: dt.date) -> tuple[dt.date, ...]:
-    """The due dates of a recurring task (its `recurrence` RRULE) up to `until`; () if the
-    task does not recur. A rule without an end is cut at `until`."""
-    # `recurrence` comes with recurring tasks in the date parser; a task without it (or an
-    # older resolver) does not recur.
-    rule = getattr(task, "recurrence", None)
-    first = task.start or task.due
-    if not rule or first is None:
-        return ()
-    start = dt.datetime.combine(first, dt.time())
-    stop = dt.datetime.combine(until, dt.time())
-    return tuple(moment.date() for moment in rrulestr(rule, dtstart=start).between(
-        start, stop, inc=True))
+def occurrence_marks(task: ResolvedTask, lang: str, today: dt.date) -> tuple[OccurrenceMark, ...]:
+    """The occurrences of a recurring task as the engine plans them (moved and closed one
+    by one by the file or an owner's answer); () if the task does not recur."""
+    return tuple(OccurrenceMark(occ.label, named(task.title, occ.label, lang), occ.due,
+                                occ.status, occ.status in OPEN_STATUSES and occ.due < today)
+                 for occ in occurrences_of(task))
 
 
 def display_names(config: Config, keys: Iterable[str], roles: Mapping[str, str]) -> tuple[str, ...]:
@@ -44,24 +44,28 @@ def display_names(config: Config, keys: Iterable[str], roles: Mapping[str, str])
     return tuple(names)
 
 
-def _is_overdue(task: ResolvedTask, today: dt.date) -> bool:
+def _is_overdue(task: ResolvedTask, today: dt.date,
+                occurrences: tuple[OccurrenceMark, ...]) -> bool:
+    """Past its due day and open; a recurring task: by one of its occurrences."""
+    if occurrences:
+        return any(occ.overdue for occ in occurrences)
     return task.status in OPEN_STATUSES and task.due is not None and task.due < today
 
 
 def task_mark(config: Config, tl: ResolvedTimeline, task: ResolvedTask, today: dt.date,
-              answer: AnswerMark = NO_ANSWER, until: dt.date | None = None) -> TaskMark:
+              answer: AnswerMark = NO_ANSWER) -> TaskMark:
     """One task's mark: names for owners, overdue against `today`, the owner's answer."""
-    horizon = until or dt.date(today.year + 1, 12, 31)
+    occurrences = occurrence_marks(task, tl.lang or config.lang, today)
     return TaskMark(
         timeline_id=tl.id, task_id=task.key, title=task.title, section=task.section,
         start=task.start, due=task.due, status=task.status,
         approximate_start=task.approximate and task.start is not None,
         approximate_due=task.approximate and task.due is not None,
-        answer=answer.status, overdue=_is_overdue(task, today),
+        answer=answer.status, overdue=_is_overdue(task, today, occurrences),
         unanswered=answer.asked and answer.status is None and task.status in OPEN_STATUSES,
         owners=display_names(config, task.owners, tl.roles),
         owner_keys=task_people(config, task), when_text=task.when_text,
-        note=answer.note, after=task.after, occurrences=occurrences(task, horizon),
+        note=answer.note, after=task.after, occurrences=occurrences,
     )
 
 

@@ -67,7 +67,9 @@ def _ceil(day: dt.date, zoom: str) -> dt.date:
 
 
 def all_dates(plan: PlanView) -> list[dt.date]:
-    return [d for task in plan.tasks for d in (task.start, task.due, *task.occurrences) if d]
+    """Every date drawn (a recurring task's: its occurrences' days)."""
+    return [d for task in plan.tasks
+            for d in (task.deadlines if task.occurrences else (task.start, task.due)) if d]
 
 
 def axis_for(plan: PlanView, today: dt.date, zoom: str) -> Axis:
@@ -170,8 +172,7 @@ def _shape(mark: ET.Element, task: TaskMark, axis: Axis, mid: float) -> float:
     """Draw the bar, diamond or occurrences; return the right edge drawn."""
     colour = palette.STATUS.get(task.status, palette.INK)
     if task.occurrences:
-        return max(_diamond(mark, axis.x(day), mid, colour, task, class_="occurrence",
-                            data_due=day.isoformat()) for day in task.occurrences)
+        return max(_occurrence(mark, one, axis, mid) for one in task.each_deadline)
     if task.milestone:
         day = task.due or task.start
         assert day is not None  # dated and not recurring
@@ -181,6 +182,13 @@ def _shape(mark: ET.Element, task: TaskMark, axis: Axis, mid: float) -> float:
     element(mark, "rect", class_="bar", x=x0, y=mid - BAR / 2, width=x1 - x0, height=BAR,
             rx=3, fill=_fill(task, colour), **_outline(task))
     return x1
+
+
+def _occurrence(mark: ET.Element, one: TaskMark, axis: Axis, mid: float) -> float:
+    """One occurrence's diamond, in its own status (and its own overdue edge)."""
+    assert one.due is not None
+    return _diamond(mark, axis.x(one.due), mid, palette.STATUS.get(one.status, palette.INK),
+                    one, class_=f"occurrence status-{one.status}", data_due=one.due.isoformat())
 
 
 def _diamond(mark: ET.Element, x: float, mid: float, colour: str, task: TaskMark,

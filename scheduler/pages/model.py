@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from timelines.base.status import CLOSED_STATUSES, OPEN_STATUSES
 
 STATUSES = OPEN_STATUSES + CLOSED_STATUSES
 ANSWERS = ("on_track", "delayed", "blocked")
+
+
+@dataclass(frozen=True)
+class OccurrenceMark:
+    """One occurrence of a recurring task as `timelines.occurrences` gives it: on the day the
+    file moved it to, in its own status."""
+
+    label: str  # "2025"
+    title: str  # "Årsmelding 2025"
+    due: dt.date
+    status: str = "planned"
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,7 +44,7 @@ class TaskMark:
     when_text: str = ""
     note: str = ""
     after: tuple[str, ...] = ()
-    occurrences: tuple[dt.date, ...] = ()
+    occurrences: tuple[OccurrenceMark, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -53,9 +65,18 @@ class TaskMark:
     def deadlines(self) -> tuple[dt.date, ...]:
         """Every due date: the occurrences of a recurring task, else its due (or start)."""
         if self.occurrences:
-            return self.occurrences
+            return tuple(occ.due for occ in self.occurrences)
         moment = self.due or self.start
         return (moment,) if moment else ()
+
+    @property
+    def each_deadline(self) -> tuple[TaskMark, ...]:
+        """The task once per deadline: a recurring one as each of its occurrences (its name,
+        day and status), any other as itself."""
+        if not self.occurrences:
+            return (self,) if self.deadlines else ()
+        return tuple(replace(self, title=occ.title, start=None, due=occ.due, status=occ.status,
+                             overdue=occ.overdue, occurrences=()) for occ in self.occurrences)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ def _resolved_task(task: Task) -> ResolvedTask:
         approximate=task.approximate, status=task.status, owners=tuple(task.owners),
         participants=tuple(task.participants), after=tuple(task.after),
         lag_days=task.lag_days, budget_text=task.budget_text, budget_nok=task.budget_nok,
-        notes=task.notes, line=task.line, attention=task.attention, policy=task.policy)
+        notes=task.notes, line=task.line, attention=task.attention, policy=task.policy,
+        recurrence=task.recurrence, until=task.until, occurrences=dict(task.occurrences))
 
 
 def stored_timelines(session: Session) -> list[ResolvedTimeline]:

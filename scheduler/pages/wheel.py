@@ -72,8 +72,10 @@ def _months(svg: ET.Element, year: int, lang: str) -> None:
 
 
 def deadlines(tasks: Iterable[TaskMark], year: int) -> list[tuple[dt.date, TaskMark]]:
-    """Every deadline in `year` (each occurrence of a recurring task), by date then title."""
-    found = [(due, task) for task in tasks for due in task.deadlines if due.year == year]
+    """Every deadline in `year` (each occurrence of a recurring task, as itself), by date
+    then title."""
+    found = [(due, mark) for task in tasks for mark in task.each_deadline
+             for due in mark.deadlines if due.year == year]
     return sorted(found, key=lambda pair: (pair[0], pair[1].title))
 
 

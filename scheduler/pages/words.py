@@ -38,8 +38,10 @@ def status_text(task: TaskMark, lang: str) -> str:
 
 def span_text(task: TaskMark, lang: str) -> str:
     """`7. apr. 2020 – 24. apr. 2020`, one date for a milestone, the list for a recurring."""
-    if task.occurrences:
-        return ", ".join(day(value, lang) for value in task.occurrences)
+    if task.occurrences:  # an occurrence not in the task's status says its own
+        return ", ".join(day(occ.due, lang) if occ.status == task.status
+                         else f"{day(occ.due, lang)} ({t(lang, f'status.{occ.status}')})"
+                         for occ in task.occurrences)
     if task.milestone:
         return day(task.due or task.start, lang)
     return t(lang, "pages.span", start=day(task.start, lang), due=day(task.due, lang))
