@@ -85,9 +85,8 @@ def test_revoke_by_id_or_by_url(project: Project, secret: str) -> None:
     assert listed.count(_(project.lang, "revoked {date}", date="").strip()) == 2
     unknown = project.run("feeds", "token", "revoke", "99")
     assert unknown.code == 3
-    said = _(project.lang, "error: {message}", message=_(project.lang,
-                                                         "no feed token {ref}: see `fristvakt "
-                                                         "feeds token list`", ref="99"))
+    no_token = _(project.lang, "no feed token {ref}: see `fristvakt feeds token list`", ref="99")
+    said = _(project.lang, "error: {message}", message=no_token)
     assert unknown.err.strip() == said
 
 
@@ -108,7 +107,7 @@ def test_export_writes_every_feed_and_rewrites_only_changed_ones(
     again = project.run("feeds", "export", str(out), "--now", NOW, "--public")
     assert again.out.strip() == _n(project.lang, "{n} feed in {directory}, {written} changed",
                                    "{n} feeds in {directory}, {written} changed", len(names),
-                                       directory=out, written=0)
+                                   directory=out, written=0)
 
 
 def test_export_keeps_only_live_token_files_unless_public(

@@ -160,15 +160,15 @@ def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Out
     _step(console, lang, "fristvakt run")
     _say(console, _(lang,
                     "replaying {start} .. {end} in simulated time into the local mail catcher",
-                    seed=SEED.name, start=f"{START:%Y-%m-%d}",
-                    end=f"{END:%Y-%m-%d}"))
+                    seed=SEED.name, start=START.strftime("%Y-%m-%d"),
+                    end=END.strftime("%Y-%m-%d")))
     clock = ManualClock(START.astimezone(dt.UTC))
     db = open_database(config.resolved_database_url())
     engine = ReminderEngine(db, config, clock, options=EngineOptions(worker="demo"))
     outcomes = asyncio.run(_replay(engine, clock, MOVE_AT, console, lang))
     if _move_a_deadline(root):
         _say(console, _(lang, "{time}  the coordinator moves a deadline to {date} and runs "
-                              "`fristvakt apply`", time=f"{MOVE_AT:%Y-%m-%d %H:%M}",
+                              "`fristvakt apply`", time=MOVE_AT.strftime("%Y-%m-%d %H:%M"),
                         date="2020-11-12"))
         engine.config = _apply(config_path, MOVE_AT)
         clock.set(MOVE_AT.astimezone(dt.UTC))
@@ -186,11 +186,11 @@ def _summary(outcomes: list[Outcome], lang: str, root: Path, maildir: Path,
     kinds = ", ".join(word(lang, "kind", kind) for kind in sorted({o.kind for o in sent}))
     _say(console, "\n" + _n(lang, "{n} message sent ({kinds}); other outcomes: {other}",
                             "{n} messages sent ({kinds}); other outcomes: {other}", len(sent),
-                            kinds=kinds,
-                                other=len(outcomes) - len(sent)))
+                            kinds=kinds, other=len(outcomes) - len(sent)))
     _say(console, _(lang, "project:  {path}", path=root))
     _say(console, _(lang, "mail:     {path}  (one file per message; open them in any mail reader "
                           "or text editor)", path=maildir / "new"))
     _say(console, _(lang, "calendar: {path}  (one .ics file per owner; subscribe to them, or run "
                           "`fristvakt serve`)", path=root / "feeds" / "owners"))
-    _say(console, _(lang, "ledger:   {command}", command=f"fristvakt -c {config_path} log"))
+    ledger = f"fristvakt -c {config_path} log"
+    _say(console, _(lang, "ledger:   {command}", command=ledger))

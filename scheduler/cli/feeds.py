@@ -91,8 +91,8 @@ def export(
     _remove_stale(directory, set(files))
     lang = state.lang()
     console.print(_n(lang, "{n} feed in {directory}, {written} changed",
-                     "{n} feeds in {directory}, {written} changed", len(files), directory=directory,
-                         written=written), markup=False)
+                     "{n} feeds in {directory}, {written} changed", len(files),
+                     directory=directory, written=written), markup=False)
 
 
 def _check_scope(session: Session, cfg: Config, scope: Scope, lang: str) -> None:
@@ -152,7 +152,7 @@ def describe(lang: str, row: FeedToken) -> str:
     scope = ", ".join(f"{k}={v}" for k, v in
                       (("owner", row.owner_key), ("timeline", row.timeline_id),
                        ("role", row.role_key)) if v)
-    status = (_(lang, "revoked {date}", date=f"{row.revoked_at:%Y-%m-%d}")
+    status = (_(lang, "revoked {date}", date=row.revoked_at.strftime("%Y-%m-%d"))
               if row.revoked_at else _(lang, "active"))
     return f"{row.id:>4}  {row.created_at:%Y-%m-%d}  {status:18} {scope}  {row.label}".rstrip()
 

@@ -131,7 +131,7 @@ def usage_error(lang: str, exc: UsageError) -> str:
     lines = []
     if exc.ctx is not None:
         lines.append(exc.ctx.get_usage())
-        lines.append(_(lang, "Try '{command}' for help.", command=f"{exc.ctx.command_path} --help"))
+        lines.append(_(lang, "Try '{command}' for help.", command=exc.ctx.command_path + " --help"))
     lines.append(_(lang, "Error: {message}", message=_message(lang, exc)))
     return "\n".join(lines)
 

@@ -47,8 +47,8 @@ def answer_line(answer: Answer, lang: str) -> str:
         what = _(lang, "more time asked until {date}", date=format_date(
             dt.date.fromisoformat(answer.new_value), lang, "long"))
     day = format_date(answer.at.date(), lang, "long")
-    return _(lang, "{date}: {what}{note}", date=day, what=what,
-             note=f" – {answer.note}" if answer.note else "")
+    note = " – " + answer.note if answer.note else ""
+    return _(lang, "{date}: {what}{note}", date=day, what=what, note=note)
 
 
 def confirm_values(session: Session, config: Config, token: ActionToken, task: Task,

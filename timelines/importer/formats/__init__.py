@@ -133,4 +133,4 @@ def _damaged(path: Path, kind: str, exc: Exception | None, lang: str) -> str:
     return _(lang, "{path} cannot be read as {kind}{detail}: the file is damaged or not what its "
                    "name says; open it and save it again, or save it as text (.txt) and import "
                    "that", path=path, kind=KIND_NAMES.get(kind, kind),
-               detail=f" ({detail})" if detail else "")
+               detail=" (" + detail + ")" if detail else "")
