@@ -114,7 +114,7 @@ def _p(lang: str, context: str, message: str, /, **values: object) -> str:
     return translations(lang).pgettext(context, message).format(**values)
 
 
-def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
+def N_(message: str) -> str:  # named as gettext tools expect
     """Marks a message kept in a table for `pybabel extract`; it is translated where used."""
     return message
 
