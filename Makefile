@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JS := tests/js
 
-.PHONY: demo test lint typecheck unit bench clean node
+LOCALE := templates/locale
+.PHONY: demo test lint typecheck unit bench clean node messages compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +20,21 @@ $(JS)/node_modules/.installed: $(JS)/package.json
 	cd $(JS) && npm install --no-audit --no-fund --silent
 	touch $@
 
-demo: $(STAMP)
+demo: $(STAMP) compile
 	$(BIN)/fristvakt demo
+
+# The catalogs: every message of the code and the templates into fristvakt.pot, then into each
+# language's .po (new ones untranslated, changed ones fuzzy) for a translator to finish.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -o $(LOCALE)/fristvakt.pot -w 100 \
+		--add-location=file --project=Fristvakt --copyright-holder=Fristvakt \
+		scheduler timelines notifiers templates
+	$(BIN)/pybabel update -i $(LOCALE)/fristvakt.pot -d $(LOCALE) -D fristvakt -w 100 \
+		--ignore-obsolete --ignore-pot-creation-date
+
+# The .mo files the program reads (the package build makes them too; they are not committed).
+compile: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALE) -D fristvakt
 
 lint: $(STAMP)
 	$(BIN)/ruff check scheduler timelines notifiers tests bench
@@ -29,13 +43,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) node
+unit: $(STAMP) node compile
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 test: lint typecheck unit
 
 # Every bench runs even when one misses; the target fails at the end, naming the ones that did.
-bench: $(STAMP)
+bench: $(STAMP) compile
 	@missed=""; for b in bench/[!_]*.py; do echo "== $$b"; \
 		$(BIN)/python $$b || missed="$$missed $$b"; done; \
 	if [ -n "$$missed" ]; then echo "missed a target:$$missed"; exit 1; fi

@@ -51,7 +51,7 @@ from notifiers.calendar.event import (  # noqa: E402
 from notifiers.calendar.feed import PRODID, Scope, build_feed  # noqa: E402
 from notifiers.calendar.select import Item, load_people, select_items  # noqa: E402
 from notifiers.feeds import tokens  # noqa: E402
-from timelines.base.i18n import t  # noqa: E402
+from timelines.base.i18n import _p  # noqa: E402
 from timelines.config import Config  # noqa: E402
 from timelines.db import open_database, session_scope  # noqa: E402
 from timelines.model import Owner, Task, Timeline  # noqa: E402
@@ -101,7 +101,8 @@ def _floor_event(item: Item, shown: Entry, style: Style) -> icalendar.Event:
         event.add(name, value)
     policy = shown.policy
     assert task.due is not None and policy is not None
-    text = t(style.lang, "feed.alarm_due", date=day_text(task.due, style.lang), title=task.title)
+    text = _p(style.lang, "calendar alarm", "Deadline {date}: {title}",
+              date=day_text(task.due, style.lang), title=task.title)
     for delta in triggers(first, task.due, policy.before_due, policy, style.today):
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")

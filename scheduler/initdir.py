@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scheduler.textfiles import render_file
 from timelines.base.exceptions import FristvaktError
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 
 def _example_dates(today: dt.date) -> dict[str, object]:
@@ -28,7 +28,7 @@ def init_project(directory: Path, today: dt.date, lang: str = "en",
     example = directory / "timelines" / "eksempel.toml"
     for path in (config, example):
         if path.exists():
-            raise FristvaktError(t(lang, "cli.core.exists", path=path))
+            raise FristvaktError(_(lang, "{path} already exists; nothing was changed", path=path))
     example.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(render_file("init/fristvakt.toml.j2",
                                        lang=coordinator_lang or lang), encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -13,11 +14,10 @@ from sqlmodel import Session, col, select
 from scheduler.ledger import DETAIL_SEP
 from scheduler.planning import expire_at
 from scheduler.states import ACTIVE, DeliveryOutcome, ReminderKind, ReminderStatus
-from timelines.base.i18n import t, texts
+from timelines.base.i18n import N_, _, _p, translate
 from timelines.model import Delivery, Reminder, Task
 
-# Row statuses and delivery outcomes, and the kinds of reminder: each has a text in
-# `cli.engine.status` / `cli.engine.kind` (a hyphen in the word is an underscore in the key).
+# Row statuses and delivery outcomes, and the kinds of reminder: each has a text (`word`).
 # Beyond the stored words: a waiting row that is due or stale now, one another worker took.
 SHOWN_ONLY = ("due", "stale", "lost")
 STATUSES = tuple(dict.fromkeys([*ReminderStatus, *DeliveryOutcome, *SHOWN_ONLY]))
@@ -40,28 +40,54 @@ def printable(text: str) -> str:
                    else ch for ch in text)
 
 
+@cache
+def _words(lang: str) -> dict[str, dict[str, str]]:
+    """The ledger's words in `lang`: each status (and outcome) and each kind of reminder."""
+    return {
+        "status": {
+            "pending": _(lang, "pending"), "retry": _(lang, "retry"),
+            "claimed": _(lang, "claimed"), "due": _p(lang, "reminder status", "due"),
+            "stale": _(lang, "stale"), "sent": _(lang, "sent"), "dead": _(lang, "failed"),
+            "expired": _(lang, "expired"), "superseded": _(lang, "superseded"),
+            "lost": _(lang, "lost"), "lease-lost": _(lang, "lease lost"),
+            "ambiguous": _(lang, "uncertain"), "outage": _(lang, "server down"),
+            "sent-after-supersede": _(lang, "sent after superseded"),
+        },
+        "kind": {
+            "due": _(lang, "due"), "start": _(lang, "start"),
+            "overdue": _p(lang, "reminder kind", "overdue"), "digest": _(lang, "digest"),
+            "moved": _(lang, "moved"), "alert": _(lang, "alert"),
+        },
+    }
+
+
 def word(lang: str, group: str, value: str) -> str:
     """A ledger word (`status` or `kind`) in `lang`; one without a text stays as it is."""
-    key = f"{group}.{value.replace('-', '_')}"
-    found = texts(lang)
-    return found.get(f"cli.engine.{key}") or found.get(f"reliability.{key}", value)
+    return _words(lang)[group].get(value, value)
 
 
-# Our own detail codes and the names of their arguments in `cli.engine.detail.<code>`.
-DETAILS = {"stale": ("due", "since"), "lease-expired": ("worker",),
-           "lost-before-send": (), "nothing-open": (), "task-changed": (), "sent-late": (),
-           "unknown-owner": ("key",)}
+# Our own detail codes: the names of their arguments and what they say.
+DETAILS = {
+    "stale": (("due", "since"), N_("not sent: due {due}, too late since {since}")),
+    "lease-expired": (("worker",), N_("the reservation of {worker} ran out; sent again with "
+                                     "the same Message-ID")),
+    "lost-before-send": ((), N_("the reservation was lost before sending; another worker has "
+                                "it")),
+    "nothing-open": ((), N_("nothing left to remind of")),
+    "task-changed": ((), N_("not sent: the task was closed or moved meanwhile")),
+    "sent-late": ((), N_("sent although it had been superseded or taken over: possible "
+                         "duplicate")),
+    "unknown-owner": (("key",), N_("waiting: {key} is not in fristvakt.toml [owners] (yet)")),
+}
 
 
 def describe(lang: str, detail: str) -> str:
     """A stored detail as a person reads it: our codes translated, a server's reply as is."""
     code, *args = detail.split(DETAIL_SEP)
-    names = DETAILS.get(code)
+    names, message = DETAILS.get(code, (None, ""))
     if names is None or len(args) != len(names):
         return detail
-    key = f"detail.{code.replace('-', '_')}"
-    key = f"cli.engine.{key}" if f"cli.engine.{key}" in texts(lang) else f"reliability.{key}"
-    return t(lang, key, **dict(zip(names, args, strict=True)))
+    return translate(lang, message, **dict(zip(names, args, strict=True)))
 
 
 def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:

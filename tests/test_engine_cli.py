@@ -16,7 +16,7 @@ from notifiers.feeds.server import AddressInUse, feed_service
 from scheduler.cli import main
 from scheduler.cli.engine import LOG_COLUMNS, PLAN_COLUMNS
 from scheduler.reports import word
-from timelines.base.i18n import t
+from timelines.base.i18n import _, translate
 from timelines.base.lang import config_file_lang, ui_lang
 
 
@@ -41,7 +41,8 @@ def cli_lang(proj: TestProject) -> str:
 
 def summary(proj: TestProject, sent: int, expired: int, handled: int) -> str:
     """The last line of `run --once`, in the language in force."""
-    return t(cli_lang(proj), "cli.engine.summary", sent=sent, expired=expired, handled=handled)
+    return _(cli_lang(proj), "{sent} sent, {expired} expired, {handled} handled", sent=sent,
+             expired=expired, handled=handled)
 
 
 def downtime_project(tmp_path: Path, db_url: str, port: int) -> TestProject:
@@ -146,14 +147,15 @@ def test_plan_run_and_log_speak_the_language_in_force(
     fristvakt(proj, capsys, "apply", "--now", "2026-09-01T09:00")
     planned = fristvakt(proj, capsys, "plan", "--now", "2026-09-25T09:00")
     for column in PLAN_COLUMNS:
-        assert t(lang, f"cli.engine.col_{column}") in planned
+        assert translate(lang, PLAN_COLUMNS[column]) in planned
     assert word(lang, "status", "due") in planned and word(lang, "kind", "due") in planned
     ran = fristvakt(proj, capsys, "run", "--once", "--now", "2026-09-25T09:00")
     assert ran.splitlines()[0].startswith(f"{word(lang, 'status', 'sent')} ")
-    assert ran.splitlines()[-1] == t(lang, "cli.engine.summary", sent=1, expired=0, handled=1)
+    assert ran.splitlines()[-1] == _(lang, "{sent} sent, {expired} expired, {handled} handled",
+                                     sent=1, expired=0, handled=1)
     logged = fristvakt(proj, capsys, "log")
     for column in LOG_COLUMNS:
-        assert t(lang, f"cli.engine.col_{column}") in logged
+        assert translate(lang, LOG_COLUMNS[column]) in logged
     assert word(lang, "status", "sent") in logged
     assert json.loads(fristvakt(proj, capsys, "log", "--json"))[0]["outcome"] == "sent"
 
@@ -171,12 +173,14 @@ def test_serve_on_a_taken_port_says_how_to_fix_it_and_exits_1(
         proj.write_config(base_url=f"http://127.0.0.1:{port}")
         capsys.readouterr()
         code = main(["-c", str(proj.config_path), "serve", "--interval", "3600"])
-        _, err = capsys.readouterr()
+        _out, err = capsys.readouterr()
         with pytest.raises(AddressInUse):  # the error is ours, raised before anything starts
             feed_service(proj.config(), lang="nn")
-    message = t("nn", "cli.engine.port_in_use", address=f"127.0.0.1:{port}")
+    message = _("nn", "cannot serve feeds on {address}: the port is already in use. Is another "
+                      "`fristvakt serve` (or `fristvakt feeds serve`) running? Stop it, or set "
+                      "base_url in fristvakt.toml to a free port.", address=f"127.0.0.1:{port}")
     assert code == 1
-    assert err.strip() == t("nn", "cli.errors.error", message=message)
+    assert err.strip() == _("nn", "error: {message}", message=message)
     assert "base_url" in message and "fristvakt serve" in message
 
 
@@ -187,7 +191,8 @@ def test_our_own_details_are_shown_in_the_readers_language(lang: str) -> None:
 
     stale = detail_code("stale", "2026-09-02T06:00:00+00:00", "2026-09-04T06:00:00+00:00")
     shown = describe(lang, stale)
-    assert shown == t(lang, "cli.engine.detail.stale", due="2026-09-02T06:00:00+00:00",
+    assert shown == _(lang, "not sent: due {due}, too late since {since}",
+                      due="2026-09-02T06:00:00+00:00",
                       since="2026-09-04T06:00:00+00:00")
     assert shown != describe("en", stale) and "|" not in shown
     reply = "550 5.1.1 No such user"  # a server's reply is shown as it came

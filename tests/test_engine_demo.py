@@ -10,7 +10,7 @@ import pytest
 
 from scheduler.cli import main
 from scheduler.reports import word
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 
 def test_demo_replays_the_year_into_the_catcher(tmp_path: Path,
@@ -29,12 +29,13 @@ def test_demo_replays_the_year_into_the_catcher(tmp_path: Path,
     kinds = {key.split(":")[2].split("-")[0] for key in keys}
     assert {"due", "overdue", "moved"} <= kinds
     assert all(line[:4] in ("2020", "2021") for line in sent_lines)
-    assert t("sv", "cli.demo.mail", path=folder / "maildir" / "new") in out
+    assert _("sv", "mail:     {path}  (one file per message; open them in any mail reader or text "
+                   "editor)", path=folder / "maildir" / "new") in out
     command = f"fristvakt -c {folder / 'fristvakt.toml'} log"
-    assert t("sv", "cli.demo.ledger", command=command) in out
+    assert _("sv", "ledger:   {command}", command=command) in out
     # It runs the coordinator's real commands, and exports the owner's calendar feed.
     for command in ("import", "validate", "apply", "agenda", "run", "feeds export"):
-        assert t("sv", "cli.demo.step", command=f"fristvakt {command}") in out
+        assert _("sv", "$ {command}", command=f"fristvakt {command}") in out
     feed = (folder / "feeds" / "owners" / "anna-omberg.ics").read_bytes()
     assert feed.count(b"BEGIN:VEVENT") == 12
     # The ledger the demo left behind is readable with the ordinary commands.

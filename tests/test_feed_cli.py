@@ -20,8 +20,7 @@ from sqlmodel import select
 from test_feed_build import NOW, setup_scenario
 from test_feed_checks import assert_valid
 
-from timelines.base.i18n import t
-from timelines.base.lang import plural
+from timelines.base.i18n import _, _n
 from timelines.db import session_scope
 from timelines.model import FeedToken
 
@@ -79,14 +78,15 @@ def test_create_refuses_unknown_keys_and_an_empty_scope(project: Project) -> Non
 def test_revoke_by_id_or_by_url(project: Project, secret: str) -> None:
     setup_scenario(project)
     create(project, "--owner", "ola")
-    https, _ = create(project, "--owner", "anna")
+    https, _webcal = create(project, "--owner", "anna")
     assert project.run("feeds", "token", "revoke", "1").code == 0
     assert project.run("feeds", "token", "revoke", https).code == 0
     listed = project.run("feeds", "token", "list").out
-    assert listed.count(t(project.lang, "cli.feeds.state_revoked", date="").strip()) == 2
+    assert listed.count(_(project.lang, "revoked {date}", date="").strip()) == 2
     unknown = project.run("feeds", "token", "revoke", "99")
     assert unknown.code == 3
-    said = t(project.lang, "cli.errors.error", message=t(project.lang, "green.no_token", ref="99"))
+    no_token = _(project.lang, "no feed token {ref}: see `fristvakt feeds token list`", ref="99")
+    said = _(project.lang, "error: {message}", message=no_token)
     assert unknown.err.strip() == said
 
 
@@ -105,8 +105,9 @@ def test_export_writes_every_feed_and_rewrites_only_changed_ones(
     assert (out / token_file).read_bytes() == (out / "owners/eve.ics").read_bytes()
     assert_valid({tmp_path / n.replace("/", "-"): (out / n).read_bytes() for n in names})
     again = project.run("feeds", "export", str(out), "--now", NOW, "--public")
-    assert again.out.strip() == plural(project.lang, "cli.feeds.exported", len(names),
-                                       directory=out, written=0)
+    assert again.out.strip() == _n(project.lang, "{n} feed in {directory}, {written} changed",
+                                   "{n} feeds in {directory}, {written} changed", len(names),
+                                   directory=out, written=0)
 
 
 def test_export_keeps_only_live_token_files_unless_public(

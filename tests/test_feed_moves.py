@@ -13,7 +13,7 @@ from test_feed_checks import assert_valid
 from test_feed_http import new_token, running
 
 from notifiers.calendar.feed import Scope
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 LATER = (MOMENT + dt.timedelta(days=2)).isoformat()
 
@@ -23,7 +23,7 @@ def move_innspel(project: Project, new_when: str) -> None:
     text = path.read_text("utf-8").replace('"innan 20. mars 2026"', f'"{new_when}"')
     path.write_text(text, encoding="utf-8")
     result = project.run("apply", "--now", LATER)
-    moved = t(project.lang, "cli.core.change.moved")
+    moved = _(project.lang, "moved")
     assert result.code == 0 and moved in result.out, result.out
 
 
@@ -50,7 +50,7 @@ def test_an_untouched_feed_is_byte_identical_across_builds_and_applies(
     first = build(project, engine, Scope(owner="per")).body
     same_day_later = build(project, engine, Scope(owner="per"), now=MOMENT + dt.timedelta(hours=5))
     unchanged = project.run("apply", "--now", LATER).out.splitlines()[0]
-    assert unchanged == t(project.lang, "cli.core.no_changes")
+    assert unchanged == _(project.lang, "no changes")
     move_innspel(project, "innan 3. april 2026")  # not one of per's tasks
     assert same_day_later.body == first
     assert build(project, engine, Scope(owner="per")).body == first

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from conftest import NOW, Project
 
-from timelines.base.i18n import t
-from timelines.base.lang import plural
+from timelines.base.i18n import _, _n
 
 LANG = "nb"  # the conftest project's coordinator.lang
 
@@ -58,11 +57,12 @@ def test_validate_warns_of_an_unreadable_when_and_an_undated_open_task(
     path = _add_tasks(project, UNDATED)
     result = project.run("validate")
     assert result.code == 0, result.err
-    warning = t(LANG, "problem.warning")
-    unread = t(LANG, "green.when_unread", when="'Haust 2099x'")
+    warning = _(LANG, "(warning)")
+    unread = _(LANG, "cannot read the date {when}: write `due = YYYY-MM-DD` (an explicit date "
+                     "wins), or fix `when`", when="'Haust 2099x'")
     at = _line_of(path, 'when = "Haust 2099x"')
     assert f"{path}:{at}: task[4].when: {warning} {unread}" in result.err
-    no_date = t(LANG, "green.no_date")
+    no_date = _(LANG, "open task without a date, so it gets no reminders: write `due = YYYY-MM-DD`")
     assert f"task[5]: {warning} {no_date}" in result.err
     assert "task[6]" not in result.err  # a finished task needs no date
     assert "due = ÅÅÅÅ-MM-DD" in result.err
@@ -70,7 +70,8 @@ def test_validate_warns_of_an_unreadable_when_and_an_undated_open_task(
 
 def test_diff_and_apply_report_a_date_they_cannot_read(project: Project) -> None:
     _add_tasks(project, UNDATED)
-    unread = t(LANG, "green.when_unread", when="'Haust 2099x'")
+    unread = _(LANG, "cannot read the date {when}: write `due = YYYY-MM-DD` (an explicit date "
+                     "wins), or fix `when`", when="'Haust 2099x'")
     assert unread in project.run("diff").err
     applied = project.run("apply", "--now", NOW)
     assert applied.code == 0 and unread in applied.err
@@ -83,7 +84,7 @@ def test_a_date_that_becomes_unreadable_is_shown_as_lost(project: Project) -> No
     first = text.split('when = "', 1)[1].split('"', 1)[0]
     path.write_text(text.replace(f'when = "{first}"', 'when = "Haust 2099x"'), "utf-8")
     moved = project.run("diff")
-    assert f"({t(LANG, 'green.no_date_short')})" in moved.out
+    assert "(" + _(LANG, "no date") + ")" in moved.out
     assert "innspillsmote" in moved.out and "Haust 2099x" in moved.err
 
 
@@ -92,7 +93,8 @@ def test_apply_says_how_many_reminders_it_planned_and_when_the_next_is(
     result = project.run("apply", "--now", NOW)
     assert result.code == 0, result.err
     rows = json.loads(project.run("plan", "--json", "--now", NOW).out)
-    said = plural(LANG, "green.planned", len(rows), next=_first(rows))
+    said = _n(LANG, "{n} reminder planned, next on {next}", "{n} reminders planned, next on {next}",
+              len(rows), next=_first(rows))
     assert len(rows) > 1 and said in result.out.splitlines()
 
 
@@ -100,8 +102,10 @@ def test_apply_of_a_plan_wholly_in_the_past_says_how_to_replay_it(project: Proje
     later = "2028-01-10T09:00"  # after every date init wrote from INIT_TODAY
     result = project.run("apply", "--now", later)
     assert result.code == 0
-    assert t(LANG, "green.none_planned") in result.out
-    hint = t(LANG, "green.all_past", timeline="eksempel", last=project.due("horing"),
+    assert _(LANG, "no reminders planned") in result.out
+    hint = _(LANG, "{timeline}: every date lies in the past (the last is {last}), so it gets no "
+                   "reminders; to replay it as if it were earlier: fristvakt apply --now {now}",
+             timeline="eksempel", last=project.due("horing"),
              now="2026-11-02T08:00")
     assert hint in result.out
 
@@ -110,10 +114,11 @@ def test_apply_with_another_now_that_replans_never_says_no_changes(project: Proj
     assert project.run("apply", "--now", "2028-01-10T09:00").code == 0
     again = project.run("apply", "--now", NOW)
     assert again.code == 0
-    assert t(LANG, "cli.core.no_changes") not in again.out
-    assert t(LANG, "green.replanned", before=0, after=14) in again.out
+    assert _(LANG, "no changes") not in again.out
+    assert _(LANG, "no task changed, but the reminder plan did: {before} → {after} waiting",
+             before=0, after=14) in again.out
     same = project.run("apply", "--now", NOW)
-    assert same.out.splitlines()[0] == t(LANG, "cli.core.no_changes")
+    assert same.out.splitlines()[0] == _(LANG, "no changes")
 
 
 def test_run_once_with_nothing_due_says_when_the_next_reminder_is(project: Project) -> None:
@@ -121,12 +126,12 @@ def test_run_once_with_nothing_due_says_when_the_next_reminder_is(project: Proje
     result = project.run("run", "--once", "--now", NOW)
     assert result.code == 0, result.err
     rows = json.loads(project.run("plan", "--json", "--now", NOW).out)
-    assert result.out.splitlines()[-1] == t(LANG, "green.next", next=_first(rows))
+    assert result.out.splitlines()[-1] == _(LANG, "next reminder: {next}", next=_first(rows))
 
 
 def test_run_once_with_nothing_planned_says_so(project: Project) -> None:
     result = project.run("run", "--once", "--now", NOW)
-    assert result.out.splitlines()[-1] == t(LANG, "green.none_planned")
+    assert result.out.splitlines()[-1] == _(LANG, "no reminders planned")
 
 
 def test_piped_output_is_one_record_per_line(project: Project) -> None:
@@ -156,7 +161,8 @@ def test_a_latin1_timeline_is_named_with_what_to_do(project: Project) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
     result = project.run("validate")
     assert result.code == 1
-    said = t(LANG, "green.not_utf8", file="eksempel.toml", guess="Latin-1/Windows-1252")
+    said = _(LANG, "{file} is not UTF-8 (it looks like {guess}): save it as UTF-8",
+             file="eksempel.toml", guess="Latin-1/Windows-1252")
     assert said in result.err
     assert "codec" not in result.err and "0x" not in result.err
 
@@ -166,7 +172,8 @@ def test_a_utf16_config_is_named_as_such(project: Project) -> None:
     config.write_bytes(config.read_text(encoding="utf-8").encode("utf-16"))
     result = project.run("validate")
     assert result.code == 1
-    said = t("en", "green.not_utf8", file="fristvakt.toml", guess="UTF-16")
+    said = _("en", "{file} is not UTF-8 (it looks like {guess}): save it as UTF-8",
+             file="fristvakt.toml", guess="UTF-16")
     assert said in result.err  # its language cannot be read from it: the default speaks
 
 
@@ -175,5 +182,5 @@ def test_a_database_that_cannot_be_opened_is_told_in_one_language(
     project.set_config("database_url", f'"sqlite:///{tmp_path}/no/such/dir/x.db"')
     result = project.run("plan")
     assert result.code != 0
-    assert result.err.startswith(t(LANG, "cli.errors.error", message="kan ikke åpne databasen"))
+    assert result.err.startswith(_(LANG, "error: {message}", message="kan ikke åpne databasen"))
     assert "cannot open" not in result.err and "Traceback" not in result.err

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import NOW, Project
 
 from scheduler.cli import main
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 
 def test_init_then_validate_exits_zero_and_agenda_lists_the_examples(project: Project) -> None:
@@ -26,7 +26,7 @@ def test_init_refuses_to_overwrite(tmp_path: Path, capsys) -> None:  # type: ign
     assert main(["init", str(tmp_path)]) == 0
     before = (tmp_path / "fristvakt.toml").read_text()
     assert main(["init", str(tmp_path)]) == 1  # no config here and no locale: English
-    exists = t("en", "cli.core.exists", path=tmp_path / "fristvakt.toml")
+    exists = _("en", "{path} already exists; nothing was changed", path=tmp_path / "fristvakt.toml")
     assert exists in capsys.readouterr().err
     assert (tmp_path / "fristvakt.toml").read_text() == before
 
@@ -37,7 +37,9 @@ def test_missing_config_is_a_message_not_a_traceback(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 1
-    assert t("en", "problem.no_config", path=tmp_path / "nope.toml") in proc.stderr
+    assert _("en",
+             "{path}: no such config file (create one with `fristvakt init`, or pass -c PATH)",
+             path=tmp_path / "nope.toml") in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
 
 

@@ -16,7 +16,7 @@ from conftest import PLANS, Project
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from scheduler.cli import main
-from timelines.importer.messages import say
+from timelines.base.i18n import _
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "office"
 SEED = next(PLANS.glob("002_*.txt"))
@@ -48,7 +48,9 @@ def test_truncated_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     data = _xlsx_bytes()
     (tmp_path / "plan.xlsx").write_bytes(data[: len(data) // 2])
     line = refused(tmp_path, capsys, tmp_path / "plan.xlsx")
-    assert line.endswith(say("office.damaged", "en", path=tmp_path / "plan.xlsx",
+    assert line.endswith(_("en", "{path} cannot be read as {kind}{detail}: the file is damaged or "
+                                 "not what its name says; open it and save it again, or save it as "
+                                 "text (.txt) and import that", path=tmp_path / "plan.xlsx",
                              kind="Excel (.xlsx)", detail="").split(": ", 1)[1])
 
 
@@ -57,7 +59,8 @@ def test_encrypted_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     OOXMLFile(io.BytesIO(_xlsx_bytes())).encrypt("hemmelig", encrypted)
     (tmp_path / "plan.xlsx").write_bytes(encrypted.getvalue())
     line = refused(tmp_path, capsys, tmp_path / "plan.xlsx")
-    assert say("office.encrypted", "en", path=tmp_path / "plan.xlsx") in line
+    assert _("en", "{path} is password-protected: save a copy without the password and import "
+                   "that; nothing written", path=tmp_path / "plan.xlsx") in line
 
 
 def test_docx_without_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,12 +69,14 @@ def test_docx_without_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     document.add_paragraph("Styret drøftet økonomien og ble enige om å se på saken igjen.")
     document.save(tmp_path / "referat.docx")
     line = refused(tmp_path, capsys, tmp_path / "referat.docx")
-    assert say("office.no_tasks", "en", path=tmp_path / "referat.docx") in line
+    assert _("en", "{path}: no tasks found (no table with an activity column, no dated list); "
+                   "nothing written", path=tmp_path / "referat.docx") in line
 
 
 def test_scanned_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     line = refused(tmp_path, capsys, FIXTURES / "scanned.pdf")
-    assert say("office.scanned", "en", path=FIXTURES / "scanned.pdf") in line
+    assert _("en", "{path} has no text, only images (a scanned page?): import the original "
+                   "document instead; nothing written", path=FIXTURES / "scanned.pdf") in line
 
 
 @pytest.mark.parametrize("name", ["plan.doc", "plan.xls"])
@@ -87,7 +92,8 @@ def test_refusals_are_translated(tmp_path: Path, capsys: pytest.CaptureFixture[s
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRISTVAKT_LANG", "sv")
     line = refused(tmp_path, capsys, FIXTURES / "scanned.pdf")
-    assert say("office.scanned", "sv", path=FIXTURES / "scanned.pdf") in line
+    assert _("sv", "{path} has no text, only images (a scanned page?): import the original "
+                   "document instead; nothing written", path=FIXTURES / "scanned.pdf") in line
 
 
 # the newcomer's traps -------------------------------------------------------------------------
@@ -96,13 +102,14 @@ def test_empty_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[st
                                 data: bytes) -> None:
     (tmp_path / "plan.txt").write_bytes(data)
     line = refused(tmp_path, capsys, tmp_path / "plan.txt")
-    assert say("office.empty", "en", path=tmp_path / "plan.txt") in line
+    assert _("en", "{path} is empty; nothing written", path=tmp_path / "plan.txt") in line
 
 
 def test_binary_garbage_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "plan.txt").write_bytes(bytes(range(256)) * 8)
     line = refused(tmp_path, capsys, tmp_path / "plan.txt")
-    assert say("office.no_tasks", "en", path=tmp_path / "plan.txt") in line
+    assert _("en", "{path}: no tasks found (no table with an activity column, no dated list); "
+                   "nothing written", path=tmp_path / "plan.txt") in line
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])

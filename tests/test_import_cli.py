@@ -11,15 +11,16 @@ import pytest
 from conftest import PLANS, Project
 
 from scheduler.cli import main
-from timelines.base.i18n import t
-from timelines.importer.messages import say
+from timelines.base.i18n import _
 
 SEEDS = sorted(PLANS.glob("*.txt"))
 
 
 def counted(lang: str, tasks: object = "") -> str:
     """The start of the summary's counts line: `18 tasks` (en), `18 oppgaver` (nb)."""
-    line = say("summary_counts", lang, tasks=tasks, dated="", inherited="", undated="", owners="")
+    line = _(lang, "{tasks} tasks: {dated} dated, {inherited} inherited, {undated} undated; "
+                   "{owners} owners/roles", tasks=tasks, dated="", inherited="", undated="",
+             owners="")
     return line.split(":")[0].strip()
 
 
@@ -38,14 +39,14 @@ def test_import_validate_apply_each_seed(project: Project, plan: Path) -> None:
     imported = project.run("import", str(plan))
     assert imported.code == 0, imported.err
     lang = project.lang
-    assert say("summary_attention", lang) in imported.out or counted(lang) in imported.out
+    assert _(lang, "needs attention") in imported.out or counted(lang) in imported.out
     validated = project.run("validate")
     assert validated.code == 0, validated.err
     applied = project.run("apply")
     assert applied.code == 0, applied.err
     (written,) = project.timelines.glob("*.toml")
     tasks = tomllib.loads(written.read_text(encoding="utf-8"))["task"]
-    new = t(lang, "cli.core.change.new") + " "
+    new = _(lang, "new") + " "
     assert sum(line.startswith(new) for line in applied.out.splitlines()) == len(tasks)
 
 
@@ -81,15 +82,18 @@ def test_summary_names_counts_year_and_attention(
 ) -> None:
     monkeypatch.setenv("FRISTVAKT_LANG", lang)
     (plan,) = PLANS.glob("004_*.txt")  # a bokmål plan: its file is written in bokmål
-    code, out, _ = run(capsys, "import", str(plan), "--out", str(tmp_path))
+    code, out, _err = run(capsys, "import", str(plan), "--out", str(tmp_path))
     assert code == 0
-    counts = say("summary_counts", lang, tasks=18, dated=16, inherited=1, undated=1, owners=5)
+    counts = _(lang, "{tasks} tasks: {dated} dated, {inherited} inherited, {undated} undated; "
+                     "{owners} owners/roles", tasks=18, dated=16, inherited=1, undated=1, owners=5)
     assert counts in out
-    assert say("year_list_order", lang, year=2017, line=50) in out
-    assert say("undated", lang, when="?") in out
+    assert _(lang, "{year} (from the order of the milestone list, line {line})", year=2017,
+             line=50) in out
+    assert _(lang, "undated ('{when}'): set a date when it is known", when="?") in out
     (written,) = tmp_path.glob("*.toml")
     text = written.read_text(encoding="utf-8")
-    assert say("undated", "nb", when="?") in text and say("file.roles", "nb") in text
+    assert _("nb", "undated ('{when}'): set a date when it is known", when="?") in text
+    assert _("nb", "roles found in the document: key = original label") in text
 
 
 def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,7 +116,8 @@ def test_many_files_and_a_missing_one(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, "import", *map(str, SEEDS), str(missing),
                          "--out", str(tmp_path / "out"))
     assert code == 1
-    cannot = say("cannot_read", "en", path=missing, error="").strip()  # no config: English
+    cannot = _("en", "cannot read {path}: {error}", path=missing,
+               error="").strip()  # no config: English
     assert cannot in err and "Traceback" not in err
     assert len(list((tmp_path / "out").glob("*.toml"))) == len(SEEDS)
     assert out.count(counted("en") + ":") == len(SEEDS)

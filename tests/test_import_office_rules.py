@@ -17,8 +17,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from scheduler.cli import main
+from timelines.base.i18n import _
 from timelines.importer import ImportResult, import_document, import_sheets
-from timelines.importer.messages import say
 from timelines.importer.writer import render
 
 D = dt.date
@@ -99,7 +99,7 @@ def test_word_strikethrough_cancels_and_a_comment_is_a_note(tmp_path: Path) -> N
     tasks = by_title(result)
     cancelled, kept = tasks["Avlyst messe"], tasks["Ny nettside"]
     assert cancelled.status == "cancelled"  # type: ignore[attr-defined]
-    assert say("office.struck", "nb") in cancelled.attention  # type: ignore[attr-defined]
+    assert _("nb", "struck through in the document: read as cancelled") in cancelled.attention  # type: ignore[attr-defined]
     assert "table 1, row 3" in [a.place("en") for a in result.attention]
     assert kept.status == "planned"  # type: ignore[attr-defined]
     assert "Budsjett avklares i styret" in kept.notes  # type: ignore[attr-defined]
@@ -193,9 +193,9 @@ def test_excel_hidden_rows_columns_sheets_are_skipped_and_reported(tmp_path: Pat
     assert "Internt: x" not in result.timeline.tasks[0].notes
     reported = {(n.place("en"), n.reason("en")) for n in result.notes}
     assert reported == {
-        ("Kultur!A3", say("office.hidden_row", "en", row=3)),
-        ("Kultur!C1", say("office.hidden_column", "en", column="C")),
-        ("sheet Gammelt", say("office.hidden_sheet", "en", sheet="Gammelt")),
+        ("Kultur!A3", _("en", "hidden row {row} skipped", row=3)),
+        ("Kultur!C1", _("en", "hidden column {column} skipped", column="C")),
+        ("sheet Gammelt", _("en", "hidden sheet '{sheet}' skipped", sheet="Gammelt")),
     }
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from timelines.base.exceptions import ImportFailed
+from timelines.base.i18n import _
 from timelines.importer import ImportResult, import_document, vocab
 from timelines.importer.ids import slug, unique_ids
-from timelines.importer.messages import say
 
 D = dt.date
 
@@ -50,7 +50,8 @@ def test_row_without_date_takes_the_plan_period_and_is_flagged(tmp_path: Path) -
     result = doc(tmp_path, text)
     empty, dated = result.timeline.tasks
     assert (empty.when, empty.start, empty.due) == ("2025-2026", D(2025, 1, 1), D(2026, 12, 31))
-    took = say("inherited_period", result.timeline.lang, when="2025-2026")  # the plan's language
+    took = _(result.timeline.lang, "no date of its own; took the plan period '{when}'",
+             when="2025-2026")  # the plan's language
     assert empty.inherited and took in empty.attention
     assert (dated.start, dated.due, dated.inherited) == (D(2025, 3, 1), D(2025, 3, 31), False)
     assert took not in dated.attention
@@ -61,7 +62,8 @@ def test_question_mark_is_undated_and_flagged(tmp_path: Path) -> None:
     result = doc(tmp_path, text)
     (task,) = result.timeline.tasks
     assert task.span.kind == "undated"
-    assert say("undated", result.timeline.lang, when="?") in task.attention
+    assert _(result.timeline.lang, "undated ('{when}'): set a date when it is known",
+             when="?") in task.attention
 
 
 def test_continuation_rows_inherit_the_group(tmp_path: Path) -> None:
@@ -111,10 +113,11 @@ def test_year_option_overrides_and_no_year_is_flagged(tmp_path: Path) -> None:
     text = rows("Fremdrift", "", "Tiltak\tFrist", "Møte\t20. mai")
     result = doc(tmp_path, text)
     (unread,) = result.timeline.tasks
-    no_year = say("no_year", result.timeline.lang, when="20. mai")
+    no_year = _(result.timeline.lang, "date without a year and no year for the plan: '{when}'",
+                when="20. mai")
     assert unread.span.kind == "unparsed" and no_year in unread.attention
     (given,) = doc(tmp_path, text, year=2030).timeline.tasks
-    assert given.due == D(2030, 5, 20) and "no_year" not in [r.key for r in given.reasons]
+    assert given.due == D(2030, 5, 20) and no_year not in given.attention
 
 
 def test_full_dates_give_the_year(tmp_path: Path) -> None:
@@ -145,7 +148,7 @@ def test_unreadable_owner_text_is_flagged(tmp_path: Path) -> None:
     text = rows("Plan 2024", "", "Tiltak\tFrist\tAnsvar", "Møte\tmai 2024\tMå avklares senere")
     result = doc(tmp_path, text)
     (task,) = result.timeline.tasks
-    unread = say("owner_unread", result.timeline.lang, text="Må avklares senere")
+    unread = _(result.timeline.lang, "owner not read as roles: '{text}'", text="Må avklares senere")
     assert task.owners == [] and unread in task.attention
 
 
@@ -233,7 +236,8 @@ def test_a_sentence_starting_with_a_year_is_not_a_milestone(tmp_path: Path) -> N
 def test_a_year_no_timeline_accepts_is_not_the_plans_year(tmp_path: Path) -> None:
     result = doc(tmp_path, rows("Handlingsplan 2999", "", "Tiltak\tFrist", "Møte\t"))
     assert result.timeline.ref_year is None and result.year.reason == "year_none"
-    assert say("no_date", result.timeline.lang) in result.timeline.tasks[0].attention
+    assert _(result.timeline.lang,
+             "no date, and the plan has no period to take") in result.timeline.tasks[0].attention
 
 
 @pytest.mark.parametrize("magic", [b"PK\x03\x04", b"%PDF-1.7", b"\xd0\xcf\x11\xe0"])

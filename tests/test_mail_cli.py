@@ -22,7 +22,7 @@ from smtp_server import Reject, SmtpServer, free_port, smtp_server
 from notifiers.email import EmailNotifier, SmtpSettings
 from notifiers.email.render import Contact, MailRenderer
 from notifiers.email.samples import sample_notice
-from timelines.base.i18n import format_date, t
+from timelines.base.i18n import _, format_date
 
 smtp_plain = servers.smtp_plain
 FRISTVAKT = Path(sys.executable).with_name("fristvakt")
@@ -84,7 +84,8 @@ def test_preview_of_an_unknown_task_says_so(project: Project) -> None:
     assert project.run("apply").code == 0
     result = project.run("mail", "preview", "--task", "no-such-task")
     assert result.code == 3 and "no-such-task" in result.err
-    assert t(project.lang, "cli.mail.no_task", ref="'no-such-task'") in result.err
+    assert _(project.lang, "task {ref} not found (run `fristvakt apply` first?)",
+             ref="'no-such-task'") in result.err
 
 
 def test_preview_of_an_unknown_kind_says_which_there_are(
@@ -92,8 +93,9 @@ def test_preview_of_an_unknown_kind_says_which_there_are(
     monkeypatch.setenv("FRISTVAKT_LANG", "nn")
     result = project.run("mail", "preview", "--task", "utkast-til-plan", "--kind", "memo")
     assert result.code == 1
-    said = t("nn", "cli.mail.bad_kind", given="'memo'", kinds="reminder, digest, moved")
-    assert result.err.strip() == t("nn", "cli.errors.error", message=said)
+    said = _("nn", "--kind {given}: use one of {kinds}", given="'memo'",
+             kinds="reminder, digest, moved")
+    assert result.err.strip() == _("nn", "error: {message}", message=said)
 
 
 def test_mail_test_reports_what_the_server_said(project: Project,

@@ -26,7 +26,7 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
 from notifiers.calendar.feed import Scope, build_feed
 from scheduler.answers import store
 from scheduler.answers.signing import ActionToken
-from timelines.base.i18n import format_date, t
+from timelines.base.i18n import _, format_date
 from timelines.config import load_config
 from timelines.db import session_scope
 
@@ -113,7 +113,8 @@ def test_a_decision_whose_mail_fails_is_kept_and_said(project: Project, engine: 
            store.Choice("more_time", proposed=dt.date(2026, 4, 3)), "f1")
     accepted = project.run("requests", "accept", "1", "--now", LATER.isoformat())
     assert accepted.code == 0
-    assert t("nb", "owners.cli.mail_failed", person="ola", error="").split(":")[0] in accepted.err
+    assert _("nb", "The decision is recorded, but the email to {person} could not be sent: {error}",
+             person="ola", error="").split(":")[0] in accepted.err
     assert "Traceback" not in accepted.err
     assert "due = 2026-04-03" in plan_file(project)
 
@@ -175,8 +176,9 @@ def test_the_feed_event_shows_the_newest_status_and_note_after_an_apply(
     events = {str(e["UID"]).split("@")[0]: str(e["DESCRIPTION"])
               for e in Calendar.from_ical(feed.body).walk("VEVENT")}
     [analyse] = [text for uid, text in events.items() if uid.endswith("analyse")]
-    status = t("nb", "pages.answer.delayed")
-    assert t("nb", "feed.answer", status=status, date=format_date(NOW.date(), "nb")) in analyse
+    status = _("nb", "delayed")
+    assert _("nb", "Latest status from the owner ({date}): {status}", status=status,
+             date=format_date(NOW.date(), "nb")) in analyse
     assert "Venter på kart" in analyse
     assert not any("Venter på kart" in text for uid, text in events.items()
                    if not uid.endswith("analyse"))

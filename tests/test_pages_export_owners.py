@@ -10,7 +10,7 @@ import pytest
 from conftest import Project
 
 from scheduler.cli.pages import owner_code
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 SECRET = "export-test-secret"
 NOW = "2026-11-22T09:00"
@@ -38,8 +38,10 @@ def test_owner_pages_are_named_by_a_code_from_the_secret(
     assert f"{owner_code(SECRET.encode(), 'ola')}.html" in files
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "owners/" not in index  # the index never leads to a coded page
-    assert t("nb", "wire.cli.owners_token") in said
-    assert t("nb", "wire.cli.coordinator_left_out") in said
+    assert _("nb", "owner pages are named by an unguessable code (owners/<code>.html); give each "
+                   "owner only their own link") in said
+    assert _("nb",
+             "the export contains no coordinator page (use --coordinator to include it)") in said
     assert not (out / "coordinator.html").exists()
 
 
@@ -50,7 +52,8 @@ def test_without_the_secret_owner_pages_are_left_out_and_it_says_so(
     out = tmp_path / "site"
     said = export(project, out)
     assert owner_files(out) == set()
-    assert t("nb", "wire.cli.owners_left_out", variable="FRISTVAKT_FEED_SECRET") in said
+    assert _("nb", "owner pages were left out: set {variable} (the feed secret) for unguessable "
+                   "names, or use --public", variable="FRISTVAKT_FEED_SECRET") in said
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -61,6 +64,8 @@ def test_public_names_owner_pages_by_key_and_lists_them(
     said = export(project, out, "--public", "--coordinator")
     assert "ola.html" in owner_files(out)
     assert 'href="owners/ola.html"' in (out / "index.html").read_text(encoding="utf-8")
-    assert t("nb", "wire.cli.owners_public") in said
-    assert t("nb", "wire.cli.coordinator_included") in said
+    assert _("nb", "owner pages are named by owner key (owners/<key>.html, --public): anyone who "
+                   "can read the folder can open each of them") in said
+    assert _("nb", "the export includes the coordinator's overview (coordinator.html): do not "
+                   "publish it") in said
     assert (out / "coordinator.html").is_file()

@@ -6,7 +6,7 @@ import json
 
 from conftest import Project
 
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 PLAN = """[timeline]
 id = "aarshjul"
@@ -40,10 +40,10 @@ def test_agenda_plan_and_diff_name_the_occurrence(project: Project) -> None:
     path.write_text(PLAN + '\n[task.occurrence."2026"]\ndue = 2026-03-16\n'
                     '\n[task.occurrence."2025"]\nstatus = "done"\n', encoding="utf-8")
     diff = project.run("diff")
-    moved = t(project.lang, "cli.core.change.moved")
+    moved = _(project.lang, "moved")
     assert f"{moved} aarshjul/arsmelding@2026: Årsmelding 2026 " in " ".join(diff.out.split())
     assert "…..2026-03-01 → …..2026-03-16" in diff.out
-    done = t(project.lang, "feed.status_done")
+    done = _(project.lang, "done")
     assert "aarshjul/arsmelding@2025: Årsmelding 2025" in diff.out and f"→ {done})" in diff.out
     shown = json.loads(project.run("diff", "--json").out)
     assert [o["occurrence"] for o in shown[0]["occurrences"]] == ["2025", "2026"]

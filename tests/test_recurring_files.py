@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 from timelines.checks import unknown_occurrences
 from timelines.files import read_timeline
 from timelines.occurrences import occurrences_of
@@ -53,11 +53,13 @@ def test_an_explicit_due_makes_a_recurring_when_one_dated_task(tmp_path: Path) -
 def test_mistakes_name_file_line_and_key(tmp_path: Path) -> None:
     text = HEAD.format(period="snart") + (
         'recurrence = "FREQ=NEVER"\n\n[task.occurrence."neste"]\nstatus = "done"\n')
-    _, problems = read(tmp_path, text)
+    _timeline, problems = read(tmp_path, text)
     shown = {p.key: (p.line, p.message) for p in problems}
-    assert shown["timeline.period"] == (6, t("nb", "problem.recur.period", value="'snart'"))
+    assert shown["timeline.period"] == (6, _("nb", "write the years the plan runs, like 2022-2024 "
+                                                   "(got {value})", value="'snart'"))
     assert shown["task[1].recurrence"] == (
-        12, t("nb", "problem.recur.rrule", value="'FREQ=NEVER'"))
+        12, _("nb", "write a recurrence as an RFC 5545 RRULE without DTSTART, like "
+                    "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1 (got {value})", value="'FREQ=NEVER'"))
     assert shown["task[1].occurrence.neste.[key]"][0] == 14
 
 
@@ -67,4 +69,5 @@ def test_an_occurrence_the_series_lacks_is_reported(tmp_path: Path) -> None:
     assert problems == [] and tl is not None
     (problem,) = unknown_occurrences(tl)
     assert (problem.key, problem.line) == ("task[1].occurrence.2031", 13)
-    assert problem.message == t("nb", "problem.recur.unknown_occurrence", value="2031")
+    assert problem.message == _("nb", "the task has no occurrence {value} between its first and "
+                                      "its last (until)", value="2031")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.cli import main
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 from timelines.files import read_timeline
 from timelines.occurrences import occurrences_of
 from timelines.resolve import resolve_timeline
@@ -33,7 +33,7 @@ def test_recurring_rows_become_recurring_tasks_and_are_listed(
     plan.write_text(PLAN, encoding="utf-8")
     assert main(["import", str(plan), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    listed = t(lang, "recur.summary", count=2,
+    listed = _(lang, "{count} recurring: {titles}", count=2,
                titles="Årsmelding til fylket, Rapportere på tilskudd")
     assert listed in " ".join(out.split())
     (written,) = (tmp_path / "out").glob("*.toml")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from conftest import Project
 
-from timelines.base.i18n import t
-from timelines.base.lang import plural
+from timelines.base.i18n import _, _n
 from timelines.db import open_database
 
 LANG = "nb"  # the language in force: `fristvakt init` writes coordinator.lang = "nb"
@@ -48,9 +47,9 @@ def test_every_problem_is_reported_once_with_file_key_and_line(project: Project)
     lines = _lines(result.err)
     assert f"{path}:9: task[1].due:" in result.err and "next week" in result.err
     assert any(f"{path}:10: task[1].owners[1]" in ln and "nobody-known" in ln for ln in lines)
-    duplicate = t(LANG, "problem.duplicate_id", id="a")
+    duplicate = _(LANG, "duplicate task id '{id}': ids must be unique", id="a")
     assert any(f"{path}:14: task[2].id" in ln and duplicate in ln for ln in lines)
-    cycle = t(LANG, "problem.cycle", path="").strip()
+    cycle = _(LANG, "dependency cycle: {path}", path="").strip()
     assert any(cycle in ln for ln in lines)
     assert "Traceback" not in result.err
 
@@ -60,7 +59,7 @@ def test_syntax_error_names_file_and_line(project: Project) -> None:
     path.write_text('[timeline]\nid = "s"\ntitle = "x\n', encoding="utf-8")
     result = project.run("validate")
     assert result.code == 1
-    syntax = t(LANG, "problem.syntax", message="").strip()
+    syntax = _(LANG, "TOML syntax error: {message}", message="").strip()
     assert f"{path}:3:" in result.err and syntax in result.err
 
 
@@ -97,7 +96,7 @@ def test_config_errors_are_collected_and_located(project: Project) -> None:
     project.config.write_text(text, encoding="utf-8")
     result = project.run("validate")
     assert result.code == 1
-    zone = t(LANG, "problem.zone", value="Europe/Osl")
+    zone = _(LANG, "unknown time zone '{value}' (use e.g. Europe/Oslo)", value="Europe/Osl")
     assert ":4: timezone:" in result.err and zone in result.err
     assert "smtp.security" in result.err
     assert "roles.regionradgiver.members[2]" in result.err and "ghost" in result.err
@@ -109,5 +108,9 @@ def test_roles_and_tasks_that_reach_nobody_are_warnings_not_errors(project: Proj
         '[[task]]\nid = "t"\ntitle = "T"\nowners = ["au"]\n', encoding="utf-8")
     result = project.run("validate")
     assert result.code == 0
-    assert t(LANG, "problem.unmapped_role", name="au", label="AU") in result.err
-    assert plural(LANG, "problem.unreached", 1, shown="t") in result.err
+    assert _(LANG, "role '{name}' ({label}) maps to no person: add [roles.{name}] members = [...] "
+                   "to fristvakt.toml (until then its reminders go to the coordinator)", name="au",
+             label="AU") in result.err
+    assert _n(LANG, "{n} task reaches no person, so its reminders go to the coordinator: {shown}",
+              "{n} tasks reach no person, so their reminders go to the coordinator: {shown}", 1,
+              shown="t") in result.err

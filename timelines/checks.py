@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from graphlib import CycleError, TopologicalSorter
 
-from timelines.base.lang import plural
+from timelines.base.i18n import _, _n
 from timelines.base.problems import Problem
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
@@ -21,15 +21,16 @@ def duplicate_ids(tl: TimelineFile) -> list[Problem]:
     for index, task in enumerate(tl.doc.task):
         seen[task.id] += 1
         if seen[task.id] == 2:
-            found.append(tl.source.problem(
-                tl.task_path(index, "id"), tl.source.say("duplicate_id", id=task.id)))
+            said = _(tl.source.lang, "duplicate task id '{id}': ids must be unique", id=task.id)
+            found.append(tl.source.problem(tl.task_path(index, "id"), said))
     return found
 
 
 def unknown_after(tl: TimelineFile) -> list[Problem]:
     ids = {task.id for task in tl.doc.task}
     return [
-        tl.source.problem(tl.task_path(index, "after"), tl.source.say("unknown_after", name=name))
+        tl.source.problem(tl.task_path(index, "after"),
+                          _(tl.source.lang, "unknown task id '{name}' in after", name=name))
         for index, task in enumerate(tl.doc.task)
         for name in task.after
         if name not in ids
@@ -52,7 +53,7 @@ def cycles(tl: TimelineFile) -> list[Problem]:
         index = next(i for i, t in enumerate(tl.doc.task) if t.id == loop[0])
         path = " → ".join(loop)
         return [tl.source.problem(tl.task_path(index, "after"),
-                                  tl.source.say("cycle", path=path))]
+                                  _(tl.source.lang, "dependency cycle: {path}", path=path))]
     return []
 
 
@@ -68,7 +69,9 @@ def unknown_occurrences(tl: TimelineFile) -> list[Problem]:
             continue
         labels = {o.label for o in occurrences_of(resolve_task(tl, spec))}
         found += [tl.source.problem(tl.task_path(index, "occurrence", label),
-                                    tl.source.say("recur.unknown_occurrence", value=label))
+                                    _(tl.source.lang,
+                                      "the task has no occurrence {value} between its first and "
+                                      "its last (until)", value=label))
                   for label in spec.occurrence if label not in labels]
     return found
 
@@ -77,18 +80,21 @@ def known_keys(config: Config, tl: TimelineFile) -> set[str]:
     return set(config.owners) | set(config.roles) | set(tl.doc.timeline.roles)
 
 
+def _unknown_owner(tl: TimelineFile, path: tuple[str | int, ...], key: str) -> Problem:
+    return tl.source.problem(path, _(tl.source.lang, "unknown owner or role '{name}': add "
+                                     "[owners.{name}] or [roles.{name}] to fristvakt.toml, or "
+                                     "list it under [timeline.roles]", name=key))
+
+
 def unknown_owners(config: Config, tl: TimelineFile) -> list[Problem]:
     known = known_keys(config, tl)
-    found = [
-        tl.source.problem(("timeline", "owners", i), tl.source.say("unknown_owner", name=key))
-        for i, key in enumerate(tl.doc.timeline.owners) if key not in known
-    ]
+    found = [_unknown_owner(tl, ("timeline", "owners", i), key)
+             for i, key in enumerate(tl.doc.timeline.owners) if key not in known]
     for index, task in enumerate(tl.doc.task):
         for field in ("owners", "participants"):
             for i, key in enumerate(getattr(task, field)):
                 if key not in known:
-                    found.append(tl.source.problem(tl.task_path(index, field, i),
-                                                   tl.source.say("unknown_owner", name=key)))
+                    found.append(_unknown_owner(tl, tl.task_path(index, field, i), key))
     return found
 
 
@@ -102,7 +108,10 @@ def unmapped_roles(config: Config, tl: TimelineFile) -> list[Problem]:
     return [
         tl.source.problem(
             ("timeline", "roles", key),
-            tl.source.say("unmapped_role", name=key, label=label),
+            _(tl.source.lang,
+              "role '{name}' ({label}) maps to no person: add [roles.{name}] members = [...] to "
+              "fristvakt.toml (until then its reminders go to the coordinator)", name=key,
+              label=label),
             "warning",
         )
         for key, label in tl.doc.timeline.roles.items()
@@ -123,8 +132,11 @@ def unreached_tasks(config: Config, tl: TimelineFile) -> list[Problem]:
     lang = tl.source.lang
     shown = ", ".join(ids[:5])
     if len(ids) > 5:
-        shown = tl.source.say("more", shown=shown, n=len(ids) - 5)
-    message = plural(lang, "problem.unreached", len(ids), shown=shown)
+        shown = _(tl.source.lang, "{shown} and {n} more", shown=shown, n=len(ids) - 5)
+    message = _n(lang,
+                 "{n} task reaches no person, so its reminders go to the coordinator: {shown}",
+                 "{n} tasks reach no person, so their reminders go to the coordinator: {shown}",
+                 len(ids), shown=shown)
     return [tl.source.problem(("timeline",), message, "warning")]
 
 
@@ -135,7 +147,8 @@ def duplicate_timelines(files: list[TimelineFile]) -> list[Problem]:
         if tl.id in seen:
             found.append(tl.source.problem(
                 ("timeline", "id"),
-                tl.source.say("duplicate_timeline", id=tl.id, file=seen[tl.id].path.name)))
+                _(tl.source.lang, "timeline id '{id}' is also used by {file}", id=tl.id,
+                  file=seen[tl.id].path.name)))
         seen.setdefault(tl.id, tl)
     return found
 

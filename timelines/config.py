@@ -17,20 +17,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from timelines.base.exceptions import ConfigError, ValidationFailed
-from timelines.base.i18n import t
+from timelines.base.i18n import N_, _
 from timelines.base.problems import Problem, errors
 from timelines.tomlfile import Invalid, TomlSource, hinted
 
 Lang = Literal["nb", "nn", "sv", "en"]
-OFFSET = hinted(r"^\d+(d|wd)$", "pattern_offset")
-KEY = hinted(r"^[a-z0-9][a-z0-9_-]*$", "pattern_key")
+OFFSET = hinted(r"^\d+(d|wd)$", N_("write a number of days like 14d, or working days like "
+                                   "3wd (got {value})"))
+KEY_HINT = N_("use only lowercase letters a–z, digits, - and _, starting with a letter or "
+              "digit, like regionradgiver (got {value})")
+KEY = hinted(r"^[a-z0-9][a-z0-9_-]*$", KEY_HINT)
 
 
 def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise Invalid("zone", value=name) from exc
+        raise Invalid(N_("unknown time zone '{value}' (use e.g. Europe/Oslo)"), value=name) from exc
     return name
 
 
@@ -42,7 +45,7 @@ def _email(value: str) -> str:
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise Invalid("email", value=value) from exc
+        raise Invalid(N_("not an email address: '{value}'"), value=value) from exc
     return value
 
 
@@ -55,14 +58,15 @@ FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 def in_range(day: dt.date) -> dt.date:
     """A date the planner can count from: 1900-01-01 .. 2199-12-31."""
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise Invalid("reliability.date_range", value=day.isoformat(),
+        raise Invalid(N_("must be a date between {first} and {last} (got {value})"),
+                      value=day.isoformat(),
                       first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
     return day
 
 
 def _offset_bound(value: str) -> str:
     if int(re.sub(r"\D", "", value)) > MAX_DAYS:
-        raise Invalid("reliability.too_many_days", value=value, bound=MAX_DAYS)
+        raise Invalid(N_("at most {bound} days (got {value})"), value=value, bound=MAX_DAYS)
     return value
 
 
@@ -70,7 +74,8 @@ def _closed_day(value: str) -> str:
     try:
         day = dt.date.fromisoformat(value if len(value) > 5 else f"2000-{value}")
     except ValueError as exc:
-        raise Invalid("closed_day", value=value) from exc
+        raise Invalid(N_("a closed day is written MM-DD or YYYY-MM-DD (got '{value}')"),
+                      value=value) from exc
     in_range(day)
     return value
 
@@ -250,7 +255,9 @@ def _cross_check(config: Config, source: TomlSource) -> list[Problem]:
             if member not in config.owners:
                 found.append(source.problem(
                     ("roles", role_key, "members", index),
-                    source.say("role_member", member=member),
+                    _(source.lang,
+                      "unknown owner '{member}': add [owners.{member}] or fix the name",
+                      member=member),
                 ))
     return found
 
@@ -259,7 +266,8 @@ def read_config(path: Path, lang: str = "en") -> tuple[Config | None, list[Probl
     """Load and check fristvakt.toml; returns the config (if usable) and every problem, told
     in `lang`."""
     if not path.is_file():
-        raise ConfigError(t(lang, "problem.no_config", path=path))
+        raise ConfigError(_(lang, "{path}: no such config file (create one with `fristvakt init`, "
+                                  "or pass -c PATH)", path=path))
     source = TomlSource(path, lang)
     config = source.salvage(Config, source.data, ()) if source.data is not None else None
     if config is not None:

@@ -10,31 +10,42 @@ from typing import Annotated, Any, Literal
 from dateutil.rrule import rrulestr
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from timelines.base.i18n import N_, _
 from timelines.base.problems import Problem
-from timelines.config import KEY, MAX_DAYS, Config, Lang, PolicyOverride, Strict, in_range
+from timelines.config import (
+    KEY,
+    KEY_HINT,
+    MAX_DAYS,
+    Config,
+    Lang,
+    PolicyOverride,
+    Strict,
+    in_range,
+)
 from timelines.tomlfile import Invalid, TomlSource, hinted, shown
 
 TaskStatus = Literal["planned", "ongoing", "done", "cancelled"]
-ID = hinted(r"^[a-z0-9][a-z0-9_.-]*$", "pattern_key")
-LAG = hinted(r"^\d+[dw]$", "pattern_lag")
+ID = hinted(r"^[a-z0-9][a-z0-9_.-]*$", KEY_HINT)
+LAG = hinted(r"^\d+[dw]$", N_("write days like 3d or weeks like 2w (got {value})"))
 
 
 def _plain_date(value: Any) -> Any:
     """A TOML date or an ISO string; a datetime or a number is a mistake, not a date."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-        raise Invalid("date", value=shown(value))
+        raise Invalid(N_("must be a date like 2024-05-31 (got {value})"), value=shown(value))
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise Invalid("date", value=shown(value)) from exc
+            raise Invalid(N_("must be a date like 2024-05-31 (got {value})"),
+                          value=shown(value)) from exc
     return in_range(value)
 
 
 def _lag_bound(value: str) -> str:
     days = int(value[:-1]) * (7 if value.endswith("w") else 1)
     if days > MAX_DAYS:
-        raise Invalid("reliability.too_many_days", value=value, bound=MAX_DAYS)
+        raise Invalid(N_("at most {bound} days (got {value})"), value=value, bound=MAX_DAYS)
     return value
 
 
@@ -47,7 +58,9 @@ def _rrule(value: str) -> str:
             raise ValueError(text)
         rrulestr(text, dtstart=dt.datetime(2000, 1, 1))
     except (ValueError, TypeError) as exc:
-        raise Invalid("recur.rrule", value=shown(value)) from exc
+        raise Invalid(N_("write a recurrence as an RFC 5545 RRULE without DTSTART, like "
+                         "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1 (got {value})"),
+                      value=shown(value)) from exc
     return text
 
 
@@ -57,7 +70,8 @@ def _period(value: str) -> str:
 
     span = parse_span(value)
     if span.kind != "dated" or span.start is None or span.due is None:
-        raise Invalid("recur.period", value=shown(value))
+        raise Invalid(N_("write the years the plan runs, like 2022-2024 (got {value})"),
+                      value=shown(value))
     return value
 
 
@@ -65,7 +79,9 @@ PlainDate = Annotated[dt.date, BeforeValidator(_plain_date)]
 Lag = Annotated[str, Field(pattern=LAG), AfterValidator(_lag_bound)]
 RRule = Annotated[str, AfterValidator(_rrule)]
 Period = Annotated[str, AfterValidator(_period)]
-OCCURRENCE = hinted(r"^\d{4}(-\d{2}-\d{2})?$", "recur.pattern_occurrence")
+OCCURRENCE = hinted(r"^\d{4}(-\d{2}-\d{2})?$", N_(
+    'name an occurrence by its year, like "2025", or by its planned due day, like "2025-03-31" '
+    '(got {value})'))
 
 
 class Budget(Strict):
@@ -153,7 +169,8 @@ def timeline_paths(config: Config) -> list[Path]:
 
 def _tasks(source: TomlSource, raw: Any) -> tuple[list[TaskSpec], list[int]]:
     if not isinstance(raw, list):
-        source.problems.append(source.problem(("task",), source.say("task_tables")))
+        said = _(source.lang, "use [[task]] tables for tasks")
+        source.problems.append(source.problem(("task",), said))
         return [], []
     tasks, positions = [], []
     for index, item in enumerate(raw):
@@ -172,7 +189,8 @@ def read_timeline(path: Path, lang: str = "en") -> tuple[TimelineFile | None, li
     if data is None:
         return None, source.problems
     for key in set(data) - {"timeline", "task"}:
-        source.problems.append(source.problem((key,), source.say("unknown_table_key")))
+        said = _(source.lang, "unknown key (expected [timeline] or [[task]])")
+        source.problems.append(source.problem((key,), said))
     header = source.salvage(TimelineHeader, data.get("timeline", {}), ("timeline",))
     tasks, positions = _tasks(source, data.get("task", []))
     if header is None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from timelines.base.exceptions import ValidationFailed
+from timelines.base.i18n import _
 from timelines.base.problems import Problem, errors
 from timelines.base.status import OPEN_STATUSES
 from timelines.checks import check_timeline, duplicate_timelines
@@ -55,9 +56,13 @@ def undated_tasks(tl: TimelineFile) -> list[Problem]:
 
 def _undated(tl: TimelineFile, index: int, task: ResolvedTask) -> Problem:
     if task.kind == "unparsed":
-        message = tl.source.t("green.when_unread", when=shown(task.when_text))
+        message = _(tl.source.lang,
+                    "cannot read the date {when}: write `due = YYYY-MM-DD` (an explicit date "
+                    "wins), or fix `when`", when=shown(task.when_text))
         return tl.source.problem(tl.task_path(index, "when"), message, "warning")
-    return tl.source.problem(tl.task_path(index), tl.source.t("green.no_date"), "warning")
+    message = _(tl.source.lang, "open task without a date, so it gets no reminders: write "
+                                "`due = YYYY-MM-DD`")
+    return tl.source.problem(tl.task_path(index), message, "warning")
 
 
 def load_project(config_path: Path, lang: str = "en") -> Project:

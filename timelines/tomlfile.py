@@ -1,8 +1,8 @@
 """Read a TOML file and validate it into a pydantic model, turning every failure into Problems.
 
 Problems are rendered in the language the source was opened with: pydantic's common errors
-and our validators' complaints (`Invalid`) come from the catalogs (`problem.*`); any other
-pydantic error keeps pydantic's English text.
+and our validators' complaints (`Invalid`) are our messages, translated; any other pydantic
+error keeps pydantic's English text.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from timelines.base.i18n import t, translator
+from timelines.base.i18n import N_, _, translate
 from timelines.base.problems import Problem
 from timelines.base.textfile import NotUtf8, read_toml_text
 from timelines.toml_lines import key_path, locate
@@ -28,35 +28,47 @@ _AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _QUOTED = re.compile(r"'([^']*)'")
 _SHOWN_MAX = 60
 
-# pydantic error type → catalog key under `problem.` (each pattern takes {value}).
-_KEYS = {
-    "missing": "missing", "extra_forbidden": "extra",
-    "list_type": "list", "dict_type": "table", "model_type": "table",
-    "int_parsing": "int", "int_type": "int", "int_from_float": "int",
-    "float_parsing": "number", "float_type": "number",
-    "bool_parsing": "bool", "bool_type": "bool", "string_type": "string",
-    "date_parsing": "date", "date_type": "date", "date_from_datetime_parsing": "date",
-    "date_from_datetime_inexact": "date", "time_parsing": "time", "time_type": "time",
+# pydantic error type → what we say instead (each message takes {value}).
+_MISSING, _EXTRA = N_("required key is missing"), N_("unknown key (check the spelling)")
+_LIST = N_('must be a list in brackets, like ["a", "b"]')
+_TABLE = N_("must be a table: a [section] with keys under it")
+_INT, _NUMBER = N_("must be a whole number (got {value})"), N_("must be a number (got {value})")
+_BOOL = N_("must be true or false (got {value})")
+_DATE = N_("must be a date like 2024-05-31 (got {value})")
+_TIME = N_("must be a time like 08:00:00 (got {value})")
+_MESSAGES = {
+    "missing": _MISSING, "extra_forbidden": _EXTRA,
+    "list_type": _LIST, "dict_type": _TABLE, "model_type": _TABLE,
+    "int_parsing": _INT, "int_type": _INT, "int_from_float": _INT,
+    "float_parsing": _NUMBER, "float_type": _NUMBER,
+    "bool_parsing": _BOOL, "bool_type": _BOOL,
+    "string_type": N_("must be text in quotes (got {value})"),
+    "date_parsing": _DATE, "date_type": _DATE, "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE, "time_parsing": _TIME, "time_type": _TIME,
 }
-# pydantic error type → (catalog key, the ctx entry that holds the limit).
-_LIMITS = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt"}
-# A Field(pattern=...) → the catalog key that says how to write it (filled by `hinted`).
+# pydantic error type → (the ctx entry that holds the limit, what we say).
+_LIMITS = {"greater_than_equal": ("ge", N_("must be at least {limit} (got {value})")),
+           "less_than_equal": ("le", N_("must be at most {limit} (got {value})")),
+           "greater_than": ("gt", N_("must be greater than {limit} (got {value})"))}
+_PATTERN = N_("does not have the expected form {pattern} (got {value})")
+# A Field(pattern=...) → the message that says how to write it (filled by `hinted`).
 PATTERN_HINTS: dict[str, str] = {}
 
 
-def hinted(pattern: str, key: str) -> str:
-    """Register how to explain a pattern (`problem.<key>`); returns the pattern."""
-    PATTERN_HINTS[pattern] = key
+def hinted(pattern: str, message: str) -> str:
+    """Register how to explain a pattern (a message marked with N_, taking {value});
+    returns the pattern."""
+    PATTERN_HINTS[pattern] = message
     return pattern
 
 
 class Invalid(ValueError):
-    """A validator's complaint as a catalog key (`problem.<key>`) and its values, so the
-    problem can be told in the reader's language."""
+    """A validator's complaint as a message (marked with N_) and its values, so the problem
+    can be told in the reader's language."""
 
-    def __init__(self, key: str, /, **values: object) -> None:
-        super().__init__(translator("en")(f"problem.{key}", **values))
-        self.key = key
+    def __init__(self, message: str, /, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message = message
         self.values = values
 
 
@@ -71,22 +83,15 @@ class TomlSource:
         self.problems: list[Problem] = []
         self._read()
 
-    def say(self, key: str, /, **values: object) -> str:
-        """The catalog text `problem.<key>` in this source's language."""
-        return translator(self.lang)(f"problem.{key}", **values)
-
-    def t(self, key: str, /, **values: object) -> str:
-        """Any catalog text in this source's language."""
-        return translator(self.lang)(key, **values)
-
     def _read(self) -> None:
         try:
             self.text = read_toml_text(self.path)
         except OSError as exc:
-            self._file_problem(self.say("cannot_read", error=exc.strerror or exc))
+            self._file_problem(_(self.lang, "cannot read file: {error}", error=exc.strerror or exc))
             return
         except NotUtf8 as exc:
-            self._file_problem(t(self.lang, "green.not_utf8", file=self.path.name,
+            self._file_problem(_(self.lang, "{file} is not UTF-8 (it looks like {guess}): save it "
+                                            "as UTF-8", file=self.path.name,
                                  guess=exc.guess))
             return
         try:
@@ -94,7 +99,8 @@ class TomlSource:
         except tomllib.TOMLDecodeError as exc:
             self.problems.append(self._syntax_problem(exc))
         except RecursionError:  # tomllib parses nested arrays and tables recursively
-            message = self.say("reliability.too_deep", bound=sys.getrecursionlimit() // 2)
+            message = _(self.lang, "nested too deeply for a timeline file (more than {bound} "
+                                   "levels)", bound=sys.getrecursionlimit() // 2)
             self.problems.append(Problem(str(self.path), None, "", message, lang=self.lang))
 
     def _file_problem(self, message: str) -> None:
@@ -103,7 +109,8 @@ class TomlSource:
     def _syntax_problem(self, exc: tomllib.TOMLDecodeError) -> Problem:
         match = _AT_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
-        message = self.say("syntax", message=_AT_LINE.sub("", str(exc)).strip())
+        said = _AT_LINE.sub("", str(exc)).strip()
+        message = _(self.lang, "TOML syntax error: {message}", message=said)
         return Problem(str(self.path), line, "", message, lang=self.lang)
 
     def problem(
@@ -156,20 +163,21 @@ def pydantic_message(error: Mapping[str, Any], lang: str) -> str:
     """One pydantic error in `lang`: ours for the common types, pydantic's for the rest."""
     kind, ctx = error["type"], error.get("ctx") or {}
     value = shown(error.get("input"))
-    if kind in _KEYS:
-        return t(lang, f"problem.{_KEYS[kind]}", value=value)
+    if kind in _MESSAGES:
+        return translate(lang, _MESSAGES[kind], value=value)
     if kind in _LIMITS:
-        return t(lang, f"problem.{_LIMITS[kind]}", limit=ctx.get(_LIMITS[kind]), value=value)
+        field, message = _LIMITS[kind]
+        return translate(lang, message, limit=ctx.get(field), value=value)
     if kind == "literal_error":
         expected = ", ".join(_QUOTED.findall(str(ctx.get("expected", ""))))
-        return t(lang, "problem.literal", expected=expected, value=value)
+        return _(lang, "must be one of: {expected} (got {value})", expected=expected, value=value)
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
-        key = PATTERN_HINTS.get(pattern, "pattern")
-        return t(lang, f"problem.{key}", pattern=pattern, value=value)
+        message = PATTERN_HINTS.get(pattern, _PATTERN)
+        return translate(lang, message, pattern=pattern, value=value)
     cause = ctx.get("error")
     if kind == "value_error" and isinstance(cause, Invalid):
-        return translator(lang)(f"problem.{cause.key}", **cause.values)
+        return translate(lang, cause.message, **cause.values)
     return _pydantic_text(error, lang)
 
 
@@ -178,5 +186,5 @@ def _pydantic_text(error: Mapping[str, Any], lang: str) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
     if value is not None and not isinstance(value, dict | list):
-        return t(lang, "problem.got", message=message, value=shown(value))
+        return _(lang, "{message} (got {value})", message=message, value=shown(value))
     return message

@@ -20,7 +20,8 @@ from icalendar import Alarm, Event, Todo, vCategory, vDDDLists, vInt, vRecur, vT
 from notifiers.calendar.alarms import Policies, triggers
 from notifiers.calendar.select import Item, People
 from notifiers.calendar.values import clean, day, duration, text, utc
-from timelines.base.i18n import format_date, named, t
+from timelines.base.i18n import _, _p, format_date, named, translate
+from timelines.base.status import PROGRESS_WORDS, status_word
 from timelines.config import Policy
 from timelines.occurrences import Occurrence, occurrences_of
 
@@ -122,27 +123,27 @@ def event_dates(entry: Entry, span: bool) -> tuple[dt.date, dt.date]:
 def _date_lines(entry: Entry, lang: str) -> list[str]:
     if entry.start and entry.due and entry.start != entry.due:
         start, due = day_text(entry.start, lang), day_text(entry.due, lang)
-        return [t(lang, "feed.span", start=start, due=due)]
+        return [_(lang, "Period: {start} – {due}", start=start, due=due)]
     if entry.due:
-        return [t(lang, "feed.deadline", date=day_text(entry.due, lang))]
+        return [_(lang, "Deadline: {date}", date=day_text(entry.due, lang))]
     assert entry.start is not None
-    return [t(lang, "feed.start", date=day_text(entry.start, lang))]
+    return [_(lang, "Starts: {date}", date=day_text(entry.start, lang))]
 
 
 def description(entry: Entry, lang: str) -> str:
     """Plan, section, dates, the plan's own words, who, status: one fact per line."""
-    lines = [t(lang, "feed.plan", plan=entry.plan)]
+    lines = [_(lang, "Plan: {plan}", plan=entry.plan)]
     if entry.section:
-        lines.append(t(lang, "feed.section", section=entry.section))
+        lines.append(_(lang, "Section: {section}", section=entry.section))
     lines += _date_lines(entry, lang)
     if entry.when_text:
-        lines.append(t(lang, "feed.when", when=entry.when_text))
+        lines.append(_(lang, "In the plan: “{when}”", when=entry.when_text))
     if entry.approximate:
-        lines.append(t(lang, "feed.approximate"))
+        lines.append(_(lang, "The date is approximate."))
     if entry.owners:
-        lines.append(t(lang, "feed.owners", names=", ".join(entry.owners)))
+        lines.append(_(lang, "Responsible: {names}", names=", ".join(entry.owners)))
     if entry.participants:
-        lines.append(t(lang, "feed.participants", names=", ".join(entry.participants)))
+        lines.append(_(lang, "Participants: {names}", names=", ".join(entry.participants)))
     lines.append(_status_line(entry, lang))
     lines += _answer_lines(dict(entry.latest_status), lang)
     return "\n".join(lines + ([entry.notes] if entry.notes else []))
@@ -152,21 +153,22 @@ def _answer_lines(latest: dict[str, str], lang: str) -> list[str]:
     """The owners' latest status and note, as the report shows them."""
     if latest.get("status") not in ANSWERS:
         return []
-    said = t(lang, "feed.answer", status=t(lang, f"pages.answer.{latest['status']}"),
+    said = _(lang, "Latest status from the owner ({date}): {status}",
+             status=translate(lang, PROGRESS_WORDS[latest["status"]]),
              date=format_date(dt.date.fromisoformat(latest["on"]), lang))
     return [said, *([latest["note"]] if latest.get("note") else [])]
 
 
 def _status_line(entry: Entry, lang: str) -> str:
     if entry.removed:
-        return t(lang, "feed.removed")
+        return _(lang, "Removed from the plan.")
     status = entry.status if entry.status in STATUSES else "planned"
-    return t(lang, "feed.status", status=t(lang, f"feed.status_{status}"))
+    return _(lang, "Status: {status}", status=status_word(status, lang))
 
 
 def summary(entry: Entry, lang: str) -> str:
     title = named(entry.title, entry.occurrence, lang)
-    return t(lang, "feed.done", title=title) if entry.status == "done" else title
+    return _(lang, "✓ {title}", title=title) if entry.status == "done" else title
 
 
 def _todo_status(entry: Entry) -> str:
@@ -202,8 +204,10 @@ def _alarms(entry: Entry, style: Style, anchor: dt.date, related: dict[str, str]
     target = entry.due or entry.start
     assert target is not None
     offsets = policy.before_due if entry.due else policy.before_start
-    key = "feed.alarm_due" if entry.due else "feed.alarm_start"
-    words = text(t(style.lang, key, date=day_text(target, style.lang), title=entry.title))
+    when, lang = day_text(target, style.lang), style.lang
+    words = text(_p(lang, "calendar alarm", "Deadline {date}: {title}", date=when,
+                    title=entry.title) if entry.due else
+                 _p(lang, "calendar alarm", "Starts {date}: {title}", date=when, title=entry.title))
     alarms = []
     for delta in triggers(anchor, target, offsets, policy, style.today):
         alarm = Alarm()

@@ -35,7 +35,7 @@ from notifiers.calendar.select import (
 )
 from notifiers.calendar.tz import timezone
 from notifiers.calendar.values import duration, text
-from timelines.base.i18n import pick_lang, t
+from timelines.base.i18n import _, pick_lang
 from timelines.config import Config
 from timelines.model import Timeline
 
@@ -75,7 +75,7 @@ def feed_name(scope: Scope, people: People, timeline: Timeline | None, lang: str
         timeline.title if timeline else scope.timeline,
         people.label(scope.role, {}) if scope.role else None,
     ]
-    return t(lang, "feed.name", scope=" – ".join(p for p in parts if p))
+    return _(lang, "Fristvakt: {scope}", scope=" – ".join(p for p in parts if p))
 
 
 def calendar(name: str, zone: str) -> Calendar:

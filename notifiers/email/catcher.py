@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 from notifiers.email.headers import clean_header_text
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 Printer = Callable[[str], None]
 
@@ -28,7 +28,8 @@ def summary_line(data: bytes, sender: str, recipients: list[str], lang: str) -> 
     """One line about a caught message; terminal control characters in it are removed."""
     headers = BytesHeaderParser(policy=policy.default).parsebytes(data)
     subject = clean_header_text(str(headers.get("Subject", "")))
-    return t(lang, "cli.catcher_line", time=datetime.now().astimezone().strftime("%H:%M:%S"),
+    return _(lang, "{time}  {sender} → {recipients}  {subject}  ({size} bytes)",
+             time=datetime.now().astimezone().strftime("%H:%M:%S"),
              sender=clean_header_text(sender), subject=subject, size=len(data),
              recipients=clean_header_text(", ".join(recipients)))
 
@@ -71,7 +72,8 @@ def run_catcher(host: str, port: int, maildir: Path, out: Printer, lang: str = "
     controller: Controller | None = None
     try:
         controller = start_catcher(host, port, maildir, out, lang)
-        out(t(lang, "cli.catcher_listening", host=host, port=port, maildir=maildir))
+        out(_(lang, "Catching mail on {host}:{port}, storing in {maildir}. Stop with Ctrl+C.",
+              host=host, port=port, maildir=maildir))
         (stop or threading.Event()).wait()
     except KeyboardInterrupt:
         pass

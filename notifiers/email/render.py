@@ -25,7 +25,7 @@ from notifiers.email import headers as h
 from notifiers.email.attachment import calendar_bytes
 from notifiers.email.templates import render_parts
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
-from timelines.base.i18n import format_date, pick_lang, t, texts, translator
+from timelines.base.i18n import N_, _, format_date, pick_lang, template_gettext, translate
 
 
 @dataclass(frozen=True)
@@ -49,16 +49,22 @@ class RenderedMail:
     data: bytes
 
 
+# The subject of each reminder about one task.
+SUBJECTS = {"due": N_("Deadline {date}: {title}"), "start": N_("Starts {date}: {title}"),
+            "overdue": N_("Overdue: {title} (deadline {date})"), "moved": N_("New date: {title}")}
+
+
 def subject_for(notice: Notice, lang: str) -> str:
     """The subject line in the reader's language (cleaned later, with all headers)."""
     if notice.kind == "digest":
-        return t(lang, "subject.digest", date=format_date(notice.today, lang, "long"))
+        return _(lang, "Your deadlines, {date}", date=format_date(notice.today, lang, "long"))
     if notice.kind == "alert":
-        return t(lang, "subject.alert", count=len(notice.failures))
+        return _(lang, "Fristvakt: reminders that could not be delivered ({count})",
+                 count=len(notice.failures))
     task = notice.tasks[0]
     day = task.start if notice.kind == "start" else task.due
-    when = format_date(day, lang, "long") if day else t(lang, "label.none")
-    return t(lang, f"subject.{notice.kind}", title=task.title, date=when)
+    when = format_date(day, lang, "long") if day else _(lang, "not set")
+    return translate(lang, SUBJECTS[notice.kind], title=task.title, date=when)
 
 
 def _local(now: datetime, zone: str | None) -> datetime:
@@ -123,10 +129,10 @@ class MailRenderer:
         """A short message for `fristvakt mail test`, to check the server settings."""
         lang = pick_lang(lang)
         recipient = Recipient(key="test", name="", email=to, lang=lang)
-        context = {"t": translator(lang), "L": texts(lang), "lang": lang, "name": to,
+        context = {**template_gettext(lang), "lang": lang, "name": to,
                    "feed_url": None, "webcal_url": None, "coordinator": self.sender.name}
         text, html = render_parts("test", context)
-        subject = t(lang, "subject.test")
+        subject = _(lang, "Test message from Fristvakt")
         headers = self._headers(recipient, subject, lang, now)
         headers.append(("Message-ID", h.message_id(f"test:{to}:{now.isoformat()}", self.domain)))
         return self._finish(headers, subject, (text, html), None)

@@ -6,17 +6,18 @@ wrapped in HTML comments while css-inline parses the template (a comment may sta
 even between table rows, where HTML parsers would move bare text), and a load-time check
 refuses a template whose Jinja tags did not come through unchanged.
 
-In the templates, `L["key"]` is a text without values and `t("key", name=...)` one with
-values (both from templates/i18n/<lang>.toml, English filling gaps). Each template is also
-loaded once per language with its `{{ L["key"] }}`s written out as text (escaped in HTML):
-Jinja then emits one piece of text where it looked up, escaped and joined a dozen, every
-message. A test renders every kind and language both ways and compares.
+The templates say everything with `_("English text", name=...)` (gettext: the render context
+brings `_` bound to the reader's language, see `timelines.base.i18n`). Each template is also
+loaded once per language with its `{{ _("text") }}`s without values written out, translated
+(escaped in HTML): Jinja then emits one piece of text where it called, escaped and joined a
+dozen, every message. A test renders every kind and language both ways and compares.
 """
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import escape
 
-from timelines.base.i18n import LANGS, texts
+from timelines.base.i18n import LANGS, template_gettext
 
 MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 _STATEMENT = re.compile(r"({%.*?%})", re.S)
@@ -36,7 +37,8 @@ _INCLUDE = re.compile(r'{% include "([^"]+)" %}\n?')
 _EXTENDS = re.compile(r'\A{% extends "([^"]+)" %}')
 _CHILD_BLOCK = re.compile(r"{% block body %}(.*){% endblock %}", re.S)
 _EMPTY_BLOCK = "{% block body %}{% endblock %}"
-_LOOKUP = re.compile(r'{{ *L\["([A-Za-z0-9_.-]+)"\] *}}')
+# `{{ _("text") }}`: a message without values, in a Jinja string literal.
+_LOOKUP = re.compile(r"""{{ *_\(("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\) *}}""")
 # Written out only when the text cannot change how Jinja reads what surrounds it: no
 # delimiter characters, no line break or edge whitespace (trim_blocks, lstrip_blocks).
 _UNSAFE = re.compile(r"[{}%#\n]|^\s|\s$")
@@ -73,12 +75,12 @@ def flatten(source: str, read: Callable[[str], str]) -> str:
     return layout.replace(_EMPTY_BLOCK, "{% block body %}" + block.group(1) + "{% endblock %}")
 
 
-def bake_texts(source: str, lang_texts: Mapping[str, str], html: bool) -> str:
-    """The template with its `{{ L["key"] }}`s written out in one language (HTML-escaped
-    in HTML, as autoescape would); a text that could confuse the template stays a lookup."""
+def bake_texts(source: str, gettext: Callable[[str], str], html: bool) -> str:
+    """The template with its `{{ _("text") }}`s written out in one language (HTML-escaped
+    in HTML, as autoescape would); a text that could confuse the template stays a call."""
 
     def written(match: re.Match[str]) -> str:
-        value = lang_texts.get(match.group(1))
+        value = gettext(ast.literal_eval(match.group(1)))
         if not value or _UNSAFE.search(value):
             return match.group(0)
         return str(escape(value)) if html else value
@@ -111,7 +113,7 @@ class InliningLoader(FileSystemLoader):
             css = (self.folder / "mail.css").read_text(encoding="utf-8")
             source = inline_css(source, css)
         if lang is not None:
-            source = bake_texts(source, texts(lang), html)
+            source = bake_texts(source, template_gettext(lang)["_"], html)
         return source, filename, uptodate
 
     def _read(self, name: str) -> str:
@@ -125,19 +127,20 @@ def environment(flat: bool = True) -> Environment:
         loader=InliningLoader(MAIL_TEMPLATES, flat),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, auto_reload=False,
+        keep_trailing_newline=True, auto_reload=False, extensions=["jinja2.ext.i18n"],
     )
     # Jinja copies its default globals (range, dict, lipsum, cycler, joiner, namespace) into
     # every render's context through a ChainMap: 40% of the template time. The mail
-    # templates use none of them; a template that did would fail loudly (StrictUndefined).
+    # templates use none of them (nor the i18n extension's `_`: each render brings its own);
+    # a template that did would fail loudly (StrictUndefined).
     env.globals.clear()
     return env
 
 
 def _name(template: str, context: dict[str, Any]) -> str:
-    """The language's own version of the template when `L` is that language's texts."""
+    """The language's own version of the template when `_` is that language's gettext."""
     lang = context.get("lang")
-    if lang in LANGS and context.get("L") is texts(lang):
+    if lang in LANGS and context.get("_") is template_gettext(lang)["_"]:
         return f"{lang}/{template}"
     return template
 

@@ -8,16 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 from notifiers.base import Notice, Recipient, TaskView
-from timelines.base.i18n import (
-    FALLBACK,
-    catalog,
-    format_date,
-    format_distance,
-    pick_lang,
-    t,
-    texts,
-    translator,
-)
+from timelines.base.i18n import _, format_date, format_distance, pick_lang, template_gettext
+from timelines.base.status import status_word
 
 SINGLE_TASK_KINDS = frozenset({"due", "start", "overdue", "moved"})
 
@@ -48,8 +40,8 @@ def notice_lang(notice: Notice) -> str:
 def dated(day: date | None, today: date, lang: str) -> str:
     """`fredag 20. oktober 2017 (om 3 dager)`, or "not set"."""
     if day is None:
-        return t(lang, "label.none")
-    return t(lang, "phrase.date_distance", date=format_date(day, lang),
+        return _(lang, "not set")
+    return _(lang, "{date} ({distance})", date=format_date(day, lang),
              distance=format_distance((day - today).days, lang))
 
 
@@ -64,13 +56,8 @@ def _when(task: TaskView, lang: str) -> str | None:
         return None
     words = task.when_text.strip()
     if not task.due_from_when:
-        return t(lang, "mail.when_quoted", when=words)
-    return t(lang, "phrase.when_read", when=words, date=format_date(task.due, lang))
-
-
-def _status(status: str, lang: str) -> str:
-    # A status the catalogs do not know (a newer model?) is shown as it is, not a crash.
-    return t(lang, f"status.{status}") if f"status.{status}" in catalog(FALLBACK) else status
+        return _(lang, "“{when}”", when=words)
+    return _(lang, "“{when}”, read as {date}", when=words, date=format_date(task.due, lang))
 
 
 def _names(task: TaskView, names: list[str], reader: Recipient) -> str | None:
@@ -96,15 +83,16 @@ def task_lines(task: TaskView, notice: Notice, lang: str) -> TaskLines:
         start=_start(task.start, notice, lang),
         when=_when(task, lang), others=_names(task, task.owners, me),
         participants=_names(task, task.participants, me),
-        status=_status(task.status, lang), approximate=task.approximate,
+        status=status_word(task.status, lang), approximate=task.approximate,
     )
 
 
 def digest_item(task: TaskView, notice: Notice, lang: str) -> str:
     """One line of a digest: title, plan, deadline, distance (or only title and plan)."""
     if task.due is None:
-        return t(lang, "phrase.undated_item", title=task.title, plan=task.timeline_title)
-    return t(lang, "phrase.digest_item", title=task.title, plan=task.timeline_title,
+        return _(lang, "{title} ({plan})", title=task.title, plan=task.timeline_title)
+    return _(lang, "{title} ({plan}): {date}, {distance}", title=task.title,
+             plan=task.timeline_title,
              date=format_date(task.due, lang),
              distance=format_distance((task.due - notice.today).days, lang))
 
@@ -130,7 +118,7 @@ def _moved(notice: Notice, lang: str) -> dict[str, str | None] | None:
 
 
 def _failures(notice: Notice, lang: str) -> list[str]:
-    return [t(lang, "phrase.alert_item", task=line.task, recipient=line.recipient,
+    return [_(lang, "{task} → {recipient}: {error}", task=line.task, recipient=line.recipient,
               error=line.error) for line in notice.failures]
 
 
@@ -148,7 +136,7 @@ def template_context(notice: Notice, lang: str, coordinator: str) -> dict[str, A
     """Everything a mail template may use; StrictUndefined catches anything else."""
     single = notice.kind in SINGLE_TASK_KINDS and bool(notice.tasks)
     return {
-        "t": translator(lang), "L": texts(lang), "lang": lang, "kind": notice.kind,
+        **template_gettext(lang), "lang": lang, "kind": notice.kind,
         "name": notice.recipient.name, "coordinator": coordinator,
         "feed_url": notice.feed_url, "webcal_url": webcal(notice.feed_url),
         "task": task_lines(notice.tasks[0], notice, lang) if single else None,

@@ -34,7 +34,7 @@ from starlette.routing import Route
 from notifiers.calendar.feed import ComponentKind
 from notifiers.feeds.cache import Clock, Entry, FeedCache, utc_now
 from timelines.base.exceptions import FristvaktError
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 from timelines.config import Config
 from timelines.db import open_database
 
@@ -130,7 +130,9 @@ def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
         except DBAPIError as exc:  # the database is down: a client should come back later
             if not down:
                 down.append(str(exc.orig or exc))
-                log.warning(t(config.lang, "reliability.database_down", detail=down[0]))
+                log.warning(_(config.lang,
+                              "the database cannot be used, nothing is sent until it is back: "
+                              "{detail}", detail=down[0]))
             return 503
         down.clear()
         return found
@@ -183,8 +185,13 @@ def _address(host: str, port: int) -> str:
 def _cannot_listen(exc: OSError, host: str, port: int, lang: str) -> FristvaktError:
     address = _address(host, port)
     if exc.errno == errno.EADDRINUSE:
-        return AddressInUse(t(lang, "cli.engine.port_in_use", address=address))
-    return FristvaktError(t(lang, "cli.engine.cannot_listen", address=address,
+        return AddressInUse(_(lang, "cannot serve feeds on {address}: the port is already in use. "
+                                    "Is another `fristvakt serve` (or `fristvakt feeds serve`) "
+                                    "running? Stop it, or set base_url in fristvakt.toml to a free "
+                                    "port.", address=address))
+    return FristvaktError(_(lang, "cannot serve feeds on {address}: {error}. Check the address, or "
+                                  "set base_url in fristvakt.toml to an address and port this "
+                                  "machine can use.", address=address,
                             error=exc.strerror or exc))
 
 

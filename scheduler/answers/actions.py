@@ -19,10 +19,10 @@ from sqlmodel import Session, col, select
 from scheduler.answers import store
 from scheduler.answers.files import TaskNotInFile, edit_task
 from scheduler.answers.mail import Outgoing, send_all
-from scheduler.answers.model import Answer, AnswerMail
+from scheduler.answers.model import PROGRESS_LABELS, STATE_WORDS, Answer, AnswerMail
 from scheduler.web.views import person_lang
 from timelines.base.exceptions import FristvaktError, NotFound
-from timelines.base.i18n import format_date, t
+from timelines.base.i18n import N_, _, format_date, translate
 from timelines.config import Config
 from timelines.db import session_scope
 from timelines.model import Timeline
@@ -58,18 +58,20 @@ def apply_files(session: Session, load: LoadProject, now: dt.datetime) -> None:
 def _pending(session: Session, request_id: int, lang: str) -> store.RequestRow:
     row = store.request_row(session, request_id)
     if row is None:
-        raise NotFound(t(lang, "owners.cli.not_found", id=request_id))
+        raise NotFound(_(lang, "No request #{id}: see `fristvakt requests`.", id=request_id))
     if row.decision is not None:
         d = row.decision
-        raise FristvaktError(t(lang, "owners.cli.already", id=request_id,
-                               state=t(lang, f"owners.cli.state.{d.state}"),
+        raise FristvaktError(_(lang, "Request #{id} was already {state} by {who} on {date}.",
+                               id=request_id,
+                               state=translate(lang, STATE_WORDS[d.state]),
                                who=d.decided_by, date=d.decided_at.date().isoformat()))
     return row
 
 
 def _comment(row: store.RequestRow, who: str, now: dt.datetime, lang: str) -> str:
     r = row.request
-    return t(lang, "owners.cli.comment_due", old=r.old_due or "-", new=r.proposed_due,
+    return _(lang, "due moved from {old} to {new}: asked by {person} on {asked}, accepted by {who} "
+                   "on {decided}", old=r.old_due or "-", new=r.proposed_due,
              person=r.person, asked=r.created_at.date().isoformat(), who=who,
              decided=now.date().isoformat())
 
@@ -100,7 +102,8 @@ def _write_due(row: store.RequestRow, path: Path, who: str, now: dt.datetime,
     try:
         return edit_task(path, r.task_key, {"due": r.proposed_due}, _comment(row, who, now, lang))
     except TaskNotInFile as exc:
-        raise FristvaktError(t(lang, "owners.cli.no_file", timeline=r.timeline_id,
+        raise FristvaktError(_(lang, "The timeline file of {timeline} has no task {task}: the "
+                                     "request cannot be applied.", timeline=r.timeline_id,
                                task=r.task_key)) from exc
 
 
@@ -111,19 +114,29 @@ def _reload(engine: Engine, request_id: int) -> store.RequestRow:
     return row
 
 
+# The owner's mail about a decision: its subject and what it says, per decision.
+_DECISION_MAIL = {
+    "accepted": (N_("More time granted: {title}"),
+                 N_("Your request for more time is accepted. The new deadline is {date}.")),
+    "declined": (N_("More time not granted: {title}"),
+                 N_("Your request for a new deadline ({date}) is declined; the deadline stays "
+                    "{old}.")),
+}
+
+
 def decision_mail(config: Config, row: store.RequestRow, title: str) -> Outgoing | None:
     """The owner's one mail about the decision (None when the person is not in the config)."""
     r, owner = row.request, config.owners.get(row.request.person)
     if owner is None:
         return None
     lang = person_lang(config, r.person)
-    old = format_date(r.old_due, lang, "long") if r.old_due else t(lang, "label.none")
-    body = t(lang, f"owners.decision.{row.state}",
-             date=format_date(r.proposed_due, lang, "long"), old=old)
-    text = "\n\n".join([t(lang, "greeting.hello", name=owner.name), title, body,
-                        t(lang, "footer.auto")])
+    old = format_date(r.old_due, lang, "long") if r.old_due else _(lang, "not set")
+    subject, said = _DECISION_MAIL[row.state]
+    body = translate(lang, said, date=format_date(r.proposed_due, lang, "long"), old=old)
+    text = "\n\n".join([_(lang, "Hello {name},", name=owner.name), title, body,
+                        _(lang, "Sent automatically by Fristvakt.")])
     return Outgoing(f"decision:{r.id}", r.person, owner.name, str(owner.email), lang,
-                    t(lang, f"owners.decision.subject_{row.state}", title=title), text)
+                    translate(lang, subject, title=title), text)
 
 
 def _mail_decision(config: Config, engine: Engine, row: store.RequestRow,
@@ -142,10 +155,9 @@ def _mail_decision(config: Config, engine: Engine, row: store.RequestRow,
 
 def status_values(answer: Answer, lang: str) -> tuple[dict[str, str], str]:
     """What `status --write` puts into the file for an answer, and the comment beside it."""
-    label = t(lang, f"owners.status.{answer.status}") if answer.status else t(
-        lang, "owners.kind.done")
+    label = translate(lang, PROGRESS_LABELS[answer.status]) if answer.status else _(lang, "done")
     note = f" – {answer.note}" if answer.note else ""
-    comment = t(lang, "owners.cli.comment_status", person=answer.person,
+    comment = _(lang, "status from {person} on {date}: {status}", person=answer.person,
                 date=answer.at.date().isoformat(), status=label + note)
     if answer.kind == "done":
         return {"status": "done"}, comment
@@ -212,17 +224,19 @@ def requests_mail(config: Config, engine: Engine, now: dt.datetime,
         return None
     lines = [request_text(lang, row) for row in new]
     body = "\n".join([*lines, "", "fristvakt requests accept|decline ID", "",
-                      t(lang, "footer.auto")])
+                      _(lang, "Sent automatically by Fristvakt.")])
     return Outgoing(f"requests:{today.isoformat()}", "coordinator", config.coordinator.name,
                     str(config.coordinator.email), lang,
-                    t(lang, "owners.cli.requests_subject", count=len(new)), body)
+                    _(lang, "New requests for more time ({count})", count=len(new)), body)
 
 
 def request_text(lang: str, row: store.RequestRow) -> str:
     r = row.request
     note = f" – {r.note}" if r.note else ""
-    return t(lang, "owners.cli.request_line", id=r.id,
-             state=t(lang, f"owners.cli.state.{row.state}"), person=r.person,
+    return _(lang,
+             "#{id} [{state}] {person}: {timeline}/{task} {old} → {new} (asked {asked}){note}",
+             id=r.id,
+             state=translate(lang, STATE_WORDS[row.state]), person=r.person,
              timeline=r.timeline_id, task=r.task_key, old=r.old_due or "-", new=r.proposed_due,
              asked=r.created_at.date().isoformat(), note=note)
 

@@ -9,9 +9,9 @@ from sqlmodel import Session
 
 from scheduler.agenda import AgendaItem
 from scheduler.answers import store
-from scheduler.answers.model import Answer
+from scheduler.answers.model import PROGRESS_LABELS, Answer
 from timelines.base.exceptions import DatabaseError
-from timelines.base.i18n import t
+from timelines.base.i18n import _, translate
 from timelines.config import Config
 from timelines.db import open_database
 
@@ -28,9 +28,10 @@ def _statuses(config: Config) -> dict[tuple[str, str], Answer]:
 
 
 def _words(answer: Answer, lang: str) -> str:
-    status = t(lang, f"owners.status.{answer.status}")
+    status = translate(lang, PROGRESS_LABELS[answer.status]) if answer.status else ""
     note = f" – {answer.note}" if answer.note else ""
-    return t(lang, "owners.cli.status_line", timeline=answer.timeline_id, task=answer.task_key,
+    return _(lang, "{timeline}/{task}: {status} ({date}, {person}){note}",
+             timeline=answer.timeline_id, task=answer.task_key,
              status=status, date=answer.at.date().isoformat(), person=answer.person, note=note)
 
 

@@ -11,11 +11,16 @@ import datetime as dt
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
+from timelines.base.i18n import N_
 from timelines.model import UTCDateTime
 
 KINDS = ("done", "more_time", "status")
 STATUSES = ("on_track", "delayed", "blocked")
 DECISIONS = ("accepted", "declined")
+# The words a person reads for them (marked for translation; told with `translate`).
+KIND_WORDS = {"done": N_("done"), "more_time": N_("more time"), "status": N_("status")}
+PROGRESS_LABELS = {"on_track": N_("On track"), "delayed": N_("Delayed"), "blocked": N_("Blocked")}
+STATE_WORDS = {"pending": N_("pending"), "accepted": N_("accepted"), "declined": N_("declined")}
 
 
 class Answer(SQLModel, table=True):

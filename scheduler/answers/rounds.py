@@ -23,7 +23,7 @@ from scheduler.answers.model import Answer, AnswerMail
 from scheduler.answers.signing import Signer
 from scheduler.web.templating import page
 from scheduler.web.views import open_tasks, person_lang, task_facts
-from timelines.base.i18n import format_date, t
+from timelines.base.i18n import _, format_date
 from timelines.config import Config, StatusRound
 from timelines.db import session_scope
 from timelines.model import Task
@@ -72,10 +72,13 @@ def _ask_mail(session: Session, config: Config, sign: Signer, r: StatusRound, pe
               "links": task_links(config, sign, person, task.timeline_id, task.key, today)}
              for task in round_tasks(session, config, r, person)]
     day = format_date(r.date, lang, "long")
-    subject = t(lang, "owners.round.reminder_subject" if reminder else "owners.round.subject",
-                meeting=r.meeting, date=day)
+    subject = (_(lang, "Reminder: status before {meeting} ({date})", meeting=r.meeting, date=day)
+               if reminder else _(lang, "Status before {meeting} ({date})", meeting=r.meeting,
+                                  date=day))
     values: dict[str, Any] = {"name": owner.name, "subject": subject, "tasks": tasks,
-                              "intro": t(lang, "owners.round.intro", meeting=r.meeting, date=day),
+                              "intro": _(lang, "Before {meeting} on {date}, please give the status "
+                                               "of each of your open tasks below.",
+                                         meeting=r.meeting, date=day),
                               "mine": page_url(config, sign, person, today)}
     kind = "remind" if reminder else "ask"
     return Outgoing(f"{round_key(r)}:{kind}:{person}", person, owner.name, str(owner.email),
@@ -88,12 +91,13 @@ def _summary_mail(config: Config, r: StatusRound, asked: list[str],
     lang = config.coordinator.lang
     day = format_date(r.date, lang, "long")
     names = [f"- {config.owners[p].name} <{config.owners[p].email}>" for p in silent]
-    lines = [t(lang, "owners.round.summary_intro", meeting=r.meeting, date=day,
-               asked=len(asked)), *(names or [t(lang, "owners.round.all_answered")]),
-             "", t(lang, "footer.auto")]
+    lines = [_(lang, "Status round before {meeting} on {date}. Asked: {asked}. Not answered yet:",
+               meeting=r.meeting, date=day,
+               asked=len(asked)), *(names or [_(lang, "Everyone has answered.")]),
+             "", _(lang, "Sent automatically by Fristvakt.")]
     return Outgoing(f"{round_key(r)}:summary", "coordinator", config.coordinator.name,
                     str(config.coordinator.email), lang,
-                    t(lang, "owners.round.summary_subject", meeting=r.meeting,
+                    _(lang, "Status round {meeting}: {count} without answer", meeting=r.meeting,
                       count=len(silent)), "\n".join(lines))
 
 

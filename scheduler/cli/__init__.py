@@ -57,7 +57,7 @@ class LazyGroup(TyperGroup):
         return super().make_context(info_name, args, parent, **extra)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        """The command list from the catalog, so `--help` imports no command's module."""
+        """The command list from helptext.COMMAND_HELP, so `--help` imports no command's module."""
         from scheduler.cli.helptext import command_rows, section
 
         with formatter.section(section(state.lang(), "Commands")):

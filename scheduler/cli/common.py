@@ -11,7 +11,7 @@ import typer
 
 from scheduler.cli.context import state
 from timelines.base.exceptions import DatabaseError, FristvaktError
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see __init__)
     from sqlalchemy.engine import Engine
@@ -46,7 +46,8 @@ def database(cfg: Config) -> Engine:
         return open_database(url)
     except DatabaseError as exc:
         cause = getattr(exc.__cause__, "orig", None) or exc.__cause__ or exc
-        message = t(state.lang(), "green.cannot_open_db", url=safe_url(url), error=cause)
+        message = _(state.lang(), "cannot open the database {url}: {error}", url=safe_url(url),
+                    error=cause)
         raise DatabaseError(message) from exc
 
 
@@ -65,7 +66,8 @@ def parse_now(text: str | None, zone: str, lang: str | None = None) -> dt.dateti
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        message = t(lang or state.lang(), "cli.core.bad_now", text=repr(text))
+        message = _(lang or state.lang(), "--now {text}: expected ISO 8601, like 2026-03-28T08:00",
+                    text=repr(text))
         raise FristvaktError(message) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))

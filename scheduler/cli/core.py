@@ -14,8 +14,9 @@ from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console
 from scheduler.cli.output import make_console
-from timelines.base.i18n import LANGS, named, t
-from timelines.base.lang import plural, ui_lang
+from timelines.base.i18n import LANGS, N_, _, _n, named, translate
+from timelines.base.lang import ui_lang
+from timelines.base.status import status_word
 
 if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast start (__init__)
     from rich.table import Table
@@ -29,7 +30,9 @@ if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast star
     from timelines.sync import Change
 
 console = make_console()
-CHANGE_KINDS = ("moved", "new", "changed", "removed", "restored")
+# The kinds of change `diff` and `apply` tell, as the reader names them.
+CHANGE_KINDS = {"moved": N_("moved"), "new": N_("new"), "changed": N_("changed"),
+                "removed": N_("removed"), "restored": N_("restored")}
 
 
 def init(
@@ -44,13 +47,13 @@ def init(
 
     said = state.lang()
     if lang is not None and lang not in LANGS:
-        message = t(said, "cli.dates.bad_lang", langs=", ".join(LANGS))
+        message = _(said, "must be one of {langs}", langs=", ".join(LANGS))
         raise typer.BadParameter(message, param_hint="--lang")
     # A new project speaks the language of the person making it, not of a project around it.
     chosen = lang or ui_lang(os.environ)
     day = today.date() if today else dt.date.today()
     for path in init_project(directory, day, said, chosen):
-        console.print(t(said, "cli.core.created", path=path), markup=False)
+        console.print(_(said, "created {path}", path=path), markup=False)
 
 
 def validate() -> None:
@@ -71,8 +74,9 @@ def validate() -> None:
 
 def valid_line(lang: str, timelines: int, tasks: int) -> str:
     """`ok: 2 timelines, 14 tasks` in `lang`."""
-    return t(lang, "cli.core.valid", timelines=plural(lang, "cli.core.timelines", timelines),
-             tasks=plural(lang, "cli.core.tasks", tasks))
+    return _(lang, "ok: {timelines}, {tasks}",
+             timelines=_n(lang, "{n} timeline", "{n} timelines", timelines),
+             tasks=_n(lang, "{n} task", "{n} tasks", tasks))
 
 
 def agenda(
@@ -109,10 +113,11 @@ def agenda_table(lang: str, items: list[AgendaItem], today: dt.date, days: int) 
 
     from scheduler.reports import printable  # a title may hold terminal escapes
 
-    heads = [t(lang, f"cli.core.col_{col}") for col in ("due", "task", "plan", "who")]
-    title = plural(lang, "cli.core.agenda_title", days, today=today)
+    heads = [_(lang, "due"), _(lang, "task"), _(lang, "plan"), _(lang, "who")]
+    title = _n(lang, "Agenda from {today}, {n} day ahead", "Agenda from {today}, {n} days ahead",
+               days, today=today)
     table = Table(*heads, title=title)
-    nobody = t(lang, "cli.core.coordinator")
+    nobody = _(lang, "(coordinator)")
     for item in items:
         cells = (("! " if item.overdue else "") + _due(item.task),
                  named(item.task.title, item.occurrence, lang),
@@ -134,7 +139,7 @@ def _print_links(cfg: Config, owner: str, lang: str) -> None:
     with Session(common.database(cfg)) as session:
         found = owner_links(session, cfg, owner)
     if found:
-        typer.echo(t(lang, "cli.core.calendar", webcal=found.webcal, https=found.https))
+        typer.echo(_(lang, "calendar: {webcal}  ({https})", webcal=found.webcal, https=found.https))
 
 
 @dataclass
@@ -185,8 +190,8 @@ def change_lines(lang: str, changes: list[Change]) -> list[str]:
     from scheduler.reports import printable  # a title may hold terminal escapes
 
     if not changes:
-        return [t(lang, "cli.core.no_changes")]
-    kinds = {kind: t(lang, f"cli.core.change.{kind}") for kind in CHANGE_KINDS}
+        return [_(lang, "no changes")]
+    kinds = {kind: translate(lang, word) for kind, word in CHANGE_KINDS.items()}
     width = max(len(label) for label in kinds.values())
     lines = []
     for c in changes:
@@ -199,9 +204,8 @@ def change_lines(lang: str, changes: list[Change]) -> list[str]:
 
 def _occurrence_line(lang: str, c: Change, o: OccurrenceChange, width: int) -> str:
     """`  moved  plan/arsmelding@2026: Årsmelding 2026 2026-03-01 → 2026-03-15 (planned)`."""
-    kind = t(lang, "cli.core.change.moved") if o.old != o.new else t(
-        lang, "cli.core.change.changed")
-    old, new = (t(lang, f"feed.status_{s}") for s in (o.old_status, o.new_status))
+    kind = _(lang, "moved") if o.old != o.new else _(lang, "changed")
+    old, new = (status_word(s, lang) for s in (o.old_status, o.new_status))
     status = "" if old == new else f" ({old} → {new})"
     title = named(c.title, o.label, lang)
     return (f"{kind:{width}} {c.timeline_id}/{c.key}@{o.label}: {title} "
@@ -218,7 +222,7 @@ def _fmt(dates: tuple[dt.date | None, dt.date | None] | None) -> str:
         return "-"
     start, due = dates
     if not (start or due):
-        return f"({t(state.lang(), 'green.no_date_short')})"
+        return "(" + _(state.lang(), "no date") + ")"
     return f"{start or '…'}..{due or '…'}"
 
 

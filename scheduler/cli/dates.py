@@ -11,7 +11,7 @@ import json
 import typer
 
 from scheduler.cli.context import state
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 from timelines.dates import DateSpan, parse_span, recurs_until
 
 _LANGS = ("nb", "nn", "sv")
@@ -24,7 +24,7 @@ def dates(
 ) -> None:
     """Show how a date text is read: kind, start, due, approximate."""
     if lang is not None and lang not in _LANGS:
-        message = t(state.lang(), "cli.dates.bad_lang", langs=", ".join(_LANGS))
+        message = _(state.lang(), "must be one of {langs}", langs=", ".join(_LANGS))
         raise typer.BadParameter(message, param_hint="--lang")
     typer.echo(json.dumps(shown(parse_span(text, lang=lang, ref_year=year), year),
                           ensure_ascii=False))

@@ -20,8 +20,8 @@ from rich.console import Console
 from scheduler.clock import ManualClock
 from scheduler.reports import KINDS, PASS_STATUSES, padded, word
 from scheduler.runner import EngineOptions, Outcome, ReminderEngine
-from timelines.base.i18n import t
-from timelines.base.lang import config_file_lang, plural, ui_lang
+from timelines.base.i18n import _, _n
+from timelines.base.lang import config_file_lang, ui_lang
 from timelines.config import Config, load_config
 from timelines.db import open_database
 
@@ -86,7 +86,7 @@ def _cli(config_path: Path, *args: str) -> None:
 
 
 def _step(console: Console, lang: str, command: str) -> None:
-    _say(console, "\n" + t(lang, "cli.demo.step", command=command))
+    _say(console, "\n" + _(lang, "$ {command}", command=command))
 
 
 def _prepare(config_path: Path, console: Console, lang: str) -> None:
@@ -158,14 +158,17 @@ def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Out
     _prepare(config_path, console, lang)
     config = load_config(config_path)
     _step(console, lang, "fristvakt run")
-    _say(console, t(lang, "cli.demo.replaying", seed=SEED.name, start=f"{START:%Y-%m-%d}",
-                    end=f"{END:%Y-%m-%d}"))
+    _say(console, _(lang,
+                    "replaying {start} .. {end} in simulated time into the local mail catcher",
+                    seed=SEED.name, start=START.strftime("%Y-%m-%d"),
+                    end=END.strftime("%Y-%m-%d")))
     clock = ManualClock(START.astimezone(dt.UTC))
     db = open_database(config.resolved_database_url())
     engine = ReminderEngine(db, config, clock, options=EngineOptions(worker="demo"))
     outcomes = asyncio.run(_replay(engine, clock, MOVE_AT, console, lang))
     if _move_a_deadline(root):
-        _say(console, t(lang, "cli.demo.moved", time=f"{MOVE_AT:%Y-%m-%d %H:%M}",
+        _say(console, _(lang, "{time}  the coordinator moves a deadline to {date} and runs "
+                              "`fristvakt apply`", time=MOVE_AT.strftime("%Y-%m-%d %H:%M"),
                         date="2020-11-12"))
         engine.config = _apply(config_path, MOVE_AT)
         clock.set(MOVE_AT.astimezone(dt.UTC))
@@ -181,9 +184,13 @@ def _summary(outcomes: list[Outcome], lang: str, root: Path, maildir: Path,
              config_path: Path, console: Console) -> None:
     sent = [o for o in outcomes if o.status == "sent"]
     kinds = ", ".join(word(lang, "kind", kind) for kind in sorted({o.kind for o in sent}))
-    _say(console, "\n" + plural(lang, "cli.demo.sent", len(sent), kinds=kinds,
-                                other=len(outcomes) - len(sent)))
-    _say(console, t(lang, "cli.demo.project", path=root))
-    _say(console, t(lang, "cli.demo.mail", path=maildir / "new"))
-    _say(console, t(lang, "cli.demo.feeds", path=root / "feeds" / "owners"))
-    _say(console, t(lang, "cli.demo.ledger", command=f"fristvakt -c {config_path} log"))
+    _say(console, "\n" + _n(lang, "{n} message sent ({kinds}); other outcomes: {other}",
+                            "{n} messages sent ({kinds}); other outcomes: {other}", len(sent),
+                            kinds=kinds, other=len(outcomes) - len(sent)))
+    _say(console, _(lang, "project:  {path}", path=root))
+    _say(console, _(lang, "mail:     {path}  (one file per message; open them in any mail reader "
+                          "or text editor)", path=maildir / "new"))
+    _say(console, _(lang, "calendar: {path}  (one .ics file per owner; subscribe to them, or run "
+                          "`fristvakt serve`)", path=root / "feeds" / "owners"))
+    ledger = f"fristvakt -c {config_path} log"
+    _say(console, _(lang, "ledger:   {command}", command=ledger))

@@ -33,15 +33,24 @@ from scheduler.reports import (
 )
 from scheduler.runner import EngineOptions, Outcome, PassReport, ReminderEngine, Service, serve
 from timelines.base.exceptions import DeliveryError, FristvaktError
-from timelines.base.i18n import named, t
+from timelines.base.i18n import N_, _, named, translate
 from timelines.config import Config, load_config
 from timelines.db import session_scope
 
 console = make_console()
 
-# The columns of `plan` and `log`: each has a text `cli.engine.col_<column>`.
-PLAN_COLUMNS = ("send_at", "kind", "task", "to", "status")
-LOG_COLUMNS = ("at", "outcome", "kind", "task", "to", "detail")
+# The columns of `plan` and `log`, with their headings.
+PLAN_COLUMNS = {"send_at": N_("send at (local)"), "kind": N_("kind"), "task": N_("task"),
+                "to": N_("to"), "status": N_("status")}
+LOG_COLUMNS = {"at": N_("at (UTC)"), "outcome": N_("outcome"), "kind": N_("kind"),
+               "task": N_("task"), "to": N_("to"), "detail": N_("detail")}
+# What `serve` says when the mail server or the database stops working, and when it is back.
+_OUTAGE = {
+    "mail": (N_("the mail server cannot be used, reminders wait: {detail}"),
+             N_("the mail server works again; waiting reminders are being sent")),
+    "database": (N_("the database cannot be used, nothing is sent until it is back: {detail}"),
+                 N_("the database is back")),
+}
 
 INTERVAL = typer.Option(60.0, "--interval", help="Seconds between scheduler ticks.")
 LEASE = typer.Option(300.0, "--lease", help="Seconds a claimed reminder stays reserved.")
@@ -51,8 +60,8 @@ NOW = typer.Option(None, "--now", help=common.NOW_HELP)
 def _local(moment: dt.datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
-def _heads(lang: str, columns: tuple[str, ...]) -> list[str]:
-    return [t(lang, f"cli.engine.col_{column}") for column in columns]
+def _heads(lang: str, columns: dict[str, str]) -> list[str]:
+    return [translate(lang, heading) for heading in columns.values()]
 
 def plan_table(lang: str, rows: list[dict[str, Any]], title: str) -> Table:
     """The ledger rows `plan` shows, headings and words in `lang`."""
@@ -86,7 +95,7 @@ def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Pri
             return
         rows = list(ledger_rows(session, moment, every))
     lang = state.lang()
-    title = t(lang, "cli.engine.plan_title", time=_local(moment, cfg.timezone))
+    title = _(lang, "Reminders as of {time}", time=_local(moment, cfg.timezone))
     console.print(plan_table(lang, rows, title))
 
 def _engine(cfg: Config, now: str | None, interval: float, lease: float,
@@ -138,9 +147,9 @@ class Reporter:
     def _track(self, what: str, problem: str, working: bool) -> None:
         if problem and what not in self.down:
             self.down[what] = problem
-            serve_log.warning(t(self.lang, f"reliability.{what}_down", detail=problem))
+            serve_log.warning(translate(self.lang, _OUTAGE[what][0], detail=problem))
         elif not problem and working and self.down.pop(what, None) is not None:
-            serve_log.info(t(self.lang, f"reliability.{what}_up"))
+            serve_log.info(translate(self.lang, _OUTAGE[what][1]))
 
 class Reloader:
     """Re-reads fristvakt.toml for a running `serve` when the file changed (or on SIGHUP);
@@ -159,11 +168,13 @@ class Reloader:
             config = load_config(self.path, self.lang)
         except FristvaktError as exc:
             reason = "; ".join(str(p) for p in getattr(exc, "problems", ())) or str(exc)
-            serve_log.warning(t(self.lang, "reliability.reload_failed", path=self.path,
+            serve_log.warning(_(self.lang, "{path} changed but is not valid, the previous settings "
+                                           "stay in force: {reason}", path=self.path,
                                 reason=reason))
             return
         self.engine.config = config
-        serve_log.info(t(self.lang, "reliability.reloaded", path=self.path))
+        serve_log.info(_(self.lang, "{path} changed: the new settings are in force",
+                         path=self.path))
 
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
@@ -176,11 +187,16 @@ def _serve(cfg: Config, engine: ReminderEngine, services: list[Service]) -> None
     """`serve` and `run` without --once: say where and what next, then run until stopped."""
     lang = state.lang()
     _logging()
-    console.print(t(lang, "reliability.serve_started", url=cfg.base_url.rstrip("/") + "/feeds/",
+    console.print(_(lang, "Fristvakt is running (config: {config}).\nCalendar feeds: "
+                          "{url}<token>.ics\nNext steps: `fristvakt feeds token create --owner "
+                          "KEY` gives an owner their calendar link; `fristvakt plan` shows what "
+                          "will be sent and when; `fristvakt log` what was sent. Edits to "
+                          "fristvakt.toml are read while it runs. Stop with Ctrl+C.",
+                    url=cfg.base_url.rstrip("/") + "/feeds/",
                     config=state.config_file()), markup=False, soft_wrap=True)
     reload = Reloader(engine, state.config_file(), lang)
     asyncio.run(serve(engine, Reporter(lang), services, reload))
-    console.print(t(lang, "reliability.serve_stopped"), markup=False)
+    console.print(_(lang, "Fristvakt stopped."), markup=False)
 
 def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (for cron)."),
         now: str = NOW, interval: float = INTERVAL, lease: float = LEASE,
@@ -191,11 +207,16 @@ def run(once: bool = typer.Option(False, "--once", help="One pass, then exit (fo
     if once:
         report = asyncio.run(engine.run_pass())
         print_report(report)
-        console.print(t(state.lang(), "cli.engine.summary", sent=len(report.of("sent")),
+        console.print(_(state.lang(), "{sent} sent, {expired} expired, {handled} handled",
+                        sent=len(report.of("sent")),
                         expired=len(report.of("expired")), handled=len(report.outcomes)),
                       markup=False)
         if report.outage:  # cron must see it: nothing could go out
-            raise DeliveryError(t(state.lang(), "reliability.outage", detail=report.outage))
+            raise DeliveryError(_(state.lang(),
+                                  "no message could be sent, the mail server cannot be used: "
+                                  "{detail}. Nothing was lost: the reminders wait and go out when "
+                                  "the server works again (the coordinator gets one alert).",
+                                  detail=report.outage))
         if not report.outcomes:
             _print_next(cfg)
         return
@@ -228,7 +249,7 @@ def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
     for r in rows:
         detail = "" if r["outcome"] == "sent" else describe(lang, r["detail"])
         if r["possible_duplicate"] and r["outcome"] == "sent":
-            detail = t(lang, "cli.engine.possible_duplicate")
+            detail = _(lang, "possible duplicate (resent after a lost lease or a dropped line)")
         table.add_row(r["at"].strftime("%Y-%m-%d %H:%M"), word(lang, "status", r["outcome"]),
                       word(lang, "kind", r["kind"]), r["title"], r["email"], detail)
     return table
@@ -254,7 +275,7 @@ def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one 
     """Send failed reminders again (after the cause, e.g. a wrong password, is fixed)."""
     cfg, lang = common.config(), state.lang()
     if not (key or task or since):
-        raise FristvaktError(t(lang, "reliability.requeue_which"))
+        raise FristvaktError(_(lang, "name what to send again: --key, --task or --dead-since"))
     which = Requeue(key, task, common.parse_now(since, cfg.timezone) if since else None)
     with session_scope(common.database(cfg)) as session:
         found = dead_rows(session, which)
@@ -263,8 +284,10 @@ def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one 
                           soft_wrap=True)
         armed = 0 if dry_run else requeue_rows(session, found, common.parse_now(now,
                                                                                 cfg.timezone))
-    message = "reliability.requeue_dry" if dry_run else "reliability.requeued"
-    console.print(t(lang, message, n=len(found) if dry_run else armed), markup=False)
+    said = (_(lang, "{n} failed reminders would be sent again (nothing changed: --dry-run)",
+              n=len(found)) if dry_run
+            else _(lang, "{n} failed reminders will be sent again by the next run", n=armed))
+    console.print(said, markup=False)
 
 def demo(directory: str = typer.Option(None, "--dir", help="Keep the demo project here.")
          ) -> None:

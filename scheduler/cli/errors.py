@@ -10,7 +10,7 @@ import typer
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
 from timelines.base.exceptions import DatabaseError, FristvaktError, ValidationFailed
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 err_console = make_console(stderr=True)
 INTERNAL_ERROR = 70
@@ -18,7 +18,7 @@ INTERNAL_ERROR = 70
 
 def error_line(lang: str, exc: Exception | str) -> str:
     """`error: ...` in the reader's language."""
-    return t(lang, "cli.errors.error", message=exc)
+    return _(lang, "error: {message}", message=exc)
 
 
 def _report(exc: FristvaktError, lang: str) -> None:
@@ -34,7 +34,8 @@ def _internal(lang: str, exc: Exception) -> None:
     if state.debug:
         traceback.print_exc()
         return
-    text = t(lang, "cli.errors.internal", kind=type(exc).__name__, message=exc)
+    text = _(lang, "internal error: {kind}: {message} (run with --debug for details)",
+             kind=type(exc).__name__, message=exc)
     err_console.print(text, style="red", markup=False)
 
 
@@ -50,7 +51,8 @@ def _database(lang: str, exc: Exception) -> int:
     if state.debug:
         traceback.print_exc()
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    err_console.print(t(lang, "reliability.database_error", detail=detail), style="red",
+    err_console.print(_(lang, "error: the database cannot be used: {detail}", detail=detail),
+                      style="red",
                       markup=False)
     return DatabaseError.exit_code
 
@@ -89,7 +91,7 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
         _report(exc, state.lang())
         return exc.exit_code
     except (KeyboardInterrupt, Abort):
-        err_console.print(t(state.lang(), "cli.errors.aborted"), style="yellow", markup=False)
+        err_console.print(_(state.lang(), "aborted"), style="yellow", markup=False)
         return 130
     except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
         if _database_error(exc):

@@ -13,8 +13,7 @@ from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.output import make_console
 from timelines.base.exceptions import FristvaktError, NotFound
-from timelines.base.i18n import t, translator
-from timelines.base.lang import plural
+from timelines.base.i18n import _, _n
 from timelines.config import Config
 from timelines.db import read_session, session_scope
 from timelines.model import FeedToken, Owner, Role, Timeline
@@ -91,18 +90,21 @@ def export(
                       for name, (_, feed) in zip(names, feeds, strict=True))
     _remove_stale(directory, set(files))
     lang = state.lang()
-    console.print(plural(lang, "cli.feeds.exported", len(files), directory=directory,
-                         written=written), markup=False)
+    console.print(_n(lang, "{n} feed in {directory}, {written} changed",
+                     "{n} feeds in {directory}, {written} changed", len(files),
+                     directory=directory, written=written), markup=False)
 
 
 def _check_scope(session: Session, cfg: Config, scope: Scope, lang: str) -> None:
-    say = translator(lang)
     if scope.owner and scope.owner not in cfg.owners:
-        raise NotFound(say("cli.feeds.unknown_owner", name=scope.owner))
+        raise NotFound(_(lang, "unknown owner '{name}': add [owners.{name}] first",
+                         name=scope.owner))
     if scope.timeline and session.get(Timeline, scope.timeline) is None:
-        raise NotFound(say("cli.feeds.unknown_timeline", name=scope.timeline))
+        raise NotFound(_(lang, "unknown timeline '{name}': run `fristvakt apply` first?",
+                         name=scope.timeline))
     if scope.role and scope.role not in cfg.roles:
-        raise NotFound(say("cli.feeds.unknown_role", name=scope.role))
+        raise NotFound(_(lang, "unknown role '{name}': add [roles.{name}] first",
+                         name=scope.role))
 
 
 def create(
@@ -114,7 +116,8 @@ def create(
     """Create a subscription link and print it (https and webcal)."""
     lang = state.lang()
     if not (owner or timeline or role):
-        raise FristvaktError(t(lang, "cli.feeds.no_scope"))
+        raise FristvaktError(_(lang,
+                               "give --owner, --timeline or --role (or several: they combine)"))
     cfg = common.config()
     scope = Scope(owner=owner, timeline=timeline, role=role)
     with session_scope(common.database(cfg)) as session:
@@ -124,7 +127,9 @@ def create(
     console.print(links.https, markup=False)
     console.print(links.webcal, markup=False)
     if tokens.secret(cfg) is None:
-        console.print(t(lang, "cli.feeds.shown_once", env=tokens.SECRET_ENV), style="yellow",
+        console.print(_(lang, "(shown only now: set {env} before creating links that mails and "
+                              "`token list --links` can show again)", env=tokens.SECRET_ENV),
+                      style="yellow",
                       markup=False)
 
 
@@ -136,9 +141,10 @@ def revoke(ref: str = typer.Argument(..., help="Token id (see `list`), or the to
         with session_scope(common.database(cfg)) as session:
             row = tokens.revoke(session, ref, common.parse_now(None, cfg.timezone))
     except NotFound as exc:  # told in the reader's language, never half English
-        shown = ref if ref.isdigit() else t(state.lang(), "green.given_token")
-        raise NotFound(t(state.lang(), "green.no_token", ref=shown)) from exc
-    console.print(t(state.lang(), "cli.feeds.revoked", id=row.id), markup=False)
+        shown = ref if ref.isdigit() else _(state.lang(), "(given token)")
+        raise NotFound(_(state.lang(), "no feed token {ref}: see `fristvakt feeds token list`",
+                         ref=shown)) from exc
+    console.print(_(state.lang(), "revoked token {id}", id=row.id), markup=False)
 
 
 def describe(lang: str, row: FeedToken) -> str:
@@ -146,8 +152,8 @@ def describe(lang: str, row: FeedToken) -> str:
     scope = ", ".join(f"{k}={v}" for k, v in
                       (("owner", row.owner_key), ("timeline", row.timeline_id),
                        ("role", row.role_key)) if v)
-    status = (t(lang, "cli.feeds.state_revoked", date=f"{row.revoked_at:%Y-%m-%d}")
-              if row.revoked_at else t(lang, "cli.feeds.state_active"))
+    status = (_(lang, "revoked {date}", date=row.revoked_at.strftime("%Y-%m-%d"))
+              if row.revoked_at else _(lang, "active"))
     return f"{row.id:>4}  {row.created_at:%Y-%m-%d}  {status:18} {scope}  {row.label}".rstrip()
 
 
@@ -162,7 +168,8 @@ def list_tokens(
         shown = {row.id: tokens.shown_token(cfg, row) for row in rows} if show_links else {}
     lang = state.lang()
     if not rows:
-        console.print(t(lang, "cli.feeds.no_tokens"), markup=False)
+        console.print(_(lang, "no feed tokens (create one with `fristvakt feeds token create`)"),
+                      markup=False)
     for row in rows:
         console.print(describe(lang, row), markup=False)
         token = shown.get(row.id)
@@ -182,7 +189,7 @@ def serve(
     cfg = common.config()
     port = port or default_port(cfg)
     url = f"http://{host}:{port}/feeds/<token>.ics"
-    console.print(t(state.lang(), "cli.feeds.serving", url=url), markup=False)
+    console.print(_(state.lang(), "serving feeds on {url}", url=url), markup=False)
     run_feeds(cfg, common.database(cfg), host, port, lang=state.lang(), routes=answer_routes)
 
 

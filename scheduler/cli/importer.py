@@ -13,9 +13,9 @@ from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.cli.errors import err_console, error_line
 from timelines.base.exceptions import ImportFailed
+from timelines.base.i18n import _
 from timelines.config import load_config
 from timelines.importer import ImportResult, import_document, import_sheets
-from timelines.importer.messages import say
 from timelines.importer.summary import render
 from timelines.importer.writer import write
 
@@ -49,12 +49,13 @@ def import_cmd(
     """Turn plan documents into timelines/<id>.toml and say what needs a human look."""
     reader = state.lang()
     if lang is not None and lang not in LANGS:
-        raise ImportFailed(say("bad_lang", reader, given=lang, langs=", ".join(LANGS)))
+        raise ImportFailed(_(reader, "--lang {given}: expected one of {langs}", given=lang,
+                             langs=", ".join(LANGS)))
     # --json prints instead of writing: no folder, nothing on disk.
     target = None if as_json else (out or _default_folder(reader), force)
     batch = Batch(reader=reader, split=split_sheets)
     with Progress(console=err_console, transient=True, disable=len(files) < 2) as progress:
-        for path in progress.track(files, description=say("progress", reader)):
+        for path in progress.track(files, description=_(reader, "importing")):
             _one(path, lang, year, target, batch)
     _report(batch, as_json)
     if len(files) == 1 and batch.errors:
@@ -62,7 +63,8 @@ def import_cmd(
     for message in batch.errors:
         err_console.print(error_line(reader, ImportFailed(message)), style="red", markup=False)
     if batch.failed:
-        raise ImportFailed(say("failed", reader, failed=batch.failed, total=len(files)))
+        raise ImportFailed(_(reader, "{failed} of {total} file(s) not imported",
+                             failed=batch.failed, total=len(files)))
 
 
 def _default_folder(reader: str) -> Path:
@@ -89,8 +91,10 @@ def _read(path: Path, lang: str | None, year: int | None, batch: Batch) -> list[
         batch.split) else [import_document(path, lang=lang, year=year, reader_lang=batch.reader)]
     kept = [r for r in results if r.timeline.tasks]
     if not kept:
-        key = "office.empty" if _empty(path) else "office.no_tasks"
-        raise ImportFailed(say(key, batch.reader, path=path))
+        if _empty(path):
+            raise ImportFailed(_(batch.reader, "{path} is empty; nothing written", path=path))
+        raise ImportFailed(_(batch.reader, "{path}: no tasks found (no table with an activity "
+                                           "column, no dated list); nothing written", path=path))
     return kept
 
 
@@ -108,7 +112,7 @@ def _write(result: ImportResult, target: tuple[Path, bool] | None, batch: Batch)
         return write(result, target[0], force=target[1])
     except FileExistsError:
         existing = target[0] / f"{result.timeline.id}.toml"
-        _fail(batch, say("exists", batch.reader, path=existing))
+        _fail(batch, _(batch.reader, "{path} exists; use --force to overwrite it", path=existing))
         return None
 
 

@@ -14,7 +14,7 @@ import typer
 from scheduler.cli import common
 from scheduler.cli.context import state
 from timelines.base.exceptions import FristvaktError, NotFound
-from timelines.base.i18n import pick_lang, t
+from timelines.base.i18n import _, pick_lang
 
 if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see __init__)
     from sqlmodel import Session
@@ -36,15 +36,17 @@ def _find_task(session: Session, ref: str, lang: str) -> Task:
 
     from timelines.model import Task
 
-    timeline, _, key = ref.rpartition("/")
+    timeline, _slash, key = ref.rpartition("/")
     query = select(Task).where(Task.key == key, Task.removed_at.is_(None))  # type: ignore[union-attr]
     if timeline:
         query = query.where(Task.timeline_id == timeline)
     found = list(session.exec(query))
     if len(found) != 1:
         choices = ", ".join(f"{task.timeline_id}/{task.key}" for task in found)
-        raise NotFound(t(lang, "cli.mail.which_task", ref=repr(ref), choices=choices)
-                       if found else t(lang, "cli.mail.no_task", ref=repr(ref)))
+        raise NotFound(_(lang, "task {ref} is in more than one timeline; which one? {choices}",
+                         ref=repr(ref), choices=choices)
+                       if found else _(lang, "task {ref} not found (run `fristvakt apply` first?)",
+                                       ref=repr(ref)))
     return found[0]
 
 
@@ -88,7 +90,7 @@ def preview(
 
     ui = state.lang()
     if kind not in PREVIEW_KINDS:
-        raise FristvaktError(t(ui, "cli.mail.bad_kind", given=repr(kind),
+        raise FristvaktError(_(ui, "--kind {given}: use one of {kinds}", given=repr(kind),
                                kinds=", ".join(PREVIEW_KINDS)))
     cfg = common.config()
     moment = common.parse_now(now, cfg.timezone)
@@ -103,7 +105,7 @@ def preview(
     coordinator = Contact(cfg.coordinator.name, cfg.coordinator.email)
     renderer = MailRenderer(cfg.smtp.sender, coordinator, cfg.feeds.domain)
     eml, html = _write(renderer.render(notice, moment), out or Path(f"{row.key}-{kind}"))
-    typer.echo(t(ui, "cli.preview_written", eml=eml, html=html))
+    typer.echo(_(ui, "Wrote {eml} and {html}", eml=eml, html=html))
 
 
 async def _send_test(notifier: EmailNotifier, mail: RenderedMail) -> tuple[int, str]:
@@ -122,9 +124,10 @@ def test(to: str = typer.Option(..., "--to", help="Where to send the test messag
     try:  # the message is the coordinator's: in their configured language
         mail = notifier.renderer.render_test(to, cfg.coordinator.lang, dt.datetime.now(dt.UTC))
     except ValueError as exc:
-        raise FristvaktError(t(ui, "cli.mail.bad_address", to=to, error=exc)) from exc
+        raise FristvaktError(_(ui, "cannot write a test message to {to}: {error}", to=to,
+                               error=exc)) from exc
     code, reply = asyncio.run(_send_test(notifier, mail))
-    typer.echo(t(ui, "cli.test_sent", to=to, code=code, reply=reply))
+    typer.echo(_(ui, "Sent to {to}: server answered {code} {reply}", to=to, code=code, reply=reply))
 
 
 def mailcatcher(

@@ -11,11 +11,11 @@ from rich.console import Console
 from sqlmodel import Session
 
 from scheduler.answers import actions, store
-from scheduler.answers.model import Answer
+from scheduler.answers.model import PROGRESS_LABELS, Answer
 from scheduler.cli import common
 from scheduler.cli.context import state
 from timelines.base.exceptions import FristvaktError
-from timelines.base.i18n import t
+from timelines.base.i18n import _, translate
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -68,9 +68,10 @@ def _mail_requests(now: str | None) -> None:
     count, error = actions.send_requests_mail(cfg, common.database(cfg), moment,
                                               _today(now, cfg.timezone))
     if error:
-        raise FristvaktError(t(lang, "owners.cli.mail_failed", person=cfg.coordinator.email,
+        raise FristvaktError(_(lang, "The decision is recorded, but the email to {person} could "
+                                     "not be sent: {error}", person=cfg.coordinator.email,
                                error=error))
-    typer.echo(t(lang, "owners.cli.requests_mailed", count=count))
+    typer.echo(_(lang, "Mailed the coordinator {count} new request(s).", count=count))
 
 
 def _list_requests(lang: str, pending: bool, as_json: bool) -> None:
@@ -83,25 +84,27 @@ def _list_requests(lang: str, pending: bool, as_json: bool) -> None:
     for row in rows:
         typer.echo(request_line(lang, row))
     if not rows:
-        typer.echo(t(lang, "owners.cli.no_requests"))
+        typer.echo(_(lang, "No requests for more time."))
 
 
 def _print_decided(lang: str, decided: actions.Decided) -> None:
     r = decided.request.request
     if decided.path:
-        typer.echo(t(lang, "owners.cli.accepted", id=r.id, file=decided.path,
+        typer.echo(_(lang, "Request #{id} accepted: {file} now says due = {date}.", id=r.id,
+                     file=decided.path,
                      date=r.proposed_due))
     else:
-        typer.echo(t(lang, "owners.cli.declined", id=r.id))
+        typer.echo(_(lang, "Request #{id} declined.", id=r.id))
     if decided.mail_error:
-        typer.echo(t(lang, "owners.cli.mail_failed", person=r.person,
+        typer.echo(_(lang, "The decision is recorded, but the email to {person} could not be sent: "
+                           "{error}", person=r.person,
                      error=decided.mail_error), err=True)
 
 
 def status_line(lang: str, answer: Answer) -> str:
-    label = t(lang, f"owners.status.{answer.status}") if answer.status else t(
-        lang, "owners.kind.done")
-    return t(lang, "owners.cli.status_line", timeline=answer.timeline_id, task=answer.task_key,
+    label = translate(lang, PROGRESS_LABELS[answer.status]) if answer.status else _(lang, "done")
+    return _(lang, "{timeline}/{task}: {status} ({date}, {person}){note}",
+             timeline=answer.timeline_id, task=answer.task_key,
              status=label, date=answer.at.date().isoformat(), person=answer.person,
              note=_note(answer.note))
 
@@ -117,7 +120,8 @@ def status(
     if write:
         moment = common.parse_now(now, cfg.timezone)
         count, files = actions.write_statuses(engine, common.project, moment, lang)
-        typer.echo(t(lang, "owners.cli.status_written", count=count, files=files))
+        typer.echo(_(lang, "Wrote {count} statuses into {files} timeline file(s).", count=count,
+                     files=files))
         return
     with Session(engine) as session:
         found = actions.recorded(session)
@@ -127,7 +131,7 @@ def status(
     for answer in found:
         typer.echo(status_line(lang, answer))
     if not found:
-        typer.echo(t(lang, "owners.cli.no_statuses"))
+        typer.echo(_(lang, "No statuses recorded."))
 
 
 def _today(now: str | None, zone: str) -> dt.date:
@@ -153,7 +157,7 @@ def report(
         raise FristvaktError(f"--format {fmt}: html | docx | md | pdf")
     written = write_report(cfg, common.database(cfg), plan, day, fmt, output, lang)
     if written is not None:
-        typer.echo(t(lang, "owners.report.written", path=written))
+        typer.echo(_(lang, "Wrote {path}", path=written))
 
 
 def status_round(
@@ -167,13 +171,17 @@ def status_round(
     cfg, lang = common.config(), state.lang()
     sign = signer(cfg)
     if sign is None:
-        raise FristvaktError(t(lang, "owners.cli.no_secret", env=cfg.feeds.secret_env))
+        raise FristvaktError(_(lang, "The answer links need the secret in ${env}: set it, as for "
+                                     "feed links.", env=cfg.feeds.secret_env))
     moment = common.parse_now(now, cfg.timezone)
     for done in run_rounds(cfg, common.database(cfg), sign, moment, _today(now, cfg.timezone)):
-        typer.echo(t(lang, "owners.round.sent", meeting=done.meeting, asked=len(done.asked),
+        typer.echo(_(lang, "Status round {meeting}: {asked} asked, {reminded} reminded, summary to "
+                           "the coordinator: {summary}.", meeting=done.meeting,
+                     asked=len(done.asked),
                      reminded=len(done.reminded), summary="1" if done.summary else "0"))
         for person, error in done.failed:
-            typer.echo(t(lang, "owners.cli.mail_failed", person=person, error=error), err=True)
+            typer.echo(_(lang, "The decision is recorded, but the email to {person} could not be "
+                               "sent: {error}", person=person, error=error), err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,7 +16,7 @@ from scheduler.cli import common
 from scheduler.cli.context import state
 from scheduler.pages import PlanView, Reader, plan_view, write_static
 from timelines.base.exceptions import NotFound
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 from timelines.config import Config
 from timelines.resolve import ResolvedTimeline, resolve_timeline
 
@@ -30,7 +30,7 @@ def _chosen(timelines: list[ResolvedTimeline], wanted: list[str]) -> list[Resolv
     known = {tl.id: tl for tl in timelines}
     for plan in wanted:
         if plan not in known:
-            raise NotFound(t(state.lang(), "pages.cli.unknown_plan", plan=plan,
+            raise NotFound(_(state.lang(), "no timeline with id {plan}; known: {known}", plan=plan,
                              known=", ".join(sorted(known)) or "-"))
     return [known[plan] for plan in wanted] if wanted else timelines
 
@@ -54,10 +54,13 @@ def _readers(cfg: Config, public: bool) -> list[Reader]:
 def _say_owners(cfg: Config, public: bool) -> str:
     lang = state.lang()
     if public:
-        return t(lang, "wire.cli.owners_public")
+        return _(lang, "owner pages are named by owner key (owners/<key>.html, --public): anyone "
+                       "who can read the folder can open each of them")
     if secret(cfg) is None:
-        return t(lang, "wire.cli.owners_left_out", variable=cfg.feeds.secret_env)
-    return t(lang, "wire.cli.owners_token")
+        return _(lang, "owner pages were left out: set {variable} (the feed secret) for "
+                       "unguessable names, or use --public", variable=cfg.feeds.secret_env)
+    return _(lang, "owner pages are named by an unguessable code (owners/<code>.html); give each "
+                   "owner only their own link")
 
 
 def _local_day(now: str | None, cfg: Config) -> dt.date:
@@ -83,10 +86,12 @@ def export(
     views: list[PlanView] = [plan_view(cfg, tl, today) for tl in timelines]
     written = write_static(directory, views, today, cfg.lang, _readers(cfg, public), coordinator)
     lang = state.lang()
-    console.print(t(lang, "pages.cli.exported", n=len(written), directory=directory),
+    console.print(_(lang, "wrote {n} pages to {directory}", n=len(written), directory=directory),
                   markup=False)
-    console.print(t(lang, "wire.cli.coordinator_included" if coordinator
-                    else "wire.cli.coordinator_left_out"), markup=False)
+    console.print(_(lang, "the export includes the coordinator's overview (coordinator.html): "
+                          "do not publish it") if coordinator
+                  else _(lang, "the export contains no coordinator page (use --coordinator to "
+                               "include it)"), markup=False)
     console.print(_say_owners(cfg, public), markup=False)
 
 

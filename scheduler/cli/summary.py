@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from scheduler.states import ReminderStatus
-from timelines.base.i18n import t
-from timelines.base.lang import plural
+from timelines.base.i18n import _, _n
 from timelines.base.status import OPEN_STATUSES
 from timelines.model import Reminder
 from timelines.resolve import ResolvedTimeline
@@ -60,8 +59,9 @@ def open_dates(tl: ResolvedTimeline) -> list[dt.date]:
 def planned_line(lang: str, state: PlanState, zone: str) -> str:
     """`14 reminders planned, next on …`, or that none is."""
     if state.first is None:
-        return t(lang, "green.none_planned")
-    return plural(lang, "green.planned", len(state.keys), next=local(state.first, zone))
+        return _(lang, "no reminders planned")
+    return _n(lang, "{n} reminder planned, next on {next}", "{n} reminders planned, next on {next}",
+              len(state.keys), next=local(state.first, zone))
 
 
 def past_hints(lang: str, timelines: Iterable[ResolvedTimeline], today: dt.date) -> list[str]:
@@ -75,18 +75,21 @@ def past_hint(lang: str, tl: ResolvedTimeline, today: dt.date) -> str | None:
     if not dates or max(dates) >= today:
         return None
     replay = f"{min(dates) - REPLAY_LEAD:%Y-%m-%d}T08:00"
-    return t(lang, "green.all_past", timeline=tl.id, last=max(dates), now=replay)
+    return _(lang, "{timeline}: every date lies in the past (the last is {last}), so it gets no "
+                   "reminders; to replay it as if it were earlier: fristvakt apply --now {now}",
+             timeline=tl.id, last=max(dates), now=replay)
 
 
 def replanned_line(lang: str, before: PlanState, after: PlanState) -> str | None:
     """The plan changed although no task did (another --now, another policy), or None."""
     if before.keys == after.keys:
         return None
-    return t(lang, "green.replanned", before=len(before.keys), after=len(after.keys))
+    return _(lang, "no task changed, but the reminder plan did: {before} → {after} waiting",
+             before=len(before.keys), after=len(after.keys))
 
 
 def next_line(lang: str, first: dt.datetime | None, zone: str) -> str:
     """After a pass: when the next reminder is due, or that none is planned."""
     if first is None:
-        return t(lang, "green.none_planned")
-    return t(lang, "green.next", next=local(first, zone))
+        return _(lang, "no reminders planned")
+    return _(lang, "next reminder: {next}", next=local(first, zone))

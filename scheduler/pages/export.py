@@ -10,7 +10,7 @@ from scheduler.pages.build import owner_view
 from scheduler.pages.gantt import ZOOMS
 from scheduler.pages.html import index_page, overview_page, owner_page, plan_page, wheel_page
 from scheduler.pages.model import CoordinatorExtras, PlanView, Reader
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 DEFAULT_ZOOM = "quarter"
 COORDINATOR_PAGE = "coordinator.html"
@@ -44,7 +44,7 @@ def _owner_pages(plans: Sequence[PlanView], owners: Sequence[Reader],
     index only when the index lists it (a page behind a code names no other page)."""
     pages = {}
     for owner in owners:
-        heading = t(owner.lang, "pages.owner.heading", name=owner.name)
+        heading = _(owner.lang, "Tasks of {name}", name=owner.name)
         view = owner_view(plans, owner.key, heading, owner.lang)
         if view.tasks:
             pages[owner_file(owner)] = owner_page(view, today, home="../index.html")

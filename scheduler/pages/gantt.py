@@ -16,7 +16,7 @@ from scheduler.pages import palette
 from scheduler.pages.model import PlanView, TaskMark
 from scheduler.pages.svg import element, num, root, serialize
 from scheduler.pages.words import card, label, month_names, status_text
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 ZOOMS: dict[str, float] = {"month": 8.0, "quarter": 3.0, "year": 1.2}  # px per day
 LEFT = 300      # the label column
@@ -119,7 +119,7 @@ def _lanes(svg: ET.Element, back: ET.Element, plan: PlanView, axis: Axis,
         lane_height = LANE_HEAD + ROW * len(section.tasks)
         element(back, "rect", x=0, y=layout.height, width=axis.width, height=lane_height,
                 fill=palette.LANE if index % 2 == 0 else palette.PAPER)
-        element(lane, "text", section.title or t(lang, "pages.no_section"), x=8,
+        element(lane, "text", section.title or _(lang, "Other tasks"), x=8,
                 y=layout.height + 19, fill=palette.INK, font_size=14, font_weight="bold")
         y = layout.height + LANE_HEAD
         for task in section.tasks:
@@ -251,7 +251,7 @@ def _today(svg: ET.Element, axis: Axis, today: dt.date, height: float, lang: str
     group = element(svg, "g", class_="today", data_date=today.isoformat())
     element(group, "line", x1=x, x2=x, y1=TOP - 4, y2=height, stroke=palette.TODAY,
             stroke_width=2)
-    element(group, "text", t(lang, "pages.today"), x=x + 4, y=TOP + 10, fill=palette.TODAY,
+    element(group, "text", _(lang, "today"), x=x + 4, y=TOP + 10, fill=palette.TODAY,
             font_size=12, font_weight="bold")
 
 
@@ -260,7 +260,7 @@ def gantt_svg(plan: PlanView, today: dt.date, zoom: str = "quarter") -> str:
     lang = plan.lang
     axis = axis_for(plan, today, zoom)
     height = TOP + LANE_HEAD * len(plan.sections) + ROW * len(plan.tasks) + 8
-    svg = root(axis.width, height, t(lang, "pages.gantt_label", title=plan.title),
+    svg = root(axis.width, height, _(lang, "Timeline of {title}", title=plan.title),
                class_="gantt", data_zoom=zoom, data_axis_start=axis.start.isoformat(),
                data_axis_end=axis.end.isoformat(), data_px_per_day=axis.px_per_day,
                data_left=axis.left, data_today=today.isoformat())

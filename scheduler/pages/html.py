@@ -16,7 +16,7 @@ from scheduler.pages.gantt import ZOOMS, axis_for, gantt_svg
 from scheduler.pages.model import CoordinatorExtras, PlanView, Section, TaskMark
 from scheduler.pages.wheel import deadlines, wheel_svg
 from scheduler.pages.words import day, span_text, status_text
-from timelines.base.i18n import pick_lang, translator
+from timelines.base.i18n import _, pick_lang, template_gettext
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pages"
 Links = Sequence[tuple[str, str]]
@@ -26,14 +26,14 @@ Links = Sequence[tuple[str, str]]
 def environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       auto_reload=False)
+                       auto_reload=False, extensions=["jinja2.ext.i18n"])
 
 
 def _render(template: str, lang: str, today: dt.date, **context: Any) -> str:
     """Render with the reader's texts and date format; `home` links back to the index."""
     lang = pick_lang(lang)
     helpers = {
-        "t": translator(lang), "lang": lang, "today": today,
+        **template_gettext(lang), "lang": lang, "today": today,
         "day": lambda value: day(value, lang),
         "span": lambda task: span_text(task, lang),
         "status": lambda task: status_text(task, lang),
@@ -73,7 +73,7 @@ def wheel_page(plans: Sequence[PlanView], year: int, lang: str, today: dt.date,
     """The årshjul of the chosen plans' deadlines in `year`, and its table."""
     tasks = [task for plan in plans for task in plan.tasks]
     in_year = _in_year(tasks, year)
-    heading = translator(pick_lang(lang))("pages.wheel.heading", year=year)
+    heading = _(pick_lang(lang), "Year wheel {year}", year=year)
     view = PlanView(f"wheel-{year}", heading, lang, (Section("", in_year),) if in_year else ())
     return _render("wheel.html.j2", lang, today, page="wheel", heading=heading, year=year,
                    plan=view, plan_titles=[plan.title for plan in plans],
@@ -90,7 +90,7 @@ def overview_page(plans: Sequence[PlanView], lang: str, today: dt.date,
                   home: str = "index.html", wheel_links: Links = ()) -> str:
     """The coordinator's overview: counts per plan, waiting requests, silent owners, send
     problems (the last three given by the caller); `wheel_links` are `(year, href)`."""
-    heading = translator(pick_lang(lang))("pages.overview.heading")
+    heading = _(pick_lang(lang), "Coordinator's overview")
     return _render("overview.html.j2", lang, today, page="overview", heading=heading,
                    counts=[counts(plan) for plan in plans], extras=extras or CoordinatorExtras(),
                    plan_links=plan_links or {}, home=home, wheel_links=wheel_links)
@@ -98,24 +98,22 @@ def overview_page(plans: Sequence[PlanView], lang: str, today: dt.date,
 
 def login_page(lang: str, today: dt.date, csrf: str, action: str, next_url: str,
                problem: str = "") -> str:
-    """The coordinator's login form; `problem` is a catalog key saying what went wrong."""
-    heading = translator(pick_lang(lang))("wire.login.heading")
+    """The coordinator's login form; `problem` says what went wrong (in `lang`)."""
+    heading = _(pick_lang(lang), "Coordinator login")
     return _render("login.html.j2", lang, today, page="login", heading=heading, csrf=csrf,
                    action=action, next_url=next_url, problem=problem, home=action)
 
 
-def message_page(lang: str, today: dt.date, key: str, home: str, **values: Any) -> str:
-    """A page that only says something: `<key>.heading` and `<key>.text` (with `values`)."""
-    words = translator(pick_lang(lang))
-    return _render("message.html.j2", lang, today, page="message",
-                   heading=words(f"{key}.heading"), text=words(f"{key}.text", **values),
+def message_page(lang: str, today: dt.date, heading: str, text: str, home: str) -> str:
+    """A page that only says something: a heading and a text (both in `lang`)."""
+    return _render("message.html.j2", lang, today, page="message", heading=heading, text=text,
                    home=home)
 
 
 def index_page(lang: str, today: dt.date, plans: Links, wheels: Links, owners: Links,
                coordinator: str | None) -> str:
     """The export's front page; it says whether the coordinator's overview is included."""
-    heading = translator(pick_lang(lang))("pages.index.heading")
+    heading = _(pick_lang(lang), "Plans at a glance")
     return _render("index.html.j2", lang, today, page="index", heading=heading, plans=plans,
                    wheels=wheels, owners=owners, coordinator=coordinator or "",
                    home="index.html")

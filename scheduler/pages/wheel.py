@@ -17,7 +17,7 @@ from scheduler.pages import palette
 from scheduler.pages.model import TaskMark
 from scheduler.pages.svg import element, num, root, serialize
 from scheduler.pages.words import card, day, month_names, status_text
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 SIZE = 960
 CENTRE = SIZE / 2
@@ -110,7 +110,7 @@ def _hub(svg: ET.Element, year: int, today: dt.date | None, lang: str) -> None:
     if today and today.year == year:
         x, y = point(angle(today), OUTER)
         hand = element(svg, "g", class_="today", data_date=today.isoformat())
-        element(hand, "title", t(lang, "pages.today"))
+        element(hand, "title", _(lang, "today"))
         (x0, y0) = point(angle(today), INNER)
         element(hand, "line", x1=x0, y1=y0, x2=x, y2=y, stroke=palette.TODAY, stroke_width=3)
 
@@ -118,7 +118,7 @@ def _hub(svg: ET.Element, year: int, today: dt.date | None, lang: str) -> None:
 def wheel_svg(tasks: Iterable[TaskMark], year: int, lang: str = "en",
               today: dt.date | None = None) -> str:
     """The year wheel of `tasks`' deadlines in `year`, month names in `lang`."""
-    svg = root(SIZE, SIZE, t(lang, "pages.wheel_label", year=year), class_="wheel",
+    svg = root(SIZE, SIZE, _(lang, "Year wheel {year}", year=year), class_="wheel",
                data_year=year, data_cx=CENTRE, data_cy=CENTRE)
     _months(svg, year, lang)
     _hub(svg, year, today, lang)

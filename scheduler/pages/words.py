@@ -1,4 +1,4 @@
-"""The texts a page draws about one task, in the reader's language (catalog `[pages]`)."""
+"""The texts a page draws about one task, in the reader's language."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from typing import Literal
 from babel.dates import get_month_names
 
 from scheduler.pages.model import TaskMark
-from timelines.base.i18n import format_date, locale, t
+from timelines.base.i18n import _, format_date, locale, translate
+from timelines.base.status import PROGRESS_WORDS, status_word
 
 
 def day(value: dt.date | None, lang: str) -> str:
     """A date as the reader writes it, short (`7. apr. 2020`), or the word for none."""
-    return format_date(value, lang, "medium") if value else t(lang, "pages.no_date")
+    return format_date(value, lang, "medium") if value else _(lang, "no date")
 
 
 def month_names(lang: str, width: Literal["abbreviated", "narrow", "wide"] = "wide") -> list[str]:
@@ -24,15 +25,15 @@ def month_names(lang: str, width: Literal["abbreviated", "narrow", "wide"] = "wi
 
 def status_text(task: TaskMark, lang: str) -> str:
     """Status in words, never colour alone: `ongoing · delayed · overdue · no answer`."""
-    parts = [t(lang, f"status.{task.status}")]
+    parts = [status_word(task.status, lang)]
     if task.answer:
-        parts.append(t(lang, f"pages.answer.{task.answer}"))
+        parts.append(translate(lang, PROGRESS_WORDS[task.answer]))
     if task.overdue:
-        parts.append(t(lang, "pages.overdue"))
+        parts.append(_(lang, "overdue"))
     if task.unanswered:
-        parts.append(t(lang, "pages.unanswered"))
+        parts.append(_(lang, "no answer"))
     if task.approximate_start or task.approximate_due:
-        parts.append(t(lang, "pages.approximate"))
+        parts.append(_(lang, "approximate dates"))
     return " · ".join(parts)
 
 
@@ -44,17 +45,17 @@ def span_text(task: TaskMark, lang: str) -> str:
                          for occ in task.occurrences)
     if task.milestone:
         return day(task.due or task.start, lang)
-    return t(lang, "pages.span", start=day(task.start, lang), due=day(task.due, lang))
+    return _(lang, "{start} – {due}", start=day(task.start, lang), due=day(task.due, lang))
 
 
 def card(task: TaskMark, lang: str) -> str:
     """The task card (hover and focus): title, owners, when text, status, latest note."""
-    lines = [task.title, f"{t(lang, 'pages.col.owners')}: {', '.join(task.owners) or '–'}",
-             f"{t(lang, 'pages.col.when')}: {task.when_text or '–'}",
-             f"{t(lang, 'pages.col.dates')}: {span_text(task, lang)}",
-             f"{t(lang, 'pages.col.status')}: {status_text(task, lang)}"]
+    lines = [task.title, _(lang, "Owners") + f": {', '.join(task.owners) or '–'}",
+             _(lang, "When (as written)") + f": {task.when_text or '–'}",
+             _(lang, "Dates") + f": {span_text(task, lang)}",
+             _(lang, "Status") + f": {status_text(task, lang)}"]
     if task.note:
-        lines.append(f"{t(lang, 'pages.col.note')}: {task.note}")
+        lines.append(_(lang, "Latest status note") + f": {task.note}")
     return "\n".join(lines)
 
 

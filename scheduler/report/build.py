@@ -14,7 +14,7 @@ from scheduler.pages.stored import plan_views
 from scheduler.report import formats
 from scheduler.report.model import PlanReport, build
 from timelines.base.exceptions import FristvaktError
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 from timelines.config import Config
 
 
@@ -39,7 +39,9 @@ def rendered(plans: list[PlanReport], fmt: str, lang: str,
         try:
             return formats.pdf(page)
         except formats.NoChromium as exc:
-            raise FristvaktError(t(lang, "owners.report.no_pdf")) from exc
+            raise FristvaktError(_(lang, "PDF needs Chromium (/usr/bin/chromium or chromium on "
+                                         "PATH); it was not found. Use --format html and print to "
+                                         "PDF.")) from exc
     return page.encode()
 
 

@@ -16,8 +16,8 @@ from docx.shared import Mm, Pt
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from scheduler.report.model import CATEGORIES, PlanReport, Row
-from timelines.base.i18n import format_date, t, texts, translator
+from scheduler.report.model import CATEGORIES, PlanReport, Row, category_names
+from timelines.base.i18n import _, _p, format_date, template_gettext
 
 REPORT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
 CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
@@ -31,7 +31,7 @@ class NoChromium(Exception):
 def _env() -> Environment:
     return Environment(loader=FileSystemLoader(REPORT_TEMPLATES), undefined=StrictUndefined,
                        autoescape=select_autoescape(default=True), trim_blocks=True,
-                       lstrip_blocks=True)
+                       lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
 
 
 def html(plans: list[PlanReport], lang: str, charts: Mapping[str, str] | None = None) -> str:
@@ -40,8 +40,8 @@ def html(plans: list[PlanReport], lang: str, charts: Mapping[str, str] | None = 
     dates = {p.id: format_date(p.as_of, p.lang, "long") for p in plans}
     found = {key: Markup(value) for key, value in (charts or {}).items()}
     return _env().get_template("report.html.j2").render(
-        plans=plans, lang=lang, L=texts(lang), t=translator(lang), dates=dates,
-        categories=CATEGORIES, charts=found)
+        **template_gettext(lang), plans=plans, lang=lang, dates=dates,
+        categories=category_names(lang), charts=found)
 
 
 def status_cell(row: Row, lang: str) -> str:
@@ -53,13 +53,13 @@ def status_cell(row: Row, lang: str) -> str:
     if row.note_date:
         text += f" ({row.note_date})"
     if row.from_plan:
-        text += f" ({t(lang, 'owners.report.from_plan')})"
+        text += " (" + _(lang, "From the plan") + ")"
     return text
 
 
 def headings(lang: str) -> list[str]:
-    keys = ("activity", "responsible", "funding", "deadline", "status")
-    return [t(lang, f"owners.report.{key}") for key in keys]
+    return [_(lang, "Activity"), _(lang, "Responsible"), _(lang, "Funding"),
+            _p(lang, "status report", "Deadline"), _(lang, "Status")]
 
 
 def cells(row: Row, lang: str) -> list[str]:
@@ -68,8 +68,8 @@ def cells(row: Row, lang: str) -> list[str]:
 
 def summary_cells(plan: PlanReport) -> tuple[list[str], list[str]]:
     counts = plan.summary()
-    heads = [t(plan.lang, f"owners.report.{c}") for c in CATEGORIES]
-    return ([*heads, t(plan.lang, "owners.report.total")],
+    heads = list(category_names(plan.lang).values())
+    return ([*heads, _(plan.lang, "Total")],
             [*(str(counts[c]) for c in CATEGORIES), str(len(plan.rows))])
 
 
@@ -87,9 +87,10 @@ def markdown(plans: list[PlanReport]) -> str:
     out: list[str] = []
     for plan in plans:
         lang = plan.lang
-        out += [f"# {t(lang, 'owners.report.title')}: {plan.title}", "",
-                t(lang, "owners.report.as_of", date=format_date(plan.as_of, lang, "long")), "",
-                f"## {t(lang, 'owners.report.summary')}", ""]
+        title, summary = _(lang, "Status report"), _(lang, "Summary")
+        out += [f"# {title}: {plan.title}", "",
+                _(lang, "Status as of {date}", date=format_date(plan.as_of, lang, "long")), "",
+                f"## {summary}", ""]
         head, counts = summary_cells(plan)
         out += [*_md_table(head, [counts]), ""]
         for section in plan.sections:
@@ -119,10 +120,10 @@ def docx(plans: list[PlanReport]) -> bytes:
     document.styles["Normal"].font.size = Pt(9.5)
     for plan in plans:
         lang = plan.lang
-        document.add_heading(f"{t(lang, 'owners.report.title')}: {plan.title}", level=1)
-        document.add_paragraph(t(lang, "owners.report.as_of",
+        document.add_heading(_(lang, "Status report") + f": {plan.title}", level=1)
+        document.add_paragraph(_(lang, "Status as of {date}",
                                  date=format_date(plan.as_of, lang, "long")))
-        document.add_heading(t(lang, "owners.report.summary"), level=2)
+        document.add_heading(_(lang, "Summary"), level=2)
         head, counts = summary_cells(plan)
         _docx_table(document, head, [counts])
         for part in plan.sections:

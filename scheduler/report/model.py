@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from scheduler.answers.model import Answer
+from scheduler.answers.model import PROGRESS_LABELS, Answer
 from timelines.base.exceptions import NotFound
-from timelines.base.i18n import format_date, pick_lang, t
+from timelines.base.i18n import _, _p, format_date, pick_lang, translate
 from timelines.config import Config
 from timelines.model import Task, Timeline
 
 CATEGORIES = ("done", "on_track", "delayed", "blocked", "overdue", "no_answer")
+
+
+def category_names(lang: str) -> dict[str, str]:
+    """Each category as the report names it in `lang`, in the order of CATEGORIES."""
+    return {"done": _p(lang, "status report", "Done"), "on_track": _(lang, "On track"),
+            "delayed": _(lang, "Delayed"), "blocked": _(lang, "Blocked"),
+            "overdue": _p(lang, "status report", "Overdue"), "no_answer": _(lang, "No answer")}
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ def _timelines(session: Session, plan: str | None) -> list[Timeline]:
     chosen = [tl for tl in found if tl.id == plan]
     if not chosen:
         known = ", ".join(tl.id for tl in found) or "-"
-        raise NotFound(t("en", "owners.report.unknown_plan", plan=plan, known=known))
+        raise NotFound(_("en", "No plan {plan}: known plans are {known}.", plan=plan, known=known))
     return chosen
 
 
@@ -101,11 +108,11 @@ def _category(task: Task, answer: Answer | None, as_of: dt.date) -> str:
 def _status_text(answer: Answer | None, task: Task, lang: str) -> tuple[str, str, str, bool]:
     """(status words, note, note date, from the plan) for one row."""
     if answer is not None:
-        words = t(lang, f"owners.status.{answer.status}") if answer.status else t(
-            lang, "owners.report.done")
+        words = translate(lang, PROGRESS_LABELS[answer.status]) if answer.status else _p(
+            lang, "status report", "Done")
         return words, answer.note, format_date(answer.at.date(), lang, "short"), False
     if task.status == "done":
-        return t(lang, "owners.report.done"), "", "", False
+        return _p(lang, "status report", "Done"), "", "", False
     plan_text = task.notes.strip()
     return ("", plan_text, "", True) if plan_text else ("", "", "", False)
 
@@ -131,7 +138,7 @@ def plan_report(session: Session, config: Config, timeline: Timeline,
     answers = _answers(session, timeline.id, as_of)
     sections: dict[str, Section] = {}
     for task in session.exec(query).all():
-        name = task.section or t(lang, "owners.report.no_section")
+        name = task.section or _(lang, "Other")
         sections.setdefault(name, Section(name)).rows.append(
             _row(config, timeline, task, answers.get(task.key), as_of, lang))
     return PlanReport(timeline.id, timeline.title, lang, as_of, list(sections.values()))

@@ -24,16 +24,24 @@ from starlette.routing import Route
 
 from notifiers.feeds.cache import Clock, utc_now
 from scheduler.answers import store
-from scheduler.answers.model import STATUSES
 from scheduler.answers.signing import ActionToken, Signer, TokenRefused, signer
 from scheduler.pages.html import card_script
 from scheduler.web import data, views
 from scheduler.web.site import coordinator_routes
 from scheduler.web.templating import page
+from timelines.base.i18n import N_, translate
 from timelines.config import Config
 from timelines.db import read_engine, session_scope
 
 REFUSED = {"tampered": 400, "not_yours": 403, "expired": 410, "replayed": 409}
+# Why a link or a form was refused, as its owner reads it.
+REFUSALS = {
+    "tampered": N_("The link is incomplete or has been changed."),
+    "not_yours": N_("The link does not belong to this person or task."),
+    "expired": N_("The link has expired."),
+    "replayed": N_("This form has already been sent once."),
+    "bad_input": N_("The form was not filled in correctly (a new date must be a future date)."),
+}
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
            "X-Robots-Tag": "noindex"}
 
@@ -43,7 +51,8 @@ def html(body: str, status: int = 200) -> HTMLResponse:
 
 
 def refused(reason: str, lang: str) -> HTMLResponse:
-    return html(page("refused.html.j2", lang, reason=reason), REFUSED.get(reason, 400))
+    return html(page("refused.html.j2", lang, text=translate(lang, REFUSALS[reason])),
+                REFUSED.get(reason, 400))
 
 
 class Pages:
@@ -80,7 +89,7 @@ class Pages:
             return refused(exc.reason, self.lang())
         lang = self.lang(token.person)
         return html(page("confirm.html.j2", lang, form=form, chosen=chosen,
-                         statuses=STATUSES, **values))
+                         statuses=views.status_choices(lang), **values))
 
     async def answer(self, request: Request) -> Response:
         fields = dict(await request.form())
@@ -96,7 +105,8 @@ class Pages:
         lang = self.lang(token.person)
         choice = views.choice(fields, self.today())
         if choice is None:
-            return html(page("refused.html.j2", lang, reason="bad_input"), 422)
+            return html(page("refused.html.j2", lang, text=translate(lang, REFUSALS["bad_input"])),
+                        422)
         return self._record(token, form_id, choice, lang)
 
     def _record(self, token: ActionToken, form_id: str, choice: store.Choice,

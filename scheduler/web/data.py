@@ -19,7 +19,7 @@ from scheduler.pages.model import (
 )
 from scheduler.pages.stored import plan_views
 from scheduler.states import ReminderStatus
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 from timelines.config import Config, StatusRound
 from timelines.model import Reminder, Task
 
@@ -87,6 +87,6 @@ def owner_timeline(session: Session, config: Config, person: str, today: dt.date
     """The person's own tasks (and no one else's) on a timeline with its table; "" if none."""
     lang = config.owner_lang(person)
     owner = config.owners.get(person)
-    heading = t(lang, "pages.owner.heading", name=owner.name if owner else person)
+    heading = _(lang, "Tasks of {name}", name=owner.name if owner else person)
     view = owner_view(plan_views(session, config, today), person, heading, lang)
     return timeline_fragment(view, today) if view.tasks else ""

@@ -40,6 +40,7 @@ from scheduler.pages.model import PlanView
 from scheduler.pages.stored import plan_views
 from scheduler.web import data
 from scheduler.web.auth import LOCK_SECONDS, SESSION_COOKIE, SESSION_SECONDS, Login, Throttle
+from timelines.base.i18n import _
 from timelines.config import Config
 from timelines.db import read_engine
 
@@ -100,14 +101,18 @@ class Site:
 
     def off(self) -> Response:
         variable = self.config.web.coordinator_password_env or DEFAULT_ENV
-        return html(message_page(self.lang, self.today(), "wire.off", home="/",
-                                 variable=variable), 404)
+        text = _(self.lang, "The coordinator's pages are off because no password is set. To "
+                            "turn them on, set the environment variable {variable} (named by "
+                            "[web] coordinator_password_env in fristvakt.toml) for `fristvakt "
+                            "serve` and restart it.", variable=variable)
+        heading = _(self.lang, "Coordinator pages are off")
+        return html(message_page(self.lang, self.today(), heading, text, home="/"), 404)
 
     def _plans(self) -> list[PlanView]:
         with Session(self.reader) as session:
             return plan_views(session, self.config, self.today())
 
-    async def overview(self, _: Request) -> Response:
+    async def overview(self, _request: Request) -> Response:
         return html(await run_in_threadpool(self._overview))
 
     def _overview(self) -> str:
@@ -132,7 +137,8 @@ class Site:
         return plan_page(chosen[0], self.today(), zoom, home=ROOT) if chosen else None
 
     def missing(self) -> Response:
-        return html(message_page(self.lang, self.today(), "wire.missing", home=ROOT), 404)
+        return html(message_page(self.lang, self.today(), _(self.lang, "Not found"),
+                                 _(self.lang, "There is no such page."), home=ROOT), 404)
 
     async def wheel(self, request: Request) -> Response:
         year = request.path_params["year"]
@@ -168,16 +174,20 @@ class Site:
         fields = await request.form()
         next_url = _safe_next(str(fields.get("next", ROOT)))
         if not self.login.valid_csrf(str(fields.get("csrf", "")), request.cookies.get(CSRF_COOKIE)):
-            return self._form(request, next_url, "wire.login.stale", 403)
+            return self._form(request, next_url, _(self.lang, "This login form has expired or did "
+                                                   "not come from this site. Please try again."),
+                              403)
         if not self.login.right(str(fields.get("password", ""))):
             self.throttle.failed(address)
-            return self._form(request, next_url, "wire.login.wrong", 401)
+            return self._form(request, next_url, _(self.lang, "Wrong password. Try again."), 401)
         self.throttle.forget(address)
         return self._session(request, next_url)
 
     def _refused(self) -> Response:
-        body = message_page(self.lang, self.today(), "wire.throttled", home=LOGIN,
-                            minutes=LOCK_SECONDS // 60)
+        text = _(self.lang, "Too many wrong passwords from this address. Try again in {minutes} "
+                            "minutes.", minutes=LOCK_SECONDS // 60)
+        body = message_page(self.lang, self.today(), _(self.lang, "Too many tries"), text,
+                            home=LOGIN)
         response = html(body, 429)
         response.headers["Retry-After"] = str(LOCK_SECONDS)
         return response

@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from timelines.base.i18n import texts, translator
+from timelines.base.i18n import template_gettext
 
 WEB_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
 
@@ -16,7 +16,8 @@ WEB_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
 @cache
 def env() -> Environment:
     return Environment(loader=FileSystemLoader(WEB_TEMPLATES), undefined=StrictUndefined,
-                       autoescape=_escaped, trim_blocks=True, lstrip_blocks=True)
+                       autoescape=_escaped, trim_blocks=True, lstrip_blocks=True,
+                       extensions=["jinja2.ext.i18n"])
 
 
 def _escaped(name: str | None) -> bool:
@@ -25,6 +26,5 @@ def _escaped(name: str | None) -> bool:
 
 
 def page(template: str, lang: str, /, **values: Any) -> str:
-    """A page in `lang`: `L["owners.key"]` and `t("owners.key", ...)` as in the mail."""
-    return env().get_template(template).render(L=texts(lang), t=translator(lang), lang=lang,
-                                           **values)
+    """A page in `lang`: its `_("Text", name=...)`s are told in that language."""
+    return env().get_template(template).render(**template_gettext(lang), lang=lang, **values)

@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from scheduler.answers import store
 from scheduler.answers.links import page_url, task_links
-from scheduler.answers.model import STATUSES, Answer
+from scheduler.answers.model import KIND_WORDS, PROGRESS_LABELS, STATUSES, Answer
 from scheduler.answers.signing import ActionToken, Signer
-from timelines.base.i18n import format_date, pick_lang, t
-from timelines.base.status import OPEN_STATUSES
+from timelines.base.i18n import N_, _, format_date, pick_lang, translate
+from timelines.base.status import OPEN_STATUSES, status_word
 from timelines.config import Config
 from timelines.model import Task, Timeline
 
@@ -34,20 +34,21 @@ def task_facts(session: Session, task: Task, lang: str, today: dt.date) -> dict[
             "section": task.section, "due_iso": task.due.isoformat() if task.due else "",
             "deadline": format_date(task.due, lang, "long") if task.due else "",
             "overdue": bool(task.due and task.due < today), "status": task.status,
+            "status_word": status_word(task.status, lang),
             "latest": answer_line(latest, lang) if latest else ""}
 
 
 def answer_line(answer: Answer, lang: str) -> str:
     """One answer as a sentence: when, what, the note."""
-    what = t(lang, f"owners.kind.{answer.kind}")
+    what = translate(lang, KIND_WORDS[answer.kind])
     if answer.kind == "status" and answer.status:
-        what = t(lang, f"owners.status.{answer.status}")
+        what = translate(lang, PROGRESS_LABELS[answer.status])
     if answer.kind == "more_time" and answer.new_value:
-        what = t(lang, "owners.asked_until", date=format_date(
+        what = _(lang, "more time asked until {date}", date=format_date(
             dt.date.fromisoformat(answer.new_value), lang, "long"))
     day = format_date(answer.at.date(), lang, "long")
-    return t(lang, "owners.answer_line", date=day, what=what,
-             note=f" – {answer.note}" if answer.note else "")
+    note = " – " + answer.note if answer.note else ""
+    return _(lang, "{date}: {what}{note}", date=day, what=what, note=note)
 
 
 def confirm_values(session: Session, config: Config, token: ActionToken, task: Task,
@@ -81,8 +82,22 @@ def _more_time(text: str, note: str, today: dt.date) -> store.Choice | None:
     return store.Choice("more_time", note=note, proposed=day) if day > today else None
 
 
+# What the thanks page says for each kind of answer.
+_THANKS = {
+    "done": N_("The task is marked as done and its reminders have stopped."),
+    "more_time": N_("Your request for more time is sent to the coordinator. You get an email "
+                    "with the decision."),
+    "status": N_("Your status is recorded and will appear in the status report."),
+}
+
+
 def thanks_values(answer: Answer, lang: str) -> dict[str, Any]:
-    return {"kind": answer.kind, "line": answer_line(answer, lang)}
+    return {"thanks": translate(lang, _THANKS[answer.kind]), "line": answer_line(answer, lang)}
+
+
+def status_choices(lang: str) -> list[tuple[str, str]]:
+    """The statuses an owner can give, each with its label in `lang`."""
+    return [(value, translate(lang, PROGRESS_LABELS[value])) for value in STATUSES]
 
 
 def mine_url(config: Config, sign: Signer, person: str, today: dt.date) -> str:

@@ -1,26 +1,54 @@
-"""Texts a user reads, per language: `t`, `format_date`, `format_distance`, `pick_lang`.
+"""Texts a user reads, per language: gettext through Babel, and dates as the reader writes them.
 
-The catalogs are `templates/i18n/<lang>.toml` (nested tables, addressed as dotted keys, values
-are `str.format` patterns). A key missing in a language falls back to English; a key missing in
-English is a bug and raises KeyError. Languages are chosen owner → timeline → "en".
+English is the source language: a message is its English text, a `str.format` pattern
+(`_(lang, "Hello {name},", name=...)`), and `templates/locale/<lang>/LC_MESSAGES/fristvakt.po`
+translates it to nb, nn and sv. Everything takes the language as a parameter:
+
+- `_(lang, message, **values)`: a message (gettext);
+- `_n(lang, singular, plural, n, **values)`: a message that depends on a number, with `n`
+  among its values (ngettext: Babel knows each language's plural rules);
+- `_p(lang, context, message, **values)`: a message one English text shares with another
+  place that translators have to tell apart (pgettext);
+- `N_(message)`: marks a message kept in a table, so that `pybabel extract` finds it;
+  `translate(lang, message, **values)` tells such a message, `Deferred` keeps one with its
+  values to be told later, in the language of whoever reads it.
+
+The calls get string literals only (a test checks it), so `make messages` extracts every text.
+A language is read from its compiled `.mo`, or from the `.po` itself when the `.mo` is missing
+or older (a checkout whose catalogs were edited and not compiled yet). A text a catalog lacks
+stays English. Languages are chosen owner → timeline → "en".
+
+>>> _("nb", "Hello {name},", name="Kari")
+'Hei Kari,'
+>>> _n("sv", "{n} task", "{n} tasks", 3)
+'3 uppgifter'
+>>> _p("nn", "table column", "Overdue")
+'Forfalle'
+>>> Deferred(N_("date not read: '{when}'"), when="22/5").text("sv")
+'datum inte läst: ”22/5”'
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from gettext import NullTranslations
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
-if TYPE_CHECKING:  # babel is imported when a date or a plural is first needed: a command
-    from babel import Locale  # that prints neither starts faster
+if TYPE_CHECKING:  # babel is imported when a date, a plural or a catalog is first needed: a
+    from babel import Locale  # command that prints none of them starts faster
 
 LANGS: tuple[str, ...] = ("nb", "nn", "sv", "en")
-FALLBACK = "en"
-CATALOG_DIR = Path(__file__).resolve().parents[2] / "templates" / "i18n"
+FALLBACK = "en"  # the source language: its texts are the messages themselves
+DOMAIN = "fristvakt"
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "templates" / "locale"
+# A .mo this much older than its .po was compiled before the .po was edited (an install
+# writes both within a moment, in either order).
+_STALE_AFTER = 1.0
 _FIELD = re.compile(r"%\((\w+)\)s")
 
 
@@ -32,45 +60,103 @@ def pick_lang(*candidates: str | None) -> str:
     return FALLBACK
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = str(value)
-    return flat
+def catalog_path(lang: str, suffix: str = ".po") -> Path:
+    """Where a language's catalog is: `templates/locale/<lang>/LC_MESSAGES/fristvakt.po`."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
 @cache
-def catalog(lang: str) -> dict[str, str]:
-    """All texts of one language, keyed by dotted key."""
-    with (CATALOG_DIR / f"{lang}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of a language (English: the messages as they are)."""
+    lang = pick_lang(lang)
+    if lang == FALLBACK:
+        return NullTranslations()
+    from babel.support import Translations
+
+    po, mo = catalog_path(lang), catalog_path(lang, ".mo")
+    if mo.exists() and not (po.exists() and _older(mo, po)):
+        with mo.open("rb") as handle:
+            return Translations(handle, domain=DOMAIN)
+    return Translations(_compiled(po, lang), domain=DOMAIN)
+
+
+def _older(mo: Path, po: Path) -> bool:
+    return mo.stat().st_mtime + _STALE_AFTER < po.stat().st_mtime
+
+
+def _compiled(po: Path, lang: str) -> Any:
+    """The .po compiled in memory, as `pybabel compile` would write it (fuzzy ones left out)."""
+    from io import BytesIO
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return compiled
+
+
+def _(lang: str, message: str, /, **values: object) -> str:
+    """`message` in `lang`, filled with `values`."""
+    return translations(lang).gettext(message).format(**values)
+
+
+def _n(lang: str, singular: str, plural: str, n: int, /, **values: object) -> str:
+    """The form of a message the number `n` asks for in `lang`, filled with `n` and `values`."""
+    return translations(lang).ngettext(singular, plural, n).format(n=n, **values)
+
+
+def _p(lang: str, context: str, message: str, /, **values: object) -> str:
+    """`message` in `lang` as translated in `context`, filled with `values`."""
+    return translations(lang).pgettext(context, message).format(**values)
+
+
+def N_(message: str) -> str:  # named as gettext tools expect
+    """Marks a message kept in a table for `pybabel extract`; it is translated where used."""
+    return message
+
+
+def translate(lang: str, message: str, /, **values: object) -> str:
+    """A message marked with `N_` elsewhere (a table's entry), in `lang`."""
+    return translations(lang).gettext(message).format(**values)
+
+
+class Deferred:
+    """A message not told yet, with its values: told later in the reader's language (the
+    importer's reasons go to the coordinator in theirs and into the file in the plan's).
+    The message is marked with `N_` where it is written."""
+
+    __slots__ = ("message", "values")
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.message = message
+        self.values = values
+
+    def text(self, lang: str) -> str:
+        return translate(lang, self.message, **self.values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Deferred) and (self.message, self.values) == (
+            other.message, other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.message, tuple(self.values.items())))
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.message!r}, **{self.values!r})"
 
 
 @cache
-def texts(lang: str) -> dict[str, str]:
-    """Every text of a language, English filling any gap: for `L["key"]` in templates (a
-    lookup, cheaper than calling `t` for texts without values)."""
-    return {**catalog(FALLBACK), **catalog(pick_lang(lang))}
-
-
-@cache
-def translator(lang: str) -> Callable[..., str]:
-    """`t` bound to one language, looked up once (templates call it dozens of times)."""
-    own, fallback = catalog(pick_lang(lang)), catalog(FALLBACK)
-
-    def translate(key: str, /, **values: object) -> str:
-        pattern = own.get(key)
-        return (fallback[key] if pattern is None else pattern).format(**values)
-
-    return translate
-
-
-def t(lang: str, key: str, **values: object) -> str:
-    """The text for `key` in `lang` (English if that language lacks it), filled with values."""
-    return translator(lang)(key, **values)
+def template_gettext(lang: str) -> Mapping[str, Callable[..., str]]:
+    """`_`, `gettext`, `ngettext` and `pgettext` bound to `lang`, for a Jinja render context
+    (the environments enable `jinja2.ext.i18n`; templates call `_("Text", name=...)`)."""
+    lang = pick_lang(lang)
+    gettext = partial(_, lang)
+    return MappingProxyType({"_": gettext, "gettext": gettext, "ngettext": partial(_n, lang),
+                             "pgettext": partial(_p, lang)})
 
 
 @cache
@@ -116,26 +202,21 @@ def _date_formatter(lang: str, width: str) -> Callable[[date], str] | None:
     return quick
 
 
-def _plural(lang: str, count: int) -> str:
-    # babel knows each language's plural rules; our catalogs carry "one" and "other".
-    form = locale(lang).plural_form(count)
-    return "one" if form == "one" else "other"
-
-
-_NAMED_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
+_NAMED_DAYS = {-1: N_("yesterday"), 0: N_("today"), 1: N_("tomorrow")}
 
 
 @lru_cache(maxsize=4096)  # a batch repeats the same few distances (3 days, 14 days, ...)
 def format_distance(days: int, lang: str) -> str:
     """How far away a day is: `i dag`, `i morgon`, `om 3 dagar`, `för 2 dagar sedan`."""
-    lang = pick_lang(lang)
     if days in _NAMED_DAYS:
-        return t(lang, f"distance.{_NAMED_DAYS[days]}")
-    direction = "future" if days > 0 else "past"
-    count = abs(days)
-    return t(lang, f"distance.{direction}.{_plural(lang, count)}", n=count)
+        return translate(lang, _NAMED_DAYS[days])
+    if days > 0:
+        return _n(lang, "in {n} day", "in {n} days", days)
+    return _n(lang, "{n} day ago", "{n} days ago", -days)
 
 
 def named(title: str, occurrence: str, lang: str) -> str:
     """A task's title, or one occurrence's of a recurring task: "Årsmelding 2024"."""
-    return t(lang, "recur.named", title=title, occurrence=occurrence) if occurrence else title
+    if not occurrence:
+        return title
+    return _(lang, "{title} {occurrence}", title=title, occurrence=occurrence)

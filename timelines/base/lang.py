@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from timelines.base.i18n import locale, pick_lang, translator
+from timelines.base.i18n import pick_lang
 from timelines.base.textfile import read_toml_text
 
 LANG_ENV = "FRISTVAKT_LANG"
@@ -56,8 +56,3 @@ def config_file_lang(path: Path) -> str | None:
     except (OSError, ValueError):  # NotUtf8 and TOMLDecodeError are ValueErrors
         return None
 
-
-def plural(lang: str, key: str, count: int, /, **values: object) -> str:
-    """`key.one` or `key.other`, as the language's plural rules choose, with `n=count`."""
-    form = "one" if locale(lang).plural_form(count) == "one" else "other"
-    return translator(lang)(f"{key}.{form}", n=count, **values)

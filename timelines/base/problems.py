@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from timelines.base.i18n import t
+from timelines.base.i18n import _
 
 Severity = Literal["error", "warning"]
 
@@ -32,7 +32,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f" {self.key}:" if self.key else ""
-        tag = f" {t(self.lang, 'problem.warning')}" if self.severity == "warning" else ""
+        tag = " " + _(self.lang, "(warning)") if self.severity == "warning" else ""
         return f"{where}:{key}{tag} {self.message}"
 
     @property

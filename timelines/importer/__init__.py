@@ -14,7 +14,7 @@ from timelines.importer.document import Block, Document, Paragraph
 from timelines.importer.formats import read_document
 from timelines.importer.ids import slug
 from timelines.importer.lines import Line, document_lines
-from timelines.importer.messages import said
+from timelines.importer.messages import AT_SHEET
 from timelines.importer.model import (
     Attention,
     Candidate,
@@ -72,7 +72,7 @@ def _sheets(doc: Document) -> list[Document]:
 
 def _starts_sheet(block: Block) -> bool:
     return isinstance(block, Paragraph) and block.where is not None and (
-        block.where.key == "office.at_sheet")
+        block.where.message == AT_SHEET)
 
 
 def _result(doc: Document, path: Path, lang: str | None, year: int | None,
@@ -93,7 +93,7 @@ def _result(doc: Document, path: Path, lang: str | None, year: int | None,
         str(path), ctx.default_owners, ctx.roles, tasks)
     if timeline.recurring:  # how long they recur: the plan's years (DATES.md)
         timeline.period = plan_period(choice, tasks)
-    notes = [Attention(str(path), s.line, (said(s.reason),), s.where) for s in state.skipped]
+    notes = [Attention(str(path), s.line, (s.reason,), s.where) for s in state.skipped]
     notes += [Attention(str(path), 0, (why,), where) for where, why in doc.skipped]
     places = {line.number: line.where for line in lines if line.where is not None}
     return ImportResult(timeline, attention, choice, notes, doc.pages, doc.lined, places)
@@ -124,7 +124,7 @@ def _may_title(line: Line, lined: bool, named: bool) -> bool:
 
 def _sheet_name(line: Line) -> bool:
     """A sheet's name heads its part of a workbook; the plan's title is the text under it."""
-    return line.where is not None and line.where.key == "office.at_sheet"
+    return line.where is not None and line.where.message == AT_SHEET
 
 
 def _title_milestone(head: Line | None, lang: str | None) -> list[Candidate]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from timelines.base.i18n import N_, Deferred, _
 from timelines.dates import DateSpan, parse_span
 from timelines.importer.ids import unique_ids
-from timelines.importer.messages import Said, said, say, told
+from timelines.importer.messages import reasons_text
 from timelines.importer.milestones import explicit, probe
 from timelines.importer.model import Attention, Candidate, ImportedTask, YearChoice
 from timelines.importer.owners import read_owner_cell, role_key, role_labels
@@ -35,7 +36,7 @@ def build(found: list[Candidate], ctx: Context) -> tuple[list[ImportedTask], lis
 
 
 def _task(index: int, c: Candidate, ctx: Context) -> ImportedTask:
-    reasons: list[Said] = []
+    reasons: list[Deferred] = []
     task = ImportedTask("", c.title, c.section, c.when, DateSpan(c.when, "undated"), c.line,
                         where=c.where)
     _dates(index, c, ctx, task, reasons)
@@ -43,17 +44,17 @@ def _task(index: int, c: Candidate, ctx: Context) -> ImportedTask:
     remark = _status(c, task)
     if c.struck:
         task.status = "cancelled"
-        reasons.append(said("office.struck"))
+        reasons.append(Deferred(N_("struck through in the document: read as cancelled")))
     task.budget_text = c.budget_text
     task.budget_nok = budget_nok(c.budget_text) if c.budget_text else None
-    comments = [say("office.comment", ctx.text_lang, text=text) for text in c.comments]
+    comments = [_(ctx.text_lang, "comment: {text}", text=text) for text in c.comments]
     task.notes = "\n".join([*remark, *c.notes, *comments])
     task.reasons = reasons
-    task.attention = told(reasons, ctx.text_lang)
+    task.attention = reasons_text(reasons, ctx.text_lang)
     return task
 
 
-def _dates(index: int, c: Candidate, ctx: Context, task: ImportedTask, why: list[Said]) -> None:
+def _dates(index: int, c: Candidate, ctx: Context, task: ImportedTask, why: list[Deferred]) -> None:
     if c.date is not None:  # a date cell: the day itself, whatever its shown text says
         task.span = DateSpan(c.when, "dated", c.date, c.date)
         task.exact = True
@@ -70,33 +71,37 @@ def _dates(index: int, c: Candidate, ctx: Context, task: ImportedTask, why: list
         why.append(_unread(task.span, ctx))
 
 
-def _unread(span: DateSpan, ctx: Context) -> Said:
+def _unread(span: DateSpan, ctx: Context) -> Deferred:
     if span.kind == "undated":
-        return said("undated", when=span.text)
+        return Deferred(N_("undated ('{when}'): set a date when it is known"), when=span.text)
     if ctx.year.year is None and probe(span.text, ctx.lang).kind == "dated":
-        return said("no_year", when=span.text)
-    return said("unparsed", when=span.text)
+        return Deferred(N_("date without a year and no year for the plan: '{when}'"),
+                        when=span.text)
+    return Deferred(N_("date not read: '{when}'"), when=span.text)
 
 
-def _inherit(c: Candidate, ctx: Context, task: ImportedTask, why: list[Said]) -> None:
+def _inherit(c: Candidate, ctx: Context, task: ImportedTask, why: list[Deferred]) -> None:
     period = ctx.year.period
     text = c.group_when or (period.text if period else "")
     if not text:
-        why.append(said("no_date"))
+        why.append(Deferred(N_("no date, and the plan has no period to take")))
         return
     task.when, task.inherited = text, True
     task.span = parse_span(text, lang=ctx.lang, ref_year=ctx.year.year)
-    why.append(said("inherited_group" if c.group_when else "inherited_period", when=text))
+    why.append(Deferred(N_("no date of its own; took the date of its group '{when}'"), when=text)
+               if c.group_when else
+               Deferred(N_("no date of its own; took the plan period '{when}'"), when=text))
 
 
-def _owners(c: Candidate, ctx: Context, task: ImportedTask, why: list[Said]) -> None:
+def _owners(c: Candidate, ctx: Context, task: ImportedTask, why: list[Deferred]) -> None:
     owners, participants, left = read_owner_cell(c.owners_text)
     extra, left_p = role_labels(c.participants_text)
     task.owners = _keys(owners, ctx)
     task.participants = [k for k in _keys(participants + extra, ctx) if k not in task.owners]
-    why.extend(said("owner_unread", text=text) for text in left + left_p)
+    why.extend(Deferred(N_("owner not read as roles: '{text}'"),
+                        text=text) for text in left + left_p)
     if not task.owners and not ctx.default_owners and not left:
-        why.append(said("no_owner"))
+        why.append(Deferred(N_("no owner")))
 
 
 def _keys(labels: list[str], ctx: Context) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from timelines.importer.messages import Said
+from timelines.base.i18n import Deferred
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,14 @@ class Cell:
     italic: bool = False  # every character italic: a remark, never a task
     note: str = ""  # a comment or note attached to the cell
     date: dt.date | None = None  # a spreadsheet date cell: the exact date
-    where: Said | None = None  # the cell's own locator ('Ark1!B7'), where the format has one
+    where: Deferred | None = None  # the cell's own locator ('Ark1!B7'), where the format has one
     span: int = 1  # grid columns the cell covers (horizontally merged)
 
 
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    where: Said | None = None
+    where: Deferred | None = None
     heading: bool = False  # the format says so (a Word heading style, an <h2>)
     struck: bool = False
     italic: bool = False
@@ -39,7 +39,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class Row:
     cells: tuple[Cell, ...]
-    where: Said | None = None
+    where: Deferred | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Document:
 
     blocks: list[Block] = field(default_factory=list)
     lined: bool = False
-    skipped: list[tuple[Said, Said]] = field(default_factory=list)  # (where, why) not read
+    skipped: list[tuple[Deferred, Deferred]] = field(default_factory=list)  # (where, why) not read
     pages: int = 1
 
 

@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from timelines.base.i18n import Deferred
 from timelines.importer.document import Cell, Document, Paragraph, Row
-from timelines.importer.messages import Said
 
 BULLETS = "❖•▪◦●‣∙·◆◇■□►▶➢➤✓✔✗*-–—"
 _TAG = re.compile(r"<[^<>]{0,200}>")
@@ -36,7 +36,7 @@ class Line:
     cells: tuple[str, ...]
     bullet: bool = False
     remark: bool = False  # every filled cell was italic: a remark, never a task
-    where: Said | None = None  # a locator where the format has no lines
+    where: Deferred | None = None  # a locator where the format has no lines
     heading: bool = False  # the format marks it as a heading
     table: int | None = None  # which table of the document the row is in (None: text)
     marks: tuple[Cell, ...] = ()  # the source cells: strikethrough, notes, date cells

@@ -1,51 +1,29 @@
-"""Every text the importer shows a person: a thin lookup over the catalogs (`[importer]` in
-`templates/i18n/<lang>.toml`).
+"""Where a row is and why it needs a look, told in the language of whoever reads it (the
+coordinator's in the printed summary, the plan's in the timeline file): the importer keeps
+both as `Deferred` messages until then.
 
-`say(key, lang, **values)` tells a text now; `said(key, **values)` keeps it to be told later,
-in the language of whoever reads it (the coordinator's in the printed summary, the plan's in
-the timeline file).
-
->>> say("no_owner", "nn")
-'ingen ansvarleg'
->>> said("unparsed", when="22/5").text("sv")
-'datum inte läst: ”22/5”'
+>>> place(None, 17, "nn")
+'linje 17'
+>>> reasons_text([Deferred(N_("no owner")), Deferred(N_("date not read: '{when}'"),
+...                                                   when="22/5")], "sv")
+'ingen ansvarig; datum inte läst: ”22/5”'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from timelines.base.i18n import translator
+from timelines.base.i18n import N_, Deferred, _
 
-
-def say(key: str, lang: str = "en", /, **values: object) -> str:
-    """The importer text `key` in `lang` (English where that language lacks it).
-
-    Keys of the office readers are written `office.KEY` (the `[office]` table)."""
-    full = key if key.startswith("office.") else f"importer.{key}"
-    return translator(lang)(full, **values)
+# Where a sheet of a workbook starts (its name heads the sheet's part of the plan).
+AT_SHEET = N_("sheet {sheet}")
 
 
-@dataclass(frozen=True)
-class Said:
-    """A text not told yet: its key and values."""
-
-    key: str
-    values: tuple[tuple[str, object], ...] = ()
-
-    def text(self, lang: str) -> str:
-        return say(self.key, lang, **dict(self.values))
-
-
-def said(key: str, /, **values: object) -> Said:
-    return Said(key, tuple(values.items()))
-
-
-def place(where: Said | None, line: int, lang: str) -> str:
+def place(where: Deferred | None, line: int, lang: str) -> str:
     """Where a row is, told to a person: 'table 2, row 5', 'Ark1!B7', or 'line 17'."""
-    return where.text(lang) if where is not None else say("office.at_line", lang, line=line)
+    return where.text(lang) if where is not None else _(lang, "line {line}", line=line)
 
 
-def told(reasons: tuple[Said, ...] | list[Said], lang: str) -> str:
+def reasons_text(reasons: Sequence[Deferred], lang: str) -> str:
     """Several reasons as one line in `lang`."""
     return "; ".join(reason.text(lang) for reason in reasons)

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from timelines.base.i18n import Deferred
 from timelines.dates import DateSpan
-from timelines.importer.messages import Said, place, told
+from timelines.importer.messages import place, reasons_text
 
 Origin = Literal["table", "milestone", "bullet", "list", "revision", "title"]
 
@@ -29,7 +30,7 @@ class Candidate:
     group_when: str = ""  # the date of the enclosing group row in a hierarchical table
     list_key: str = ""  # milestones of one list share this; their years follow their order
     reported: bool = False  # listed as work done so far in a report
-    where: Said | None = None  # locator where the format has no lines ('table 2, row 5')
+    where: Deferred | None = None  # locator where the format has no lines ('table 2, row 5')
     struck: bool = False  # struck through in the document
     date: dt.date | None = None  # an exact date cell behind `when`
     comments: list[str] = field(default_factory=list)  # comments/notes on the row's cells
@@ -41,11 +42,11 @@ class Attention:
 
     file: str
     line: int  # the line, or the order of the row in a document without lines
-    reasons: tuple[Said, ...]
-    where: Said | None = None
+    reasons: tuple[Deferred, ...]
+    where: Deferred | None = None
 
     def reason(self, lang: str) -> str:
-        return told(self.reasons, lang)
+        return reasons_text(self.reasons, lang)
 
     def place(self, lang: str) -> str:
         return place(self.where, self.line, lang)
@@ -71,11 +72,11 @@ class ImportedTask:
     budget_nok: int | None = None
     notes: str = ""
     attention: str = ""  # the reasons below, told in the plan's language (written to the file)
-    reasons: list[Said] = field(default_factory=list)
+    reasons: list[Deferred] = field(default_factory=list)
     inherited: bool = False  # `when` is the plan's or group's date, not the row's own
     explicit: bool = False  # start/due must be written: `when` alone reads another year
     exact: bool = False  # the dates come from a date cell: start/due are written
-    where: Said | None = None  # locator where the format has no lines
+    where: Deferred | None = None  # locator where the format has no lines
 
     def place(self, lang: str) -> str:
         return place(self.where, self.line, lang)
@@ -127,7 +128,7 @@ class YearChoice:
     """The document's year and why it was chosen (shown in the summary)."""
 
     year: int | None
-    reason: str  # a key of [importer] in the catalogs
+    reason: str  # how the year was found: a key of summary.YEAR_REASONS
     line: int | None = None
     period: DateSpan | None = None  # what a row without its own date takes
 
@@ -140,7 +141,7 @@ class ImportResult:
     notes: list[Attention] = field(default_factory=list)  # skipped tables and the like
     pages: int = 1  # the document's pages (as its format counts them), for the benchmark
     lined: bool = True  # its places are line numbers (text), else locators
-    places: dict[int, Said] = field(default_factory=dict)  # line → locator, where no lines
+    places: dict[int, Deferred] = field(default_factory=dict)  # line → locator, where no lines
 
     def count(self, what: str) -> int:
         tasks = self.timeline.tasks

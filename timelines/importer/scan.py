@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from timelines.base.i18n import N_, Deferred
 from timelines.importer import milestones, sections, vocab
 from timelines.importer.lines import Line
-from timelines.importer.messages import Said
 from timelines.importer.model import Candidate, Origin
 from timelines.importer.tables import Table, header_roles, read_table
 
@@ -23,9 +23,9 @@ MAX_LABEL_WORDS = 5
 @dataclass
 class Skipped:
     line: int
-    reason: str  # a key of [importer] in the catalogs
+    reason: Deferred  # why it was skipped
     detail: str = ""
-    where: Said | None = None
+    where: Deferred | None = None
 
 
 @dataclass
@@ -88,14 +88,16 @@ class Scan:
         table, self.table = self.table, None
         found = read_table(table)
         if found is None:
-            self.skipped.append(Skipped(table.header.number, "skip_no_activity",
+            self.skipped.append(Skipped(table.header.number, Deferred(N_(
+                "table skipped: no activity column in its header")),
                                         where=table.header.where))
         else:
             self.candidates.extend(found)
 
     def _end_headless(self) -> None:
         if self.headless is not None:
-            self.skipped.append(Skipped(self.headless.number, "skip_no_header",
+            self.skipped.append(Skipped(self.headless.number, Deferred(N_(
+                "table skipped: no header row, so no activity column")),
                                         where=self.headless.where))
             self.headless = None
 

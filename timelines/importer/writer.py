@@ -9,14 +9,19 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, InlineTable, Table
 
-from timelines.importer.messages import say
+from timelines.base.i18n import _
 from timelines.importer.model import ImportedTask, ImportedTimeline, ImportResult
 
 
 def render(result: ImportResult) -> str:
     timeline = result.timeline
     doc = tomlkit.document()
-    for line in say("file.header", timeline.lang, source=timeline.source).splitlines():
+    for line in _(timeline.lang,
+                  "Imported by `fristvakt import` from {source}.\nReview it: every task with an "
+                  "`attention` text needs a human look. `when` keeps the\noriginal text; an "
+                  "explicit `start`/`due` wins over it. Map the role keys below to people\nwith "
+                  "[roles.KEY] members = [...] in fristvakt.toml, then run `fristvakt validate`.",
+                  source=timeline.source).splitlines():
         doc.add(tomlkit.comment(line))
     doc.add(tomlkit.nl())
     doc.add("timeline", _header(timeline))
@@ -45,7 +50,7 @@ def _header(timeline: ImportedTimeline) -> Table:
     table.add("source", timeline.source)
     table.add("owners", timeline.owners)
     roles = tomlkit.table()
-    roles.comment(say("file.roles", timeline.lang))
+    roles.comment(_(timeline.lang, "roles found in the document: key = original label"))
     for key, label in sorted(timeline.roles.items()):
         roles.add(key, label)
     table.add("roles", roles)
@@ -83,11 +88,11 @@ def _task(task: ImportedTask, lang: str) -> Table:
 
 def _dates(task: ImportedTask, table: Table, lang: str) -> None:
     if task.inherited:
-        table["when"].comment(say("file.inherited", lang))
+        table["when"].comment(_(lang, "not in the document: the row has no date of its own"))
     if not (task.explicit or task.exact):
         return
     if task.explicit:
-        table.add(tomlkit.comment(say("file.list_year", lang)))
+        table.add(tomlkit.comment(_(lang, "the year comes from the order of the list")))
     if task.start:
         table.add("start", task.start)
     if task.due:

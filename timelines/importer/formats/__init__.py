@@ -13,8 +13,8 @@ import zipfile
 from pathlib import Path
 
 from timelines.base.exceptions import ImportFailed
+from timelines.base.i18n import N_, _, translate
 from timelines.importer.document import Document, join_tables
-from timelines.importer.messages import say
 
 MAX_BYTES = 20_000_000  # a plan is a few pages; anything this large is not one
 OLE = b"\xd0\xcf\x11\xe0"  # the container of .doc/.xls, and of password-protected .docx/.xlsx
@@ -29,11 +29,12 @@ KIND_NAMES = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "odf": "OpenDocum
 
 
 class Refused(Exception):
-    """A reader's way to say why it cannot read a file: a key of `[office]` and its values."""
+    """A reader's way to say why it cannot read a file: a message (marked with N_, taking
+    {path}) and its values."""
 
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key, self.values = key, values
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.message, self.values = message, values
 
 
 def read_document(path: Path, lang: str) -> Document:
@@ -46,12 +47,14 @@ def read_document(path: Path, lang: str) -> Document:
         doc.blocks = join_tables(doc.blocks)
         return doc
     except Refused as exc:
-        raise ImportFailed(say(exc.key, lang, path=path, **exc.values)) from None
+        raise ImportFailed(translate(lang, exc.message, path=path, **exc.values)) from None
     except ImportFailed:
         raise
     except Exception as exc:
         if _password(exc):
-            raise ImportFailed(say("office.encrypted", lang, path=path)) from None
+            raise ImportFailed(_(lang, "{path} is password-protected: save a copy without the "
+                                       "password and import that; nothing written",
+                                 path=path)) from None
         # Each library fails on a damaged file in its own way (zip, XML, PDF syntax errors,
         # KeyError for a missing part); to the coordinator they all say the same thing.
         raise ImportFailed(_damaged(path, kind, exc, lang)) from None
@@ -60,16 +63,17 @@ def read_document(path: Path, lang: str) -> Document:
 def _read(path: Path, lang: str) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ImportFailed(say("cannot_read", lang, path=path, error=say("too_large", lang)))
+            raise ImportFailed(_(lang, "cannot read {path}: {error}", path=path,
+                                 error=_(lang, "file too large")))
         return path.read_bytes()
     except OSError as exc:
         error = exc.strerror or exc
-        raise ImportFailed(say("cannot_read", lang, path=path, error=error)) from exc
+        raise ImportFailed(_(lang, "cannot read {path}: {error}", path=path, error=error)) from exc
 
 
 def _kind(path: Path, data: bytes, lang: str) -> str:
     if data.startswith(OLE):
-        raise ImportFailed(say(_ole_key(data), lang, path=path))
+        raise ImportFailed(translate(lang, _ole_message(data), path=path))
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(path, data, lang)
     if data.startswith(b"%PDF-"):
@@ -81,7 +85,7 @@ def _kind(path: Path, data: bytes, lang: str) -> str:
     return "html" if head.startswith((b"<!doctype html", b"<html")) else suffix
 
 
-def _ole_key(data: bytes) -> str:
+def _ole_message(data: bytes) -> str:
     """An OLE file is an old .doc/.xls, or an encrypted (password-protected) .docx/.xlsx."""
     import msoffcrypto  # only here: it pulls in the cryptography package
 
@@ -89,7 +93,11 @@ def _ole_key(data: bytes) -> str:
         encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
     except Exception:  # noqa: BLE001 - not even a readable OLE file: still not one we read
         encrypted = False
-    return "office.encrypted" if encrypted else "office.old_binary"
+    if encrypted:
+        return N_("{path} is password-protected: save a copy without the password and import "
+                  "that; nothing written")
+    return N_("{path} is an old binary Office file (.doc/.xls): save it as .docx or .xlsx (or "
+              "save it as text, .txt) and import that; nothing written")
 
 
 def _zip_kind(path: Path, data: bytes, lang: str) -> str:
@@ -102,7 +110,8 @@ def _zip_kind(path: Path, data: bytes, lang: str) -> str:
         raise ImportFailed(_damaged(path, BY_SUFFIX.get(path.suffix.lower(), "docx"), exc,
                                     lang)) from None
     if b"encryption-data" in manifest:
-        raise ImportFailed(say("office.encrypted", lang, path=path))
+        raise ImportFailed(_(lang, "{path} is password-protected: save a copy without the password "
+                                   "and import that; nothing written", path=path))
     kind = next((k for part, k in ZIP_PARTS.items() if part in names), None)
     if kind is None:
         raise ImportFailed(_damaged(path, BY_SUFFIX.get(path.suffix.lower(), "docx"), None, lang))
@@ -121,5 +130,7 @@ def _password(exc: BaseException | None) -> bool:
 
 def _damaged(path: Path, kind: str, exc: Exception | None, lang: str) -> str:
     detail = str(exc).splitlines()[0][:120] if exc is not None and str(exc) else ""
-    return say("office.damaged", lang, path=path, kind=KIND_NAMES.get(kind, kind),
-               detail=f" ({detail})" if detail else "")
+    return _(lang, "{path} cannot be read as {kind}{detail}: the file is damaged or not what its "
+                   "name says; open it and save it again, or save it as text (.txt) and import "
+                   "that", path=path, kind=KIND_NAMES.get(kind, kind),
+               detail=" (" + detail + ")" if detail else "")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from timelines.base.i18n import N_, Deferred
 from timelines.importer.document import Cell, Document, Paragraph, Row, Table
 from timelines.importer.lines import decode
-from timelines.importer.messages import said
 
 
 def read(data: bytes, path: Path) -> Document:
@@ -19,7 +19,7 @@ def read(data: bytes, path: Path) -> Document:
         dialect = csv.excel
     blocks: list[Paragraph | Table] = []
     for number, cells in enumerate(csv.reader(text.splitlines(), dialect), start=1):
-        where = said("office.at_csv", row=number)
+        where = Deferred(N_("row {row}"), row=number)
         filled = [c for c in cells if c.strip()]
         if len(filled) <= 1:
             blocks.append(Paragraph(filled[0] if filled else "", where))

@@ -16,8 +16,8 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from timelines.base.i18n import N_, Deferred
 from timelines.importer.document import Block, Cell, Document, Paragraph, Row, Table, title_rows
-from timelines.importer.messages import said
 
 HEADING_STYLES = ("heading", "title", "overskrift", "rubrik", "tittel", "titel")
 LIST_BULLET = "• "
@@ -34,7 +34,7 @@ def read(data: bytes, path: Path) -> Document:
             blocks.extend(title_rows(_table(item, tables, notes)))
         else:
             paragraphs += 1
-            blocks.append(_paragraph(item, said("office.at_paragraph", n=paragraphs)))
+            blocks.append(_paragraph(item, Deferred(N_("paragraph {n}"), n=paragraphs)))
     return Document(blocks)
 
 
@@ -68,7 +68,7 @@ def _is_heading(item: DocxParagraph) -> bool:
 def _table(table: DocxTable, number: int, notes: dict[str, str]) -> Table:
     rows = []
     for index, row in enumerate(table.rows, start=1):
-        where = said("office.at_row", table=number, row=index)
+        where = Deferred(N_("table {table}, row {row}"), table=number, row=index)
         rows.append(Row(tuple(_cells(list(row.cells), notes)), where))
     return Table(tuple(rows))
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+from timelines.base.i18n import N_, Deferred
 from timelines.importer.document import Block, Cell, Document, Paragraph, Row, Table, title_rows
 from timelines.importer.lines import decode
-from timelines.importer.messages import said
 
 _BLOCKS = {"p", "li", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"}
 _STRIKE = {"s", "del", "strike"}
@@ -50,7 +50,8 @@ class _Reader(HTMLParser):
         if tag in ("td", "th") and self.rows is not None:
             self.cells.append(self._cell())
         elif tag == "tr" and self.rows is not None:
-            where = said("office.at_row", table=self.tables, row=len(self.rows) + 1)
+            where = Deferred(N_("table {table}, row {row}"), table=self.tables,
+                             row=len(self.rows) + 1)
             self.rows.append(Row(tuple(self.cells), where))
         elif tag == "table" and self.rows is not None:
             self.blocks.extend(title_rows(Table(tuple(self.rows))))
@@ -89,7 +90,7 @@ class _Reader(HTMLParser):
         if text:
             self.paragraphs += 1
             bullet = "• " if self.marks["list"] else ""
-            self.blocks.append(Paragraph(bullet + text, said("office.at_paragraph",
+            self.blocks.append(Paragraph(bullet + text, Deferred(N_("paragraph {n}"),
                                                              n=self.paragraphs),
                                          self.heading, struck, italic))
         self.heading = False

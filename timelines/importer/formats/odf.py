@@ -17,9 +17,10 @@ from odf import teletype
 from odf.namespaces import FONS, OFFICENS, STYLENS, TABLENS, TEXTNS
 from odf.opendocument import load
 
+from timelines.base.i18n import N_, Deferred
 from timelines.importer.document import Cell, Document, Paragraph, Row, Table, title_rows
 from timelines.importer.formats.sheet import column_name, sheet_blocks
-from timelines.importer.messages import Said, said
+from timelines.importer.messages import AT_SHEET
 
 MAX_REPEAT = 200  # "repeated 1 048 000 times": the empty rest of a sheet, not rows of a plan
 ROWS_PER_PAGE = 40
@@ -77,13 +78,14 @@ def _paragraph(node: Any, styles: _Styles, number: int, heading: bool) -> Paragr
     if _local(node.parentNode) == "list-item":
         text = "• " + text
     struck, italic = _marks(node, styles)
-    return Paragraph(text, said("office.at_paragraph", n=number), heading and bool(text.strip()),
+    return Paragraph(text, Deferred(N_("paragraph {n}"), n=number), heading and bool(text.strip()),
                      struck, italic)
 
 
 def _text_table(node: Any, styles: _Styles, number: int) -> Table:
     grid = [[_cell(c, styles, None) for c in _cells(row)] for row in _rows(node)]
-    wheres = [said("office.at_row", table=number, row=i) for i in range(1, len(grid) + 1)]
+    wheres = [Deferred(N_("table {table}, row {row}"), table=number, row=i)
+              for i in range(1, len(grid) + 1)]
     return Table(tuple(_fill_down(grid, wheres)))
 
 
@@ -96,12 +98,12 @@ def _spreadsheet(node: Any, styles: _Styles) -> Document:
     for sheet in sheets:
         name = sheet.getAttrNS(TABLENS, "name")
         if sheet.getAttrNS(TABLENS, "style-name") in styles.hidden:
-            doc.skipped.append((said("office.at_sheet", sheet=name),
-                                said("office.hidden_sheet", sheet=name)))
+            doc.skipped.append((Deferred(AT_SHEET, sheet=name),
+                                Deferred(N_("hidden sheet '{sheet}' skipped"), sheet=name)))
             continue
         grid, wheres = _sheet_rows(sheet, name, styles, doc)
         rows += len(grid)
-        heading = Paragraph(name, said("office.at_sheet", sheet=name), heading=True)
+        heading = Paragraph(name, Deferred(AT_SHEET, sheet=name), heading=True)
         doc.blocks.extend([heading] if named else [])
         doc.blocks.extend(sheet_blocks(_fill_down(grid, wheres)))
     doc.pages = max(1, rows // ROWS_PER_PAGE)
@@ -109,20 +111,20 @@ def _spreadsheet(node: Any, styles: _Styles) -> Document:
 
 
 def _sheet_rows(sheet: Any, name: str, styles: _Styles, doc: Document
-                ) -> tuple[list[list[tuple[Cell, int]]], list[Said]]:
+                ) -> tuple[list[list[tuple[Cell, int]]], list[Deferred]]:
     hidden = _hidden_columns(sheet, name, doc)
     grid: list[list[tuple[Cell, int]]] = []
-    wheres: list[Said] = []
+    wheres: list[Deferred] = []
     for number, row in enumerate(_rows(sheet), start=1):
         if row.getAttrNS(TABLENS, "visibility") in ("collapse", "filter"):
-            doc.skipped.append((said("office.at_cell", sheet=name, cell=f"A{number}"),
-                                said("office.hidden_row", row=number)))
+            doc.skipped.append((Deferred(N_("{sheet}!{cell}"), sheet=name, cell=f"A{number}"),
+                                Deferred(N_("hidden row {row} skipped"), row=number)))
             continue
-        cells = [_cell(c, styles, said("office.at_cell", sheet=name,
+        cells = [_cell(c, styles, Deferred(N_("{sheet}!{cell}"), sheet=name,
                                        cell=f"{column_name(i)}{number}"))
                  for i, c in enumerate(_cells(row)) if i not in hidden]
         grid.append(cells)
-        wheres.append(said("office.at_cell", sheet=name, cell=f"A{number}"))
+        wheres.append(Deferred(N_("{sheet}!{cell}"), sheet=name, cell=f"A{number}"))
     return grid, wheres
 
 
@@ -133,9 +135,10 @@ def _hidden_columns(sheet: Any, name: str, doc: Document) -> set[int]:
         for _ in range(repeat):
             if column.getAttrNS(TABLENS, "visibility") == "collapse":
                 hidden.add(index)
-                doc.skipped.append((said("office.at_cell", sheet=name,
+                doc.skipped.append((Deferred(N_("{sheet}!{cell}"), sheet=name,
                                          cell=f"{column_name(index)}1"),
-                                    said("office.hidden_column", column=column_name(index))))
+                                    Deferred(N_("hidden column {column} skipped"),
+                                             column=column_name(index))))
             index += 1
     return hidden
 
@@ -172,7 +175,7 @@ def _cells(row: Any) -> list[Any]:
     return cells
 
 
-def _cell(node: Any, styles: _Styles, where: Said | None) -> tuple[Cell, int]:
+def _cell(node: Any, styles: _Styles, where: Deferred | None) -> tuple[Cell, int]:
     """The cell and the number of rows it spans."""
     if _local(node) == "covered-table-cell":
         return Cell("", where=where, span=0), 1  # covered: by a merge to its left or above
@@ -185,7 +188,7 @@ def _cell(node: Any, styles: _Styles, where: Said | None) -> tuple[Cell, int]:
                 span), down
 
 
-def _fill_down(rows: list[list[tuple[Cell, int]]], wheres: list[Said]) -> list[Row]:
+def _fill_down(rows: list[list[tuple[Cell, int]]], wheres: list[Deferred]) -> list[Row]:
     """Grid rows (cell, rows it spans) → rows; a cell spanning rows applies to each of them.
 
     The rows below it hold covered cells at its column: those take its value; other covered

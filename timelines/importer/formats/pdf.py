@@ -17,9 +17,9 @@ import pdfplumber
 import pypdfium2
 from pdfplumber.utils import chars_to_textmap, filter_edges
 
+from timelines.base.i18n import N_, Deferred
 from timelines.importer.document import Block, Cell, Document, Paragraph, Row, Table
 from timelines.importer.formats import Refused, pdfium_page
-from timelines.importer.messages import said
 
 FULL_LINE = 1.0  # room left for less than one more character: the line was full
 MIN_WORD = 5  # no cell is so narrow that a shorter word had to be broken
@@ -43,7 +43,8 @@ def read(data: bytes, path: Path) -> Document:
         finally:
             fast.close()
     if not text_found:
-        raise Refused("office.scanned")
+        raise Refused(N_("{path} has no text, only images (a scanned page?): import the "
+                         "original document instead; nothing written"))
     return doc
 
 
@@ -102,7 +103,8 @@ def _paragraphs(lines: list[dict[str, Any]], page: int) -> list[tuple[float, Blo
             assert isinstance(last, Paragraph)
             found[-1] = (top, Paragraph(f"{last.text} {line['text']}", last.where))
         else:
-            found.append((line["top"], Paragraph(line["text"], said("office.at_page", page=page))))
+            found.append((line["top"], Paragraph(line["text"], Deferred(N_("page {page}"),
+                                                                        page=page))))
         previous = line
     return found
 
@@ -118,7 +120,8 @@ def _table(page: Any, chars: list[Obj], table: Any, number: int) -> Table:
     return Table(tuple(
         Row(tuple(Cell(_cell_text(lines[box], right[(round(box[0]), round(box[2]))]))
                   for box in row),
-            said("office.at_pdf_row", page=page.page_number, table=number, row=index))
+            Deferred(N_("page {page}, table {table}, row {row}"), page=page.page_number,
+                     table=number, row=index))
         for index, row in enumerate(boxes, start=1)))
 
 

@@ -14,10 +14,11 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from timelines.base.i18n import N_, Deferred
 from timelines.importer.document import Block, Cell, Document, Paragraph, Row
 from timelines.importer.formats.sheet import column_name, sheet_blocks
 from timelines.importer.formats.shown import shown_date, shown_number
-from timelines.importer.messages import said
+from timelines.importer.messages import AT_SHEET
 
 ROWS_PER_PAGE = 40  # a printed page of a plan, for the benchmark's ms per page
 
@@ -30,8 +31,8 @@ def read(data: bytes, path: Path) -> Document:
     named = sum(sheet.sheet_state == "visible" for sheet in book.worksheets) > 1
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
-            doc.skipped.append((said("office.at_sheet", sheet=sheet.title),
-                                said("office.hidden_sheet", sheet=sheet.title)))
+            doc.skipped.append((Deferred(AT_SHEET, sheet=sheet.title),
+                                Deferred(N_("hidden sheet '{sheet}' skipped"), sheet=sheet.title)))
             continue
         doc.blocks.extend(_sheet(sheet, doc)[0 if named else 1:])
         rows += sheet.max_row
@@ -41,19 +42,20 @@ def read(data: bytes, path: Path) -> Document:
 
 def _sheet(sheet: Worksheet, doc: Document) -> list[Block]:
     """The sheet's name as a heading (dropped when it is the only sheet), then its blocks."""
-    heading = Paragraph(sheet.title, said("office.at_sheet", sheet=sheet.title), heading=True)
+    heading = Paragraph(sheet.title, Deferred(AT_SHEET, sheet=sheet.title), heading=True)
     hidden_cols = _hidden_columns(sheet, doc)
     merged = _merged(sheet)
     grid: list[Row] = []
     for row in sheet.iter_rows():
         number = row[0].row if row else 0
         if sheet.row_dimensions[number].hidden:
-            doc.skipped.append((said("office.at_cell", sheet=sheet.title, cell=f"A{number}"),
-                                said("office.hidden_row", row=number)))
+            doc.skipped.append((Deferred(N_("{sheet}!{cell}"), sheet=sheet.title,
+                                         cell=f"A{number}"),
+                                Deferred(N_("hidden row {row} skipped"), row=number)))
             continue
         cells = [_cell(sheet, c, merged) for c in row if c.column - 1 not in hidden_cols]
         cells = [c for c in cells if c.span]
-        grid.append(Row(tuple(cells), said("office.at_cell", sheet=sheet.title,
+        grid.append(Row(tuple(cells), Deferred(N_("{sheet}!{cell}"), sheet=sheet.title,
                                            cell=f"A{number}")))
     return [heading, *sheet_blocks(grid)]
 
@@ -64,8 +66,9 @@ def _hidden_columns(sheet: Worksheet, doc: Document) -> set[int]:
         letter = column_name(index)
         if sheet.column_dimensions[letter].hidden:
             hidden.add(index)
-            doc.skipped.append((said("office.at_cell", sheet=sheet.title, cell=f"{letter}1"),
-                                said("office.hidden_column", column=letter)))
+            doc.skipped.append((Deferred(N_("{sheet}!{cell}"), sheet=sheet.title,
+                                         cell=f"{letter}1"),
+                                Deferred(N_("hidden column {column} skipped"), column=letter)))
     return hidden
 
 
@@ -83,7 +86,7 @@ def _merged(sheet: Worksheet) -> dict[tuple[int, int], tuple[int, int, int]]:
 def _cell(sheet: Worksheet, cell: Any, merged: dict[tuple[int, int], tuple[int, int, int]]
           ) -> Cell:
     name = f"{column_name(cell.column - 1)}{cell.row}"
-    where = said("office.at_cell", sheet=sheet.title, cell=name)
+    where = Deferred(N_("{sheet}!{cell}"), sheet=sheet.title, cell=name)
     top = merged.get((cell.row, cell.column))
     if top is not None and (top[0], top[1]) != (cell.row, cell.column):
         if top[1] != cell.column:
