@@ -14,7 +14,7 @@ from test_engine_support import TestProject, make_engine, oslo, rows, run_pass
 from test_recurring_support import DONE_2025, MOVED_2026, moved_rows, write_plan
 
 from scheduler.clock import ManualClock
-from timelines.base.i18n import format_date, t
+from timelines.base.i18n import _, format_date
 from timelines.db import open_database
 
 LANGS = {"ola@example.no": "nb", "anna@example.se": "sv"}
@@ -65,7 +65,7 @@ def test_moving_one_occurrence_tells_each_owner_old_and_new_date_once(
     assert proj.apply(oslo(2024, 1, 11, 13)) == []  # the same file again: no second notice
     send(proj, oslo(2024, 1, 11, 13))
     mails = moved_mails(smtp)
-    assert [to for to, _, _ in mails] == sorted(LANGS)
+    assert [mail[0] for mail in mails] == sorted(LANGS)
     for to, subject, body in mails:
         lang = LANGS[to]
         assert "Årsmelding 2026" in subject
@@ -73,7 +73,7 @@ def test_moving_one_occurrence_tells_each_owner_old_and_new_date_once(
             assert format_date(old_or_new, lang) in body, (lang, body)
         assert "2024" not in subject and "2025" not in subject
         # The plan's words give 1 March: the mail does not say they read as the moved day.
-        assert t(lang, "phrase.when_read", when="årlig innen 1. mars",
+        assert _(lang, "“{when}”, read as {date}", when="årlig innen 1. mars",
                  date=format_date(dt.date(2026, 3, 15), lang)) not in body
     assert len(smtp.messages) == 2  # nothing about 2024 or 2025
 
@@ -105,7 +105,7 @@ def test_an_occurrence_moved_twice_before_the_notice_goes_out_is_told_once_oldes
     send(proj, oslo(2024, 1, 11, 13))
     mails = moved_mails(smtp)
     assert len(mails) == 2
-    for to, _, body in mails:
+    for to, _subject, body in mails:
         lang = LANGS[to]
         assert format_date(dt.date(2026, 3, 1), lang) in body
         assert format_date(dt.date(2026, 3, 20), lang) in body

@@ -17,7 +17,8 @@ from test_recurring_support import DONE_2025, MOVED_2026, answer_done, write_pla
 from scheduler.cli import main
 from scheduler.pages import PlanView, TaskMark, gantt_svg, plan_view, wheel_page, wheel_svg
 from scheduler.pages.stored import plan_views
-from timelines.base.i18n import named, t
+from timelines.base.i18n import named
+from timelines.base.status import status_word
 from timelines.db import open_database, session_scope
 from timelines.project import load_project
 from timelines.resolve import resolve_timeline
@@ -120,7 +121,7 @@ def test_the_wheel_marks_each_occurrence_by_its_name_day_and_status(proj: TestPr
         assert mark.attrib["data-due"] == day.isoformat()
         assert f"status-{status}" in mark.attrib["class"].split()
         assert named("Årsmelding", label, "nb") in mark.attrib["aria-label"]
-        assert t("nb", f"status.{status}") in mark.attrib["aria-label"]
+        assert status_word(status, "nb") in mark.attrib["aria-label"]
 
 
 def test_the_served_wheel_page_shows_the_owners_done_in_chart_and_table(

@@ -41,7 +41,7 @@ def span_text(task: TaskMark, lang: str) -> str:
     """`7. apr. 2020 – 24. apr. 2020`, one date for a milestone, the list for a recurring."""
     if task.occurrences:  # an occurrence not in the task's status says its own
         return ", ".join(day(occ.due, lang) if occ.status == task.status
-                         else f"{day(occ.due, lang)} ({t(lang, f'status.{occ.status}')})"
+                         else f"{day(occ.due, lang)} ({status_word(occ.status, lang)})"
                          for occ in task.occurrences)
     if task.milestone:
         return day(task.due or task.start, lang)
