@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Literal, NamedTuple
 
 from timelines.dates import periods, phrases, recurrence
-from timelines.dates.lexer import Tok, clean, tokenize
+from timelines.dates.lexer import Tok, clean, lex
 from timelines.dates.recurrence import due_days, occurrence, recurring
 from timelines.dates.spans import Found, read_plain
 from timelines.dates.vocab import vocabulary
@@ -123,11 +123,12 @@ def _strangers(tokens: list[Tok]) -> tuple[bool, bool, bool]:
 
 
 def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
-    tokens = tokenize(cleaned)
+    lexed = lex(cleaned)
+    tokens = lexed[0]
     part2, unknown, recurring = _strangers(tokens)
     found = None
     if not part2 and phrases.plain(cleaned):
-        found = read_plain(cleaned, ref_year, tokens)
+        found = read_plain(cleaned, ref_year, lexed)
     if found is None:  # no frequency word is a Part 1 word: the common case is done above
         if unknown and "(" not in cleaned:
             return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Literal, NamedTuple, TypeGuard
 
 from timelines.dates.lexer import END as _END
-from timelines.dates.lexer import Tok
+from timelines.dates.lexer import MAX_YEAR, MIN_YEAR, Tok
 from timelines.dates.vocab import Entry, Vocabulary
 
 Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "season", "week",
@@ -22,7 +22,6 @@ Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "sea
 Mode = Literal["span", "deadline", "open"]
 State = Literal["ongoing", "undated"]
 
-MIN_YEAR, MAX_YEAR = 1900, 2199
 # Units written "2. kvartal", "kvartal 2", "andre kvartal".
 _COUNTED: dict[str, Unit] = {"quarter": "quarter", "tertial": "tertial", "half": "half"}
 # Units an ordinal may precede: "3:e kvartalet", "1:a veckan 2024", "andre uke".

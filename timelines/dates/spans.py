@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from typing import NamedTuple
 
 from timelines.dates.grammar import _COUNTED, Part, Reading, State, read
-from timelines.dates.lexer import Tok, tokenize
-from timelines.dates.vocab import LAST, WINTER, vocabulary
+from timelines.dates.lexer import END, Tok, entry_symbol, lex
+from timelines.dates.vocab import LAST, WINTER, Entry, vocabulary
 
 Span = tuple[dt.date, dt.date]
 
@@ -57,6 +58,10 @@ def bounds(part: Part, year: int) -> Span:
     shape = _SHAPES.get((part.unit, part.n, part.month))
     if shape is None:
         raise ValueError(f"no {part.unit} {part.n}")  # also: a bare number is not a date
+    return _in_year(shape, year)
+
+
+def _in_year(shape: Shape, year: int) -> Span:
     first_month, first_day, last_month, last_day = shape
     if not last_day:
         last_day = 29 if last_month == 2 and calendar.isleap(year) else _DAYS[last_month]
@@ -168,14 +173,18 @@ def _unit(reading: Reading) -> str:
 _VOCABULARY = vocabulary()
 
 
-def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
+def read_plain(text: str, ref_year: int | None, lexed: tuple[list[Tok], str] | None = None
                ) -> Found | State | None:
-    """A cleaned text (or its tokens) read by the Part 1 grammar alone; None when a token is
-    left unexplained (or the text has no tokens at all)."""
-    if tokens is None:
-        tokens = tokenize(text)
+    """A cleaned text (or its tokens and symbols, from `lex`) read by the Part 1 grammar alone;
+    None when a token is left unexplained (or the text has no tokens at all)."""
+    tokens, symbols = lex(text) if lexed is None else lexed
     if not tokens:
         return None
+    return fast(tokens, symbols, ref_year) or read_grammar(tokens, ref_year)
+
+
+def read_grammar(tokens: list[Tok], ref_year: int | None) -> Found | State | None:
+    """Tokens read by the Part 1 grammar, rule by rule (`read_plain` without its shortcut)."""
     reading = read(tokens, _VOCABULARY)
     if reading is None or isinstance(reading, str):
         return reading
@@ -188,3 +197,158 @@ def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
     if mode == "deadline":
         return Found(None, days[1], reading.approximate)
     return Found(days[0], None, reading.approximate)
+
+
+# -- the commonest shapes, read from their symbols ----------------------------------------------
+# A text of one part ("mars 2023", "15. mars", "uke 12", "Q2 2024") with at most one prefix
+# ("innen", "fra", "i", "ca.") is read straight from its tokens' symbols (lexer.py) instead of
+# rule by rule. Each reader gives the same days as the grammar, or None for anything unusual
+# (then the grammar decides). tests/test_dates_fast.py compares the two.
+
+PartDays = tuple[dt.date, dt.date, str]  # first day, last day, the unit X was written as
+PartReader = Callable[[list[Tok], int, int], PartDays | None]
+
+
+def _entry(tok: Tok) -> Entry:
+    assert tok.entry is not None  # a word of any symbol but "x" and "#" is a vocabulary phrase
+    return tok.entry[0]
+
+
+def _month(tokens: list[Tok], at: int, year: int) -> PartDays:
+    """ "mars", "mars 2023"."""
+    month = _entry(tokens[at]).value
+    return (*_in_year(_SHAPES["month", 0, month], year), "month")
+
+
+def _day_month(tokens: list[Tok], at: int, year: int) -> PartDays:
+    """ "15. mars", "15 mars 2023", "15:e mars"."""
+    day = dt.date(year, _entry(tokens[at + 1]).value, tokens[at].nums[0])
+    return day, day, "day"
+
+
+def _numeric_day(tokens: list[Tok], at: int, year: int) -> PartDays:
+    """ "22/5", "15.03 2023", "31.12.2023", "2023-12-31" (the date's own year first)."""
+    nums = tokens[at].nums
+    day = dt.date(nums[0] or year, nums[1], nums[2])
+    return day, day, "day"
+
+
+def _month_year(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+    """ "03.2023", "2023-03"."""
+    nums = tokens[at].nums
+    shape = _SHAPES.get(("month", 0, nums[1]))  # "13.2023": no such month
+    return None if shape is None else (*_in_year(shape, nums[0]), "month")
+
+
+def _year(tokens: list[Tok], at: int, year: int) -> PartDays:
+    return (*_in_year(_SHAPES["year", 0, 0], tokens[at].nums[0]), "year")
+
+
+def _season(tokens: list[Tok], at: int, year: int) -> PartDays:
+    """ "våren 2024"; "vinter 2024" is January and February of 2024."""
+    season = _entry(tokens[at]).value
+    unit = "winter" if season == WINTER else "season"
+    return (*_in_year(_SHAPES["season", season, 0], year), unit)
+
+
+def _counted(unit: str, n: int, year: int) -> PartDays | None:
+    """Week, quarter, tertial or half number `n` of `year`."""
+    if unit == "week":
+        monday = dt.date.fromisocalendar(year, n, 1)
+        return monday, monday + dt.timedelta(days=6), "week"
+    shape = _SHAPES.get((unit, n, 0))
+    return None if shape is None else (*_in_year(shape, year), unit)
+
+
+_UNIT_LIMITS = {"week": ("week", 53), "q": ("quarter", 4), "quarter": ("quarter", 4),
+                "tertial": ("tertial", 3), "half": ("half", 2)}
+
+
+def _unit_number(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+    """ "uke 12", "Q2 2024", "tertial 3", "H1"."""
+    unit, limit = _UNIT_LIMITS[_entry(tokens[at]).category]
+    n = tokens[at + 1].nums[0]
+    return _counted(unit, n, year) if 1 <= n <= limit else None
+
+
+def _number_unit(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+    """ "2. kvartal 2023", "3:e kvartalet", "12 uke"."""
+    category = _entry(tokens[at + 1]).category
+    return _counted(_COUNTED.get(category, "week"), tokens[at].nums[0], year)
+
+
+def _ordinal_unit(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+    """ "andra halvåret 2023", "siste kvartal", "andre uke"."""
+    n = _entry(tokens[at]).value
+    category = _entry(tokens[at + 1]).category
+    if n < 0 and category == "week":
+        return None  # "siste uke" is a week of a month (Part 2)
+    return _counted(_COUNTED.get(category, "week"), n, year)
+
+
+def _part_of_month(tokens: list[Tok], at: int, year: int) -> PartDays:
+    """ "primo mars", "ultimo mars 2023"."""
+    which = _entry(tokens[at]).value
+    month = _entry(tokens[at + 1]).value
+    return (*_in_year(_SHAPES["pom", which, month], year), "pom")
+
+
+def _with_years(shapes: dict[str, PartReader]) -> dict[str, tuple[PartReader, bool]]:
+    """Each shape as written, and followed by a year (when the grammar reads one after it)."""
+    table = {symbols: (reader, False) for symbols, reader in shapes.items()}
+    table |= {symbols + "Y": (reader, True) for symbols, reader in shapes.items()
+              if symbols not in ("D", "m", "Y")}
+    return table
+
+
+# By symbols: M month, S season, W week, K quarter/tertial/half, q "Q", O ordinal word, P part
+# of a month; n a small number, d one with a dot, o a Swedish ordinal ("3:e"), Y a year; D a
+# numeric date with its year, E one without, m a month and year ("03.2023").
+_FAST_PARTS = _with_years({
+    "M": _month, "nM": _day_month, "dM": _day_month, "oM": _day_month, "E": _numeric_day,
+    "D": _numeric_day, "m": _month_year, "Y": _year, "S": _season, "PM": _part_of_month,
+    **dict.fromkeys(("Wn", "Wd", "Kn", "Kd", "qn", "qd"), _unit_number),
+    **dict.fromkeys(("nW", "dW", "oW", "nK", "dK", "oK"), _number_unit),
+    **dict.fromkeys(("OW", "OK"), _ordinal_unit),
+})
+# Prefixes: "<" by ("innen", "t.o.m."), ">" from, "i" during, "~" about ("ca.").
+_FAST_PREFIXES = frozenset("<>i~")
+
+
+def _first_symbol(tokens: list[Tok]) -> str:
+    """The symbol of a first word that may start a longer phrase ("i løpet av"), when the second
+    word shows that none starts here; "#" when one may."""
+    second = tokens[1] if len(tokens) > 1 else END
+    for key, _ in _VOCABULARY.multi[tokens[0].text]:
+        if key[1] in (second.text, second.dotted):
+            return "#"
+    entry = tokens[0].entry
+    return entry_symbol(entry[0] if entry else None)
+
+
+def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
+    """The reading of a text of one common shape, as `read_grammar` gives it; None for any
+    other text, or when the shape's days are not in the calendar (31 April, week 53 of 2021)."""
+    if symbols[0] == "#":
+        symbols = _first_symbol(tokens) + symbols[1:]
+    at = 1 if symbols[0] in _FAST_PREFIXES else 0
+    shape = _FAST_PARTS.get(symbols[at:])
+    if shape is None:
+        return None
+    reader, has_year = shape
+    year = tokens[-1].nums[0] if has_year else ref_year
+    if year is None:
+        return None  # no year, and no ref_year: never guessed from today
+    try:
+        days = reader(tokens, at, year)
+    except (ValueError, OverflowError):
+        return None
+    return None if days is None else _prefixed(symbols[0] if at else "", days)
+
+
+def _prefixed(prefix: str, days: PartDays) -> Found:
+    if prefix == "<":
+        return Found(None, days[1])
+    if prefix == ">":
+        return Found(days[0], None)
+    return Found(days[0], days[1], prefix == "~", days[2])

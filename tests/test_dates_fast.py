@@ -1,0 +1,95 @@
+"""The shortcut for the commonest shapes ("mars 2023", "innen 15. mars", "Q2 2024") reads every
+text exactly as the Part 1 grammar does, or leaves it to the grammar; never another reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timelines.dates.lexer import clean, lex
+from timelines.dates.spans import Found, fast, read_grammar
+from timelines.dates.vocab import vocabulary
+
+_ENTRIES = vocabulary().single
+
+
+def _words(*categories: str) -> list[str]:
+    return sorted(word for word, entry in _ENTRIES.items() if entry.category in categories)
+
+
+def _number(value: int, ending: str) -> str:
+    return f"{value}{ending}"
+
+
+# The pieces of every shape the shortcut reads, and of shapes next to them that it must leave
+# to the grammar (multi-word phrases, ranges, markers, words of other rules).
+WORDS = st.sampled_from(
+    _words("month", "season", "week", "quarter", "tertial", "half", "q", "ordinal", "pom",
+           "deadline", "until", "open", "during", "approx", "den", "sep", "between")
+    + ["i løpet av", "mot slutten av", "til og med", "t.o.m.", "fra og med", "innen utgangen av",
+       "senest innen", "tidlig i", "i.l.a.", "eller før", "jul", "?", "-", "–", "/", "løpende"])
+NUMBERS = st.builds(_number, st.integers(min_value=0, max_value=60),
+                    st.sampled_from(["", ".", ":a", ":e"]))
+YEARS = st.integers(min_value=1890, max_value=2210).map(str)
+DATES = st.builds(
+    lambda day, month, year, form: form.format(d=day, m=month, y=year),
+    st.integers(min_value=0, max_value=32), st.integers(min_value=0, max_value=13),
+    st.integers(min_value=1890, max_value=2210),
+    st.sampled_from(["{d}.{m}.{y}", "{y}-{m:02d}-{d:02d}", "{d}/{m}", "{d}.{m}.", "{m:02d}.{y}",
+                     "{y}-{m:02d}", "{d}/{m}/{y}", "{d}.{m:02d}"]))
+PIECE = st.one_of(WORDS, WORDS, NUMBERS, YEARS, DATES)
+TEXTS = st.lists(PIECE, min_size=1, max_size=4).map(" ".join)
+REF_YEARS = st.one_of(st.none(), st.sampled_from([0, 1, 9999]),
+                      st.integers(min_value=1900, max_value=2200))
+
+
+def _same_as_grammar(text: str, ref_year: int | None) -> Found | None:
+    tokens, symbols = lex(clean(text))
+    if not tokens:
+        return None
+    shortcut = fast(tokens, symbols, ref_year)
+    if shortcut is not None:
+        assert shortcut == read_grammar(tokens, ref_year), text
+    return shortcut
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=TEXTS, ref_year=REF_YEARS)
+def test_the_shortcut_reads_as_the_grammar_reads(text: str, ref_year: int | None) -> None:
+    _same_as_grammar(text, ref_year)
+
+
+@settings(max_examples=500, deadline=None)
+@given(day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31)),
+       prefix=st.sampled_from(["", "innen ", "fra ", "i ", "ca. ", "senast ", "tom. ", "c:a "]))
+def test_every_day_of_the_calendar_reads_as_the_grammar_reads(day: dt.date, prefix: str) -> None:
+    for form in ("{d}. {m} {y}", "{d} {m}", "{d}.{mm}.{y}", "{y}-{mm:02d}-{d:02d}", "{d}/{mm}",
+                 "{m} {y}", "uke {w} {iy}", "{q}. kvartal {y}", "Q{q}", "primo {m} {y}"):
+        text = prefix + form.format(
+            d=day.day, m=("jan", "februar", "mars", "april", "maj", "juni", "jul.", "augusti",
+                          "sept.", "okt", "november", "desember")[day.month - 1],
+            mm=day.month, y=day.year, w=day.isocalendar()[1], iy=day.isocalendar()[0],
+            q=(day.month + 2) // 3)
+        assert _same_as_grammar(text, day.year) is not None, text
+
+
+@pytest.mark.parametrize("text", [
+    "mars 2023", "15. mars 2023", "15 mars", "15:e juni", "31.12.2023", "2023-12-31", "22/5",
+    "15.03 2024", "03.2023", "2023", "våren 2024", "vinter 2024", "uke 12", "v12 2024", "Q2 2024",
+    "H1", "T2 2023", "tertial 3", "2. kvartal 2023", "3:e kvartalet", "andra halvåret 2023",
+    "siste kvartal", "andre uke 2023", "primo mars", "ultimo desember 2024", "innen 15. mars",
+    "fra mars", "i mars", "i 2023", "ca. mars 2023", "c:a uke 12", "senast 1 juni 2023",
+    "tom. uke 25", "Innen 1.12.2023"])
+def test_the_commonest_shapes_take_the_shortcut(text: str) -> None:
+    assert _same_as_grammar(text, 2023) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "31. april 2023", "uke 53 2021", "5. kvartal", "Q0", "siste uke i mars", "mars 2300",
+    "i løpet av mars", "til og med uke 25", "mars – mai", "mellom mars 2023", "jul", "mars?",
+    "den 15. mars", "fra innen mars", "vecka 1:a"])
+def test_other_texts_are_left_to_the_grammar(text: str) -> None:
+    assert _same_as_grammar(text, 2023) is None
