@@ -25,6 +25,9 @@ __all__ = ["DateSpan", "SpanKind", "parse_span", "recurs_until"]
 SpanKind = Literal["dated", "ongoing", "undated", "unparsed", "recurring"]
 
 _MAX_LENGTH = 300  # a date text is a table cell; anything longer is prose, not a date
+# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
+# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
+_new = tuple.__new__
 
 
 class DateSpan(NamedTuple):
@@ -139,7 +142,7 @@ def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> Da
         return DateSpan(text, "unparsed")
     if isinstance(found, str):
         return DateSpan(text, found)  # "ongoing" or "undated"
-    return DateSpan(text, "dated", found.start, found.due, found.approximate)
+    return _new(DateSpan, (text, "dated", found.start, found.due, found.approximate, None))
 
 
 def parse_span(text: str, *, lang: str | None = None, ref_year: int | None = None) -> DateSpan:

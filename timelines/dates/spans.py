@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
-from timelines.dates.grammar import _COUNTED, Part, Reading, State, read
-from timelines.dates.lexer import END, Tok, entry_symbol, lex
+from timelines.dates.grammar import _COUNTED, PADDING, Part, Reading, State, phrase_at, read
+from timelines.dates.lexer import Tok, entry_symbol, lex
 from timelines.dates.vocab import LAST, WINTER, Entry, vocabulary
 
 Span = tuple[dt.date, dt.date]
@@ -141,6 +141,11 @@ def _cross(left: Part, right: Part, left_year: int, right_year: int) -> tuple[Sp
     return first, second
 
 
+# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
+# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
+_new = tuple.__new__
+
+
 class Found(NamedTuple):
     """A dated reading: either end may be open; `unit` names the one unit X was written as
     ("month", "year", "season", "winter", "quarter"...), "" for a range or a derived span."""
@@ -180,12 +185,13 @@ def read_plain(text: str, ref_year: int | None, lexed: tuple[list[Tok], str] | N
     tokens, symbols = lex(text) if lexed is None else lexed
     if not tokens:
         return None
-    return fast(tokens, symbols, ref_year) or read_grammar(tokens, ref_year)
+    return fast(tokens, symbols, ref_year) or read_grammar(tokens, ref_year, symbols)
 
 
-def read_grammar(tokens: list[Tok], ref_year: int | None) -> Found | State | None:
+def read_grammar(tokens: list[Tok], ref_year: int | None, symbols: str | None = None
+                 ) -> Found | State | None:
     """Tokens read by the Part 1 grammar, rule by rule (`read_plain` without its shortcut)."""
-    reading = read(tokens, _VOCABULARY)
+    reading = read(tokens, _VOCABULARY, symbols)
     if reading is None or isinstance(reading, str):
         return reading
     days = _days(reading, ref_year)
@@ -193,10 +199,10 @@ def read_grammar(tokens: list[Tok], ref_year: int | None) -> Found | State | Non
         return None
     mode = reading.mode
     if mode == "span":
-        return Found(days[0], days[1], reading.approximate, _unit(reading))
+        return _new(Found, (days[0], days[1], reading.approximate, _unit(reading)))
     if mode == "deadline":
-        return Found(None, days[1], reading.approximate)
-    return Found(days[0], None, reading.approximate)
+        return _new(Found, (None, days[1], reading.approximate, ""))
+    return _new(Found, (days[0], None, reading.approximate, ""))
 
 
 # -- the commonest shapes, read from their symbols ----------------------------------------------
@@ -315,22 +321,27 @@ _FAST_PARTS = _with_years({
 _FAST_PREFIXES = frozenset("<>i~")
 
 
-def _first_symbol(tokens: list[Tok]) -> str:
-    """The symbol of a first word that may start a longer phrase ("i løpet av"), when the second
-    word shows that none starts here; "#" when one may."""
-    second = tokens[1] if len(tokens) > 1 else END
-    for key, _ in _VOCABULARY.multi[tokens[0].text]:
-        if key[1] in (second.text, second.dotted):
-            return "#"
-    entry = tokens[0].entry
-    return entry_symbol(entry[0] if entry else None)
+def _leading_phrase(tokens: list[Tok], symbols: str) -> tuple[list[Tok], str]:
+    """The tokens with a phrase of several words at the start ("til og med", "i slutet av")
+    made one token, as the grammar reads it; a first word that starts no phrase here gets its
+    own symbol."""
+    found = phrase_at(tokens + PADDING, 0, _VOCABULARY)
+    if found is None:
+        return tokens, "x" + symbols[1:]
+    entry, size = found
+    first = tokens[0]
+    symbol = entry_symbol(entry)
+    if size == 1:
+        return tokens, symbol + symbols[1:]
+    phrase = Tok("word", first.text, first.dot, (), first.dotted, found, symbol)
+    return [phrase, *tokens[size:]], symbol + symbols[size:]
 
 
 def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
     """The reading of a text of one common shape, as `read_grammar` gives it; None for any
     other text, or when the shape's days are not in the calendar (31 April, week 53 of 2021)."""
     if symbols[0] == "#":
-        symbols = _first_symbol(tokens) + symbols[1:]
+        tokens, symbols = _leading_phrase(tokens, symbols)
     at = 1 if symbols[0] in _FAST_PREFIXES else 0
     shape = _FAST_PARTS.get(symbols[at:])
     if shape is None:
@@ -348,7 +359,7 @@ def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
 
 def _prefixed(prefix: str, days: PartDays) -> Found:
     if prefix == "<":
-        return Found(None, days[1])
+        return _new(Found, (None, days[1], False, ""))
     if prefix == ">":
-        return Found(days[0], None)
-    return Found(days[0], days[1], prefix == "~", days[2])
+        return _new(Found, (days[0], None, False, ""))
+    return _new(Found, (days[0], days[1], prefix == "~", days[2]))
