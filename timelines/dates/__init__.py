@@ -81,10 +81,9 @@ def recurs_until(until: dt.date | None, period: str | None, ref_year: int) -> dt
     return dt.date(ref_year + 2, 12, 31)
 
 
-def _recurring(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
-    found = recurrence.frequency(cleaned)
-    assert found is not None
-    unit, anchor = found
+def _recurring(text: str, frequency: tuple[str, str], lang: str | None, ref_year: int | None
+               ) -> DateSpan:
+    unit, anchor = frequency
     if ref_year is None:
         return DateSpan(text, "unparsed")  # the first occurrence is in the plan year
 
@@ -135,8 +134,9 @@ def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> Da
     if found is None:  # no frequency word is a Part 1 word: the common case is done above
         if unknown and "(" not in cleaned:
             return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")
-        if recurring and recurrence.frequency(cleaned) is not None:
-            return _recurring(text, cleaned, lang, ref_year)
+        frequency = recurrence.frequency(cleaned) if recurring else None
+        if frequency is not None:
+            return _recurring(text, frequency, lang, ref_year)
         found = phrases.read_part2(cleaned, lang, ref_year, tokens)
     if found is None:
         return DateSpan(text, "unparsed")

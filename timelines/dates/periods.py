@@ -5,14 +5,13 @@ exactly that period (the operator before it already taken off) and returns its d
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
 from dateutil.easter import easter
 
-from timelines.dates.spans import Found, read_plain
+from timelines.dates.spans import Found, month_days, read_plain
 from timelines.dates.vocab import END, MIDDLE, START, vocabulary
 
 _DAY = dt.timedelta(days=1)
@@ -35,7 +34,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, month_days(year, month))
 
 
 # -- holidays ---------------------------------------------------------------------------------

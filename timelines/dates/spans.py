@@ -68,6 +68,11 @@ def _in_year(shape: Shape, year: int) -> Span:
     return dt.date(year, first_month, first_day), dt.date(year, last_month, last_day)
 
 
+def month_days(year: int, month: int) -> int:
+    """The number of days of a month (1-12): calendar.monthrange without its weekday."""
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS[month]
+
+
 def _stretch(part: Part) -> bool:
     return part.unit == "week" or part.unit in _COUNTED
 
