@@ -15,9 +15,10 @@ import datetime as dt
 from typing import Literal, NamedTuple
 
 from timelines.dates import periods, phrases, recurrence
+from timelines.dates.grammar import State
 from timelines.dates.lexer import Tok, clean, lex
 from timelines.dates.recurrence import due_days, occurrence, recurring
-from timelines.dates.spans import Found, read_plain
+from timelines.dates.spans import Found, fast, read_plain
 from timelines.dates.vocab import vocabulary
 
 __all__ = ["DateSpan", "SpanKind", "parse_span", "recurs_until"]
@@ -112,8 +113,7 @@ def _strangers(tokens: list[Tok]) -> tuple[bool, bool, bool]:
     """Whether a token is outside Part 1's words (then its grammar is not asked), whether a
     word is outside every rule's words (then nothing can read the text), and whether a word
     may start a frequency ("årlig", "hvert år")."""
-    part2 = bool(tokens) and tokens[0].text in _PART2_STARTS
-    unknown = recurring = False
+    part2 = unknown = recurring = False
     for tok in tokens:
         if tok.kind == "other":
             part2 = True
@@ -124,13 +124,25 @@ def _strangers(tokens: list[Tok]) -> tuple[bool, bool, bool]:
     return part2, unknown, recurring
 
 
+def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
+           ) -> Found | State | None:
+    """The Part 1 reading of a text of Part 1 words, unless Part 2 is sure to read it better or
+    the same way (then None without asking the grammar)."""
+    tokens, symbols = lexed
+    if tokens[0].text in _PART2_STARTS:  # the shortcut is no slower than Part 2, the grammar is
+        return fast(tokens, symbols, ref_year)
+    if "eller" in cleaned and phrases.either(cleaned):
+        return None  # "mars eller april": the grammar knows "eller" only in "eller før"
+    return read_plain(cleaned, ref_year, lexed)
+
+
 def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
     lexed = lex(cleaned)
     tokens = lexed[0]
     part2, unknown, recurring = _strangers(tokens)
     found = None
-    if not part2 and phrases.plain(cleaned):
-        found = read_plain(cleaned, ref_year, lexed)
+    if not part2 and tokens and phrases.plain(cleaned):
+        found = _part1(cleaned, lexed, ref_year)
     if found is None:  # no frequency word is a Part 1 word: the common case is done above
         if unknown and "(" not in cleaned:
             return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")

@@ -217,6 +217,11 @@ def _apply(operator: str, x: Found) -> Found | None:
     return x if operator == DURING else None
 
 
+def either(cleaned: str) -> bool:
+    """Whether the text says "A eller B" (not "A eller før")."""
+    return _OR.search(cleaned) is not None
+
+
 def _either(text: str, ref_year: int | None) -> Found | None:
     """ "februar eller mars 2022": one of them, so the span of both, approximate."""
     both = read_plain(_OR.sub(" og ", text), ref_year)
