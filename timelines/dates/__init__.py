@@ -109,10 +109,12 @@ _PART2_STARTS = frozenset(("før", "före", "til", "till", "mot", "tidlig", "tid
                            "sent", "seint"))
 
 
-def _strangers(tokens: list[Tok]) -> tuple[bool, bool, bool]:
+def _strangers(tokens: list[Tok], symbols: str) -> tuple[bool, bool, bool]:
     """Whether a token is outside Part 1's words (then its grammar is not asked), whether a
     word is outside every rule's words (then nothing can read the text), and whether a word
     may start a frequency ("årlig", "hvert år")."""
+    if "w" not in symbols and "!" not in symbols:
+        return False, False, False  # the lexer found every word in the Part 1 vocabulary
     part2 = unknown = recurring = False
     for tok in tokens:
         if tok.kind == "other":
@@ -139,7 +141,7 @@ def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
 def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
     lexed = lex(cleaned)
     tokens = lexed[0]
-    part2, unknown, recurring = _strangers(tokens)
+    part2, unknown, recurring = _strangers(tokens, lexed[1])
     found = None
     if not part2 and tokens and phrases.plain(cleaned):
         found = _part1(cleaned, lexed, ref_year)

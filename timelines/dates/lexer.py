@@ -24,7 +24,9 @@ class Tok(NamedTuple):
     nums: tuple[int, ...] = ()  # num: (value,); date: (year or 0, month, day); monthyear: (y, m)
     dotted: str = ""  # a word with its dot ("jul."), or a number's ordinal ending (".", ":a")
     entry: tuple[Entry, int] | None = None  # the one-word vocabulary phrase this word is
-    sym: str = "x"  # what the token may be, in one letter (see _SYMBOLS); "x": anything else
+    # What the token may be, in one letter (see _SYMBOLS); "w" a word outside the Part 1
+    # vocabulary, "!" an `other` token, "x" anything else.
+    sym: str = "x"
 
 
 END = Tok("end", "")  # what the grammar sees past the last token
@@ -106,7 +108,11 @@ def entry_symbol(entry: Entry | None) -> str:
 
 
 def _word_symbol(word: str, entry: Entry | None) -> str:
-    return "#" if word in vocabulary().multi else entry_symbol(entry)
+    """ "w" for a word outside the Part 1 vocabulary, "#" for one that starts longer phrases."""
+    vocab = vocabulary()
+    if word not in vocab.words:
+        return "w"
+    return "#" if word in vocab.multi else entry_symbol(entry)
 
 
 def _token(match: re.Match[str]) -> Tok:
@@ -132,6 +138,8 @@ def _token(match: re.Match[str]) -> Tok:
 def _classify(lexeme: str) -> Tok:
     match = _TOKEN.match(lexeme)
     token = _token(match) if match else Tok("other", lexeme)
+    if token.kind == "other":
+        token = token._replace(sym="!")
     if len(_KNOWN) < _KNOWN_MAX:
         _KNOWN[lexeme] = token
     return token
