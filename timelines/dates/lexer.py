@@ -24,8 +24,8 @@ class Tok(NamedTuple):
     nums: tuple[int, ...] = ()  # num: (value,); date: (year or 0, month, day); monthyear: (y, m)
     dotted: str = ""  # a word with its dot ("jul."), or a number's ordinal ending (".", ":a")
     entry: tuple[Entry, int] | None = None  # the one-word vocabulary phrase this word is
-    # What the token may be, in one letter (see _SYMBOLS); "w" a word outside the Part 1
-    # vocabulary, "!" an `other` token, "x" anything else.
+    # What the token may be, in one letter (see _SYMBOLS); "-", "/", "?" the marks, "w" a word
+    # outside the Part 1 vocabulary, "!" an `other` token, "x" anything else.
     sym: str = "x"
 
 
@@ -36,8 +36,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2199  # a four-digit number in this range is a year
 # "i løpet av"), so what it is depends on the next word.
 _SYMBOLS = {
     "month": "M", "season": "S", "week": "W", "quarter": "K", "tertial": "K", "half": "K",
-    "q": "q", "ordinal": "O", "pom": "P", "deadline": "<", "until": "<", "open": ">",
-    "during": "i", "approx": "~",
+    "q": "q", "ordinal": "O", "pom": "P", "deadline": "<", "until": "u", "open": ">",
+    "during": "i", "approx": "~", "between": "b", "sep": "&",
 }
 # A number's symbol by its ending: "12", "12.", "3:e" (four-digit years aside).
 _NUMBER_SYMBOLS = {"": "n", ".": "d"}
@@ -69,6 +69,7 @@ _LEXEME = re.compile(
     _SKIP + "(" + re.sub(r"\(\?P<\w+>", "(?:", _TOKEN.pattern) + ")?", re.VERBOSE | re.DOTALL)
 _NUMBER_SEPARATOR = re.compile(r"[./-]")
 _PLAIN: dict[str, TokKind] = {"dash": "dash", "slash": "slash", "qmark": "qmark"}
+_MARK_SYMBOLS = {"dash": "-", "slash": "/", "qmark": "?"}
 
 _KNOWN: dict[str, Tok] = {}  # lexeme -> token; plans reuse a small set of words and numbers
 _CHUNKS: dict[str, tuple[tuple[Tok, ...], str]] = {}  # chunk -> its tokens and their symbols
@@ -132,7 +133,7 @@ def _token(match: re.Match[str]) -> Tok:
                    _word_symbol(word, entry))
     if kind in ("iso", "dmy", "my", "ym", "dm"):
         return _date(kind, text)
-    return Tok(_PLAIN.get(kind, "other"), text)
+    return Tok(_PLAIN.get(kind, "other"), text, sym=_MARK_SYMBOLS.get(kind, "x"))
 
 
 def _classify(lexeme: str) -> Tok:

@@ -93,6 +93,7 @@ _FILLERS = (
      frozenset(("uke", "uka", "veke", "vecka", "v"))),
 )
 _YEAR_WORDS = frozenset(("år", "året"))
+_NORMALISED_WORDS = frozenset().union(*(needed for _, _, needed in _FILLERS), _YEAR_WORDS)
 _THIS_YEAR = re.compile(r"(?:(?<=\s)|^)i år(?=\s|$)")
 _NEXT_YEAR = re.compile(
     r"(?:(?<=\s)|^)(?:neste år|nästa år|påfølgende år|påföljande år|följande år|året etter"
@@ -110,6 +111,8 @@ def drop_time(text: str) -> tuple[str, bool]:
 def normalise(text: str, words: frozenset[str], ref_year: int | None) -> str:
     """Words that change nothing taken out; "i år", "neste år" written as the year. `words`
     are the text's words, which say cheaply which patterns could apply."""
+    if _NORMALISED_WORDS.isdisjoint(words):
+        return text  # most texts: no pattern below can apply
     for pattern, replacement, needed in _FILLERS:
         if not needed.isdisjoint(words):
             text = pattern.sub(replacement, text)
@@ -230,9 +233,13 @@ def _either(text: str, ref_year: int | None) -> Found | None:
     return both._replace(approximate=True)
 
 
+def _new_year_word(text: str) -> bool:
+    return "år" in text and ("nyttår" in text or "nyår" in text or "årsskiftet" in text)
+
+
 def _operated(operator: str, rest: str, text: str, ref_year: int | None) -> Result:
     look = _LOOK.get(operator)
-    if "nyttår" in rest or "nyår" in rest or "årsskiftet" in rest:
+    if _new_year_word(rest):
         return new_year(rest, look, ref_year)
     x = period(rest, ref_year, True)
     if x is None and operator in (BY, FROM, DURING):
@@ -246,7 +253,7 @@ def _operated(operator: str, rest: str, text: str, ref_year: int | None) -> Resu
 def body(text: str, lang: str | None, ref_year: int | None) -> Result:
     """An operator (or none) and one period, or anything the Part 1 grammar reads."""
     text = text.strip()
-    approximate = _APPROX.fullmatch(text)
+    approximate = _APPROX.fullmatch(text) if text[:1] == "c" else None  # "ca.", "cirka"...
     if approximate is not None:
         found = body(approximate["rest"], lang, ref_year)
         return found._replace(approximate=True) if isinstance(found, Found) else None
@@ -256,7 +263,7 @@ def body(text: str, lang: str | None, ref_year: int | None) -> Result:
     if match is None:
         if "eller" in text and _OR.search(text):
             return _either(text, ref_year)
-        if "nyttår" in text or "nyår" in text or "årsskiftet" in text:
+        if _new_year_word(text):
             return new_year(text, None, ref_year)
         return period(text, ref_year, False) or read_plain(text, ref_year)
     operator, sure = _OPERATORS[match["op"]], True

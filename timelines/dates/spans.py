@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from timelines.dates.grammar import _COUNTED, PADDING, Part, Reading, State, phrase_at, read
+from timelines.dates.grammar import (
+    _COUNTED,
+    _LIMITS,
+    _ORDINAL_UNITS,
+    PADDING,
+    Part,
+    Reading,
+    State,
+    phrase_at,
+    read,
+)
 from timelines.dates.lexer import Tok, entry_symbol, lex
 from timelines.dates.vocab import LAST, WINTER, Entry, vocabulary
 
@@ -23,6 +34,9 @@ _BLOCK = {"quarter": 3, "tertial": 4, "half": 6}  # months per counted unit
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 Shape = tuple[int, int, int, int]  # first month, first day, last month, last day (0: month end)
+# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
+# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
+_new = tuple.__new__
 
 
 def _shapes() -> dict[tuple[str, int, int], Shape]:
@@ -84,12 +98,12 @@ def _share_unit(left: Part, right: Part) -> tuple[Part, Part, bool]:
     """
     if left.unit == "bare" and right.unit != "bare" and not left.year:
         if right.unit == "day":
-            return left._replace(unit="day", month=right.month), right, True
+            return _new(Part, ("day", left.n, right.month, 0, left.digits)), right, True
         if _stretch(right):
-            return left._replace(unit=right.unit), right, False
+            return _new(Part, (right.unit, left.n, left.month, 0, left.digits)), right, False
     if right.unit == "bare" and left.unit != "bare":
         if _stretch(left):
-            return left, right._replace(unit=left.unit), False
+            return left, _new(Part, (left.unit, *right[1:])), False
         if left.unit == "year" and right.digits == 2 and right.n > 12 and not right.year:
             century = left.year - left.year % 100  # "2022-24", "1998-99"
             return left, Part("year", year=century + right.n), False
@@ -144,11 +158,6 @@ def _cross(left: Part, right: Part, left_year: int, right_year: int) -> tuple[Sp
     if first[0].month < 7 or second[1].month > 6:
         raise ValueError("not a crossing of New Year")
     return first, second
-
-
-# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
-# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
-_new = tuple.__new__
 
 
 class Found(NamedTuple):
@@ -211,103 +220,90 @@ def read_grammar(tokens: list[Tok], ref_year: int | None, symbols: str | None = 
 
 
 # -- the commonest shapes, read from their symbols ----------------------------------------------
-# A text of one part ("mars 2023", "15. mars", "uke 12", "Q2 2024") with at most one prefix
-# ("innen", "fra", "i", "ca.") is read straight from its tokens' symbols (lexer.py) instead of
-# rule by rule. Each reader gives the same days as the grammar, or None for anything unusual
-# (then the grammar decides). tests/test_dates_fast.py compares the two.
+# A text of one part or a range of two ("mars 2023", "15. mars", "uke 12", "mars – mai 2023",
+# "uke 3–14") with at most one prefix ("innen", "fra", "i løpet av", "ca.", "mellom") is read
+# from its tokens' symbols (lexer.py) instead of rule by rule: each side's symbols name the
+# part it is. The parts are the grammar's, or None for anything unusual (then the grammar
+# decides). tests/test_dates_fast.py compares the two.
 
-PartDays = tuple[dt.date, dt.date, str]  # first day, last day, the unit X was written as
-PartReader = Callable[[list[Tok], int, int], PartDays | None]
+PartBuilder = Callable[[list[Tok], int, int], Part | None]  # tokens, first token, written year
 
 
 def _entry(tok: Tok) -> Entry:
-    assert tok.entry is not None  # a word of any symbol but "x" and "#" is a vocabulary phrase
+    assert tok.entry is not None  # a word of any symbol but "x", "w" and "#" is a vocabulary phrase
     return tok.entry[0]
 
 
-def _month(tokens: list[Tok], at: int, year: int) -> PartDays:
+def _month_part(tokens: list[Tok], at: int, year: int) -> Part:
     """ "mars", "mars 2023"."""
-    month = _entry(tokens[at]).value
-    return (*_in_year(_SHAPES["month", 0, month], year), "month")
+    return _new(Part, ("month", 0, _entry(tokens[at]).value, year, 0))
 
 
-def _day_month(tokens: list[Tok], at: int, year: int) -> PartDays:
+def _day_part(tokens: list[Tok], at: int, year: int) -> Part | None:
     """ "15. mars", "15 mars 2023", "15:e mars"."""
-    day = dt.date(year, _entry(tokens[at + 1]).value, tokens[at].nums[0])
-    return day, day, "day"
+    day = tokens[at].nums[0]
+    return _new(Part, ("day", day, _entry(tokens[at + 1]).value, year, 0)) if day <= 31 else None
 
 
-def _numeric_day(tokens: list[Tok], at: int, year: int) -> PartDays:
+def _numeric_part(tokens: list[Tok], at: int, year: int) -> Part:
     """ "22/5", "15.03 2023", "31.12.2023", "2023-12-31" (the date's own year first)."""
     nums = tokens[at].nums
-    day = dt.date(nums[0] or year, nums[1], nums[2])
-    return day, day, "day"
+    return _new(Part, ("day", nums[2], nums[1], nums[0] or year, 0))
 
 
-def _month_year(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+def _month_year_part(tokens: list[Tok], at: int, year: int) -> Part:
     """ "03.2023", "2023-03"."""
     nums = tokens[at].nums
-    shape = _SHAPES.get(("month", 0, nums[1]))  # "13.2023": no such month
-    return None if shape is None else (*_in_year(shape, nums[0]), "month")
+    return _new(Part, ("month", 0, nums[1], nums[0], 0))
 
 
-def _year(tokens: list[Tok], at: int, year: int) -> PartDays:
-    return (*_in_year(_SHAPES["year", 0, 0], tokens[at].nums[0]), "year")
+def _year_part(tokens: list[Tok], at: int, year: int) -> Part:
+    return _new(Part, ("year", 0, 0, tokens[at].nums[0], 0))
 
 
-def _season(tokens: list[Tok], at: int, year: int) -> PartDays:
-    """ "våren 2024"; "vinter 2024" is January and February of 2024."""
-    season = _entry(tokens[at]).value
-    unit = "winter" if season == WINTER else "season"
-    return (*_in_year(_SHAPES["season", season, 0], year), unit)
+def _bare_part(tokens: list[Tok], at: int, year: int) -> Part:
+    """ "3" in "3.–5. oktober": a number that takes the unit of the other side."""
+    tok = tokens[at]
+    return _new(Part, ("bare", tok.nums[0], 0, year, len(tok.text)))
 
 
-def _counted(unit: str, n: int, year: int) -> PartDays | None:
-    """Week, quarter, tertial or half number `n` of `year`."""
-    if unit == "week":
-        monday = dt.date.fromisocalendar(year, n, 1)
-        return monday, monday + dt.timedelta(days=6), "week"
-    shape = _SHAPES.get((unit, n, 0))
-    return None if shape is None else (*_in_year(shape, year), unit)
+def _season_part(tokens: list[Tok], at: int, year: int) -> Part:
+    """ "våren 2024", "vinter"."""
+    return _new(Part, ("season", _entry(tokens[at]).value, 0, year, 0))
 
 
-_UNIT_LIMITS = {"week": ("week", 53), "q": ("quarter", 4), "quarter": ("quarter", 4),
-                "tertial": ("tertial", 3), "half": ("half", 2)}
+def _pom_part(tokens: list[Tok], at: int, year: int) -> Part:
+    """ "primo mars", "i slutet av mars 2023"."""
+    which, month = _entry(tokens[at]).value, _entry(tokens[at + 1]).value
+    return _new(Part, ("pom", which, month, year, 0))
 
 
-def _unit_number(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+def _unit_number_part(tokens: list[Tok], at: int, year: int) -> Part | None:
     """ "uke 12", "Q2 2024", "tertial 3", "H1"."""
-    unit, limit = _UNIT_LIMITS[_entry(tokens[at]).category]
+    unit, limit = _LIMITS[_entry(tokens[at]).category]
     n = tokens[at + 1].nums[0]
-    return _counted(unit, n, year) if 1 <= n <= limit else None
+    return _new(Part, (unit, n, 0, year, 0)) if 1 <= n <= limit else None
 
 
-def _number_unit(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+def _number_unit_part(tokens: list[Tok], at: int, year: int) -> Part:
     """ "2. kvartal 2023", "3:e kvartalet", "12 uke"."""
-    category = _entry(tokens[at + 1]).category
-    return _counted(_COUNTED.get(category, "week"), tokens[at].nums[0], year)
+    unit = _ORDINAL_UNITS[_entry(tokens[at + 1]).category]
+    return _new(Part, (unit, tokens[at].nums[0], 0, year, 0))
 
 
-def _ordinal_unit(tokens: list[Tok], at: int, year: int) -> PartDays | None:
+def _ordinal_unit_part(tokens: list[Tok], at: int, year: int) -> Part | None:
     """ "andra halvåret 2023", "siste kvartal", "andre uke"."""
     n = _entry(tokens[at]).value
     category = _entry(tokens[at + 1]).category
     if n < 0 and category == "week":
         return None  # "siste uke" is a week of a month (Part 2)
-    return _counted(_COUNTED.get(category, "week"), n, year)
+    return _new(Part, (_ORDINAL_UNITS[category], n, 0, year, 0))
 
 
-def _part_of_month(tokens: list[Tok], at: int, year: int) -> PartDays:
-    """ "primo mars", "ultimo mars 2023"."""
-    which = _entry(tokens[at]).value
-    month = _entry(tokens[at + 1]).value
-    return (*_in_year(_SHAPES["pom", which, month], year), "pom")
-
-
-def _with_years(shapes: dict[str, PartReader]) -> dict[str, tuple[PartReader, bool]]:
+def _with_years(shapes: dict[str, PartBuilder]) -> dict[str, tuple[PartBuilder, bool]]:
     """Each shape as written, and followed by a year (when the grammar reads one after it)."""
-    table = {symbols: (reader, False) for symbols, reader in shapes.items()}
-    table |= {symbols + "Y": (reader, True) for symbols, reader in shapes.items()
+    table = {symbols: (builder, False) for symbols, builder in shapes.items()}
+    table |= {symbols + "Y": (builder, True) for symbols, builder in shapes.items()
               if symbols not in ("D", "m", "Y")}
     return table
 
@@ -315,15 +311,29 @@ def _with_years(shapes: dict[str, PartReader]) -> dict[str, tuple[PartReader, bo
 # By symbols: M month, S season, W week, K quarter/tertial/half, q "Q", O ordinal word, P part
 # of a month; n a small number, d one with a dot, o a Swedish ordinal ("3:e"), Y a year; D a
 # numeric date with its year, E one without, m a month and year ("03.2023").
-_FAST_PARTS = _with_years({
-    "M": _month, "nM": _day_month, "dM": _day_month, "oM": _day_month, "E": _numeric_day,
-    "D": _numeric_day, "m": _month_year, "Y": _year, "S": _season, "PM": _part_of_month,
-    **dict.fromkeys(("Wn", "Wd", "Kn", "Kd", "qn", "qd"), _unit_number),
-    **dict.fromkeys(("nW", "dW", "oW", "nK", "dK", "oK"), _number_unit),
-    **dict.fromkeys(("OW", "OK"), _ordinal_unit),
+_PARTS = _with_years({
+    "M": _month_part, "nM": _day_part, "dM": _day_part, "oM": _day_part, "E": _numeric_part,
+    "D": _numeric_part, "m": _month_year_part, "Y": _year_part, "S": _season_part,
+    "PM": _pom_part, "n": _bare_part, "d": _bare_part, "o": _bare_part,
+    **dict.fromkeys(("Wn", "Wd", "Kn", "Kd", "qn", "qd"), _unit_number_part),
+    **dict.fromkeys(("nW", "dW", "oW", "nK", "dK", "oK"), _number_unit_part),
+    **dict.fromkeys(("OW", "OK"), _ordinal_unit_part),
 })
-# Prefixes: "<" by ("innen", "t.o.m."), ">" from, "i" during, "~" about ("ca.").
-_FAST_PREFIXES = frozenset("<>i~")
+# Prefixes: "<" by ("innen"), "u" up to ("t.o.m."), ">" from, "i" during, "~" about ("ca."), "b"
+# between ("mellom", only before a range with "og").
+_PREFIXES = frozenset("<u>i~b")
+_DEADLINES = frozenset("<u")
+# Between the sides of a range: a dash, a slash, "og"/"til" (&), "t.o.m." (u), "til og med" (#).
+_SEPARATOR = re.compile(r"[-/&u#]")
+
+
+def _part(tokens: list[Tok], symbols: str, at: int, end: int) -> Part | None:
+    """The part written by tokens[at:end], or None when its symbols are no shape of _PARTS."""
+    shape = _PARTS.get(symbols[at:end])
+    if shape is None:
+        return None
+    builder, has_year = shape
+    return builder(tokens, at, tokens[end - 1].nums[0] if has_year else 0)
 
 
 def _leading_phrase(tokens: list[Tok], symbols: str) -> tuple[list[Tok], str]:
@@ -347,24 +357,58 @@ def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
     other text, or when the shape's days are not in the calendar (31 April, week 53 of 2021)."""
     if symbols[0] == "#":
         tokens, symbols = _leading_phrase(tokens, symbols)
-    at = 1 if symbols[0] in _FAST_PREFIXES else 0
-    shape = _FAST_PARTS.get(symbols[at:])
-    if shape is None:
-        return None
-    reader, has_year = shape
-    year = tokens[-1].nums[0] if has_year else ref_year
-    if year is None:
-        return None  # no year, and no ref_year: never guessed from today
+    prefix = symbols[0] if symbols[0] in _PREFIXES else ""
+    at = 1 if prefix else 0
     try:
-        days = reader(tokens, at, year)
+        part = _part(tokens, symbols, at, len(symbols))
+        if part is not None:
+            return _one(part, prefix, ref_year)
+        return _range(tokens, symbols, at, prefix, ref_year)
     except (ValueError, OverflowError):
         return None
-    return None if days is None else _prefixed(symbols[0] if at else "", days)
 
 
-def _prefixed(prefix: str, days: PartDays) -> Found:
-    if prefix == "<":
-        return _new(Found, (None, days[1], False, ""))
+def _one(part: Part, prefix: str, ref_year: int | None) -> Found | None:
+    year = part.year or ref_year
+    if year is None or prefix == "b":
+        return None  # no year, and no ref_year: never guessed from today; "mellom" one part
+    first, last = bounds(part, year)
+    if prefix in _DEADLINES:
+        return _new(Found, (None, last, False, ""))
     if prefix == ">":
-        return _new(Found, (days[0], None, False, ""))
-    return _new(Found, (days[0], days[1], prefix == "~", days[2]))
+        return _new(Found, (first, None, False, ""))
+    unit = "winter" if part.unit == "season" and part.n == WINTER else part.unit
+    return _new(Found, (first, last, prefix == "~", unit))
+
+
+def _range(tokens: list[Tok], symbols: str, at: int, prefix: str, ref_year: int | None
+           ) -> Found | None:
+    """ "mars – mai 2023", "fra uke 3 til uke 5", "mellom mars og mai": the grammar's range."""
+    found = _SEPARATOR.search(symbols, at)
+    cut = found.start() if found else 0
+    separator = _separator(tokens, symbols, cut) if found else None
+    if separator is None:
+        return None
+    size, word = separator
+    left = _part(tokens, symbols, at, cut)
+    right = _part(tokens, symbols, cut + size, len(symbols))
+    if left is None or right is None or (prefix == "b" and word not in ("og", "och")):
+        return None  # "mellom mars – mai": "mellom" needs "og"
+    first, last = range_span(left, right, ref_year)
+    if prefix in _DEADLINES:
+        return _new(Found, (None, last, False, ""))
+    return _new(Found, (first, last, prefix == "~", ""))
+
+
+def _separator(tokens: list[Tok], symbols: str, cut: int) -> tuple[int, str] | None:
+    """How many tokens separate the sides, and the separating word; None when the symbol at
+    `cut` is no separator: a slash before a year writes that year ("uke 12/2023")."""
+    symbol = symbols[cut]
+    if symbol == "-" or symbol == "/":
+        return None if symbol == "/" and symbols[cut + 1:cut + 2] == "Y" else (1, symbol)
+    if symbol != "#":
+        return 1, tokens[cut].text
+    found = phrase_at(tokens + PADDING, cut, _VOCABULARY)
+    if found is None or found[0].category not in ("sep", "until"):
+        return None
+    return found[1], tokens[cut + found[1] - 1].text
