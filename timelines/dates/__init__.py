@@ -104,9 +104,10 @@ _WORDS = _PART1_WORDS | phrases.WORDS | periods.WORDS | recurrence.WORDS
 
 _FREQUENCY_WORDS = recurrence.FIRST_WORDS
 # Part 1 words that, first in a text, start a Part 2 phrase ("før jul", "til uke 34", "mot
-# slutten av 2025"): the Part 1 grammar alone would fail, or read what Part 2 reads the same way.
+# slutten av 2025", "første uke i mars"): the Part 1 grammar alone would fail, or read what Part
+# 2 reads the same way (Part 2 asks it last).
 _PART2_STARTS = frozenset(("før", "före", "til", "till", "mot", "tidlig", "tidleg", "tidigt",
-                           "sent", "seint"))
+                           "sent", "seint", "første", "fyrste", "första", "siste", "sista"))
 
 
 def _strangers(tokens: list[Tok], symbols: str) -> tuple[bool, bool, bool]:

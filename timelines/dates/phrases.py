@@ -30,6 +30,9 @@ from timelines.dates.vocab import vocabulary
 
 Result = Found | State | None
 _DAY = dt.timedelta(days=1)
+# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
+# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
+_new = tuple.__new__
 
 
 # -- remarks in brackets -----------------------------------------------------------------------
@@ -84,13 +87,13 @@ _TIME = re.compile(
     rf"(?:\s*[-\u2010-\u2015\u2212]\s*(?:kl\.?\s*)?{_CLOCK})?(?=\s|$|[-\u2010-\u2015\u2212,])")
 _ORDINAL_WORDS = "första|andra|tredje|fjärde|sista"
 # (pattern, replacement, the words one of which the text must have for the pattern to apply)
+_WEEK_SLASH = re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])")
 _FILLERS = (
     (re.compile(rf"(?:(?<=\s)|^)(?:det|den)\s+(?=(?:{_ORDINAL_WORDS})\s)"), "",
      frozenset(("det", "den"))),
     (re.compile(r"(?:(?<=\s)|^)det\s+(?=[0-9]+:[a-z]+\s)"), "", frozenset(("det",))),
     (re.compile(r"(?<=[a-zåäö.])\s+månad(?=\s|$)"), "", frozenset(("månad",))),
-    (re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])"), r"\1-\2",
-     frozenset(("uke", "uka", "veke", "vecka", "v"))),
+    (_WEEK_SLASH, r"\1-\2", frozenset(("uke", "uka", "veke", "vecka", "v"))),
 )
 _YEAR_WORDS = frozenset(("år", "året"))
 _NORMALISED_WORDS = frozenset().union(*(needed for _, _, needed in _FILLERS), _YEAR_WORDS)
@@ -114,7 +117,7 @@ def normalise(text: str, words: frozenset[str], ref_year: int | None) -> str:
     if _NORMALISED_WORDS.isdisjoint(words):
         return text  # most texts: no pattern below can apply
     for pattern, replacement, needed in _FILLERS:
-        if not needed.isdisjoint(words):
+        if not needed.isdisjoint(words) and (pattern is not _WEEK_SLASH or "/" in text):
             text = pattern.sub(replacement, text)
     if ref_year is not None and not _YEAR_WORDS.isdisjoint(words):
         text = _THIS_YEAR.sub(f"i {ref_year}", text)
@@ -202,21 +205,22 @@ def _innan(lang: str | None) -> tuple[str, bool]:
 
 def _apply(operator: str, x: Found) -> Found | None:
     """What an operator makes of a period X with both ends."""
-    start, due = x.start, x.due
+    start, due, approximate, _ = x
     if start is None or due is None:
         return None
     if operator == BY:
-        return Found(None, due, x.approximate)
+        return _new(Found, (None, due, approximate, ""))
     if operator == FROM:
-        return Found(start, None, x.approximate)
+        return _new(Found, (start, None, approximate, ""))
     if operator == BEFORE:
-        return Found(None, start - _DAY, x.approximate)
+        return _new(Found, (None, start - _DAY, approximate, ""))
     if operator == UNTIL:
-        return Found(None, due, x.approximate) if start == due else Found(None, start - _DAY, True)
+        return _new(Found, (None, due, approximate, "") if start == due else (
+            None, start - _DAY, True, ""))
     if operator == AROUND:
-        return Found(start, due, True)
+        return _new(Found, (start, due, True, ""))
     if operator == AFTER:
-        return Found(due + _DAY, None, x.approximate)
+        return _new(Found, (due + _DAY, None, approximate, ""))
     return x if operator == DURING else None
 
 

@@ -23,7 +23,7 @@ from timelines.dates.grammar import (
     phrase_at,
     read,
 )
-from timelines.dates.lexer import Tok, entry_symbol, lex
+from timelines.dates.lexer import END, Tok, entry_symbol, lex
 from timelines.dates.vocab import LAST, WINTER, Entry, vocabulary
 
 Span = tuple[dt.date, dt.date]
@@ -32,6 +32,7 @@ _SEASON_MONTHS = {1: (3, 5), 2: (6, 8), 3: (9, 11), WINTER: (1, 2)}  # winter YY
 _POM_DAYS = {1: (1, 10), 2: (11, 20), 3: (21, 0)}  # 0: the month's last day
 _BLOCK = {"quarter": 3, "tertial": 4, "half": 6}  # months per counted unit
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_WEEK = dt.timedelta(days=6)  # Monday to Sunday
 
 Shape = tuple[int, int, int, int]  # first month, first day, last month, last day (0: month end)
 # Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
@@ -62,16 +63,17 @@ def bounds(part: Part, year: int) -> Span:
     """First and last day of `part` in `year` (the part's own year when it states one).
 
     ValueError for what is not in the calendar: 31 April, kvartal 5, week 53 of 2021."""
-    year = part.year or year
-    if part.unit == "day":
-        day = dt.date(year, part.month, part.n)
+    unit, n, month, written, _ = part
+    year = written or year
+    if unit == "day":
+        day = dt.date(year, month, n)
         return day, day
-    if part.unit == "week":
-        monday = dt.date.fromisocalendar(year, part.n, 1)
-        return monday, monday + dt.timedelta(days=6)
-    shape = _SHAPES.get((part.unit, part.n, part.month))
+    if unit == "week":
+        monday = dt.date.fromisocalendar(year, n, 1)
+        return monday, monday + _WEEK
+    shape = _SHAPES.get(part[:3])  # (unit, n, month)
     if shape is None:
-        raise ValueError(f"no {part.unit} {part.n}")  # also: a bare number is not a date
+        raise ValueError(f"no {unit} {n}")  # also: a bare number is not a date
     return _in_year(shape, year)
 
 
@@ -322,6 +324,7 @@ _PARTS = _with_years({
 # Prefixes: "<" by ("innen"), "u" up to ("t.o.m."), ">" from, "i" during, "~" about ("ca."), "b"
 # between ("mellom", only before a range with "og").
 _PREFIXES = frozenset("<u>i~b")
+_NEVER_FIRST = frozenset("xw!?-/&")  # no shape starts with these: "før", "etter", "(", "?"
 _DEADLINES = frozenset("<u")
 # Between the sides of a range: a dash, a slash, "og"/"til" (&), "t.o.m." (u), "til og med" (#).
 _SEPARATOR = re.compile(r"[-/&u#]")
@@ -340,11 +343,15 @@ def _leading_phrase(tokens: list[Tok], symbols: str) -> tuple[list[Tok], str]:
     """The tokens with a phrase of several words at the start ("til og med", "i slutet av")
     made one token, as the grammar reads it; a first word that starts no phrase here gets its
     own symbol."""
+    first = tokens[0]
+    second = tokens[1] if len(tokens) > 1 else END
+    seconds = _VOCABULARY.seconds[first.text]
+    if second.text not in seconds and second.dotted not in seconds:  # "i mars", "fra uke 3"
+        return tokens, entry_symbol(first.entry[0] if first.entry else None) + symbols[1:]
     found = phrase_at(tokens + PADDING, 0, _VOCABULARY)
     if found is None:
         return tokens, "x" + symbols[1:]
     entry, size = found
-    first = tokens[0]
     symbol = entry_symbol(entry)
     if size == 1:
         return tokens, symbol + symbols[1:]
@@ -355,7 +362,10 @@ def _leading_phrase(tokens: list[Tok], symbols: str) -> tuple[list[Tok], str]:
 def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
     """The reading of a text of one common shape, as `read_grammar` gives it; None for any
     other text, or when the shape's days are not in the calendar (31 April, week 53 of 2021)."""
-    if symbols[0] == "#":
+    first = symbols[0]
+    if first in _NEVER_FIRST:
+        return None
+    if first == "#":
         tokens, symbols = _leading_phrase(tokens, symbols)
     prefix = symbols[0] if symbols[0] in _PREFIXES else ""
     at = 1 if prefix else 0
@@ -369,7 +379,8 @@ def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
 
 
 def _one(part: Part, prefix: str, ref_year: int | None) -> Found | None:
-    year = part.year or ref_year
+    unit, n, _, written, _ = part
+    year = written or ref_year
     if year is None or prefix == "b":
         return None  # no year, and no ref_year: never guessed from today; "mellom" one part
     first, last = bounds(part, year)
@@ -377,8 +388,8 @@ def _one(part: Part, prefix: str, ref_year: int | None) -> Found | None:
         return _new(Found, (None, last, False, ""))
     if prefix == ">":
         return _new(Found, (first, None, False, ""))
-    unit = "winter" if part.unit == "season" and part.n == WINTER else part.unit
-    return _new(Found, (first, last, prefix == "~", unit))
+    written_as = "winter" if unit == "season" and n == WINTER else unit
+    return _new(Found, (first, last, prefix == "~", written_as))
 
 
 def _range(tokens: list[Tok], symbols: str, at: int, prefix: str, ref_year: int | None
