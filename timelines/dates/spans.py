@@ -23,7 +23,7 @@ from timelines.dates.grammar import (
     phrase_at,
     read,
 )
-from timelines.dates.lexer import END, Tok, entry_symbol, lex
+from timelines.dates.lexer import END, MAX_YEAR, MIN_YEAR, Tok, entry_symbol, lex
 from timelines.dates.vocab import LAST, WINTER, Entry, vocabulary
 
 Span = tuple[dt.date, dt.date]
@@ -78,6 +78,21 @@ def bounds(part: Part, year: int) -> Span:
 
 
 def _in_year(shape: Shape, year: int) -> Span:
+    """The days of a fixed piece of `year`, from the year's table when it is a plan's year."""
+    table = _YEAR_TABLES.get(year)
+    if table is None:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return _shape_days(shape, year)
+        table = _YEAR_TABLES[year] = {shape: _shape_days(shape, year) for shape in _SHAPES.values()}
+    return table[shape]
+
+
+# Year -> every fixed piece of the year and its days, built the first time the year is read:
+# plans name a handful of years over and over, and building a date is a reading's dearest step.
+_YEAR_TABLES: dict[int, dict[Shape, Span]] = {}
+
+
+def _shape_days(shape: Shape, year: int) -> Span:
     first_month, first_day, last_month, last_day = shape
     if not last_day:
         last_day = 29 if last_month == 2 and calendar.isleap(year) else _DAYS[last_month]
