@@ -33,6 +33,7 @@ _POM_DAYS = {1: (1, 10), 2: (11, 20), 3: (21, 0)}  # 0: the month's last day
 _BLOCK = {"quarter": 3, "tertial": 4, "half": 6}  # months per counted unit
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _WEEK = dt.timedelta(days=6)  # Monday to Sunday
+_DAY = dt.timedelta(days=1)
 
 Shape = tuple[int, int, int, int]  # first month, first day, last month, last day (0: month end)
 # Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
@@ -63,39 +64,53 @@ def bounds(part: Part, year: int) -> Span:
     """First and last day of `part` in `year` (the part's own year when it states one).
 
     ValueError for what is not in the calendar: 31 April, kvartal 5, week 53 of 2021."""
-    unit, n, month, written, _ = part
-    year = written or year
+    year = part.year or year
+    table = _YEAR_TABLES.get(year)
+    if table is None:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return _piece_days(part[:3], year)
+        table = _year_table(year)
+    days = table.get(part[:3])  # (unit, n, month)
+    if days is None:
+        raise ValueError(f"no {part.unit} {part.n} in {year}")  # also: a bare number
+    return days
+
+
+# Year -> the days of every piece of the year a part can name (a day, a week, a month, a
+# quarter...), keyed like a Part's (unit, n, month) and built the first time the year is read:
+# plans name a handful of years over and over, and building dates is a reading's dearest step.
+_YEAR_TABLES: dict[int, dict[tuple[str, int, int], Span]] = {}
+_YEARS_KEPT = 64  # bounds the tables, whatever years are thrown at them
+
+
+def _year_table(year: int) -> dict[tuple[str, int, int], Span]:
+    if len(_YEAR_TABLES) >= _YEARS_KEPT:
+        _YEAR_TABLES.clear()
+    table = {key: _piece_days(key, year) for key in _SHAPES}
+    weeks = dt.date(year, 12, 28).isocalendar()[1]  # 28 December is in the year's last week
+    table |= {("week", n, 0): _piece_days(("week", n, 0), year) for n in range(1, weeks + 1)}
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        table["day", day.day, day.month] = (day, day)
+        day += _DAY
+    _YEAR_TABLES[year] = table
+    return table
+
+
+def _piece_days(key: tuple[str, int, int], year: int) -> Span:
+    unit, n, month = key
     if unit == "day":
         day = dt.date(year, month, n)
         return day, day
     if unit == "week":
         monday = dt.date.fromisocalendar(year, n, 1)
         return monday, monday + _WEEK
-    shape = _SHAPES.get(part[:3])  # (unit, n, month)
+    shape = _SHAPES.get(key)
     if shape is None:
         raise ValueError(f"no {unit} {n}")  # also: a bare number is not a date
-    return _in_year(shape, year)
-
-
-def _in_year(shape: Shape, year: int) -> Span:
-    """The days of a fixed piece of `year`, from the year's table when it is a plan's year."""
-    table = _YEAR_TABLES.get(year)
-    if table is None:
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            return _shape_days(shape, year)
-        table = _YEAR_TABLES[year] = {shape: _shape_days(shape, year) for shape in _SHAPES.values()}
-    return table[shape]
-
-
-# Year -> every fixed piece of the year and its days, built the first time the year is read:
-# plans name a handful of years over and over, and building a date is a reading's dearest step.
-_YEAR_TABLES: dict[int, dict[Shape, Span]] = {}
-
-
-def _shape_days(shape: Shape, year: int) -> Span:
     first_month, first_day, last_month, last_day = shape
     if not last_day:
-        last_day = 29 if last_month == 2 and calendar.isleap(year) else _DAYS[last_month]
+        last_day = month_days(year, last_month)
     return dt.date(year, first_month, first_day), dt.date(year, last_month, last_day)
 
 
