@@ -95,7 +95,8 @@ def _recurring(text: str, frequency: tuple[str, str], lang: str | None, ref_year
     if series is None:
         return DateSpan(text, "unparsed")
     first = series.first
-    return DateSpan(text, "recurring", first.start, first.due, first.approximate, series.rule)
+    return _new(DateSpan, (text, "recurring", first.start, first.due, first.approximate,
+                           series.rule))
 
 
 _PART1_WORDS = vocabulary().words
@@ -133,7 +134,7 @@ def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
     the same way (then None without asking the grammar)."""
     tokens, symbols = lexed
     if tokens[0].text in _PART2_STARTS:  # the shortcut is no slower than Part 2, the grammar is
-        return fast(tokens, symbols, ref_year)
+        return fast(tokens, symbols, ref_year) or None
     if "eller" in cleaned and phrases.either(cleaned):
         return None  # "mars eller april": the grammar knows "eller" only in "eller før"
     return read_plain(cleaned, ref_year, lexed)
@@ -148,15 +149,15 @@ def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> Da
         found = _part1(cleaned, lexed, ref_year)
     if found is None:  # no frequency word is a Part 1 word: the common case is done above
         if unknown and "(" not in cleaned:
-            return DateSpan(text, "unparsed")  # a word no rule knows ("Drift", "mill")
+            return _new(DateSpan, (text, "unparsed", None, None, False, None))  # "Drift", "mill"
         frequency = recurrence.frequency(cleaned) if recurring else None
         if frequency is not None:
             return _recurring(text, frequency, lang, ref_year)
         found = phrases.read_part2(cleaned, lang, ref_year, tokens)
     if found is None:
-        return DateSpan(text, "unparsed")
+        return _new(DateSpan, (text, "unparsed", None, None, False, None))
     if isinstance(found, str):
-        return DateSpan(text, found)  # "ongoing" or "undated"
+        return _new(DateSpan, (text, found, None, None, False, None))  # "ongoing", "undated"
     return _new(DateSpan, (text, "dated", found.start, found.due, found.approximate, None))
 
 

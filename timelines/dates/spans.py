@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from timelines.dates.grammar import (
     _COUNTED,
@@ -231,7 +231,10 @@ def read_plain(text: str, ref_year: int | None, lexed: tuple[list[Tok], str] | N
     tokens, symbols = lex(text) if lexed is None else lexed
     if not tokens:
         return None
-    return fast(tokens, symbols, ref_year) or read_grammar(tokens, ref_year, symbols)
+    found = fast(tokens, symbols, ref_year)
+    if found is None:
+        return read_grammar(tokens, ref_year, symbols)
+    return found or None
 
 
 def read_grammar(tokens: list[Tok], ref_year: int | None, symbols: str | None = None
@@ -385,13 +388,14 @@ def _leading_phrase(tokens: list[Tok], symbols: str) -> tuple[list[Tok], str]:
     symbol = entry_symbol(entry)
     if size == 1:
         return tokens, symbol + symbols[1:]
-    phrase = Tok("word", first.text, first.dot, (), first.dotted, found, symbol)
+    phrase = _new(Tok, ("word", first.text, first.dot, (), first.dotted, found, symbol))
     return [phrase, *tokens[size:]], symbol + symbols[size:]
 
 
-def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
-    """The reading of a text of one common shape, as `read_grammar` gives it; None for any
-    other text, or when the shape's days are not in the calendar (31 April, week 53 of 2021)."""
+def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | Literal[False] | None:
+    """The reading of a text of one common shape, as `read_grammar` gives it; False when the
+    grammar would find those parts but no days for them (31 April, week 53 of 2021, no year);
+    None for any other text, which only the grammar can tell."""
     first = symbols[0]
     if first in _NEVER_FIRST:
         return None
@@ -404,15 +408,15 @@ def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | None:
         if part is not None:
             return _one(part, prefix, ref_year)
         return _range(tokens, symbols, at, prefix, ref_year)
-    except (ValueError, OverflowError):
-        return None
+    except (ValueError, OverflowError):  # from the calendar: the parts have no such days
+        return False
 
 
-def _one(part: Part, prefix: str, ref_year: int | None) -> Found | None:
+def _one(part: Part, prefix: str, ref_year: int | None) -> Found | Literal[False]:
     unit, n, _, written, _ = part
     year = written or ref_year
     if year is None or prefix == "b":
-        return None  # no year, and no ref_year: never guessed from today; "mellom" one part
+        return False  # no year, and no ref_year: never guessed from today; "mellom" one part
     first, last = bounds(part, year)
     if prefix in _DEADLINES:
         return _new(Found, (None, last, False, ""))
