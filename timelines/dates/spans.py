@@ -431,7 +431,7 @@ def _range(tokens: list[Tok], symbols: str, at: int, prefix: str, ref_year: int 
     """ "mars – mai 2023", "fra uke 3 til uke 5", "mellom mars og mai": the grammar's range."""
     found = _SEPARATOR.search(symbols, at)
     cut = found.start() if found else 0
-    separator = _separator(tokens, symbols, cut) if found else None
+    separator = _separator(tokens, symbols, at, cut) if found else None
     if separator is None:
         return None
     size, word = separator
@@ -445,12 +445,16 @@ def _range(tokens: list[Tok], symbols: str, at: int, prefix: str, ref_year: int 
     return _new(Found, (first, last, prefix == "~", ""))
 
 
-def _separator(tokens: list[Tok], symbols: str, cut: int) -> tuple[int, str] | None:
-    """How many tokens separate the sides, and the separating word; None when the symbol at
-    `cut` is no separator: a slash before a year writes that year ("uke 12/2023")."""
+def _separator(tokens: list[Tok], symbols: str, at: int, cut: int) -> tuple[int, str] | None:
+    """How many tokens separate the sides from `cut` on, and the separating word; None when
+    the symbol at `cut` is no separator: a slash before a year is the left side's year when it
+    has none yet ("uke 12/2023"; "vintern 2023/2024" is a range)."""
     symbol = symbols[cut]
+    if symbol == "/" and symbols[cut + 1:cut + 2] == "Y":
+        left = symbols[at:cut]
+        return None if left + "Y" in _PARTS and not left.endswith("Y") else (1, symbol)
     if symbol == "-" or symbol == "/":
-        return None if symbol == "/" and symbols[cut + 1:cut + 2] == "Y" else (1, symbol)
+        return 1, symbol
     if symbol != "#":
         return 1, tokens[cut].text
     found = phrase_at(tokens + PADDING, cut, _VOCABULARY)
