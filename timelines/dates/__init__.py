@@ -115,17 +115,10 @@ def _strangers(tokens: list[Tok], symbols: str) -> tuple[bool, bool, bool]:
     """Whether a token is outside Part 1's words (then its grammar is not asked), whether a
     word is outside every rule's words (then nothing can read the text), and whether a word
     may start a frequency ("årlig", "hvert år")."""
-    if "w" not in symbols and "!" not in symbols:
-        return False, False, False  # the lexer found every word in the Part 1 vocabulary
-    part2 = unknown = recurring = False
-    for tok in tokens:
-        if tok.kind == "other":
-            part2 = True
-        elif tok.kind == "word" and tok.text not in _PART1_WORDS:
-            part2 = True
-            unknown = unknown or tok.text not in _WORDS
-            recurring = recurring or tok.text in _FREQUENCY_WORDS
-    return part2, unknown, recurring
+    if "w" not in symbols:  # the lexer found every word in the Part 1 vocabulary
+        return "!" in symbols, False, False  # "!": a token no rule of Part 1 reads
+    words = {tok.text for tok in tokens if tok.sym == "w"}
+    return True, not words <= _WORDS, not _FREQUENCY_WORDS.isdisjoint(words)
 
 
 def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None

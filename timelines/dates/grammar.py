@@ -327,18 +327,21 @@ def read(tokens: list[Tok], vocab: Vocabulary, symbols: str | None = None
     return Reading(body[0], body[1], mode, prefix[1] or approximate or or_before, body[2])
 
 
-def remark_flags(tokens: list[Tok], vocab: Vocabulary) -> tuple[bool, bool] | None:
+def remark_flags(tokens: list[Tok], vocab: Vocabulary, symbols: str | None = None
+                 ) -> tuple[bool, bool] | None:
     """What a parenthetical remark means: (approximate, or_before); None when it holds a date.
 
     "(eller før)" and "(?)" count; "(justert)" and "(justert fra mars)" are ignored; any other
     remark that mentions a date would change the span, so the text is not read at all.
     """
-    parser = _Parser(tokens, vocab)
+    parser = _Parser(tokens, vocab, symbols)
     approximate = bool(parser.take_phrase(_APPROX))  # "(ca.)"
     flags = parser.suffixes()
     if parser.pos == len(tokens):
         return approximate or flags[0], flags[1]
     if parser.take_phrase(_HISTORY):
         return False, False
-    dated = any(tok.kind in _NUMERIC or tok.text in vocab.calendar_words for tok in tokens)
-    return None if dated else (False, False)
+    for tok in tokens:
+        if tok.kind in _NUMERIC or tok.text in vocab.calendar_words:
+            return None  # a date
+    return False, False

@@ -302,6 +302,8 @@ _FIRST_SPLIT = re.compile(r"[\s/]")
 def period(text: str, ref_year: int | None, after_word: bool) -> Found | None:
     """Any named period of Part 2 that `text` is exactly; only the readers of periods that
     start with its first word are asked."""
+    if not text[:1].isalpha():
+        return None  # "19–23 februari": every period starts with a word
     for reader in _BY_FIRST_WORD.get(_FIRST_SPLIT.split(text, 1)[0], ()):
         found = reader(text, ref_year, after_word)
         if found is not None:

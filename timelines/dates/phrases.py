@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from timelines.dates.grammar import State, remark_flags
-from timelines.dates.lexer import Tok, tokenize
+from timelines.dates.lexer import Tok, lex, tokenize
 from timelines.dates.periods import (
     AHEAD,
     BACK,
@@ -37,6 +37,7 @@ _new = tuple.__new__
 
 # -- remarks in brackets -----------------------------------------------------------------------
 
+_VOCABULARY = vocabulary()
 _REMARK = re.compile(r"\(([^()]*)\)")
 _REFERENCE = re.compile(r"\s*(?:jf|jfr|se|sak|ref|dnr)(?:\.|\s|$)")
 
@@ -59,7 +60,8 @@ def remarks(text: str) -> tuple[str, Remarks] | None:
         inner = match.group(1)
         if _REFERENCE.match(inner):
             continue
-        flags = remark_flags(tokenize(inner), vocabulary())
+        tokens, symbols = lex(inner)
+        flags = remark_flags(tokens, _VOCABULARY, symbols)
         if flags is None:
             dated.append(inner)
             continue
@@ -263,7 +265,7 @@ def body(text: str, lang: str | None, ref_year: int | None) -> Result:
         return found._replace(approximate=True) if isinstance(found, Found) else None
     if text.startswith("mell") and (feasts := between_feasts(text, ref_year)):
         return feasts
-    match = _OPERATOR.fullmatch(text)
+    match = _OPERATOR.fullmatch(text) if text[:1].isalpha() else None  # operators are words
     if match is None:
         if "eller" in text and _OR.search(text):
             return _either(text, ref_year)
