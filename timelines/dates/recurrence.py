@@ -88,9 +88,8 @@ def _anchored(anchor: str, ref_year: int, read: Reader) -> Recurring | None:
     this, following = read(anchor, ref_year), read(anchor, ref_year + 1)
     if not isinstance(this, Found) or this.due is None or _shift(this, 12) != following:
         return None  # no date, a year of its own ("i 2023"), or a movable feast ("påske")
-    earlier = _shift(this, -12)  # "desember–januar": last year's may end in this one
-    assert earlier.due is not None
-    first = earlier if earlier.due >= dt.date(ref_year, 1, 1) else this
+    # "desember–januar": last year's occurrence, a year earlier, may end in the plan year.
+    first = _shift(this, -12) if this.due.year > ref_year else this
     assert first.due is not None
     day = -1 if first.due.month == 2 and first.due.day >= 28 else first.due.day
     return Recurring(f"FREQ=YEARLY;BYMONTH={first.due.month};BYMONTHDAY={day}", first)
@@ -111,10 +110,11 @@ def _moved(day: dt.date | None, months: int) -> dt.date | None:
     """`day` `months` later; a month's end stays its end, a day past it is clamped."""
     if day is None:
         return None
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if day.day < 28:
+        return dt.date(year, month + 1, day.day)  # in every month, and no month's end
     last = month_days(year, month + 1)
-    month_end = day.day >= 28 and day.day == month_days(day.year, day.month)
+    month_end = day.day == month_days(day.year, day.month)
     return dt.date(year, month + 1, last if month_end else min(day.day, last))
 
 
