@@ -21,7 +21,9 @@ class Tok(NamedTuple):
     kind: TokKind
     text: str  # lowercased word without its dot, or the digits of a number
     dot: bool = False  # a word or number followed by "." (or a Swedish ":a"/":e" ordinal)
-    nums: tuple[int, ...] = ()  # num: (value,); date: (year or 0, month, day); monthyear: (y, m)
+    # num: (value,); date: (year or 0, month, day); monthyear: (y, m); a word that is a one-word
+    # phrase: (the phrase's value,), a month's number for a month
+    nums: tuple[int, ...] = ()
     dotted: str = ""  # a word with its dot ("jul."), or a number's ordinal ending (".", ":a")
     entry: tuple[Entry, int] | None = None  # the one-word vocabulary phrase this word is
     # What the token may be, in one letter (see _SYMBOLS); "-", "/", "?" the marks, "w" a word
@@ -129,8 +131,8 @@ def _token(match: re.Match[str]) -> Tok:
         dotted = word + "." if dot else ""
         single = vocabulary().single
         entry = single.get(dotted) or single.get(word)
-        return Tok("word", word, bool(dot), (), dotted, (entry, 1) if entry else None,
-                   _word_symbol(word, entry))
+        return Tok("word", word, bool(dot), (entry.value,) if entry else (), dotted,
+                   (entry, 1) if entry else None, _word_symbol(word, entry))
     if kind in ("iso", "dmy", "my", "ym", "dm"):
         return _date(kind, text)
     return Tok(_PLAIN.get(kind, "other"), text, sym=_MARK_SYMBOLS.get(kind, "x"))

@@ -339,8 +339,12 @@ def read_part2(cleaned: str, lang: str | None, ref_year: int | None,
 
 def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
              ref_year: int | None) -> Result:
-    text, timed = drop_time(rest)
-    text, checks = weekdays(normalise(text, words, ref_year), words)
+    checks: tuple[WeekdayCheck, ...] = ()
+    if _REWRITTEN_WORDS.isdisjoint(words) and "kl" not in rest and ":" not in rest:
+        text, timed = rest, False  # most texts: no time, filler or weekday
+    else:
+        text, timed = drop_time(rest)
+        text, checks = weekdays(normalise(text, words, ref_year), words)
     found = body(text, lang, ref_year)
     if not isinstance(found, Found):
         return None if (timed or checks or said.dated) else found
@@ -354,6 +358,9 @@ def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
         return None
     return _qualified(found, said)
 
+
+# The words of a text that drop_time, normalise or weekdays may rewrite (besides "kl" and ":").
+_REWRITTEN_WORDS = _NORMALISED_WORDS | _WEEKDAY_WORDS
 
 WORDS = words_of(_TIME, *(pattern for pattern, _, _ in _FILLERS), _THIS_YEAR, _NEXT_YEAR,
                  _WEEKDAY, _OPERATOR, _APPROX, _OR)

@@ -271,13 +271,13 @@ def _entry(tok: Tok) -> Entry:
 
 def _month_part(tokens: list[Tok], at: int, year: int) -> Part:
     """ "mars", "mars 2023"."""
-    return _new(Part, ("month", 0, _entry(tokens[at]).value, year, 0))
+    return _new(Part, ("month", 0, tokens[at].nums[0], year, 0))
 
 
 def _day_part(tokens: list[Tok], at: int, year: int) -> Part | None:
     """ "15. mars", "15 mars 2023", "15:e mars"."""
     day = tokens[at].nums[0]
-    return _new(Part, ("day", day, _entry(tokens[at + 1]).value, year, 0)) if day <= 31 else None
+    return _new(Part, ("day", day, tokens[at + 1].nums[0], year, 0)) if day <= 31 else None
 
 
 def _numeric_part(tokens: list[Tok], at: int, year: int) -> Part:
@@ -304,13 +304,12 @@ def _bare_part(tokens: list[Tok], at: int, year: int) -> Part:
 
 def _season_part(tokens: list[Tok], at: int, year: int) -> Part:
     """ "våren 2024", "vinter"."""
-    return _new(Part, ("season", _entry(tokens[at]).value, 0, year, 0))
+    return _new(Part, ("season", tokens[at].nums[0], 0, year, 0))
 
 
 def _pom_part(tokens: list[Tok], at: int, year: int) -> Part:
     """ "primo mars", "i slutet av mars 2023"."""
-    which, month = _entry(tokens[at]).value, _entry(tokens[at + 1]).value
-    return _new(Part, ("pom", which, month, year, 0))
+    return _new(Part, ("pom", tokens[at].nums[0], tokens[at + 1].nums[0], year, 0))
 
 
 def _unit_number_part(tokens: list[Tok], at: int, year: int) -> Part | None:
@@ -328,7 +327,7 @@ def _number_unit_part(tokens: list[Tok], at: int, year: int) -> Part:
 
 def _ordinal_unit_part(tokens: list[Tok], at: int, year: int) -> Part | None:
     """ "andra halvåret 2023", "siste kvartal", "andre uke"."""
-    n = _entry(tokens[at]).value
+    n = tokens[at].nums[0]
     category = _entry(tokens[at + 1]).category
     if n < 0 and category == "week":
         return None  # "siste uke" is a week of a month (Part 2)
@@ -388,7 +387,8 @@ def _leading_phrase(tokens: list[Tok], symbols: str) -> tuple[list[Tok], str]:
     symbol = entry_symbol(entry)
     if size == 1:
         return tokens, symbol + symbols[1:]
-    phrase = _new(Tok, ("word", first.text, first.dot, (), first.dotted, found, symbol))
+    phrase = _new(Tok, ("word", first.text, first.dot, (entry.value,), first.dotted, found,
+                        symbol))
     return [phrase, *tokens[size:]], symbol + symbols[size:]
 
 
