@@ -81,8 +81,8 @@ def holiday(text: str, ref_year: int | None, after_word: bool) -> Found | None:
     year = int(match["year"]) if match["year"] else ref_year
     if year is None:
         return None
-    found = _HOLIDAYS.get(match["name"], _christmas)(year)
-    return found._replace(unit="holiday")
+    start, due, approximate, _ = _HOLIDAYS.get(match["name"], _christmas)(year)
+    return tuple.__new__(Found, (start, due, approximate, "holiday"))  # no NamedTuple __new__
 
 
 # -- New Year ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from timelines.dates.periods import (
     period,
     words_of,
 )
-from timelines.dates.spans import Found, read_plain
+from timelines.dates.spans import Found, approximately, read_plain
 from timelines.dates.vocab import vocabulary
 
 Result = Found | State | None
@@ -236,7 +236,7 @@ def _either(text: str, ref_year: int | None) -> Found | None:
     both = read_plain(_OR.sub(" og ", text), ref_year)
     if not isinstance(both, Found) or both.start is None or both.due is None:
         return None
-    return both._replace(approximate=True)
+    return approximately(both)
 
 
 def _new_year_word(text: str) -> bool:
@@ -262,7 +262,7 @@ def body(text: str, lang: str | None, ref_year: int | None) -> Result:
     approximate = _APPROX.fullmatch(text) if text[:1] == "c" else None  # "ca.", "cirka"...
     if approximate is not None:
         found = body(approximate["rest"], lang, ref_year)
-        return found._replace(approximate=True) if isinstance(found, Found) else None
+        return approximately(found) if isinstance(found, Found) else None
     if text.startswith("mell") and (feasts := between_feasts(text, ref_year)):
         return feasts
     match = _OPERATOR.fullmatch(text) if text[:1].isalpha() else None  # operators are words
@@ -278,7 +278,7 @@ def body(text: str, lang: str | None, ref_year: int | None) -> Result:
         sure = not approximate_innan
     found = _operated(operator, match["rest"], text, ref_year)
     if not sure and isinstance(found, Found):
-        return found._replace(approximate=True)
+        return approximately(found)
     return found
 
 
@@ -303,7 +303,7 @@ def _confirmed(found: Found, dated: tuple[str, ...], lang: str | None,
 def _qualified(found: Found, said: Remarks) -> Found | None:
     if said.or_before:  # "X (eller før)": a deadline; "fra X (eller før)" contradicts itself
         return None if found.due is None else Found(None, found.due, True)
-    return found._replace(approximate=True) if said.approximate else found
+    return approximately(found) if said.approximate else found
 
 
 def plain(cleaned: str) -> bool:

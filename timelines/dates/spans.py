@@ -202,6 +202,11 @@ class Found(NamedTuple):
     unit: str = ""
 
 
+def approximately(found: Found) -> Found:
+    """The same span, approximate ("ca.", "innan" in an unknown language, "X eller Y")."""
+    return _new(Found, (found[0], found[1], True, found[3]))
+
+
 def _days(reading: Reading, ref_year: int | None) -> Span | None:
     """First and last day of the reading; None when the calendar has no such days."""
     try:
