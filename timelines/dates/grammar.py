@@ -334,6 +334,11 @@ def remark_flags(tokens: list[Tok], vocab: Vocabulary, symbols: str | None = Non
     "(eller før)" and "(?)" count; "(justert)" and "(justert fra mars)" are ignored; any other
     remark that mentions a date would change the span, so the text is not read at all.
     """
+    if tokens and symbols is not None and symbols[0] not in "~?#":
+        # Neither "ca.", "?" nor "eller før" (whose "eller" starts longer phrases) comes first.
+        first = tokens[0].entry
+        history = first is not None and first[0].category == "history"
+        return (False, False) if history or not _dated(tokens, vocab) else None
     parser = _Parser(tokens, vocab, symbols)
     approximate = bool(parser.take_phrase(_APPROX))  # "(ca.)"
     flags = parser.suffixes()
@@ -341,7 +346,9 @@ def remark_flags(tokens: list[Tok], vocab: Vocabulary, symbols: str | None = Non
         return approximate or flags[0], flags[1]
     if parser.take_phrase(_HISTORY):
         return False, False
-    for tok in tokens:
-        if tok.kind in _NUMERIC or tok.text in vocab.calendar_words:
-            return None  # a date
-    return False, False
+    return None if _dated(tokens, vocab) else (False, False)
+
+
+def _dated(tokens: list[Tok], vocab: Vocabulary) -> bool:
+    """Whether a number, a date or a month or season name is among the tokens."""
+    return any(tok.kind in _NUMERIC or tok.text in vocab.calendar_words for tok in tokens)

@@ -71,7 +71,7 @@ def remarks(text: str) -> tuple[str, Remarks] | None:
     rest = _REMARK.sub(" ", text)
     if "(" in rest or ")" in rest:
         return None
-    return rest, Remarks(approximate, or_before, tuple(dated))
+    return rest, _new(Remarks, (approximate, or_before, tuple(dated)))
 
 
 _NO_REMARKS = Remarks(False, False, ())
