@@ -193,6 +193,6 @@ def lex(text: str) -> tuple[list[Tok], str]:
     symbols = ""
     for chunk in text.split():
         found = chunks.get(chunk) or _chunk(chunk)
-        tokens.extend(found[0])
+        tokens += found[0]
         symbols += found[1]
     return tokens, symbols
