@@ -66,8 +66,8 @@ def test_the_shortcut_reads_as_the_grammar_reads(text: str, ref_year: int | None
     _same_as_grammar(text, ref_year)
 
 
-@settings(max_examples=500, deadline=None)
-@given(day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31)),
+@settings(max_examples=500, deadline=None)  # days whose ISO week's year is a year (1900-2199)
+@given(day=st.dates(min_value=dt.date(1900, 1, 8), max_value=dt.date(2199, 12, 24)),
        prefix=st.sampled_from(["", "innen ", "fra ", "i ", "ca. ", "senast ", "tom. ", "c:a "]))
 def test_every_day_of_the_calendar_reads_as_the_grammar_reads(day: dt.date, prefix: str) -> None:
     for form in ("{d}. {m} {y}", "{d} {m}", "{d}.{mm}.{y}", "{y}-{mm:02d}-{d:02d}", "{d}/{mm}",

@@ -266,7 +266,10 @@ def read_grammar(tokens: list[Tok], ref_year: int | None, symbols: str | None = 
 # part it is. The parts are the grammar's, or None for anything unusual (then the grammar
 # decides). tests/test_dates_fast.py compares the two.
 
-PartBuilder = Callable[[list[Tok], int, int], Part | None]  # tokens, first token, written year
+# A part's fields as the grammar's Part has them (unit, n, month, year, digits), as a plain tuple:
+# a single part needs no more, and a range makes Parts of its two.
+Fields = tuple[str, int, int, int, int]
+PartBuilder = Callable[[list[Tok], int, int], Fields | None]  # tokens, first token, written year
 
 
 def _entry(tok: Tok) -> Entry:
@@ -274,69 +277,69 @@ def _entry(tok: Tok) -> Entry:
     return tok.entry[0]
 
 
-def _month_part(tokens: list[Tok], at: int, year: int) -> Part:
+def _month_part(tokens: list[Tok], at: int, year: int) -> Fields:
     """ "mars", "mars 2023"."""
-    return _new(Part, ("month", 0, tokens[at].nums[0], year, 0))
+    return ("month", 0, tokens[at].nums[0], year, 0)
 
 
-def _day_part(tokens: list[Tok], at: int, year: int) -> Part | None:
+def _day_part(tokens: list[Tok], at: int, year: int) -> Fields | None:
     """ "15. mars", "15 mars 2023", "15:e mars"."""
     day = tokens[at].nums[0]
-    return _new(Part, ("day", day, tokens[at + 1].nums[0], year, 0)) if day <= 31 else None
+    return ("day", day, tokens[at + 1].nums[0], year, 0) if day <= 31 else None
 
 
-def _numeric_part(tokens: list[Tok], at: int, year: int) -> Part:
+def _numeric_part(tokens: list[Tok], at: int, year: int) -> Fields:
     """ "22/5", "15.03 2023", "31.12.2023", "2023-12-31" (the date's own year first)."""
     nums = tokens[at].nums
-    return _new(Part, ("day", nums[2], nums[1], nums[0] or year, 0))
+    return ("day", nums[2], nums[1], nums[0] or year, 0)
 
 
-def _month_year_part(tokens: list[Tok], at: int, year: int) -> Part:
+def _month_year_part(tokens: list[Tok], at: int, year: int) -> Fields:
     """ "03.2023", "2023-03"."""
     nums = tokens[at].nums
-    return _new(Part, ("month", 0, nums[1], nums[0], 0))
+    return ("month", 0, nums[1], nums[0], 0)
 
 
-def _year_part(tokens: list[Tok], at: int, year: int) -> Part:
-    return _new(Part, ("year", 0, 0, tokens[at].nums[0], 0))
+def _year_part(tokens: list[Tok], at: int, year: int) -> Fields:
+    return ("year", 0, 0, tokens[at].nums[0], 0)
 
 
-def _bare_part(tokens: list[Tok], at: int, year: int) -> Part:
+def _bare_part(tokens: list[Tok], at: int, year: int) -> Fields:
     """ "3" in "3.–5. oktober": a number that takes the unit of the other side."""
     tok = tokens[at]
-    return _new(Part, ("bare", tok.nums[0], 0, year, len(tok.text)))
+    return ("bare", tok.nums[0], 0, year, len(tok.text))
 
 
-def _season_part(tokens: list[Tok], at: int, year: int) -> Part:
+def _season_part(tokens: list[Tok], at: int, year: int) -> Fields:
     """ "våren 2024", "vinter"."""
-    return _new(Part, ("season", tokens[at].nums[0], 0, year, 0))
+    return ("season", tokens[at].nums[0], 0, year, 0)
 
 
-def _pom_part(tokens: list[Tok], at: int, year: int) -> Part:
+def _pom_part(tokens: list[Tok], at: int, year: int) -> Fields:
     """ "primo mars", "i slutet av mars 2023"."""
-    return _new(Part, ("pom", tokens[at].nums[0], tokens[at + 1].nums[0], year, 0))
+    return ("pom", tokens[at].nums[0], tokens[at + 1].nums[0], year, 0)
 
 
-def _unit_number_part(tokens: list[Tok], at: int, year: int) -> Part | None:
+def _unit_number_part(tokens: list[Tok], at: int, year: int) -> Fields | None:
     """ "uke 12", "Q2 2024", "tertial 3", "H1"."""
     unit, limit = _LIMITS[_entry(tokens[at]).category]
     n = tokens[at + 1].nums[0]
-    return _new(Part, (unit, n, 0, year, 0)) if 1 <= n <= limit else None
+    return (unit, n, 0, year, 0) if 1 <= n <= limit else None
 
 
-def _number_unit_part(tokens: list[Tok], at: int, year: int) -> Part:
+def _number_unit_part(tokens: list[Tok], at: int, year: int) -> Fields:
     """ "2. kvartal 2023", "3:e kvartalet", "12 uke"."""
     unit = _ORDINAL_UNITS[_entry(tokens[at + 1]).category]
-    return _new(Part, (unit, tokens[at].nums[0], 0, year, 0))
+    return (unit, tokens[at].nums[0], 0, year, 0)
 
 
-def _ordinal_unit_part(tokens: list[Tok], at: int, year: int) -> Part | None:
+def _ordinal_unit_part(tokens: list[Tok], at: int, year: int) -> Fields | None:
     """ "andra halvåret 2023", "siste kvartal", "andre uke"."""
     n = tokens[at].nums[0]
     category = _entry(tokens[at + 1]).category
     if n < 0 and category == "week":
         return None  # "siste uke" is a week of a month (Part 2)
-    return _new(Part, (_ORDINAL_UNITS[category], n, 0, year, 0))
+    return (_ORDINAL_UNITS[category], n, 0, year, 0)
 
 
 def _with_years(shapes: dict[str, PartBuilder]) -> dict[str, tuple[PartBuilder, bool]]:
@@ -367,7 +370,7 @@ _DEADLINES = frozenset("<u")
 _SEPARATOR = re.compile(r"[-/&u#]")
 
 
-def _part(tokens: list[Tok], symbols: str, at: int, end: int) -> Part | None:
+def _part(tokens: list[Tok], symbols: str, at: int, end: int) -> Fields | None:
     """The part written by tokens[at:end], or None when its symbols are no shape of _PARTS."""
     shape = _PARTS.get(symbols[at:end])
     if shape is None:
@@ -406,23 +409,26 @@ def fast(tokens: list[Tok], symbols: str, ref_year: int | None) -> Found | Liter
         return None
     if first == "#":
         tokens, symbols = _leading_phrase(tokens, symbols)
-    prefix = symbols[0] if symbols[0] in _PREFIXES else ""
-    at = 1 if prefix else 0
+        first = symbols[0]
+    prefix, at = (first, 1) if first in _PREFIXES else ("", 0)
+    shape = _PARTS.get(symbols[at:] if at else symbols)
     try:
-        part = _part(tokens, symbols, at, len(symbols))
-        if part is not None:
-            return _one(part, prefix, ref_year)
-        return _range(tokens, symbols, at, prefix, ref_year)
+        if shape is None:
+            return _range(tokens, symbols, at, prefix, ref_year)
+        part = shape[0](tokens, at, tokens[-1].nums[0] if shape[1] else 0)
+        return None if part is None else _one(part, prefix, ref_year)
     except (ValueError, OverflowError):  # from the calendar: the parts have no such days
         return False
 
 
-def _one(part: Part, prefix: str, ref_year: int | None) -> Found | Literal[False]:
+def _one(part: Fields, prefix: str, ref_year: int | None) -> Found | Literal[False]:
     unit, n, _, written, _ = part
     year = written or ref_year
     if year is None or prefix == "b":
         return False  # no year, and no ref_year: never guessed from today; "mellom" one part
-    first, last = bounds(part, year)
+    table = _YEAR_TABLES.get(year)  # bounds() without its call, for the commonest case
+    days = table.get(part[:3]) if table is not None else None
+    first, last = days or bounds(_new(Part, part), year)
     if prefix in _DEADLINES:
         return _new(Found, (None, last, False, ""))
     if prefix == ">":
@@ -444,7 +450,7 @@ def _range(tokens: list[Tok], symbols: str, at: int, prefix: str, ref_year: int 
     right = _part(tokens, symbols, cut + size, len(symbols))
     if left is None or right is None or (prefix == "b" and word not in ("og", "och")):
         return None  # "mellom mars – mai": "mellom" needs "og"
-    first, last = range_span(left, right, ref_year)
+    first, last = range_span(_new(Part, left), _new(Part, right), ref_year)
     if prefix in _DEADLINES:
         return _new(Found, (None, last, False, ""))
     return _new(Found, (first, last, prefix == "~", ""))
