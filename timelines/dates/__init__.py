@@ -117,8 +117,14 @@ def _strangers(tokens: list[Tok], symbols: str) -> tuple[bool, bool, bool]:
     may start a frequency ("årlig", "hvert år")."""
     if "w" not in symbols:  # the lexer found every word in the Part 1 vocabulary
         return "!" in symbols, False, False  # "!": a token no rule of Part 1 reads
-    words = {tok.text for tok in tokens if tok.sym == "w"}
-    return True, not words <= _WORDS, not _FREQUENCY_WORDS.isdisjoint(words)
+    unknown = recurring = False
+    for tok in tokens:
+        if tok.sym == "w":
+            if tok.text not in _WORDS:
+                unknown = True
+            elif tok.text in _FREQUENCY_WORDS:
+                recurring = True
+    return True, unknown, recurring
 
 
 def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
