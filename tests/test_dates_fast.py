@@ -5,12 +5,15 @@ another reading."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from timelines.dates import phrases
 from timelines.dates.lexer import clean, lex
+from timelines.dates.phrases import operated_shape
 from timelines.dates.spans import Found, fast, read_grammar
 from timelines.dates.vocab import vocabulary
 
@@ -112,3 +115,53 @@ def test_days_that_are_not_in_the_calendar_are_not_asked_again(text: str) -> Non
     "den 15. mars", "fra innen mars", "vecka 1:a"])
 def test_other_texts_are_left_to_the_grammar(text: str) -> None:
     assert _same_as_grammar(text, 2023) is None
+
+
+# An operator of DATES.md Part 2 before a text the shortcut reads ("før 1. mars"): read as the
+# whole Part 2 path reads it.
+OPERATORS = st.sampled_from(["før", "före", "inför", "etter", "efter", "inntil", "frem til",
+                             "fram til", "fram till", "fram tills", "til", "innan", "før.",
+                             "frem  til", "fram"])
+
+
+def _outcome(read: Callable[[], object]) -> object:
+    """What a reading gives, or the calendar error it raises (parse_span makes it `unparsed`)."""
+    try:
+        return read()
+    except (ValueError, OverflowError) as error:
+        return type(error)
+
+
+def _operated_as_part2(text: str, ref_year: int | None) -> object:
+    cleaned = clean(text)
+    lexed = lex(cleaned)
+    if not lexed[0]:
+        return None
+    shortcut = _outcome(lambda: operated_shape(cleaned, lexed, ref_year))
+    if shortcut is not None:
+        words = frozenset(tok.text for tok in lexed[0])
+        assert shortcut == _outcome(lambda: phrases._checked(
+            cleaned, words, phrases._NO_REMARKS, "nb", ref_year)), text
+    return shortcut
+
+
+@settings(max_examples=2000, deadline=None)
+@given(operator=OPERATORS, rest=TEXTS, ref_year=REF_YEARS)
+def test_an_operator_before_a_common_shape_reads_as_part_2_reads_it(
+        operator: str, rest: str, ref_year: int | None) -> None:
+    _operated_as_part2(f"{operator} {rest}", ref_year)
+
+
+@pytest.mark.parametrize("text", [
+    "før 1. mars 2023", "frem til uke 25", "fram till hösten", "etter 15. mai", "inför Q2",
+    "inntil mars – mai 2023", "efter vecka 12 2024", "før primo mars", "etter i slutten av mars"])
+def test_the_commonest_operated_shapes_take_the_shortcut(text: str) -> None:
+    assert _operated_as_part2(text, 2023) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "før jul", "før. 1 mars", "frem  til mars", "til uke 34", "innan sommaren", "før uke 3/4",
+    "før 1. mars kl. 12", "før fredag 1. mars", "før 1. mars (jf. sak 12/23)", "etter påske",
+    "før vinter 2023/24"])
+def test_other_operated_texts_take_the_whole_path(text: str) -> None:
+    assert _operated_as_part2(text, 2023) is None

@@ -152,7 +152,7 @@ def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> Da
         frequency = recurrence.frequency(cleaned) if recurring else None
         if frequency is not None:
             return _recurring(text, frequency, lang, ref_year)
-        found = phrases.read_part2(cleaned, lang, ref_year, tokens)
+        found = phrases.read_part2(cleaned, lang, ref_year, lexed)
     if found is None:
         return _new(DateSpan, (text, "unparsed", None, None, False, None))
     if isinstance(found, str):

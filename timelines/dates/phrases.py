@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from timelines.dates.grammar import State, remark_flags
@@ -25,7 +26,7 @@ from timelines.dates.periods import (
     period,
     words_of,
 )
-from timelines.dates.spans import Found, approximately, read_plain
+from timelines.dates.spans import Found, approximately, fast, read_plain
 from timelines.dates.vocab import vocabulary
 
 Result = Found | State | None
@@ -89,13 +90,14 @@ _TIME = re.compile(
     rf"(?:\s*[-\u2010-\u2015\u2212]\s*(?:kl\.?\s*)?{_CLOCK})?(?=\s|$|[-\u2010-\u2015\u2212,])")
 _ORDINAL_WORDS = "första|andra|tredje|fjärde|sista"
 # (pattern, replacement, the words one of which the text must have for the pattern to apply)
+_WEEK_WORDS = frozenset(("uke", "uka", "veke", "vecka", "v"))
 _WEEK_SLASH = re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])")
 _FILLERS = (
     (re.compile(rf"(?:(?<=\s)|^)(?:det|den)\s+(?=(?:{_ORDINAL_WORDS})\s)"), "",
      frozenset(("det", "den"))),
     (re.compile(r"(?:(?<=\s)|^)det\s+(?=[0-9]+:[a-z]+\s)"), "", frozenset(("det",))),
     (re.compile(r"(?<=[a-zåäö.])\s+månad(?=\s|$)"), "", frozenset(("månad",))),
-    (_WEEK_SLASH, r"\1-\2", frozenset(("uke", "uka", "veke", "vecka", "v"))),
+    (_WEEK_SLASH, r"\1-\2", _WEEK_WORDS),
 )
 _YEAR_WORDS = frozenset(("år", "året"))
 _NORMALISED_WORDS = frozenset().union(*(needed for _, _, needed in _FILLERS), _YEAR_WORDS)
@@ -320,9 +322,9 @@ def read(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
 
 
 def read_part2(cleaned: str, lang: str | None, ref_year: int | None,
-               tokens: list[Tok] | None = None) -> Result:
-    """A text the Part 1 grammar does not read whole: its Part 2 reading, or None. `tokens`
-    are the text's, when the caller has them already."""
+               lexed: tuple[list[Tok], str] | None = None) -> Result:
+    """A text the Part 1 grammar does not read whole: its Part 2 reading, or None. `lexed`
+    are the text's tokens and symbols, when the caller has them already."""
     if "(" in cleaned or ")" in cleaned:
         found = remarks(cleaned)
         if found is None:
@@ -331,16 +333,52 @@ def read_part2(cleaned: str, lang: str | None, ref_year: int | None,
         tokens = tokenize(rest)
     else:
         rest, said = cleaned, _NO_REMARKS
-        tokens = tokenize(rest) if tokens is None else tokens
+        lexed = lex(rest) if lexed is None else lexed
+        tokens = lexed[0]
+        shortcut = operated_shape(rest, lexed, ref_year) if tokens else None
+        if shortcut is not None:
+            return shortcut
     if not tokens:  # empty or markup only: undated; a remark alone: unparsed
         return "undated" if rest == cleaned else None
     return _checked(rest, frozenset([tok.text for tok in tokens]), said, lang, ref_year)
 
 
+# Operators that start no longer one (the regex tries the longest first), with their words.
+_SHORT_OPERATORS = {
+    **dict.fromkeys(("før", "före", "inför"), BEFORE), **dict.fromkeys(("etter", "efter"), AFTER),
+    **dict.fromkeys(("inntil", "frem til", "fram til", "fram till", "fram tills"), UNTIL),
+}
+
+
+def operated_shape(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
+                   ) -> Found | None:
+    """ "før 1. mars", "frem til uke 25": one of _SHORT_OPERATORS, then a text the Part 1
+    shortcut reads, read as `_checked` reads it without its steps that cannot apply (no time,
+    filler, weekday, remark or named period is in such a text); None for any other text."""
+    tokens, symbols = lexed
+    words, size = tokens[0].text, 1
+    operator = _SHORT_OPERATORS.get(words)
+    if operator is None and len(tokens) > 2:
+        words, size = f"{words} {tokens[1].text}", 2
+        operator = _SHORT_OPERATORS.get(words)
+    if operator is None or len(tokens) <= size or not _written_as(cleaned, words):
+        return None
+    if _rewritten(cleaned, [tok.text for tok in tokens]):
+        return None
+    x = fast(tokens[size:], symbols[size:], ref_year)
+    return _apply(operator, x) if x else None
+
+
+def _written_as(cleaned: str, words: str) -> bool:
+    """Whether the text starts with exactly these words and a space, as _OPERATOR wants."""
+    text = cleaned.lstrip()
+    return text.startswith(words) and text[len(words):len(words) + 1].isspace()
+
+
 def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
              ref_year: int | None) -> Result:
     checks: tuple[WeekdayCheck, ...] = ()
-    if _REWRITTEN_WORDS.isdisjoint(words) and "kl" not in rest and ":" not in rest:
+    if not _rewritten(rest, words):
         text, timed = rest, False  # most texts: no time, filler or weekday
     else:
         text, timed = drop_time(rest)
@@ -359,8 +397,17 @@ def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
     return _qualified(found, said)
 
 
-# The words of a text that drop_time, normalise or weekdays may rewrite (besides "kl" and ":").
+# The words of a text that drop_time, normalise or weekdays may rewrite (besides "kl" and ":"),
+# with a slash in the text ("uke 3/4") and without one.
 _REWRITTEN_WORDS = _NORMALISED_WORDS | _WEEKDAY_WORDS
+_REWRITTEN_UNLESS_SLASH = _REWRITTEN_WORDS - _WEEK_WORDS
+
+
+def _rewritten(text: str, words: Iterable[str]) -> bool:
+    """Whether drop_time, normalise or weekdays may change the text (whose words are `words`)."""
+    if "kl" in text or ":" in text:
+        return True
+    return not (_REWRITTEN_WORDS if "/" in text else _REWRITTEN_UNLESS_SLASH).isdisjoint(words)
 
 WORDS = words_of(_TIME, *(pattern for pattern, _, _ in _FILLERS), _THIS_YEAR, _NEXT_YEAR,
                  _WEEKDAY, _OPERATOR, _APPROX, _OR)
