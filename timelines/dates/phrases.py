@@ -357,16 +357,15 @@ def operated_shape(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | N
     filler, weekday, remark or named period is in such a text); None for any other text."""
     tokens, symbols = lexed
     words, size = tokens[0].text, 1
-    operator = _SHORT_OPERATORS.get(words)
-    if operator is None and len(tokens) > 2:
+    if words in ("frem", "fram") and len(tokens) > 2:
         words, size = f"{words} {tokens[1].text}", 2
-        operator = _SHORT_OPERATORS.get(words)
-    if operator is None or len(tokens) <= size or not _written_as(cleaned, words):
-        return None
-    if _rewritten(cleaned, [tok.text for tok in tokens]):
+    operator = _SHORT_OPERATORS.get(words)
+    if operator is None or len(tokens) <= size:
         return None
     x = fast(tokens[size:], symbols[size:], ref_year)
-    return _apply(operator, x) if x else None
+    if not x or not _written_as(cleaned, words) or _rewritten(cleaned, [t.text for t in tokens]):
+        return None
+    return _apply(operator, x)
 
 
 def _written_as(cleaned: str, words: str) -> bool:
