@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from dateutil.easter import easter
 
@@ -41,26 +42,35 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 # -- holidays ---------------------------------------------------------------------------------
+# Each holiday's days are computed once per year (Easter is arithmetic in Python) and kept for
+# the years a process reads.
+_per_year = lru_cache(maxsize=256)
 
+
+@_per_year
 def _christmas(year: int) -> Found:
     return _new(Found, (dt.date(year, 12, 24), dt.date(year, 12, 26), False, ""))
 
 
+@_per_year
 def _easter(year: int) -> Found:
     sunday = easter(year)  # Western Easter, as both churches keep it
     return _new(Found, (sunday - 3 * _DAY, sunday + _DAY, False, ""))
 
 
+@_per_year
 def _easter_week(year: int) -> Found:
     sunday = easter(year)
     return _new(Found, (sunday - 6 * _DAY, sunday, False, ""))
 
 
+@_per_year
 def _whitsun(year: int) -> Found:
     sunday = easter(year) + dt.timedelta(days=49)
     return _new(Found, (sunday, sunday + _DAY, False, ""))
 
 
+@_per_year
 def _summer_break(year: int) -> Found:
     return _new(Found, (dt.date(year, 7, 1), dt.date(year, 7, 31), True, "holiday"))
 
