@@ -89,7 +89,9 @@ _TIME = re.compile(
     rf"(?P<day>{_DAY_BEFORE_TIME})\s+(?:kl\.?\s*{_CLOCK}|[0-9]{{1,2}}:[0-9]{{2}})"
     rf"(?:\s*[-\u2010-\u2015\u2212]\s*(?:kl\.?\s*)?{_CLOCK})?(?=\s|$|[-\u2010-\u2015\u2212,])")
 _ORDINAL_WORDS = "första|andra|tredje|fjärde|sista"
-# (pattern, replacement, the words one of which the text must have for the pattern to apply)
+# (pattern, replacement, the words one of which the text must have for the pattern to apply).
+# A replacement that refers to groups is a function: re's template strings are parsed again on
+# every call, which costs more than the match.
 _WEEK_WORDS = frozenset(("uke", "uka", "veke", "vecka", "v"))
 _WEEK_SLASH = re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])")
 _FILLERS = (
@@ -97,7 +99,7 @@ _FILLERS = (
      frozenset(("det", "den"))),
     (re.compile(r"(?:(?<=\s)|^)det\s+(?=[0-9]+:[a-z]+\s)"), "", frozenset(("det",))),
     (re.compile(r"(?<=[a-zåäö.])\s+månad(?=\s|$)"), "", frozenset(("månad",))),
-    (_WEEK_SLASH, r"\1-\2", _WEEK_WORDS),
+    (_WEEK_SLASH, lambda match: f"{match[1]}-{match[2]}", _WEEK_WORDS),
 )
 _YEAR_WORDS = frozenset(("år", "året"))
 _NORMALISED_WORDS = frozenset().union(*(needed for _, _, needed in _FILLERS), _YEAR_WORDS)
@@ -107,11 +109,15 @@ _NEXT_YEAR = re.compile(
     r"|året efter)(?=\s|$)")
 
 
+def _day_of(match: re.Match[str]) -> str:
+    return match["day"]
+
+
 def drop_time(text: str) -> tuple[str, bool]:
     """ "15. mars kl. 12" -> "15. mars": deadlines are days. Whether a time was dropped."""
     if "kl" not in text and ":" not in text:
         return text, False
-    dropped = _TIME.sub(r"\g<day>", text)
+    dropped = _TIME.sub(_day_of, text)
     return dropped, dropped != text
 
 
