@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from timelines.dates import phrases
 from timelines.dates.lexer import clean, lex
 from timelines.dates.phrases import operated_shape
-from timelines.dates.spans import Found, fast, read_grammar
+from timelines.dates.shortcut import fast
+from timelines.dates.spans import Found, read_grammar
 from timelines.dates.vocab import vocabulary
 
 _ENTRIES = vocabulary().single

@@ -2,8 +2,9 @@
 
 The work is split in small steps, each a module: `lexer` (text -> tokens), `vocab` (the
 nb/nn/sv words, as data), `grammar` (tokens -> a Part 1 reading), `spans` (a reading -> days),
-`periods` (Part 2's named periods: holidays, terms, parts of a unit...), `phrases` (Part 2
-around Part 1: brackets, weekdays, until/before/after) and `recurrence` (frequency words ->
+`shortcut` (the commonest Part 1 texts read from their tokens' symbols, the grammar for the
+rest), `periods` (Part 2's named periods: holidays, terms, parts of a unit...), `phrases` (Part
+2 around Part 1: brackets, weekdays, until/before/after) and `recurrence` (frequency words ->
 an RFC 5545 RRULE). A text is only `dated` when every word in it is explained by a rule;
 otherwise it is `unparsed`, because reminders are sent on the dates and a wrong date is worse
 than none.
@@ -18,7 +19,8 @@ from timelines.dates import periods, phrases, recurrence
 from timelines.dates.grammar import State
 from timelines.dates.lexer import Tok, clean, lex
 from timelines.dates.recurrence import due_days, occurrence, recurring
-from timelines.dates.spans import Found, fast, read_plain
+from timelines.dates.shortcut import fast, read_plain
+from timelines.dates.spans import Found
 from timelines.dates.vocab import vocabulary
 
 __all__ = ["DateSpan", "SpanKind", "parse_span", "recurs_until"]

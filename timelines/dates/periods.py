@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from dateutil.easter import easter
 
-from timelines.dates.spans import Found, month_days, read_plain
+from timelines.dates.shortcut import read_plain
+from timelines.dates.spans import Found, month_days
 from timelines.dates.vocab import END, MIDDLE, START, vocabulary
 
 _DAY = dt.timedelta(days=1)

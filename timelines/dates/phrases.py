@@ -26,7 +26,8 @@ from timelines.dates.periods import (
     period,
     words_of,
 )
-from timelines.dates.spans import Found, approximately, fast, read_plain
+from timelines.dates.shortcut import fast, read_plain
+from timelines.dates.spans import Found, approximately
 from timelines.dates.vocab import vocabulary
 
 Result = Found | State | None
