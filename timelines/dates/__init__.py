@@ -134,7 +134,7 @@ def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
     """The Part 1 reading of a text of Part 1 words, unless Part 2 is sure to read it better or
     the same way (then None without asking the grammar)."""
     tokens, symbols = lexed
-    if tokens[0].text in _PART2_STARTS:  # the shortcut is no slower than Part 2, the grammar is
+    if tokens[0].text in _PART2_STARTS:  # the shortcut only: when it cannot tell, Part 2 will
         return fast(tokens, symbols, ref_year) or None
     if "eller" in cleaned and phrases.either(cleaned):
         return None  # "mars eller april": the grammar knows "eller" only in "eller før"

@@ -69,6 +69,7 @@ def is_year(tok: Tok | None) -> TypeGuard[Tok]:
 
 
 PADDING = [_END] * 6  # more than the longest phrase or lookahead
+_NOTHING: list[tuple[Entry, int] | None] = [None] * 6
 _ENTRY = itemgetter(Tok._fields.index("entry"))
 
 
@@ -93,7 +94,6 @@ def _spelled(key: tuple[str, ...], toks: list[Tok], pos: int) -> bool:
             return False
         pos += 1
     return True
-_NOTHING: list[tuple[Entry, int] | None] = [None] * 6
 
 
 class _Parser:
