@@ -19,8 +19,8 @@ from timelines.dates import periods, phrases, recurrence
 from timelines.dates.grammar import State
 from timelines.dates.lexer import Tok, clean, lex
 from timelines.dates.recurrence import due_days, occurrence, recurring
-from timelines.dates.shortcut import fast, read_plain
-from timelines.dates.spans import Found
+from timelines.dates.shortcut import fast
+from timelines.dates.spans import Found, read_grammar
 from timelines.dates.vocab import vocabulary
 
 __all__ = ["DateSpan", "SpanKind", "parse_span", "recurs_until"]
@@ -134,11 +134,12 @@ def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
     """The Part 1 reading of a text of Part 1 words, unless Part 2 is sure to read it better or
     the same way (then None without asking the grammar)."""
     tokens, symbols = lexed
-    if tokens[0].text in _PART2_STARTS:  # the shortcut only: when it cannot tell, Part 2 will
-        return fast(tokens, symbols, ref_year) or None
+    found = fast(tokens, symbols, ref_year)  # read_plain, whose steps are inlined here
+    if found is not None or tokens[0].text in _PART2_STARTS:
+        return found or None  # a Part 2 starter: when the shortcut cannot tell, Part 2 will
     if "eller" in cleaned and phrases.either(cleaned):
         return None  # "mars eller april": the grammar knows "eller" only in "eller før"
-    return read_plain(cleaned, ref_year, lexed)
+    return read_grammar(tokens, ref_year, symbols)
 
 
 def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> DateSpan:
