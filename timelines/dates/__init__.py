@@ -90,8 +90,10 @@ def _recurring(text: str, frequency: tuple[str, str], lang: str | None, ref_year
     if ref_year is None:
         return DateSpan(text, "unparsed")  # the first occurrence is in the plan year
 
+    lexed = lex(anchor)  # the anchor is read for two years: lexed once
+
     def read(anchor_text: str, year: int) -> Found | str | None:
-        return phrases.read(anchor_text, lang, year)
+        return phrases.read(anchor_text, lang, year, lexed if anchor_text is anchor else None)
 
     series = recurring(unit, anchor, ref_year, read)
     if series is None:

@@ -321,11 +321,14 @@ def plain(cleaned: str) -> bool:
     return "(" not in cleaned and ")" not in cleaned and "innan" not in cleaned
 
 
-def read(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
-    """A cleaned text read by Part 1 and Part 2 (recurrence aside)."""
-    if plain(cleaned) and (found := read_plain(cleaned, ref_year)) is not None:
+def read(cleaned: str, lang: str | None, ref_year: int | None,
+         lexed: tuple[list[Tok], str] | None = None) -> Result:
+    """A cleaned text (and its tokens and symbols, when the caller has them) read by Part 1 and
+    Part 2 (recurrence aside)."""
+    lexed = lex(cleaned) if lexed is None else lexed
+    if plain(cleaned) and (found := read_plain(cleaned, ref_year, lexed)) is not None:
         return found
-    return read_part2(cleaned, lang, ref_year)
+    return read_part2(cleaned, lang, ref_year, lexed)
 
 
 def read_part2(cleaned: str, lang: str | None, ref_year: int | None,

@@ -92,7 +92,8 @@ def _anchored(anchor: str, ref_year: int, read: Reader) -> Recurring | None:
     first = _shift(this, -12) if this.due.year > ref_year else this
     assert first.due is not None
     day = -1 if first.due.month == 2 and first.due.day >= 28 else first.due.day
-    return Recurring(f"FREQ=YEARLY;BYMONTH={first.due.month};BYMONTHDAY={day}", first)
+    rule = f"FREQ=YEARLY;BYMONTH={first.due.month};BYMONTHDAY={day}"
+    return tuple.__new__(Recurring, (rule, first))  # without NamedTuple's Python-level __new__
 
 
 def recurring(unit: str, anchor: str, ref_year: int, read: Reader) -> Recurring | None:
