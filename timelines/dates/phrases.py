@@ -311,7 +311,7 @@ def _confirmed(found: Found, dated: tuple[str, ...], lang: str | None,
 
 def _qualified(found: Found, said: Remarks) -> Found | None:
     if said.or_before:  # "X (eller før)": a deadline; "fra X (eller før)" contradicts itself
-        return None if found.due is None else Found(None, found.due, True)
+        return None if found.due is None else _new(Found, (None, found.due, True, ""))
     return approximately(found) if said.approximate else found
 
 
