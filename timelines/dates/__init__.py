@@ -135,12 +135,12 @@ def _part1(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
            ) -> Found | State | None:
     """The Part 1 reading of a text of Part 1 words, unless Part 2 is sure to read it better or
     the same way (then None without asking the grammar)."""
+    if "eller" in cleaned and phrases.either(cleaned):
+        return None  # "mars eller april": the grammar knows "eller" only in "eller før"
     tokens, symbols = lexed
     found = fast(tokens, symbols, ref_year)  # read_plain, whose steps are inlined here
     if found is not None or tokens[0].text in _PART2_STARTS:
         return found or None  # a Part 2 starter: when the shortcut cannot tell, Part 2 will
-    if "eller" in cleaned and phrases.either(cleaned):
-        return None  # "mars eller april": the grammar knows "eller" only in "eller før"
     return read_grammar(tokens, ref_year, symbols)
 
 
