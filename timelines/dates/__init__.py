@@ -149,7 +149,7 @@ def _span(text: str, cleaned: str, lang: str | None, ref_year: int | None) -> Da
     tokens = lexed[0]
     part2, unknown, recurring = _strangers(tokens, lexed[1])
     found = None
-    if not part2 and tokens and phrases.plain(cleaned):
+    if not part2 and tokens and "innan" not in cleaned:  # phrases.plain: a bracket is a "!"
         found = _part1(cleaned, lexed, ref_year)
     if found is None:  # no frequency word is a Part 1 word: the common case is done above
         if unknown and "(" not in cleaned:
