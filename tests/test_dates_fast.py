@@ -140,9 +140,8 @@ def _operated_as_part2(text: str, ref_year: int | None) -> object:
         return None
     shortcut = _outcome(lambda: operated_shape(cleaned, lexed, ref_year))
     if shortcut is not None:
-        words = frozenset(tok.text for tok in lexed[0])
         assert shortcut == _outcome(lambda: phrases._checked(
-            cleaned, words, phrases._NO_REMARKS, "nb", ref_year)), text
+            cleaned, lexed, phrases._NO_REMARKS, "nb", ref_year)), text
     return shortcut
 
 

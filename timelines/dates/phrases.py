@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from timelines.dates.grammar import State, remark_flags
-from timelines.dates.lexer import Tok, lex, tokenize
+from timelines.dates.lexer import Tok, lex
 from timelines.dates.periods import (
     AHEAD,
     BACK,
@@ -265,8 +265,10 @@ def _operated(operator: str, rest: str, text: str, ref_year: int | None) -> Resu
     return _apply(operator, x) if x is not None else None
 
 
-def body(text: str, lang: str | None, ref_year: int | None) -> Result:
-    """An operator (or none) and one period, or anything the Part 1 grammar reads."""
+def body(text: str, lang: str | None, ref_year: int | None,
+         lexed: tuple[list[Tok], str] | None = None) -> Result:
+    """An operator (or none) and one period, or anything the Part 1 grammar reads; `lexed`
+    are the text's tokens and symbols, when the caller has them."""
     text = text.strip()
     approximate = _APPROX.fullmatch(text) if text[:1] == "c" else None  # "ca.", "cirka"...
     if approximate is not None:
@@ -280,7 +282,7 @@ def body(text: str, lang: str | None, ref_year: int | None) -> Result:
             return _either(text, ref_year)
         if _new_year_word(text):
             return new_year(text, None, ref_year)
-        return period(text, ref_year, False) or read_plain(text, ref_year)
+        return period(text, ref_year, False) or read_plain(text, ref_year, lexed)
     operator, sure = _OPERATORS[match["op"]], True
     if operator == "innan":
         operator, approximate_innan = _innan(lang)
@@ -340,7 +342,8 @@ def read_part2(cleaned: str, lang: str | None, ref_year: int | None,
         if found is None:
             return None
         rest, said = found
-        tokens = tokenize(rest)
+        lexed = lex(rest)
+        tokens = lexed[0]
     else:
         rest, said = cleaned, _NO_REMARKS
         lexed = lex(rest) if lexed is None else lexed
@@ -350,7 +353,7 @@ def read_part2(cleaned: str, lang: str | None, ref_year: int | None,
             return shortcut
     if not tokens:  # empty or markup only: undated; a remark alone: unparsed
         return "undated" if rest == cleaned else None
-    return _checked(rest, frozenset([tok.text for tok in tokens]), said, lang, ref_year)
+    return _checked(rest, lexed, said, lang, ref_year)
 
 
 # Operators that start no longer one (the regex tries the longest first), with their words.
@@ -384,15 +387,16 @@ def _written_as(cleaned: str, words: str) -> bool:
     return text.startswith(words) and text[len(words):len(words) + 1].isspace()
 
 
-def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
+def _checked(rest: str, lexed: tuple[list[Tok], str], said: Remarks, lang: str | None,
              ref_year: int | None) -> Result:
     checks: tuple[WeekdayCheck, ...] = ()
-    if not _rewritten(rest, words):
-        text, timed = rest, False  # most texts: no time, filler or weekday
+    words = frozenset([tok.text for tok in lexed[0]])
+    if not _rewritten(rest, words):  # most texts: no time, filler or weekday
+        timed, found = False, body(rest, lang, ref_year, lexed)
     else:
         text, timed = drop_time(rest)
         text, checks = weekdays(normalise(text, words, ref_year), words)
-    found = body(text, lang, ref_year)
+        found = body(text, lang, ref_year)
     if not isinstance(found, Found):
         return None if (timed or checks or said.dated) else found
     if timed and (found.due is None or found.start not in (None, found.due)):
