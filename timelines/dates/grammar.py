@@ -11,10 +11,11 @@ Every token must be used by a rule, else there is no reading.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Literal, NamedTuple, TypeGuard
 
 from timelines.dates.lexer import END as _END
-from timelines.dates.lexer import Tok
+from timelines.dates.lexer import MAX_YEAR, MIN_YEAR, Tok
 from timelines.dates.vocab import Entry, Vocabulary
 
 Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "season", "week",
@@ -22,7 +23,6 @@ Unit = Literal["day", "month", "pom", "year", "quarter", "tertial", "half", "sea
 Mode = Literal["span", "deadline", "open"]
 State = Literal["ongoing", "undated"]
 
-MIN_YEAR, MAX_YEAR = 1900, 2199
 # Units written "2. kvartal", "kvartal 2", "andre kvartal".
 _COUNTED: dict[str, Unit] = {"quarter": "quarter", "tertial": "tertial", "half": "half"}
 # Units an ordinal may precede: "3:e kvartalet", "1:a veckan 2024", "andre uke".
@@ -68,22 +68,50 @@ def is_year(tok: Tok | None) -> TypeGuard[Tok]:
         MIN_YEAR <= tok.nums[0] <= MAX_YEAR)
 
 
-_PADDING = [_END] * 6  # more than the longest phrase or lookahead
+PADDING = [_END] * 6  # more than the longest phrase or lookahead
 _NOTHING: list[tuple[Entry, int] | None] = [None] * 6
+_ENTRY = itemgetter(Tok._fields.index("entry"))
+
+
+def phrase_at(toks: list[Tok], pos: int, vocab: Vocabulary) -> tuple[Entry, int] | None:
+    """The longest phrase at `pos` of a word that also starts longer phrases ("i", "til"), and
+    how many tokens it spans; `toks` go on past the last token with at least six `END`s."""
+    first, second = toks[pos], toks[pos + 1]
+    seconds = vocab.seconds[first.text]
+    if second.text not in seconds and second.dotted not in seconds:
+        return first.entry  # most texts go on with another word: "i mars", "fra uke 3"
+    for key, entry in vocab.multi[first.text]:
+        if (key[1] == second.text or key[1] == second.dotted) and _spelled(key, toks, pos):
+            return entry, len(key)
+    return first.entry
+
+
+def _spelled(key: tuple[str, ...], toks: list[Tok], pos: int) -> bool:
+    """Whether the words from `pos` on are the phrase `key` (each with or without its dot)."""
+    for word in key:
+        tok = toks[pos]
+        if tok.kind != "word" or (word != tok.text and word != tok.dotted):
+            return False
+        pos += 1
+    return True
 
 
 class _Parser:
     """Recursive descent over a token list; each rule returns None when it does not apply."""
 
-    def __init__(self, tokens: list[Tok], vocab: Vocabulary) -> None:
+    def __init__(self, tokens: list[Tok], vocab: Vocabulary, symbols: str | None = None) -> None:
         self.size = len(tokens)
-        self.toks = tokens + _PADDING  # sentinels: looking ahead never runs off the end
+        self.toks = tokens + PADDING  # sentinels: looking ahead never runs off the end
         self.vocab = vocab
         self.pos = 0
         # The phrase starting at each position, found once: rules ask for it again and again.
-        multi = vocab.multi
-        self.found = [self._match_multi(pos) if tok.text in multi else tok.entry
-                      for pos, tok in enumerate(tokens)] + _NOTHING
+        # Only a word that starts longer phrases (symbol "#") is more than its own entry.
+        found = list(map(_ENTRY, tokens))
+        if symbols is None or "#" in symbols:
+            for pos, tok in enumerate(tokens):
+                if tok.sym == "#":
+                    found[pos] = phrase_at(self.toks, pos, vocab)
+        self.found = found + _NOTHING
 
     def peek(self, offset: int = 0) -> Tok | None:
         tok = self.toks[self.pos + offset]
@@ -92,18 +120,6 @@ class _Parser:
     def phrase(self) -> tuple[Entry, int] | None:
         """The longest vocabulary phrase starting here, and how many tokens it spans."""
         return self.found[self.pos]
-
-    def _match_multi(self, pos: int) -> tuple[Entry, int] | None:
-        """The longest phrase at `pos` whose first word also starts longer phrases."""
-        toks = self.toks
-        second = toks[pos + 1]
-        for key, entry in self.vocab.multi[toks[pos].text]:
-            if key[1] != second.text and key[1] != second.dotted:
-                continue  # most phrases differ in their second word: no need to look further
-            if all(word in (toks[pos + i].text, toks[pos + i].dotted) and toks[pos + i].kind
-                   == "word" for i, word in enumerate(key)):
-                return entry, len(key)
-        return toks[pos].entry
 
     def take_phrase(self, categories: frozenset[str]) -> Entry | None:
         found = self.found[self.pos]
@@ -289,10 +305,11 @@ def _mode(said: frozenset[str], right: Part | None, separator: str, or_before: b
     return "span"
 
 
-def read(tokens: list[Tok], vocab: Vocabulary) -> Reading | State | None:
+def read(tokens: list[Tok], vocab: Vocabulary, symbols: str | None = None
+         ) -> Reading | State | None:
     """The reading of the whole token list: a span, "ongoing", "undated", or None when any
-    token is left unexplained."""
-    parser = _Parser(tokens, vocab)
+    token is left unexplained. `symbols` are the tokens' (`lex`), when the caller has them."""
+    parser = _Parser(tokens, vocab, symbols)
     first = parser.found[0]
     if tokens[0].kind in _MARKS or (first and first[0].category in _ONGOING_UNDATED):
         return parser.state()
@@ -310,18 +327,28 @@ def read(tokens: list[Tok], vocab: Vocabulary) -> Reading | State | None:
     return Reading(body[0], body[1], mode, prefix[1] or approximate or or_before, body[2])
 
 
-def remark_flags(tokens: list[Tok], vocab: Vocabulary) -> tuple[bool, bool] | None:
+def remark_flags(tokens: list[Tok], vocab: Vocabulary, symbols: str | None = None
+                 ) -> tuple[bool, bool] | None:
     """What a parenthetical remark means: (approximate, or_before); None when it holds a date.
 
     "(eller før)" and "(?)" count; "(justert)" and "(justert fra mars)" are ignored; any other
     remark that mentions a date would change the span, so the text is not read at all.
     """
-    parser = _Parser(tokens, vocab)
+    if tokens and symbols is not None and symbols[0] not in "~?#":
+        # Neither "ca.", "?" nor "eller før" (whose "eller" starts longer phrases) comes first.
+        first = tokens[0].entry
+        history = first is not None and first[0].category == "history"
+        return (False, False) if history or not _dated(tokens, vocab) else None
+    parser = _Parser(tokens, vocab, symbols)
     approximate = bool(parser.take_phrase(_APPROX))  # "(ca.)"
     flags = parser.suffixes()
     if parser.pos == len(tokens):
         return approximate or flags[0], flags[1]
     if parser.take_phrase(_HISTORY):
         return False, False
-    dated = any(tok.kind in _NUMERIC or tok.text in vocab.calendar_words for tok in tokens)
-    return None if dated else (False, False)
+    return None if _dated(tokens, vocab) else (False, False)
+
+
+def _dated(tokens: list[Tok], vocab: Vocabulary) -> bool:
+    """Whether a number, a date or a month or season name is among the tokens."""
+    return any(tok.kind in _NUMERIC or tok.text in vocab.calendar_words for tok in tokens)

@@ -5,17 +5,21 @@ exactly that period (the operator before it already taken off) and returns its d
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from dateutil.easter import easter
 
-from timelines.dates.spans import Found, read_plain
+from timelines.dates.shortcut import read_plain
+from timelines.dates.spans import Found, month_days
 from timelines.dates.vocab import END, MIDDLE, START, vocabulary
 
 _DAY = dt.timedelta(days=1)
+# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
+# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
+_new = tuple.__new__
 _YEAR = r"(?:\s+(?P<year>[0-9]{4}))?"
 _DASH = r"\s*[-\u2010-\u2015\u2212/]\s*"
 
@@ -35,32 +39,41 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, month_days(year, month))
 
 
 # -- holidays ---------------------------------------------------------------------------------
+# Each holiday's days are computed once per year (Easter is arithmetic in Python) and kept for
+# the years a process reads.
+_per_year = lru_cache(maxsize=256)
 
+
+@_per_year
 def _christmas(year: int) -> Found:
-    return Found(dt.date(year, 12, 24), dt.date(year, 12, 26))
+    return _new(Found, (dt.date(year, 12, 24), dt.date(year, 12, 26), False, ""))
 
 
+@_per_year
 def _easter(year: int) -> Found:
     sunday = easter(year)  # Western Easter, as both churches keep it
-    return Found(sunday - 3 * _DAY, sunday + _DAY)
+    return _new(Found, (sunday - 3 * _DAY, sunday + _DAY, False, ""))
 
 
+@_per_year
 def _easter_week(year: int) -> Found:
     sunday = easter(year)
-    return Found(sunday - 6 * _DAY, sunday)
+    return _new(Found, (sunday - 6 * _DAY, sunday, False, ""))
 
 
+@_per_year
 def _whitsun(year: int) -> Found:
     sunday = easter(year) + dt.timedelta(days=49)
-    return Found(sunday, sunday + _DAY)
+    return _new(Found, (sunday, sunday + _DAY, False, ""))
 
 
+@_per_year
 def _summer_break(year: int) -> Found:
-    return Found(dt.date(year, 7, 1), dt.date(year, 7, 31), True, "holiday")
+    return _new(Found, (dt.date(year, 7, 1), dt.date(year, 7, 31), True, "holiday"))
 
 
 _HOLIDAYS: dict[str, Callable[[int], Found]] = {
@@ -82,8 +95,8 @@ def holiday(text: str, ref_year: int | None, after_word: bool) -> Found | None:
     year = int(match["year"]) if match["year"] else ref_year
     if year is None:
         return None
-    found = _HOLIDAYS.get(match["name"], _christmas)(year)
-    return found._replace(unit="holiday")
+    start, due, approximate, _ = _HOLIDAYS.get(match["name"], _christmas)(year)
+    return _new(Found, (start, due, approximate, "holiday"))
 
 
 # -- New Year ---------------------------------------------------------------------------------
@@ -157,18 +170,18 @@ def term(text: str, ref_year: int | None) -> Found | None:
         if year is None:
             return None
         first_month, first_day, last_month, last_day = _TERMS[match["name"]]
-        return Found(dt.date(year, first_month, first_day), dt.date(year, last_month, last_day),
-                     True, "term")
+        return _new(Found, (dt.date(year, first_month, first_day),
+                            dt.date(year, last_month, last_day), True, "term"))
     match = _SCHOOL_YEAR.fullmatch(text)
     pair = _pair(match["first"], match["second"]) if match else None
     if pair is not None:
-        return Found(dt.date(pair[0], 8, 1), dt.date(pair[1], 6, 30), True, "term")
+        return _new(Found, (dt.date(pair[0], 8, 1), dt.date(pair[1], 6, 30), True, "term"))
     match = _WINTER.fullmatch(text)
     pair = _pair(match["first"], match["second"]) if match else None
     if match is None or pair is None:
         return None
     first_month = 9 if match["autumn"] else 12
-    return Found(dt.date(pair[0], first_month, 1), _month_end(pair[1], 2), True, "term")
+    return _new(Found, (dt.date(pair[0], first_month, 1), _month_end(pair[1], 2), True, "term"))
 
 
 # -- parts of a year, a season or a month ------------------------------------------------------
@@ -211,14 +224,14 @@ def part_of(text: str, ref_year: int | None) -> Found | None:
     if whole.unit == "month":
         first, last = _MONTH_DAYS[part]
         end = min(last, whole.due.day)
-        return Found(whole.start.replace(day=first), whole.start.replace(day=end),
-                     whole.approximate, "pom")
+        return _new(Found, (whole.start.replace(day=first), whole.start.replace(day=end),
+                            whole.approximate, "pom"))
     months = _PART_MONTHS.get((whole.unit, part))
     if months is None:  # a week, a day, a range, the middle of a winter: not defined
         return None
     first_month = _add_months(whole.start, months[0] - 1)
     last_month = _add_months(whole.start, months[1] - 1)
-    return Found(first_month, _month_end(last_month.year, last_month.month), True, "part")
+    return _new(Found, (first_month, _month_end(last_month.year, last_month.month), True, "part"))
 
 
 # -- first/last week of a month, month boundaries ----------------------------------------------
@@ -240,9 +253,9 @@ def week_of_month(text: str, ref_year: int | None) -> Found | None:
     if match["which"] in ("siste", "sista"):
         assert month.due is not None  # a month has both ends
         sunday = month.due - dt.timedelta(days=(month.due.weekday() + 1) % 7)
-        return Found(sunday - 6 * _DAY, sunday, month.approximate)
+        return _new(Found, (sunday - 6 * _DAY, sunday, month.approximate, ""))
     monday = month.start + dt.timedelta(days=-month.start.weekday() % 7)
-    return Found(monday, monday + 6 * _DAY, month.approximate)
+    return _new(Found, (monday, monday + 6 * _DAY, month.approximate, ""))
 
 
 _MONTHS = {word: entry.value for word, entry in vocabulary().single.items()
@@ -264,8 +277,8 @@ def month_boundary(text: str, ref_year: int | None) -> Found | None:
     year = int(match["year"]) if match["year"] else ref_year
     if second != first % 12 + 1 or year is None or (match["year"] and first == 12):
         return None  # not consecutive; "desember/januar 2024" does not say which turn
-    return Found(dt.date(year, first, 25), dt.date(year + (first == 12), second, 5), True,
-                 "boundary")
+    return _new(Found, (dt.date(year, first, 25), dt.date(year + (first == 12), second, 5), True,
+                        "boundary"))
 
 
 def _holiday(text: str, ref_year: int | None, after_word: bool) -> Found | None:
@@ -303,6 +316,8 @@ _FIRST_SPLIT = re.compile(r"[\s/]")
 def period(text: str, ref_year: int | None, after_word: bool) -> Found | None:
     """Any named period of Part 2 that `text` is exactly; only the readers of periods that
     start with its first word are asked."""
+    if not text[:1].isalpha():
+        return None  # "19–23 februari": every period starts with a word
     for reader in _BY_FIRST_WORD.get(_FIRST_SPLIT.split(text, 1)[0], ()):
         found = reader(text, ref_year, after_word)
         if found is not None:

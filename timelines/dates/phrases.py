@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from timelines.dates.grammar import State, remark_flags
-from timelines.dates.lexer import Tok, tokenize
+from timelines.dates.lexer import Tok, lex
 from timelines.dates.periods import (
     AHEAD,
     BACK,
@@ -25,15 +26,20 @@ from timelines.dates.periods import (
     period,
     words_of,
 )
-from timelines.dates.spans import Found, read_plain
+from timelines.dates.shortcut import fast, read_plain
+from timelines.dates.spans import Found, approximately
 from timelines.dates.vocab import vocabulary
 
 Result = Found | State | None
 _DAY = dt.timedelta(days=1)
+# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
+# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
+_new = tuple.__new__
 
 
 # -- remarks in brackets -----------------------------------------------------------------------
 
+_VOCABULARY = vocabulary()
 _REMARK = re.compile(r"\(([^()]*)\)")
 _REFERENCE = re.compile(r"\s*(?:jf|jfr|se|sak|ref|dnr)(?:\.|\s|$)")
 
@@ -56,7 +62,8 @@ def remarks(text: str) -> tuple[str, Remarks] | None:
         inner = match.group(1)
         if _REFERENCE.match(inner):
             continue
-        flags = remark_flags(tokenize(inner), vocabulary())
+        tokens, symbols = lex(inner)
+        flags = remark_flags(tokens, _VOCABULARY, symbols)
         if flags is None:
             dated.append(inner)
             continue
@@ -66,7 +73,7 @@ def remarks(text: str) -> tuple[str, Remarks] | None:
     rest = _REMARK.sub(" ", text)
     if "(" in rest or ")" in rest:
         return None
-    return rest, Remarks(approximate, or_before, tuple(dated))
+    return rest, _new(Remarks, (approximate, or_before, tuple(dated)))
 
 
 _NO_REMARKS = Remarks(False, False, ())
@@ -83,35 +90,45 @@ _TIME = re.compile(
     rf"(?P<day>{_DAY_BEFORE_TIME})\s+(?:kl\.?\s*{_CLOCK}|[0-9]{{1,2}}:[0-9]{{2}})"
     rf"(?:\s*[-\u2010-\u2015\u2212]\s*(?:kl\.?\s*)?{_CLOCK})?(?=\s|$|[-\u2010-\u2015\u2212,])")
 _ORDINAL_WORDS = "första|andra|tredje|fjärde|sista"
-# (pattern, replacement, the words one of which the text must have for the pattern to apply)
+# (pattern, replacement, the words one of which the text must have for the pattern to apply).
+# A replacement that refers to groups is a function: re's template strings are parsed again on
+# every call, which costs more than the match.
+_WEEK_WORDS = frozenset(("uke", "uka", "veke", "vecka", "v"))
+_WEEK_SLASH = re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])")
 _FILLERS = (
     (re.compile(rf"(?:(?<=\s)|^)(?:det|den)\s+(?=(?:{_ORDINAL_WORDS})\s)"), "",
      frozenset(("det", "den"))),
     (re.compile(r"(?:(?<=\s)|^)det\s+(?=[0-9]+:[a-z]+\s)"), "", frozenset(("det",))),
     (re.compile(r"(?<=[a-zåäö.])\s+månad(?=\s|$)"), "", frozenset(("månad",))),
-    (re.compile(r"((?:uke|uka|veke|vecka|v\.?)\s*[0-9]{1,2})/([0-9]{1,2})(?![0-9])"), r"\1-\2",
-     frozenset(("uke", "uka", "veke", "vecka", "v"))),
+    (_WEEK_SLASH, lambda match: f"{match[1]}-{match[2]}", _WEEK_WORDS),
 )
 _YEAR_WORDS = frozenset(("år", "året"))
+_NORMALISED_WORDS = frozenset().union(*(needed for _, _, needed in _FILLERS), _YEAR_WORDS)
 _THIS_YEAR = re.compile(r"(?:(?<=\s)|^)i år(?=\s|$)")
 _NEXT_YEAR = re.compile(
     r"(?:(?<=\s)|^)(?:neste år|nästa år|påfølgende år|påföljande år|följande år|året etter"
     r"|året efter)(?=\s|$)")
 
 
+def _day_of(match: re.Match[str]) -> str:
+    return match["day"]
+
+
 def drop_time(text: str) -> tuple[str, bool]:
     """ "15. mars kl. 12" -> "15. mars": deadlines are days. Whether a time was dropped."""
     if "kl" not in text and ":" not in text:
         return text, False
-    dropped = _TIME.sub(r"\g<day>", text)
+    dropped = _TIME.sub(_day_of, text)
     return dropped, dropped != text
 
 
 def normalise(text: str, words: frozenset[str], ref_year: int | None) -> str:
     """Words that change nothing taken out; "i år", "neste år" written as the year. `words`
     are the text's words, which say cheaply which patterns could apply."""
+    if _NORMALISED_WORDS.isdisjoint(words):
+        return text  # most texts: no pattern below can apply
     for pattern, replacement, needed in _FILLERS:
-        if not needed.isdisjoint(words):
+        if not needed.isdisjoint(words) and (pattern is not _WEEK_SLASH or "/" in text):
             text = pattern.sub(replacement, text)
     if ref_year is not None and not _YEAR_WORDS.isdisjoint(words):
         text = _THIS_YEAR.sub(f"i {ref_year}", text)
@@ -199,22 +216,28 @@ def _innan(lang: str | None) -> tuple[str, bool]:
 
 def _apply(operator: str, x: Found) -> Found | None:
     """What an operator makes of a period X with both ends."""
-    start, due = x.start, x.due
+    start, due, approximate, _ = x
     if start is None or due is None:
         return None
     if operator == BY:
-        return Found(None, due, x.approximate)
+        return _new(Found, (None, due, approximate, ""))
     if operator == FROM:
-        return Found(start, None, x.approximate)
+        return _new(Found, (start, None, approximate, ""))
     if operator == BEFORE:
-        return Found(None, start - _DAY, x.approximate)
+        return _new(Found, (None, start - _DAY, approximate, ""))
     if operator == UNTIL:
-        return Found(None, due, x.approximate) if start == due else Found(None, start - _DAY, True)
+        return _new(Found, (None, due, approximate, "") if start == due else (
+            None, start - _DAY, True, ""))
     if operator == AROUND:
-        return Found(start, due, True)
+        return _new(Found, (start, due, True, ""))
     if operator == AFTER:
-        return Found(due + _DAY, None, x.approximate)
+        return _new(Found, (due + _DAY, None, approximate, ""))
     return x if operator == DURING else None
+
+
+def either(cleaned: str) -> bool:
+    """Whether the text says "A eller B" (not "A eller før")."""
+    return _OR.search(cleaned) is not None
 
 
 def _either(text: str, ref_year: int | None) -> Found | None:
@@ -222,12 +245,16 @@ def _either(text: str, ref_year: int | None) -> Found | None:
     both = read_plain(_OR.sub(" og ", text), ref_year)
     if not isinstance(both, Found) or both.start is None or both.due is None:
         return None
-    return both._replace(approximate=True)
+    return approximately(both)
+
+
+def _new_year_word(text: str) -> bool:
+    return "år" in text and ("nyttår" in text or "nyår" in text or "årsskiftet" in text)
 
 
 def _operated(operator: str, rest: str, text: str, ref_year: int | None) -> Result:
     look = _LOOK.get(operator)
-    if "nyttår" in rest or "nyår" in rest or "årsskiftet" in rest:
+    if _new_year_word(rest):
         return new_year(rest, look, ref_year)
     x = period(rest, ref_year, True)
     if x is None and operator in (BY, FROM, DURING):
@@ -238,29 +265,31 @@ def _operated(operator: str, rest: str, text: str, ref_year: int | None) -> Resu
     return _apply(operator, x) if x is not None else None
 
 
-def body(text: str, lang: str | None, ref_year: int | None) -> Result:
-    """An operator (or none) and one period, or anything the Part 1 grammar reads."""
+def body(text: str, lang: str | None, ref_year: int | None,
+         lexed: tuple[list[Tok], str] | None = None) -> Result:
+    """An operator (or none) and one period, or anything the Part 1 grammar reads; `lexed`
+    are the text's tokens and symbols, when the caller has them."""
     text = text.strip()
-    approximate = _APPROX.fullmatch(text)
+    approximate = _APPROX.fullmatch(text) if text[:1] == "c" else None  # "ca.", "cirka"...
     if approximate is not None:
         found = body(approximate["rest"], lang, ref_year)
-        return found._replace(approximate=True) if isinstance(found, Found) else None
+        return approximately(found) if isinstance(found, Found) else None
     if text.startswith("mell") and (feasts := between_feasts(text, ref_year)):
         return feasts
-    match = _OPERATOR.fullmatch(text)
+    match = _OPERATOR.fullmatch(text) if text[:1].isalpha() else None  # operators are words
     if match is None:
         if "eller" in text and _OR.search(text):
             return _either(text, ref_year)
-        if "nyttår" in text or "nyår" in text or "årsskiftet" in text:
+        if _new_year_word(text):
             return new_year(text, None, ref_year)
-        return period(text, ref_year, False) or read_plain(text, ref_year)
+        return period(text, ref_year, False) or read_plain(text, ref_year, lexed)
     operator, sure = _OPERATORS[match["op"]], True
     if operator == "innan":
         operator, approximate_innan = _innan(lang)
         sure = not approximate_innan
     found = _operated(operator, match["rest"], text, ref_year)
     if not sure and isinstance(found, Found):
-        return found._replace(approximate=True)
+        return approximately(found)
     return found
 
 
@@ -284,8 +313,8 @@ def _confirmed(found: Found, dated: tuple[str, ...], lang: str | None,
 
 def _qualified(found: Found, said: Remarks) -> Found | None:
     if said.or_before:  # "X (eller før)": a deadline; "fra X (eller før)" contradicts itself
-        return None if found.due is None else Found(None, found.due, True)
-    return found._replace(approximate=True) if said.approximate else found
+        return None if found.due is None else _new(Found, (None, found.due, True, ""))
+    return approximately(found) if said.approximate else found
 
 
 def plain(cleaned: str) -> bool:
@@ -294,36 +323,80 @@ def plain(cleaned: str) -> bool:
     return "(" not in cleaned and ")" not in cleaned and "innan" not in cleaned
 
 
-def read(cleaned: str, lang: str | None, ref_year: int | None) -> Result:
-    """A cleaned text read by Part 1 and Part 2 (recurrence aside)."""
-    if plain(cleaned) and (found := read_plain(cleaned, ref_year)) is not None:
+def read(cleaned: str, lang: str | None, ref_year: int | None,
+         lexed: tuple[list[Tok], str] | None = None) -> Result:
+    """A cleaned text (and its tokens and symbols, when the caller has them) read by Part 1 and
+    Part 2 (recurrence aside)."""
+    lexed = lex(cleaned) if lexed is None else lexed
+    if plain(cleaned) and (found := read_plain(cleaned, ref_year, lexed)) is not None:
         return found
-    return read_part2(cleaned, lang, ref_year)
+    return read_part2(cleaned, lang, ref_year, lexed)
 
 
 def read_part2(cleaned: str, lang: str | None, ref_year: int | None,
-               tokens: list[Tok] | None = None) -> Result:
-    """A text the Part 1 grammar does not read whole: its Part 2 reading, or None. `tokens`
-    are the text's, when the caller has them already."""
+               lexed: tuple[list[Tok], str] | None = None) -> Result:
+    """A text the Part 1 grammar does not read whole: its Part 2 reading, or None. `lexed`
+    are the text's tokens and symbols, when the caller has them already."""
     if "(" in cleaned or ")" in cleaned:
         found = remarks(cleaned)
         if found is None:
             return None
         rest, said = found
-        tokens = tokenize(rest)
+        lexed = lex(rest)
+        tokens = lexed[0]
     else:
         rest, said = cleaned, _NO_REMARKS
-        tokens = tokenize(rest) if tokens is None else tokens
+        lexed = lex(rest) if lexed is None else lexed
+        tokens = lexed[0]
+        shortcut = operated_shape(rest, lexed, ref_year) if tokens else None
+        if shortcut is not None:
+            return shortcut
     if not tokens:  # empty or markup only: undated; a remark alone: unparsed
         return "undated" if rest == cleaned else None
-    return _checked(rest, frozenset([tok.text for tok in tokens]), said, lang, ref_year)
+    return _checked(rest, lexed, said, lang, ref_year)
 
 
-def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
+# Operators that start no longer one (the regex tries the longest first), with their words.
+_SHORT_OPERATORS = {
+    **dict.fromkeys(("før", "före", "inför"), BEFORE), **dict.fromkeys(("etter", "efter"), AFTER),
+    **dict.fromkeys(("inntil", "frem til", "fram til", "fram till", "fram tills"), UNTIL),
+}
+
+
+def operated_shape(cleaned: str, lexed: tuple[list[Tok], str], ref_year: int | None
+                   ) -> Found | None:
+    """ "før 1. mars", "frem til uke 25": one of _SHORT_OPERATORS, then a text the Part 1
+    shortcut reads, read as `_checked` reads it without its steps that cannot apply (no time,
+    filler, weekday, remark or named period is in such a text); None for any other text."""
+    tokens, symbols = lexed
+    words, size = tokens[0].text, 1
+    if words in ("frem", "fram") and len(tokens) > 2:
+        words, size = f"{words} {tokens[1].text}", 2
+    operator = _SHORT_OPERATORS.get(words)
+    if operator is None or len(tokens) <= size:
+        return None
+    x = fast(tokens[size:], symbols[size:], ref_year)
+    if not x or not _written_as(cleaned, words) or _rewritten(cleaned, [t.text for t in tokens]):
+        return None
+    return _apply(operator, x)
+
+
+def _written_as(cleaned: str, words: str) -> bool:
+    """Whether the text starts with exactly these words and a space, as _OPERATOR wants."""
+    text = cleaned.lstrip()
+    return text.startswith(words) and text[len(words):len(words) + 1].isspace()
+
+
+def _checked(rest: str, lexed: tuple[list[Tok], str], said: Remarks, lang: str | None,
              ref_year: int | None) -> Result:
-    text, timed = drop_time(rest)
-    text, checks = weekdays(normalise(text, words, ref_year), words)
-    found = body(text, lang, ref_year)
+    checks: tuple[WeekdayCheck, ...] = ()
+    words = frozenset([tok.text for tok in lexed[0]])
+    if not _rewritten(rest, words):  # most texts: no time, filler or weekday
+        timed, found = False, body(rest, lang, ref_year, lexed)
+    else:
+        text, timed = drop_time(rest)
+        text, checks = weekdays(normalise(text, words, ref_year), words)
+        found = body(text, lang, ref_year)
     if not isinstance(found, Found):
         return None if (timed or checks or said.dated) else found
     if timed and (found.due is None or found.start not in (None, found.due)):
@@ -336,6 +409,18 @@ def _checked(rest: str, words: frozenset[str], said: Remarks, lang: str | None,
         return None
     return _qualified(found, said)
 
+
+# The words of a text that drop_time, normalise or weekdays may rewrite (besides "kl" and ":"),
+# with a slash in the text ("uke 3/4") and without one.
+_REWRITTEN_WORDS = _NORMALISED_WORDS | _WEEKDAY_WORDS
+_REWRITTEN_UNLESS_SLASH = _REWRITTEN_WORDS - _WEEK_WORDS
+
+
+def _rewritten(text: str, words: Iterable[str]) -> bool:
+    """Whether drop_time, normalise or weekdays may change the text (whose words are `words`)."""
+    if "kl" in text or ":" in text:
+        return True
+    return not (_REWRITTEN_WORDS if "/" in text else _REWRITTEN_UNLESS_SLASH).isdisjoint(words)
 
 WORDS = words_of(_TIME, *(pattern for pattern, _, _ in _FILLERS), _THIS_YEAR, _NEXT_YEAR,
                  _WEEKDAY, _OPERATOR, _APPROX, _OR)

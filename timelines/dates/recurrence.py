@@ -8,7 +8,6 @@ is `dateutil.rrule`'s work; this module only writes the rule.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from typing import NamedTuple
 from dateutil.rrule import rrulestr
 
 from timelines.dates.periods import words_of
-from timelines.dates.spans import Found
+from timelines.dates.spans import Found, month_days
 
 YEAR, HALF, TERTIAL, QUARTER, MONTH = "year", "half", "tertial", "quarter", "month"
 _FREQUENCIES = {
@@ -80,7 +79,7 @@ def frequency(cleaned: str) -> tuple[str, str] | None:
 def _unit_span(unit: str, ref_year: int) -> Found:
     """The first occurrence of a unit in the plan year: January, Q1, H1, T1, the year."""
     months = _UNIT_MONTHS[unit]
-    last = dt.date(ref_year, months, calendar.monthrange(ref_year, months)[1])
+    last = dt.date(ref_year, months, month_days(ref_year, months))
     return Found(dt.date(ref_year, 1, 1), last)
 
 
@@ -89,12 +88,12 @@ def _anchored(anchor: str, ref_year: int, read: Reader) -> Recurring | None:
     this, following = read(anchor, ref_year), read(anchor, ref_year + 1)
     if not isinstance(this, Found) or this.due is None or _shift(this, 12) != following:
         return None  # no date, a year of its own ("i 2023"), or a movable feast ("påske")
-    earlier = _shift(this, -12)  # "desember–januar": last year's may end in this one
-    assert earlier.due is not None
-    first = earlier if earlier.due >= dt.date(ref_year, 1, 1) else this
+    # "desember–januar": last year's occurrence, a year earlier, may end in the plan year.
+    first = _shift(this, -12) if this.due.year > ref_year else this
     assert first.due is not None
     day = -1 if first.due.month == 2 and first.due.day >= 28 else first.due.day
-    return Recurring(f"FREQ=YEARLY;BYMONTH={first.due.month};BYMONTHDAY={day}", first)
+    rule = f"FREQ=YEARLY;BYMONTH={first.due.month};BYMONTHDAY={day}"
+    return tuple.__new__(Recurring, (rule, first))  # without NamedTuple's Python-level __new__
 
 
 def recurring(unit: str, anchor: str, ref_year: int, read: Reader) -> Recurring | None:
@@ -112,16 +111,18 @@ def _moved(day: dt.date | None, months: int) -> dt.date | None:
     """`day` `months` later; a month's end stays its end, a day past it is clamped."""
     if day is None:
         return None
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    month_end = day.day == calendar.monthrange(day.year, day.month)[1] and day.day >= 28
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if day.day < 28:
+        return dt.date(year, month + 1, day.day)  # in every month, and no month's end
+    last = month_days(year, month + 1)
+    month_end = day.day == month_days(day.year, day.month)
     return dt.date(year, month + 1, last if month_end else min(day.day, last))
 
 
 def _shift(span: Found, months: int) -> Found:
     """The same occurrence `months` later (February's end stays a month's end)."""
-    return span._replace(start=_moved(span.start, months), due=_moved(span.due, months))
+    moved = (_moved(span.start, months), _moved(span.due, months), span.approximate, span.unit)
+    return tuple.__new__(Found, moved)  # without NamedTuple's Python-level __new__
 
 
 def due_days(rule: str, first: dt.date, last: dt.date) -> list[dt.date]:

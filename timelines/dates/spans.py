@@ -1,7 +1,8 @@
 """A reading -> first and last day: calendar arithmetic and the range sharing rules.
 
 Any impossible date (31 April, 29 February 2023, week 53 of 2021, a backwards range that
-is not a year crossing) raises ValueError, which the caller turns into `unparsed`.
+is not a year crossing) raises ValueError, which the caller turns into `unparsed`. The days of
+every piece of a plan year (a day, a week, a month, a quarter...) are built once per year.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from timelines.dates.grammar import _COUNTED, Part, Reading, State, read
-from timelines.dates.lexer import Tok, tokenize
+from timelines.dates.lexer import MAX_YEAR, MIN_YEAR, Tok
 from timelines.dates.vocab import LAST, WINTER, vocabulary
 
 Span = tuple[dt.date, dt.date]
@@ -20,8 +21,13 @@ _SEASON_MONTHS = {1: (3, 5), 2: (6, 8), 3: (9, 11), WINTER: (1, 2)}  # winter YY
 _POM_DAYS = {1: (1, 10), 2: (11, 20), 3: (21, 0)}  # 0: the month's last day
 _BLOCK = {"quarter": 3, "tertial": 4, "half": 6}  # months per counted unit
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_WEEK = dt.timedelta(days=6)  # Monday to Sunday
+_DAY = dt.timedelta(days=1)
 
 Shape = tuple[int, int, int, int]  # first month, first day, last month, last day (0: month end)
+# Builds a named tuple from all its fields without the Python-level __new__ that NamedTuple
+# generates, whose call costs as much as a short reading's other steps (bench/dates.py).
+_new = tuple.__new__
 
 
 def _shapes() -> dict[tuple[str, int, int], Shape]:
@@ -48,19 +54,58 @@ def bounds(part: Part, year: int) -> Span:
 
     ValueError for what is not in the calendar: 31 April, kvartal 5, week 53 of 2021."""
     year = part.year or year
-    if part.unit == "day":
-        day = dt.date(year, part.month, part.n)
+    table = YEAR_TABLES.get(year)
+    if table is None:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return _piece_days(part[:3], year)
+        table = _year_table(year)
+    days = table.get(part[:3])  # (unit, n, month)
+    if days is None:
+        raise ValueError(f"no {part.unit} {part.n} in {year}")  # also: a bare number
+    return days
+
+
+# Year -> the days of every piece of the year a part can name (a day, a week, a month, a
+# quarter...), keyed like a Part's (unit, n, month) and built the first time the year is read:
+# plans name a handful of years over and over, and building dates is a reading's dearest step.
+YEAR_TABLES: dict[int, dict[tuple[str, int, int], Span]] = {}
+_YEARS_KEPT = 64  # bounds the tables, whatever years are thrown at them
+
+
+def _year_table(year: int) -> dict[tuple[str, int, int], Span]:
+    if len(YEAR_TABLES) >= _YEARS_KEPT:
+        YEAR_TABLES.clear()
+    table = {key: _piece_days(key, year) for key in _SHAPES}
+    weeks = dt.date(year, 12, 28).isocalendar()[1]  # 28 December is in the year's last week
+    table |= {("week", n, 0): _piece_days(("week", n, 0), year) for n in range(1, weeks + 1)}
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        table["day", day.day, day.month] = (day, day)
+        day += _DAY
+    YEAR_TABLES[year] = table
+    return table
+
+
+def _piece_days(key: tuple[str, int, int], year: int) -> Span:
+    unit, n, month = key
+    if unit == "day":
+        day = dt.date(year, month, n)
         return day, day
-    if part.unit == "week":
-        monday = dt.date.fromisocalendar(year, part.n, 1)
-        return monday, monday + dt.timedelta(days=6)
-    shape = _SHAPES.get((part.unit, part.n, part.month))
+    if unit == "week":
+        monday = dt.date.fromisocalendar(year, n, 1)
+        return monday, monday + _WEEK
+    shape = _SHAPES.get(key)
     if shape is None:
-        raise ValueError(f"no {part.unit} {part.n}")  # also: a bare number is not a date
+        raise ValueError(f"no {unit} {n}")  # also: a bare number is not a date
     first_month, first_day, last_month, last_day = shape
     if not last_day:
-        last_day = 29 if last_month == 2 and calendar.isleap(year) else _DAYS[last_month]
+        last_day = month_days(year, last_month)
     return dt.date(year, first_month, first_day), dt.date(year, last_month, last_day)
+
+
+def month_days(year: int, month: int) -> int:
+    """The number of days of a month (1-12): calendar.monthrange without its weekday."""
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS[month]
 
 
 def _stretch(part: Part) -> bool:
@@ -74,12 +119,12 @@ def _share_unit(left: Part, right: Part) -> tuple[Part, Part, bool]:
     """
     if left.unit == "bare" and right.unit != "bare" and not left.year:
         if right.unit == "day":
-            return left._replace(unit="day", month=right.month), right, True
+            return _new(Part, ("day", left.n, right.month, 0, left.digits)), right, True
         if _stretch(right):
-            return left._replace(unit=right.unit), right, False
+            return _new(Part, (right.unit, left.n, left.month, 0, left.digits)), right, False
     if right.unit == "bare" and left.unit != "bare":
         if _stretch(left):
-            return left, right._replace(unit=left.unit), False
+            return left, _new(Part, (left.unit, *right[1:])), False
         if left.unit == "year" and right.digits == 2 and right.n > 12 and not right.year:
             century = left.year - left.year % 100  # "2022-24", "1998-99"
             return left, Part("year", year=century + right.n), False
@@ -146,6 +191,11 @@ class Found(NamedTuple):
     unit: str = ""
 
 
+def approximately(found: Found) -> Found:
+    """The same span, approximate ("ca.", "innan" in an unknown language, "X eller Y")."""
+    return _new(Found, (found[0], found[1], True, found[3]))
+
+
 def _days(reading: Reading, ref_year: int | None) -> Span | None:
     """First and last day of the reading; None when the calendar has no such days."""
     try:
@@ -168,15 +218,10 @@ def _unit(reading: Reading) -> str:
 _VOCABULARY = vocabulary()
 
 
-def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
-               ) -> Found | State | None:
-    """A cleaned text (or its tokens) read by the Part 1 grammar alone; None when a token is
-    left unexplained (or the text has no tokens at all)."""
-    if tokens is None:
-        tokens = tokenize(text)
-    if not tokens:
-        return None
-    reading = read(tokens, _VOCABULARY)
+def read_grammar(tokens: list[Tok], ref_year: int | None, symbols: str | None = None
+                 ) -> Found | State | None:
+    """Tokens read by the Part 1 grammar, rule by rule (`read_plain` without its shortcut)."""
+    reading = read(tokens, _VOCABULARY, symbols)
     if reading is None or isinstance(reading, str):
         return reading
     days = _days(reading, ref_year)
@@ -184,7 +229,7 @@ def read_plain(text: str, ref_year: int | None, tokens: list[Tok] | None = None
         return None
     mode = reading.mode
     if mode == "span":
-        return Found(days[0], days[1], reading.approximate, _unit(reading))
+        return _new(Found, (days[0], days[1], reading.approximate, _unit(reading)))
     if mode == "deadline":
-        return Found(None, days[1], reading.approximate)
-    return Found(days[0], None, reading.approximate)
+        return _new(Found, (None, days[1], reading.approximate, ""))
+    return _new(Found, (days[0], None, reading.approximate, ""))

@@ -176,6 +176,7 @@ class Vocabulary(NamedTuple):
     date_words: frozenset[str]  # words that can carry a date (months, seasons, units)
     calendar_words: frozenset[str]  # month and season names
     words: frozenset[str]  # every word of every phrase: a text with another is not Part 1
+    seconds: MappingProxyType[str, frozenset[str]]  # by first word of `multi`, the second words
 
 
 def _key(phrase: str) -> Key:
@@ -201,8 +202,9 @@ def _build(langs: tuple[Lang, ...]) -> Vocabulary:
     named = {key[0].rstrip(".") for key, e in phrases.items() if e.category in ("month", "season")}
     frozen = {first: tuple(entries) for first, entries in multi.items()}
     every = frozenset(word.rstrip(".") for key in phrases for word in key)
+    seconds = {first: frozenset(key[1] for key, _ in entries) for first, entries in multi.items()}
     return Vocabulary(MappingProxyType(single), MappingProxyType(frozen), frozenset(words),
-                      frozenset(named), every)
+                      frozenset(named), every, MappingProxyType(seconds))
 
 
 @cache
