@@ -64,7 +64,7 @@ def _same_as_grammar(text: str, ref_year: int | None) -> Found | None:
     return shortcut
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(text=TEXTS, ref_year=REF_YEARS)
 def test_the_shortcut_reads_as_the_grammar_reads(text: str, ref_year: int | None) -> None:
     _same_as_grammar(text, ref_year)
@@ -145,7 +145,7 @@ def _operated_as_part2(text: str, ref_year: int | None) -> object:
     return shortcut
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(operator=OPERATORS, rest=TEXTS, ref_year=REF_YEARS)
 def test_an_operator_before_a_common_shape_reads_as_part_2_reads_it(
         operator: str, rest: str, ref_year: int | None) -> None:
