@@ -1,8 +1,9 @@
 """Turning tasks into ledger rows, inside the transaction that changed the tasks.
 
-Every apply reconciles the whole ledger with the policy: rows the policy no longer asks for
-(moved dates, done, removed, other owners) are superseded, missing ones are inserted. The cost
-follows the open tasks and the pending rows, never the history of sent rows.
+Planning reconciles the ledger with the policy, for the tasks an apply changed or for all of
+them: rows the policy no longer asks for (moved dates, done, removed, other owners) are
+superseded, missing ones are inserted. The cost follows those tasks and their pending rows,
+never the history of sent rows; rows are read and written in bulk, a chunk of tasks at a time.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -107,30 +108,41 @@ def _digest_row(policy: Policy, w: Wanted) -> Wanted:
                   {"tasks": []})
 
 
-def live_tasks(session: Session) -> list[tuple[Task, Timeline]]:
-    stmt = select(Task, Timeline).join(Timeline, col(Task.timeline_id) == col(Timeline.id))
-    rows = session.exec(stmt.where(col(Task.removed_at).is_(None))).all()
-    return [(task, tl) for task, tl in rows]
+def live_pks(session: Session) -> list[int]:
+    """Every live task, by primary key (ints only: the tasks themselves are read a chunk at
+    a time)."""
+    stmt = select(Task.pk).where(col(Task.removed_at).is_(None)).order_by(col(Task.pk))
+    return [pk for pk in session.exec(stmt) if pk is not None]
 
 
-def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]]) -> dict[str, Wanted]:
-    """Every row the policy asks for, by idempotency key; digest rows list their tasks."""
+def live_tasks(session: Session, pks: list[int]) -> list[tuple[Task, Timeline]]:
+    stmt = (select(Task, Timeline).join(Timeline, col(Task.timeline_id) == col(Timeline.id))
+            .where(col(Task.removed_at).is_(None), col(Task.pk).in_(pks)))
+    return [(task, tl) for task, tl in session.exec(stmt).all()]
+
+
+def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]],
+                digests: dict[str, Wanted] | None) -> dict[str, Wanted] | None:
+    """Every row the policy asks for these tasks, by idempotency key. A row that goes into a
+    weekly digest is added to the digest's task list in `digests`; None when there is one
+    but no `digests` to add it to."""
     out: dict[str, Wanted] = {}
     for task, timeline in tasks:
         for w, digest in _task_rows(config, task, timeline):
             if not digest:
                 out[w.key] = w
-                continue
-            d = _digest_row(task_policy(config, task, timeline), w)
-            tasks_in = out.setdefault(d.key, d).payload["tasks"]
-            if task.pk not in tasks_in:
-                tasks_in.append(task.pk)
+            elif digests is None:
+                return None
+            else:
+                _add_to_digest(digests, task_policy(config, task, timeline), w)
     return out
 
 
-def active_rows(session: Session) -> list[Reminder]:
-    """Rows not yet sent, claimed ones included (through the status index)."""
-    return list(session.exec(select(Reminder).where(col(Reminder.status).in_(ACTIVE))).all())
+def _add_to_digest(digests: dict[str, Wanted], policy: Policy, w: Wanted) -> None:
+    d = _digest_row(policy, w)
+    tasks_in = digests.setdefault(d.key, d).payload["tasks"]
+    if w.task_pk not in tasks_in:
+        tasks_in.append(w.task_pk)
 
 
 def rows_by_key(session: Session, keys: list[str]) -> dict[str, Reminder]:
@@ -161,13 +173,16 @@ def compare_and_set(session: Session, row: Reminder, states: tuple[str, ...],
     return True
 
 
+def superseded_values(now: dt.datetime) -> dict[str, Any]:
+    return {"status": Status.SUPERSEDED, "last_error": f"superseded at {now.isoformat()}"}
+
+
 def supersede(session: Session, row: Reminder, now: dt.datetime) -> bool:
     """Only a row not yet delivered becomes superseded (one sent meanwhile stays sent). A
     claimed row keeps its lease token: its worker, if it sends anyway, records the send as
     `sent-after-supersede`, and its own fenced marks no longer match."""
     session.flush()
-    return compare_and_set(session, row, ACTIVE, status=Status.SUPERSEDED,
-                           last_error=f"superseded at {now.isoformat()}")
+    return compare_and_set(session, row, ACTIVE, **superseded_values(now))
 
 
 def stale_for(row: Reminder, task: Task | None) -> bool:
@@ -187,48 +202,191 @@ def _stale_occurrence(row: Reminder, task: Task) -> bool:
             or occ.due.isoformat() != row.payload.get("due"))
 
 
-def _unwanted(row: Reminder, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:
+def _unwanted(row: Any, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:
     if row.kind == "moved":  # news about a task that is done or gone is no news
         return row.task_pk not in open_tasks
     return row.kind != "alert" and row.idem_key not in wanted
 
 
-def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
-    """Make the undelivered part of the ledger match what the policy asks for now."""
-    tasks = live_tasks(session)
-    wanted = wanted_rows(config, tasks)
-    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
-    for row in active_rows(session):
-        if _unwanted(row, wanted, open_tasks):
-            supersede(session, row, now)
-    existing = rows_by_key(session, list(wanted))
-    for key, w in wanted.items():
-        _write_wanted(session, config, w, existing.get(key), now)
+# -- planning in bulk: rows, not objects -------------------------------------------------
+#
+# `apply` plans hundreds of thousands of rows at a whole country's size. They are read as
+# plain rows and written with one executemany per chunk and kind of write (insert, re-arm,
+# refresh, supersede), never as one ORM object each; every write keeps the status guard of
+# `compare_and_set`, so a row the runner claimed or sent meanwhile is left alone.
+
+LEDGER = Reminder.__table__  # type: ignore[attr-defined]
+_SEEN = [LEDGER.c[name] for name in (
+    "id", "idem_key", "status", "kind", "task_pk", "recipient", "payload", "send_at",
+    "local_date", "local_time", "zone", "next_attempt_at", "email")]
+_PLANNED = ("send_at", "local_date", "local_time", "zone", "next_attempt_at", "email",
+            "payload")
+# Changes a live planning run made to the ledger's waiting rows (inserted, re-armed or
+# superseded), summed in `Session.info`: `apply` says the plan changed when it is not 0.
+CHANGED = "fristvakt.ledger_changed"
 
 
-def _write_wanted(session: Session, config: Config, w: Wanted, row: Reminder | None,
-                  now: dt.datetime) -> None:
-    if w.planned.expire_at <= now:
-        return  # its moment has passed: nothing to plan (a row already there stays as is)
+def _guarded(state: str, **fixed: Any) -> Any:
+    """An executemany UPDATE of one row per parameter set (`rid`, `v_<column>`), only while
+    its status is still `state`."""
+    values = {name: bindparam(f"v_{name}", type_=LEDGER.c[name].type) for name in _PLANNED}
+    return (update(LEDGER).where(LEDGER.c.id == bindparam("rid"), LEDGER.c.status == state)
+            .values(**values, **fixed))
+
+
+_REARM = _guarded(Status.SUPERSEDED, status=Status.PENDING, lease_owner=None,
+                  lease_token=None, lease_until=None)
+_REFRESH = _guarded(Status.PENDING)
+
+
+@dataclass
+class Writes:
+    """What planning one chunk changes, gathered so it is written in a few statements."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    rearm: list[dict[str, Any]] = field(default_factory=list)
+    refresh: list[dict[str, Any]] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+
+
+def row_values(config: Config, w: Wanted, now: dt.datetime) -> dict[str, Any]:
+    """A new pending row as the ledger stores it (every column, so one executemany takes
+    them all)."""
+    p = w.planned
+    send_at = p.send_at
+    return {"idem_key": w.key, "task_pk": w.task_pk, "recipient": w.recipient,
+            "email": email_of(config, w.recipient), "rule": p.rule, "kind": p.kind,
+            "occurrence": w.occurrence, "date_version": w.version, "send_at": send_at,
+            "zone": p.zone, "local_date": p.local_date, "local_time": p.local_time,
+            "status": Status.PENDING, "attempts": 0, "next_attempt_at": send_at,
+            "lease_owner": None, "lease_token": None, "lease_until": None, "last_error": "",
+            "sent_at": None, "message_id": None, "possible_duplicate": False,
+            "payload": {**w.payload, "expire_at": p.expire_at.isoformat()}, "created_at": now}
+
+
+def _rows_of_keys(session: Session, keys: list[str]) -> dict[str, Any]:
+    stmt = select(*_SEEN).where(LEDGER.c.idem_key.in_(keys))
+    return {row.idem_key: row for row in session.execute(stmt)}
+
+
+def _plan_rows(session: Session, config: Config, wanted: dict[str, Wanted], now: dt.datetime,
+               writes: Writes) -> None:
+    """What writing `wanted` takes: rows read by key, one query per CHUNK keys."""
+    keys = [key for key, w in wanted.items() if w.planned.expire_at > now]
+    for i in range(0, len(keys), CHUNK):
+        found = _rows_of_keys(session, keys[i:i + CHUNK])
+        for key in keys[i:i + CHUNK]:
+            _want(config, wanted[key], found.get(key), now, writes)
+
+
+def _want(config: Config, w: Wanted, row: Any, now: dt.datetime, writes: Writes) -> None:
+    # A row whose moment has passed is not planned (one already there stays as is).
     if row is None:
-        session.add(new_row(config, w, now))
+        writes.new.append(row_values(config, w, now))
     elif row.status == Status.SUPERSEDED:  # asked for again (e.g. a task reopened): re-arm it
-        compare_and_set(session, row, (Status.SUPERSEDED,), status=Status.PENDING,
-                        lease_owner=None, lease_token=None, lease_until=None,
-                        **_refreshed(config, row, w))
+        writes.rearm.append(_bound(row.id, _refreshed(config, row, w)))
     elif row.status == Status.PENDING:  # the send time or a digest's task list changed
         values = _refreshed(config, row, w)
         if any(getattr(row, name) != value for name, value in values.items()):
-            compare_and_set(session, row, (Status.PENDING,), **values)
+            writes.refresh.append(_bound(row.id, values))
 
 
-def _refreshed(config: Config, row: Reminder, w: Wanted) -> dict[str, Any]:
+def _bound(row_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    return {"rid": row_id, **{f"v_{name}": value for name, value in values.items()}}
+
+
+def _refreshed(config: Config, row: Any, w: Wanted) -> dict[str, Any]:
     """A waiting row's plan as the policy and the config say now (the address too)."""
     p = w.planned
-    return {"send_at": p.send_at, "local_date": p.local_date, "local_time": p.local_time,
-            "zone": p.zone, "next_attempt_at": p.send_at,
+    send_at = p.send_at
+    return {"send_at": send_at, "local_date": p.local_date, "local_time": p.local_time,
+            "zone": p.zone, "next_attempt_at": send_at,
             "email": email_of(config, row.recipient),
             "payload": {**row.payload, **w.payload, "expire_at": p.expire_at.isoformat()}}
+
+
+def supersede_ids(session: Session, ids: list[int], now: dt.datetime) -> int:
+    """`supersede` for many rows: those still active become superseded."""
+    done = 0
+    for i in range(0, len(ids), CHUNK):
+        stmt = (update(LEDGER).where(LEDGER.c.id.in_(ids[i:i + CHUNK]),
+                                     LEDGER.c.status.in_(ACTIVE))
+                .values(**superseded_values(now)))
+        done += session.execute(stmt).rowcount  # type: ignore[attr-defined]
+    return done
+
+
+def write(session: Session, writes: Writes, now: dt.datetime) -> None:
+    """The chunk's writes, one statement per kind (executemany); counted in CHANGED."""
+    changed = supersede_ids(session, writes.superseded, now)
+    if writes.new:
+        session.execute(insert(LEDGER), writes.new)
+        changed += len(writes.new)
+    if writes.rearm:
+        session.execute(_REARM, writes.rearm)
+        changed += len(writes.rearm)
+    if writes.refresh:
+        session.execute(_REFRESH, writes.refresh)
+    session.info[CHANGED] = session.info.get(CHANGED, 0) + changed
+
+
+def _unwanted_ids(session: Session, pks: list[int], wanted: dict[str, Wanted],
+                  open_tasks: set[int]) -> list[int]:
+    """The waiting or claimed rows of these tasks that the policy no longer asks for. The
+    status is tested here, not in SQL: with it, SQLite would scan every active row of the
+    ledger by the status index instead of these tasks' rows by theirs."""
+    stmt = select(LEDGER.c.id, LEDGER.c.idem_key, LEDGER.c.kind, LEDGER.c.task_pk,
+                  LEDGER.c.status).where(LEDGER.c.task_pk.in_(pks))
+    return [row.id for row in session.execute(stmt)
+            if row.status in ACTIVE and _unwanted(row, wanted, open_tasks)]
+
+
+def plan_chunk(session: Session, config: Config, now: dt.datetime, pks: list[int],
+               digests: dict[str, Wanted] | None = None) -> bool:
+    """Make the undelivered rows of these tasks (at most CHUNK) match the policy: one read
+    of the tasks, one of their active rows, one per CHUNK wanted keys, then the writes.
+    Digest rows are gathered in `digests`; without it a task whose rows go into a digest
+    makes this return False, having written nothing."""
+    session.flush()  # what the caller changed through the ORM is read back as it is
+    tasks = live_tasks(session, pks)
+    wanted = wanted_rows(config, tasks, digests)
+    if wanted is None:
+        return False
+    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
+    writes = Writes(superseded=_unwanted_ids(session, pks, wanted, open_tasks))
+    _plan_rows(session, config, wanted, now, writes)
+    write(session, writes, now)
+    return True
+
+
+def _active_digests(session: Session) -> list[tuple[int, str]]:
+    stmt = select(LEDGER.c.id, LEDGER.c.idem_key).where(  # by the task index: see above
+        LEDGER.c.task_pk.is_(None), LEDGER.c.kind == ReminderKind.DIGEST,
+        LEDGER.c.status.in_(ACTIVE))
+    return [(row.id, row.idem_key) for row in session.execute(stmt)]
+
+
+def _removed_tasks_rows(session: Session, now: dt.datetime) -> None:
+    """Rows of tasks no longer in any file: superseded, in one statement."""
+    removed = select(Task.pk).where(col(Task.removed_at).is_not(None))
+    stmt = (update(LEDGER).where(LEDGER.c.status.in_(ACTIVE), LEDGER.c.task_pk.in_(removed))
+            .values(**superseded_values(now)))
+    changed = session.execute(stmt).rowcount  # type: ignore[attr-defined]
+    session.info[CHANGED] = session.info.get(CHANGED, 0) + changed
+
+
+def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
+    """Make the undelivered part of the ledger match what the policy asks for now: the live
+    tasks a chunk at a time (never all of them, nor all their rows, in memory), then the
+    rows of removed tasks, then the weekly digests (which list tasks of every chunk)."""
+    digests: dict[str, Wanted] = {}
+    pks = live_pks(session)
+    for i in range(0, len(pks), CHUNK):
+        plan_chunk(session, config, now, pks[i:i + CHUNK], digests)
+    _removed_tasks_rows(session, now)
+    writes = Writes(superseded=[i for i, key in _active_digests(session) if key not in digests])
+    _plan_rows(session, config, digests, now, writes)
+    write(session, writes, now)
 
 
 Dates = tuple[dt.date | None, dt.date | None]
