@@ -19,7 +19,17 @@ from scheduler.ledger import digest_waiting, plan_after_apply
 from scheduler.planning import CHANGED
 from timelines.config import Config
 from timelines.resolve import ResolvedTimeline
-from timelines.sync import Change, apply, apply_lock, apply_timeline, begin, finish
+from timelines.sync import (
+    REPLAN,
+    Begun,
+    Change,
+    Replan,
+    apply,
+    apply_lock,
+    apply_timeline,
+    begin,
+    finish,
+)
 
 
 def after_apply(session: Session, config: Config, changes: list[Change], now: dt.datetime) -> None:
@@ -51,10 +61,44 @@ def _digests(session: Session, config: Config, timelines: list[ResolvedTimeline]
     return any(p.get("digest") == "weekly" for p in weekly) or digest_waiting(session)
 
 
+# Tasks written per transaction of `apply_in_steps` (whole files; a larger file alone):
+# with their reminder rows, about half a second of SQLite's write lock.
+STEP_TASKS = 1000
+
+
+def _steps(begun: Begun, timelines: list[ResolvedTimeline]) -> Iterator[list[ResolvedTimeline]]:
+    """The changed files, grouped into steps of about STEP_TASKS tasks."""
+    step: list[ResolvedTimeline] = []
+    size = 0
+    for tl in timelines:
+        if begun.unchanged(tl):
+            continue
+        if step and size + len(tl.tasks) > STEP_TASKS:
+            yield step
+            step, size = [], 0
+        step.append(tl)
+        size += len(tl.tasks)
+    if step:
+        yield step
+
+
+def _apply_step(session: Session, config: Config, begun: Begun, step: list[ResolvedTimeline],
+                now: dt.datetime) -> list[Change]:
+    """Some files' tasks and the reminders they plan, in the caller's transaction."""
+    changes: list[Change] = []
+    whole: set[str] = set()
+    for tl in step:
+        changes += apply_timeline(session, begun, tl, now) or []
+        whole |= session.info.pop(REPLAN).timelines
+    session.info[REPLAN] = Replan(False, frozenset(whole))
+    after_apply(session, config, changes, now)
+    return changes
+
+
 def apply_in_steps(engine: Engine, config: Config, timelines: Iterable[ResolvedTimeline],
                    now: dt.datetime) -> Applied:
-    """`fristvakt apply`: the files' tasks and their reminders written a file per short
-    transaction (tasks, ledger rows, "moved" notices and the file's applied mark together),
+    """`fristvakt apply`: the files' tasks and their reminders written a few files per short
+    transaction (tasks, ledger rows, "moved" notices and the files' applied marks together),
     so the SQLite write lock is never held for long and a file applied is applied whole; an
     apply stopped half way leaves the rest for the next. PostgreSQL: one apply at a time
     (`apply_lock`). Where a weekly digest is planned (it lists tasks of several files) the
@@ -68,13 +112,9 @@ def apply_in_steps(engine: Engine, config: Config, timelines: Iterable[ResolvedT
                 after_apply(session, config, applied.changes, now)
                 return applied
             begun = begin(session, config, now)
-        for tl in timelines:
-            if begun.unchanged(tl):
-                continue
+        for step in _steps(begun, timelines):
             with _step(conn, applied) as session:
-                changes = apply_timeline(session, begun, tl, now) or []
-                after_apply(session, config, changes, now)
-                applied.changes += changes
+                applied.changes += _apply_step(session, config, begun, step, now)
         with _step(conn, applied) as session:
             changes = finish(session, {tl.id for tl in timelines}, now)
             after_apply(session, config, changes, now)

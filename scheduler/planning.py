@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, insert, update
@@ -31,7 +31,7 @@ from scheduler.states import ReminderStatus as Status
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config, Policy
 from timelines.model import Reminder, Task, Timeline
-from timelines.occurrences import Occurrence, occurrence_named, occurrences_of
+from timelines.occurrences import Occurrence, Recurs, occurrence_named, occurrences_of
 
 CHUNK = 500
 NEVER = "9999-12-31T00:00:00+00:00"
@@ -71,11 +71,33 @@ def new_row(config: Config, w: Wanted, now: dt.datetime) -> Reminder:
         payload={**w.payload, "expire_at": p.expire_at.isoformat()})
 
 
-def task_policy(config: Config, task: Task, timeline: Timeline) -> Policy:
+class Plannable(Recurs, Protocol):
+    """What planning reads of a task: a row of the task table (or the ORM object)."""
+
+    @property
+    def pk(self) -> int | None: ...
+    @property
+    def owners(self) -> list[str]: ...
+    @property
+    def date_version(self) -> int: ...
+    @property
+    def policy(self) -> dict[str, Any]: ...
+
+
+class TimelinePart(NamedTuple):
+    """What planning reads of a task's timeline."""
+
+    owners: list[str]
+    policy: dict[str, Any]
+
+
+def task_policy(config: Config, task: Plannable, timeline: TimelinePart | Timeline) -> Policy:
+    if not (timeline.policy or task.policy):  # most tasks: [policy] as it is
+        return config.policy
     return config.policy.overridden(timeline.policy, task.policy)
 
 
-def _units(task: Task) -> Iterator[tuple[TaskDates, Occurrence | None]]:
+def _units(task: Plannable) -> Iterator[tuple[TaskDates, Occurrence | None]]:
     """What gets reminders of its own: the task, or each occurrence of a recurring one."""
     if not task.recurrence:
         yield TaskDates(task.start, task.due, task.status), None
@@ -84,15 +106,32 @@ def _units(task: Task) -> Iterator[tuple[TaskDates, Occurrence | None]]:
         yield TaskDates(occ.start, occ.due, occ.status), occ
 
 
-def _task_rows(config: Config, task: Task, timeline: Timeline) -> Iterator[tuple[Wanted, bool]]:
+# Plans already made in one planning pass, by (policy, dates, zone): most tasks share the
+# policy, and a year's tasks share a few hundred due dates. The policy is kept in the value
+# so that its id is not reused while the memo lives.
+Plans = dict[tuple[int, TaskDates, str], tuple[Policy, list[Planned]]]
+
+
+def _plan(plans: Plans, policy: Policy, dates: TaskDates, zone: str) -> list[Planned]:
+    key = (id(policy), dates, zone)
+    if key not in plans:
+        plans[key] = (policy, plan_task(policy, dates, zone))
+    return plans[key][1]
+
+
+def _task_rows(config: Config, task: Plannable, timeline: TimelinePart | Timeline,
+               plans: Plans | None = None) -> Iterator[tuple[Wanted, bool]]:
     """(row, goes into the weekly digest) for every message the task gets."""
     assert task.pk is not None
     policy = task_policy(config, task, timeline)
+    units = list(_units(task))
+    plans = {} if plans is None else plans
     for person in recipients_of(config, task.owners or timeline.owners):
-        for dates, occ in _units(task):
+        zone = zone_of(config, person)
+        for dates, occ in units:
             name = occurrence_key(occ) if occ else ""
             payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
-            for planned in plan_task(policy, dates, zone_of(config, person)):
+            for planned in _plan(plans, policy, dates, zone):
                 key = idem_key(task.pk, person, planned.rule, task.date_version, name)
                 digest = policy.digest == "weekly" and planned.kind != ReminderKind.OVERDUE
                 yield Wanted(key, task.pk, person, task.date_version, planned, dict(payload),
@@ -115,20 +154,30 @@ def live_pks(session: Session) -> list[int]:
     return [pk for pk in session.exec(stmt) if pk is not None]
 
 
-def live_tasks(session: Session, pks: list[int]) -> list[tuple[Task, Timeline]]:
-    stmt = (select(Task, Timeline).join(Timeline, col(Task.timeline_id) == col(Timeline.id))
-            .where(col(Task.removed_at).is_(None), col(Task.pk).in_(pks)))
-    return [(task, tl) for task, tl in session.exec(stmt).all()]
+TASKS = Task.__table__  # type: ignore[attr-defined]
+TIMELINES = Timeline.__table__  # type: ignore[attr-defined]
+_TASK_PART = [*(TASKS.c[name] for name in (
+    "pk", "owners", "start", "due", "status", "date_version", "policy", "recurrence", "until",
+    "occurrences")), TIMELINES.c.owners.label("tl_owners"), TIMELINES.c.policy.label("tl_policy")]
 
 
-def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]],
+def live_tasks(session: Session, pks: list[int]) -> list[tuple[Plannable, TimelinePart]]:
+    """These tasks (the live ones) as rows, with what planning needs of their timelines."""
+    stmt = (select(*_TASK_PART).join(TIMELINES, TASKS.c.timeline_id == TIMELINES.c.id)
+            .where(TASKS.c.removed_at.is_(None), TASKS.c.pk.in_(pks)))
+    return [(cast(Plannable, row), TimelinePart(row.tl_owners, row.tl_policy))
+            for row in session.execute(stmt)]
+
+
+def wanted_rows(config: Config, tasks: Iterable[tuple[Plannable, TimelinePart]],
                 digests: dict[str, Wanted] | None) -> dict[str, Wanted] | None:
     """Every row the policy asks for these tasks, by idempotency key. A row that goes into a
     weekly digest is added to the digest's task list in `digests`; None when there is one
     but no `digests` to add it to."""
     out: dict[str, Wanted] = {}
+    plans: Plans = {}
     for task, timeline in tasks:
-        for w, digest in _task_rows(config, task, timeline):
+        for w, digest in _task_rows(config, task, timeline, plans):
             if not digest:
                 out[w.key] = w
             elif digests is None:
@@ -270,13 +319,14 @@ def _rows_of_keys(session: Session, keys: list[str]) -> dict[str, Any]:
 
 
 def _plan_rows(session: Session, config: Config, wanted: dict[str, Wanted], now: dt.datetime,
-               writes: Writes) -> None:
-    """What writing `wanted` takes: rows read by key, one query per CHUNK keys."""
+               writes: Writes, found: dict[str, Any] | None = None) -> None:
+    """What writing `wanted` takes, given the rows `found` by key (else read by key, one
+    query per CHUNK keys)."""
     keys = [key for key, w in wanted.items() if w.planned.expire_at > now]
     for i in range(0, len(keys), CHUNK):
-        found = _rows_of_keys(session, keys[i:i + CHUNK])
+        part = found if found is not None else _rows_of_keys(session, keys[i:i + CHUNK])
         for key in keys[i:i + CHUNK]:
-            _want(config, wanted[key], found.get(key), now, writes)
+            _want(config, wanted[key], part.get(key), now, writes)
 
 
 def _want(config: Config, w: Wanted, row: Any, now: dt.datetime, writes: Writes) -> None:
@@ -330,37 +380,34 @@ def write(session: Session, writes: Writes, now: dt.datetime) -> None:
     session.info[CHANGED] = session.info.get(CHANGED, 0) + changed
 
 
-def _unwanted_ids(session: Session, pks: list[int], wanted: dict[str, Wanted],
-                  open_tasks: set[int]) -> list[int]:
-    """The waiting or claimed rows of these tasks that the policy no longer asks for. The
-    status is tested here, not in SQL: with it, SQLite would scan every active row of the
-    ledger by the status index instead of these tasks' rows by theirs."""
-    stmt = select(LEDGER.c.id, LEDGER.c.idem_key, LEDGER.c.kind, LEDGER.c.task_pk,
-                  LEDGER.c.status).where(LEDGER.c.task_pk.in_(pks))
-    return [row.id for row in session.execute(stmt)
-            if row.status in ACTIVE and _unwanted(row, wanted, open_tasks)]
+def _rows_of_tasks(session: Session, pks: list[int]) -> list[Any]:
+    """Every row of these tasks, one query by the task index (the status is tested in
+    Python: in SQL, SQLite would scan every active row of the ledger by the status index)."""
+    return list(session.execute(select(*_SEEN).where(LEDGER.c.task_pk.in_(pks))))
 
 
 def plan_chunk(session: Session, config: Config, now: dt.datetime, pks: list[int],
                digests: dict[str, Wanted] | None = None) -> bool:
     """Make the undelivered rows of these tasks (at most CHUNK) match the policy: one read
-    of the tasks, one of their active rows, one per CHUNK wanted keys, then the writes.
-    Digest rows are gathered in `digests`; without it a task whose rows go into a digest
-    makes this return False, having written nothing."""
+    of the tasks, one of their rows, then one statement per kind of write. Digest rows are
+    gathered in `digests`; without it a task whose rows go into a digest makes this return
+    False, having written nothing."""
     session.flush()  # what the caller changed through the ORM is read back as it is
     tasks = live_tasks(session, pks)
     wanted = wanted_rows(config, tasks, digests)
     if wanted is None:
         return False
     open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
-    writes = Writes(superseded=_unwanted_ids(session, pks, wanted, open_tasks))
-    _plan_rows(session, config, wanted, now, writes)
+    rows = _rows_of_tasks(session, pks)
+    writes = Writes(superseded=[row.id for row in rows if row.status in ACTIVE
+                                and _unwanted(row, wanted, open_tasks)])
+    _plan_rows(session, config, wanted, now, writes, {row.idem_key: row for row in rows})
     write(session, writes, now)
     return True
 
 
 def _active_digests(session: Session) -> list[tuple[int, str]]:
-    stmt = select(LEDGER.c.id, LEDGER.c.idem_key).where(  # by the task index: see above
+    stmt = select(LEDGER.c.id, LEDGER.c.idem_key).where(  # by the task index, see above
         LEDGER.c.task_pk.is_(None), LEDGER.c.kind == ReminderKind.DIGEST,
         LEDGER.c.status.in_(ACTIVE))
     return [(row.id, row.idem_key) for row in session.execute(stmt)]
