@@ -55,7 +55,7 @@ class Timeline(SQLModel, table=True):
     owners: list[str] = _json()
     roles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    changed_at: dt.datetime = _instant(nullable=False)
+    changed_at: dt.datetime = _instant(nullable=False, index=True)  # a feed's latest change
     removed_at: dt.datetime | None = _instant(nullable=True)
     # `<config hash>:<file hash>@<unix time>` of the last apply: an unchanged file is skipped.
     applied_hash: str = Field(default="", max_length=80)
@@ -96,8 +96,30 @@ class Task(SQLModel, table=True):
     latest_status: dict[str, Any] = Field(default_factory=dict,
                                           sa_column=Column(JSON, nullable=False))
     created_at: dt.datetime = _instant(nullable=False)
-    changed_at: dt.datetime = _instant(nullable=False)
+    changed_at: dt.datetime = _instant(nullable=False, index=True)  # a feed's latest change
     removed_at: dt.datetime | None = _instant(nullable=True)
+
+
+class TaskPerson(SQLModel, table=True):
+    """Each key a task names as owner or participant (a person or a role), written by
+    `apply` with the task: one owner's feed finds its tasks through this index instead of
+    reading every task."""
+
+    __tablename__ = "task_person"
+
+    key: str = Field(primary_key=True, max_length=120)
+    task_pk: int = Field(primary_key=True, foreign_key="task.pk", index=True)
+
+
+class DataVersion(SQLModel, table=True):
+    """One row whose `version` grows with every write to the task, timeline, owner and role
+    tables (database triggers, so every writer counts): the feed server's O(1) check of
+    whether anything a feed shows has changed."""
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
 
 
 class Owner(SQLModel, table=True):

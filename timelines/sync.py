@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from timelines.config import Config
-from timelines.model import Owner, Role, Task, Timeline
+from timelines.model import Owner, Role, Task, TaskPerson, Timeline
 from timelines.occurrences import OccurrenceChange, occurrence_changes
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
@@ -146,6 +146,7 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
 
 
 TASKS = Task.__table__  # type: ignore[attr-defined]
+TASK_PEOPLE = TaskPerson.__table__  # type: ignore[attr-defined]
 
 
 def _new_task(task: ResolvedTask, now: dt.datetime) -> dict[str, Any]:
@@ -167,19 +168,32 @@ def _insert_tasks(session: Session, tasks: list[ResolvedTask], now: dt.datetime)
 
 def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> list[int]:
     """Every pending change written; the task's primary key for each, in order. New tasks go
-    in bulk; the few changed rows through the ORM."""
+    in bulk; the few changed rows through the ORM. The people each names go to
+    `task_person` with them."""
     new = [task for _, row, task in pending if row is None and task is not None]
     inserted = iter(_insert_tasks(session, new, now))
-    pks = []
+    pks, people = [], []
     for change, row, task in pending:
         if row is None:
             pks.append(next(inserted))
         else:
+            before = _people(row)
             written = _write_task(session, change, row, task, now)
             assert written.pk is not None
             pks.append(written.pk)
+            if task is None or _people(task) == before:
+                continue
+            session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == written.pk))
+        people += [{"key": key, "task_pk": pks[-1]} for key in _people(task)]
+    if people:
+        session.execute(insert(TASK_PEOPLE), people)
     session.flush()
     return pks
+
+
+def _people(task: Task | ResolvedTask | None) -> list[str]:
+    """The keys a task names, each once: its owners, then its participants."""
+    return list(dict.fromkeys([*task.owners, *task.participants])) if task else []
 
 
 def _series(task: Task | ResolvedTask) -> tuple[object, ...]:
