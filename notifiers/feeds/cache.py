@@ -19,15 +19,19 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from notifiers.calendar.feed import ComponentKind, EventCache, Feed, Scope, build_feed
 from notifiers.feeds.tokens import lookup, scope_of, token_hash
+from timelines.base.i18n import LANGS, format_date
+from timelines.base.workdays import calendar_for
 from timelines.config import Config
 from timelines.db import read_engine
 from timelines.model import DataVersion, Task, Timeline
 
 MAX_AGE = 300.0  # seconds a cached feed is trusted without a rebuild
+NOBODY = "\0"  # no owner key can be this: the feed `warm` builds has no events
 Clock = Callable[[], dt.datetime]
 
 
@@ -147,6 +151,21 @@ class FeedCache:
         entry = Entry.made(feed, stamp, entry, now)
         self._entries[(scope, kind)] = entry
         return entry
+
+    def warm(self) -> None:
+        """Pay a new process's one-time costs before the server listens, not on its first
+        subscriber's request: the policy's holiday tables, each language's date formats, and
+        the queries and calendar of a feed (built for nobody). Nothing is cached by it."""
+        now = self.clock()
+        calendar_for(self.config.policy)
+        for lang in LANGS:
+            format_date(now.date(), lang)
+        try:
+            with Session(self.engine) as session:
+                data_stamp(session, now.date())
+                build_feed(session, self.config, Scope(owner=NOBODY), now)
+        except DBAPIError:  # the database is down: the first request says so
+            return
 
     def ping(self) -> None:
         with Session(self.engine) as session:
