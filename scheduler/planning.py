@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -30,7 +31,7 @@ from scheduler.states import ACTIVE, WAITING, ReminderKind
 from scheduler.states import ReminderStatus as Status
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config, Policy
-from timelines.model import Reminder, Task, Timeline
+from timelines.model import Reminder, Task, Timeline, insert_rows
 from timelines.occurrences import Occurrence, Recurs, occurrence_named, occurrences_of
 
 CHUNK = 500
@@ -106,36 +107,41 @@ def _units(task: Plannable) -> Iterator[tuple[TaskDates, Occurrence | None]]:
         yield TaskDates(occ.start, occ.due, occ.status), occ
 
 
-# Plans already made in one planning pass, by (policy, dates, zone): most tasks share the
-# policy, and a year's tasks share a few hundred due dates. The policy is kept in the value
-# so that its id is not reused while the memo lives.
+# Plans already made, by (policy, dates, zone): most tasks share the policy (an immutable
+# object), and a year's tasks share a few hundred due dates. The policy is kept in the
+# value, so its id is not reused by another while the entry lives.
 Plans = dict[tuple[int, TaskDates, str], tuple[Policy, list[Planned]]]
+_PLANS: Plans = {}
+PLANS_KEPT = 20_000
 
 
-def _plan(plans: Plans, policy: Policy, dates: TaskDates, zone: str) -> list[Planned]:
+def _plan(policy: Policy, dates: TaskDates, zone: str) -> list[Planned]:
     key = (id(policy), dates, zone)
-    if key not in plans:
-        plans[key] = (policy, plan_task(policy, dates, zone))
-    return plans[key][1]
+    found = _PLANS.get(key)
+    if found is None:
+        if len(_PLANS) >= PLANS_KEPT:
+            _PLANS.clear()
+        found = _PLANS[key] = (policy, plan_task(policy, dates, zone))
+    return found[1]
 
 
-def _task_rows(config: Config, task: Plannable, timeline: TimelinePart | Timeline,
-               plans: Plans | None = None) -> Iterator[tuple[Wanted, bool]]:
+def _task_rows(config: Config, task: Plannable,
+               timeline: TimelinePart | Timeline) -> Iterator[tuple[Wanted, bool]]:
     """(row, goes into the weekly digest) for every message the task gets."""
     assert task.pk is not None
     policy = task_policy(config, task, timeline)
     units = list(_units(task))
-    plans = {} if plans is None else plans
+    weekly = policy.digest == "weekly"
     for person in recipients_of(config, task.owners or timeline.owners):
         zone = zone_of(config, person)
         for dates, occ in units:
             name = occurrence_key(occ) if occ else ""
-            payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
-            for planned in _plan(plans, policy, dates, zone):
+            for planned in _plan(policy, dates, zone):
                 key = idem_key(task.pk, person, planned.rule, task.date_version, name)
-                digest = policy.digest == "weekly" and planned.kind != ReminderKind.OVERDUE
-                yield Wanted(key, task.pk, person, task.date_version, planned, dict(payload),
-                             occ.label if occ else ""), digest
+                payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
+                yield Wanted(key, task.pk, person, task.date_version, planned, payload,
+                             occ.label if occ else ""), \
+                    weekly and planned.kind != ReminderKind.OVERDUE
 
 
 def _digest_row(policy: Policy, w: Wanted) -> Wanted:
@@ -175,9 +181,8 @@ def wanted_rows(config: Config, tasks: Iterable[tuple[Plannable, TimelinePart]],
     weekly digest is added to the digest's task list in `digests`; None when there is one
     but no `digests` to add it to."""
     out: dict[str, Wanted] = {}
-    plans: Plans = {}
     for task, timeline in tasks:
-        for w, digest in _task_rows(config, task, timeline, plans):
+        for w, digest in _task_rows(config, task, timeline):
             if not digest:
                 out[w.key] = w
             elif digests is None:
@@ -292,25 +297,34 @@ _REFRESH = _guarded(Status.PENDING)
 class Writes:
     """What planning one chunk changes, gathered so it is written in a few statements."""
 
-    new: list[dict[str, Any]] = field(default_factory=list)
+    new: list[tuple[Any, ...]] = field(default_factory=list)
     rearm: list[dict[str, Any]] = field(default_factory=list)
     refresh: list[dict[str, Any]] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
 
 
-def row_values(config: Config, w: Wanted, now: dt.datetime) -> dict[str, Any]:
-    """A new pending row as the ledger stores it (every column, so one executemany takes
-    them all)."""
+# The columns of a new row, in the order `row_values` gives them; the rest take their
+# defaults (NULL: no lease, not sent).
+INSERTED = ("idem_key", "task_pk", "recipient", "email", "rule", "kind", "occurrence",
+            "date_version", "send_at", "zone", "local_date", "local_time", "status",
+            "attempts", "next_attempt_at", "last_error", "possible_duplicate", "payload",
+            "created_at")
+
+
+def row_values(config: Config, w: Wanted, now: dt.datetime) -> tuple[Any, ...]:
+    """A new pending row, its values in the order of INSERTED."""
     p = w.planned
-    send_at = p.send_at
-    return {"idem_key": w.key, "task_pk": w.task_pk, "recipient": w.recipient,
-            "email": email_of(config, w.recipient), "rule": p.rule, "kind": p.kind,
-            "occurrence": w.occurrence, "date_version": w.version, "send_at": send_at,
-            "zone": p.zone, "local_date": p.local_date, "local_time": p.local_time,
-            "status": Status.PENDING, "attempts": 0, "next_attempt_at": send_at,
-            "lease_owner": None, "lease_token": None, "lease_until": None, "last_error": "",
-            "sent_at": None, "message_id": None, "possible_duplicate": False,
-            "payload": {**w.payload, "expire_at": p.expire_at.isoformat()}, "created_at": now}
+    send_at = _send_at(p)
+    return (w.key, w.task_pk, w.recipient, email_of(config, w.recipient), p.rule, p.kind,
+            w.occurrence, w.version, send_at, p.zone, p.local_date, p.local_time,
+            Status.PENDING.value, 0, send_at, "", False,
+            {**w.payload, "expire_at": p.expire_at.isoformat()}, now)
+
+
+@lru_cache(maxsize=4096)
+def _send_at(planned: Planned) -> dt.datetime:
+    # The same plan is shared by every task due that day (see `_plan`): computed once.
+    return planned.send_at
 
 
 def _rows_of_keys(session: Session, keys: list[str]) -> dict[str, Any]:
@@ -370,7 +384,7 @@ def write(session: Session, writes: Writes, now: dt.datetime) -> None:
     """The chunk's writes, one statement per kind (executemany); counted in CHANGED."""
     changed = supersede_ids(session, writes.superseded, now)
     if writes.new:
-        session.execute(insert(LEDGER), writes.new)
+        insert_rows(session.connection(), LEDGER, INSERTED, writes.new)
         changed += len(writes.new)
     if writes.rearm:
         session.execute(_REARM, writes.rearm)

@@ -7,9 +7,10 @@ deadlines are plain dates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Connection, DateTime, Index, Table, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -35,6 +36,44 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
+                rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows (values in the order of `columns`) inserted with one executemany of the driver:
+    each column type's own bind processor is applied here, once per distinct value (rows
+    planned together share instants and days), without SQLAlchemy's per-row parameter
+    machinery, which costs three times what the database does for a bulk insert (hundreds
+    of thousands of ledger rows in a first apply)."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    todo: list[Processor] = []
+    for i, name in enumerate(columns):
+        kind = table.c[name].type
+        proc = kind.dialect_impl(dialect).bind_processor(dialect)
+        if proc is not None:
+            todo.append((i, proc, {} if not isinstance(kind, JSON) else None))
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    conn.exec_driver_sql(sql, [_bound(row, todo) for row in rows])
+
+
+Processor = tuple[int, Any, dict[Any, Any] | None]  # column, its processor, values done
+
+
+def _bound(row: tuple[Any, ...], todo: list[Processor]) -> tuple[Any, ...]:
+    values = list(row)
+    for i, proc, done in todo:
+        value = values[i]
+        if done is None:  # a JSON document: not hashable, processed every time
+            values[i] = proc(value)
+        elif value in done:
+            values[i] = done[value]
+        else:
+            values[i] = done[value] = proc(value)
+    return tuple(values)
 
 
 def _instant(**kw: Any) -> Any:

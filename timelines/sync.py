@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from timelines.config import Config
-from timelines.model import Owner, Role, Task, TaskPerson, Timeline
+from timelines.model import Owner, Role, Task, TaskPerson, Timeline, insert_rows
 from timelines.occurrences import OccurrenceChange, occurrence_changes
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
@@ -149,21 +149,26 @@ TASKS = Task.__table__  # type: ignore[attr-defined]
 TASK_PEOPLE = TaskPerson.__table__  # type: ignore[attr-defined]
 
 
-def _new_task(task: ResolvedTask, now: dt.datetime) -> dict[str, Any]:
-    """A new task row as the table stores it: every column, so one executemany takes all."""
-    return {"timeline_id": task.timeline_id, "key": task.key, **_values(task),
-            "date_version": 1, "sequence": 0, "latest_status": {}, "created_at": now,
-            "changed_at": now, "removed_at": None}
+def _new_task(task: ResolvedTask, now: dt.datetime) -> tuple[Any, ...]:
+    """A new task row as the table stores it, every column (in the order of `_NEW`)."""
+    values = _values(task)
+    return (task.timeline_id, task.key, *(values[name] for name in _COPIED), 1, 0, {}, now, now)
 
 
-def _insert_tasks(session: Session, tasks: list[ResolvedTask], now: dt.datetime) -> list[int]:
-    """New tasks in one INSERT per batch (executemany, RETURNING in order), not one ORM
-    object each; their primary keys in the order given."""
+_NEW = ("timeline_id", "key", *_COPIED, "date_version", "sequence", "latest_status",
+        "created_at", "changed_at")
+
+
+def _insert_tasks(session: Session, timeline_id: str, tasks: list[ResolvedTask],
+                  now: dt.datetime) -> list[int]:
+    """New tasks of one timeline in one executemany, not one ORM object each; their primary
+    keys in the order given (read back by key: one query)."""
     if not tasks:
         return []
-    stmt = insert(TASKS).returning(TASKS.c.pk, sort_by_parameter_order=True)
-    found = session.execute(stmt, [_new_task(task, now) for task in tasks])
-    return list(found.scalars())
+    insert_rows(session.connection(), TASKS, _NEW, [_new_task(task, now) for task in tasks])
+    stmt = select(TASKS.c.key, TASKS.c.pk).where(TASKS.c.timeline_id == timeline_id)
+    found = {key: pk for key, pk in session.execute(stmt)}
+    return [found[task.key] for task in tasks]
 
 
 def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> list[int]:
@@ -171,7 +176,8 @@ def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> 
     in bulk; the few changed rows through the ORM. The people each names go to
     `task_person` with them."""
     new = [task for _, row, task in pending if row is None and task is not None]
-    inserted = iter(_insert_tasks(session, new, now))
+    inserted = iter(_insert_tasks(session, pending[0][0].timeline_id if pending else "", new,
+                                  now))
     pks, people = [], []
     for change, row, task in pending:
         if row is None:
@@ -184,9 +190,8 @@ def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> 
             if task is None or _people(task) == before:
                 continue
             session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == written.pk))
-        people += [{"key": key, "task_pk": pks[-1]} for key in _people(task)]
-    if people:
-        session.execute(insert(TASK_PEOPLE), people)
+        people += [(key, pks[-1]) for key in _people(task)]
+    insert_rows(session.connection(), TASK_PEOPLE, ("key", "task_pk"), people)
     session.flush()
     return pks
 
