@@ -4,6 +4,7 @@ stored hash, and within a changed file only the changed tasks touch the ledger."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -134,8 +135,12 @@ def many(proj: TestProject) -> None:
         proj.write_timeline(tasks(name, count), tl_id=name)
 
 
-def ledger(db: DbEngine) -> set[tuple[str, str, dt.datetime]]:
-    return {(r.idem_key, r.status, r.send_at) for r in rows(db)}
+def ledger(db: DbEngine) -> set[tuple[object, ...]]:
+    """Every row as it reads back (bulk writes go through the driver: the same values)."""
+    return {(r.idem_key, r.task_pk, r.recipient, r.email, r.rule, r.kind, r.status, r.send_at,
+             r.next_attempt_at, r.zone, r.local_date, r.local_time, r.created_at,
+             r.possible_duplicate, r.attempts, r.lease_until, json.dumps(r.payload))
+            for r in rows(db)}
 
 
 def test_the_command_applies_in_steps_what_one_transaction_would(tmp_path: Path,
