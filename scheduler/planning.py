@@ -139,9 +139,9 @@ def _task_rows(config: Config, task: Plannable,
             for planned in _plan(policy, dates, zone):
                 key = idem_key(task.pk, person, planned.rule, task.date_version, name)
                 payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
+                digest = weekly and planned.kind != ReminderKind.OVERDUE
                 yield Wanted(key, task.pk, person, task.date_version, planned, payload,
-                             occ.label if occ else ""), \
-                    weekly and planned.kind != ReminderKind.OVERDUE
+                             occ.label if occ else ""), digest
 
 
 def _digest_row(policy: Policy, w: Wanted) -> Wanted:
