@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -369,15 +369,22 @@ def _refreshed(config: Config, row: Any, w: Wanted) -> dict[str, Any]:
             "payload": {**row.payload, **w.payload, "expire_at": p.expire_at.isoformat()}}
 
 
+# One row per parameter set, by its id: with `id IN (...)` and a status test, SQLite would
+# take the status index and read every active row of the ledger instead.
+_SUPERSEDE = (update(LEDGER)
+              .where(LEDGER.c.id == bindparam("rid"),
+                     or_(*(LEDGER.c.status == state for state in ACTIVE)))
+              .values(status=Status.SUPERSEDED, last_error=bindparam("why")))
+
+
 def supersede_ids(session: Session, ids: list[int], now: dt.datetime) -> int:
-    """`supersede` for many rows: those still active become superseded."""
-    done = 0
-    for i in range(0, len(ids), CHUNK):
-        stmt = (update(LEDGER).where(LEDGER.c.id.in_(ids[i:i + CHUNK]),
-                                     LEDGER.c.status.in_(ACTIVE))
-                .values(**superseded_values(now)))
-        done += session.execute(stmt).rowcount  # type: ignore[attr-defined]
-    return done
+    """`supersede` for many rows: those still active become superseded (an executemany);
+    how many did."""
+    if not ids:
+        return 0
+    why = superseded_values(now)["last_error"]
+    found = session.execute(_SUPERSEDE, [{"rid": i, "why": why} for i in ids])
+    return max(found.rowcount, 0)  # type: ignore[attr-defined]
 
 
 def write(session: Session, writes: Writes, now: dt.datetime) -> None:
