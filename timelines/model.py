@@ -40,11 +40,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
                 rows: Sequence[tuple[Any, ...]]) -> None:
-    """Rows (values in the order of `columns`) inserted with one executemany of the driver:
-    each column type's own bind processor is applied here, once per distinct value (rows
-    planned together share instants and days), without SQLAlchemy's per-row parameter
-    machinery, which costs three times what the database does for a bulk insert (hundreds
-    of thousands of ledger rows in a first apply)."""
+    """Rows (values in the order of `columns`) inserted with one executemany of the driver
+    (COPY on PostgreSQL): each column type's own bind processor is applied here, once per
+    distinct value (rows written together share instants, days and owner lists), without
+    SQLAlchemy's per-row parameter machinery, which costs three times what the database
+    does for a bulk insert (hundreds of thousands of ledger rows in a first apply)."""
     if not rows:
         return
     dialect = conn.dialect
@@ -53,7 +53,7 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
         kind = table.c[name].type
         proc = kind.dialect_impl(dialect).bind_processor(dialect)
         if proc is not None:
-            todo.append((i, proc, {} if not isinstance(kind, JSON) else None))
+            todo.append((i, proc, {}, isinstance(kind, JSON)))
     if dialect.name == "postgresql":  # COPY: no statement per row at all
         _copy(conn, table, columns, (_bound(row, todo) for row in rows))
         return
@@ -74,20 +74,33 @@ def _copy(conn: Connection, table: Table, columns: Sequence[str],
             copy.write_row(row)
 
 
-Processor = tuple[int, Any, dict[Any, Any] | None]  # column, its processor, values done
+# A column's place, its bind processor, the values it has processed, whether it is JSON.
+Processor = tuple[int, Any, dict[Any, Any], bool]
+_OWN = object()  # a value not shared with other rows: processed each time
 
 
 def _bound(row: tuple[Any, ...], todo: list[Processor]) -> tuple[Any, ...]:
     values = list(row)
-    for i, proc, done in todo:
+    for i, proc, done, document in todo:
         value = values[i]
-        if done is None:  # a JSON document: not hashable, processed every time
+        key = _document_key(value) if document else value
+        if key is _OWN:
             values[i] = proc(value)
-        elif value in done:
-            values[i] = done[value]
+        elif key in done:
+            values[i] = done[key]
         else:
-            values[i] = done[value] = proc(value)
+            values[i] = done[key] = proc(value)
     return tuple(values)
+
+
+def _document_key(value: Any) -> Any:
+    """A hashable stand-in for a JSON document many rows share (an empty list or table, a
+    list of keys); `_OWN` for any other (a reminder's payload)."""
+    if not value:
+        return (type(value).__name__,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ("list", *value)
+    return _OWN
 
 
 def _instant(**kw: Any) -> Any:
