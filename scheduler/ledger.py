@@ -399,9 +399,12 @@ def release(session: Session, row_id: int, token: str, previous: str, now: dt.da
 
 
 def next_due(session: Session) -> dt.datetime | None:
-    """The next instant anything becomes due (pending, retry or a lease running out)."""
-    stmt = select(func.min(Reminder.next_attempt_at)).where(col(Reminder.status).in_(ACTIVE))
-    value = session.exec(stmt).one()
+    """The next instant anything becomes due (pending, retry or a lease running out). One
+    lookup per status at the head of the due index: with all three in one `IN`, PostgreSQL
+    reads every waiting row of the ledger (a third of a second at 800k rows)."""
+    found = [session.exec(select(func.min(Reminder.next_attempt_at))
+                          .where(Reminder.status == status)).one() for status in ACTIVE]
+    value = min((v for v in found if v is not None), default=None)
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -24,14 +24,14 @@ from sqlmodel import Session, select
 
 from notifiers.calendar.feed import ComponentKind, EventCache, Feed, Scope, build_feed
 from notifiers.feeds.tokens import lookup, scope_of, token_hash
-from timelines.base.i18n import LANGS, format_date
+from timelines.base.i18n import LANGS, format_date, t
 from timelines.base.workdays import calendar_for
 from timelines.config import Config
 from timelines.db import read_engine
 from timelines.model import DataVersion, Task, Timeline
 
 MAX_AGE = 300.0  # seconds a cached feed is trusted without a rebuild
-NOBODY = "\0"  # no owner key can be this: the feed `warm` builds has no events
+NOBODY = "@nobody"  # no owner key can be this (they start with a-z0-9): a feed of nothing
 Clock = Callable[[], dt.datetime]
 
 
@@ -160,8 +160,10 @@ class FeedCache:
         calendar_for(self.config.policy)
         for lang in LANGS:
             format_date(now.date(), lang)
+            t(lang, "feed.name", scope="")  # the language's catalog
         try:
             with Session(self.engine) as session:
+                lookup(session, NOBODY)
                 data_stamp(session, now.date())
                 build_feed(session, self.config, Scope(owner=NOBODY), now)
         except DBAPIError:  # the database is down: the first request says so
