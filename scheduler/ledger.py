@@ -52,7 +52,8 @@ def plan_after_apply(session: Session, config: Config, changes: list[Change],
         reconcile(session, config, now)
     else:
         pks = {c.task_pk for c in changes if c.task_pk is not None} | closed
-        replan_tasks(session, config, now, pks, replan.timelines)
+        fresh = frozenset(c.task_pk for c in changes if c.kind == "new" and c.task_pk)
+        replan_tasks(session, config, now, pks, replan.timelines, fresh)
     for change in changes:
         if change.kind == "moved" and change.task_pk is not None and _dated(change):
             queue_moved(session, config, change.task_pk, change.old or (None, None), now)
@@ -76,17 +77,18 @@ def digest_waiting(session: Session) -> bool:
 
 
 def replan_tasks(session: Session, config: Config, now: dt.datetime, pks: set[int],
-                 timelines: frozenset[str]) -> None:
+                 timelines: frozenset[str], fresh: frozenset[int] = frozenset()) -> None:
     """`reconcile` for these tasks and every task of these timelines only, a chunk at a time:
-    the rest of the ledger is as the last apply left it. A weekly digest lists tasks of
-    several files, so where one is or was planned the whole ledger is reconciled."""
+    the rest of the ledger is as the last apply left it (`fresh`: tasks created in this
+    transaction). A weekly digest lists tasks of several files, so where one is or was
+    planned the whole ledger is reconciled."""
     pks = pks | _tasks_in(session, timelines)
     if pks and digest_waiting(session):
         reconcile(session, config, now)
         return
     ordered = sorted(pks)
     for i in range(0, len(ordered), CHUNK):
-        if not plan_chunk(session, config, now, ordered[i:i + CHUNK]):
+        if not plan_chunk(session, config, now, ordered[i:i + CHUNK], fresh=fresh):
             reconcile(session, config, now)
             return
 

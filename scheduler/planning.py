@@ -408,18 +408,21 @@ def _rows_of_tasks(session: Session, pks: list[int]) -> list[Any]:
 
 
 def plan_chunk(session: Session, config: Config, now: dt.datetime, pks: list[int],
-               digests: dict[str, Wanted] | None = None) -> bool:
+               digests: dict[str, Wanted] | None = None,
+               fresh: frozenset[int] = frozenset()) -> bool:
     """Make the undelivered rows of these tasks (at most CHUNK) match the policy: one read
     of the tasks, one of their rows, then one statement per kind of write. Digest rows are
     gathered in `digests`; without it a task whose rows go into a digest makes this return
-    False, having written nothing."""
+    False, having written nothing. Tasks in `fresh` were created in this transaction: no
+    ledger row can name them yet (the foreign key), so none is looked for."""
     session.flush()  # what the caller changed through the ORM is read back as it is
     tasks = live_tasks(session, pks)
     wanted = wanted_rows(config, tasks, digests)
     if wanted is None:
         return False
     open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
-    rows = _rows_of_tasks(session, pks)
+    known = [pk for pk in pks if pk not in fresh]
+    rows = _rows_of_tasks(session, known) if known else []
     writes = Writes(superseded=[row.id for row in rows if row.status in ACTIVE
                                 and _unwanted(row, wanted, open_tasks)])
     _plan_rows(session, config, wanted, now, writes, {row.idem_key: row for row in rows})
