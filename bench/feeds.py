@@ -54,7 +54,7 @@ from notifiers.feeds import tokens  # noqa: E402
 from timelines.base.i18n import _p  # noqa: E402
 from timelines.config import Config  # noqa: E402
 from timelines.db import open_database, session_scope  # noqa: E402
-from timelines.model import Owner, Task, Timeline  # noqa: E402
+from timelines.model import Owner, Task, TaskPerson, Timeline  # noqa: E402
 
 BUILD_TARGET, SERVE_TARGET = 1.3, 0.8
 NOW = dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)
@@ -83,7 +83,11 @@ def fill(engine: Engine, events: int, owner: str) -> None:
         session.add(Timeline(id=f"plan-{owner}", title="Handlingsplan 2026–2028",
                              changed_at=NOW))
         session.flush()
-        session.add_all([_task(n, owner, f"plan-{owner}") for n in range(events)])
+        tasks = [_task(n, owner, f"plan-{owner}") for n in range(events)]
+        session.add_all(tasks)
+        session.flush()  # `apply` writes the people a task names beside it; so does this
+        session.add_all([TaskPerson(key=key, task_pk=task.pk) for task in tasks
+                         for key in dict.fromkeys([*task.owners, *task.participants])])
 
 
 # -- building --------------------------------------------------------------------------------

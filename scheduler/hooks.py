@@ -1,4 +1,5 @@
-"""What happens in the `apply` transaction after the tasks are written.
+"""What happens in the `apply` transaction after the tasks are written, and `apply` as the
+command runs it: in steps.
 
 The reminder engine plans its ledger rows here, so planning and data never disagree.
 """
@@ -6,14 +7,132 @@ The reminder engine plans its ledger rows here, so planning and data never disag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from scheduler.ledger import plan_after_apply
+from scheduler.ledger import digest_waiting, plan_after_apply
+from scheduler.planning import CHANGED
 from timelines.config import Config
-from timelines.sync import Change
+from timelines.resolve import ResolvedTimeline
+from timelines.sync import (
+    REPLAN,
+    Begun,
+    Change,
+    Replan,
+    apply,
+    apply_lock,
+    apply_timeline,
+    begin,
+    finish,
+)
 
 
 def after_apply(session: Session, config: Config, changes: list[Change], now: dt.datetime) -> None:
     """Plan reminders for the changed tasks."""
     plan_after_apply(session, config, changes, now)
+
+
+@dataclass
+class Applied:
+    """What an apply did: the task changes, and how many waiting reminder rows it inserted,
+    re-armed or superseded (the plan changed even where no task did, when not 0)."""
+
+    changes: list[Change]
+    replanned: int = 0
+
+
+@contextmanager
+def _step(conn: Connection, applied: Applied) -> Iterator[Session]:
+    """One transaction of an apply on `conn`, committed at its end."""
+    with Session(bind=conn, expire_on_commit=False) as session, session.begin():
+        yield session
+        applied.replanned += session.info.pop(CHANGED, 0)
+
+
+def _digests(session: Session, config: Config, timelines: list[ResolvedTimeline]) -> bool:
+    """Whether a weekly digest is or may be planned: it lists tasks of several files."""
+    weekly = [config.policy.model_dump(), *(tl.policy for tl in timelines),
+              *(task.policy for tl in timelines for task in tl.tasks)]
+    return any(p.get("digest") == "weekly" for p in weekly) or digest_waiting(session)
+
+
+# Tasks written per transaction of `apply_in_steps` (whole files; a larger file alone):
+# with their reminder rows, about half a second of SQLite's write lock.
+STEP_TASKS = 1000
+
+
+def _steps(begun: Begun, timelines: list[ResolvedTimeline]) -> Iterator[list[ResolvedTimeline]]:
+    """The changed files, grouped into steps of about STEP_TASKS tasks."""
+    step: list[ResolvedTimeline] = []
+    size = 0
+    for tl in timelines:
+        if begun.unchanged(tl):
+            continue
+        if step and size + len(tl.tasks) > STEP_TASKS:
+            yield step
+            step, size = [], 0
+        step.append(tl)
+        size += len(tl.tasks)
+    if step:
+        yield step
+
+
+def _apply_step(session: Session, config: Config, begun: Begun, step: list[ResolvedTimeline],
+                now: dt.datetime) -> list[Change]:
+    """Some files' tasks and the reminders they plan, in the caller's transaction."""
+    changes: list[Change] = []
+    whole: set[str] = set()
+    for tl in step:
+        changes += apply_timeline(session, begun, tl, now) or []
+        whole |= session.info.pop(REPLAN).timelines
+    session.info[REPLAN] = Replan(False, frozenset(whole))
+    after_apply(session, config, changes, now)
+    return changes
+
+
+def apply_in_steps(engine: Engine, config: Config, timelines: Iterable[ResolvedTimeline],
+                   now: dt.datetime) -> Applied:
+    """`fristvakt apply`: the files' tasks and their reminders written a few files per short
+    transaction (tasks, ledger rows, "moved" notices and the files' applied marks together),
+    so the SQLite write lock is never held for long and a file applied is applied whole; an
+    apply stopped half way leaves the rest for the next. PostgreSQL: one apply at a time
+    (`apply_lock`). Where a weekly digest is planned (it lists tasks of several files) the
+    whole apply is one transaction, as `sync.apply` with `after_apply`."""
+    timelines = list(timelines)
+    applied = Applied([])
+    with engine.connect() as conn, apply_lock(conn):
+        with _step(conn, applied) as session:
+            if _digests(session, config, timelines):
+                applied.changes = apply(session, config, timelines, now)
+                after_apply(session, config, applied.changes, now)
+                return applied
+            begun = begin(session, config, now)
+        for step in _steps(begun, timelines):
+            with _step(conn, applied) as session:
+                applied.changes += _apply_step(session, config, begun, step, now)
+        with _step(conn, applied) as session:
+            changes = finish(session, {tl.id for tl in timelines}, now)
+            after_apply(session, config, changes, now)
+            applied.changes += changes
+        _statistics(conn, applied)
+    return applied
+
+
+# Rows written by one apply past which PostgreSQL's planner gets fresh statistics at once.
+BULK = 10_000
+
+
+def _statistics(conn: Connection, applied: Applied) -> None:
+    """After a bulk load (a first apply) PostgreSQL's planner knows nothing of the new rows
+    until autovacuum comes round, and meanwhile reads a whole table for a lookup by index
+    (the next `run`, `plan` or feed); ANALYZE samples the tables now (a fraction of a
+    second)."""
+    if conn.dialect.name != "postgresql" or len(applied.changes) + applied.replanned < BULK:
+        return
+    conn.execute(text("ANALYZE task, task_person, reminder"))
+    conn.commit()

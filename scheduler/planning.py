@@ -1,8 +1,9 @@
 """Turning tasks into ledger rows, inside the transaction that changed the tasks.
 
-Every apply reconciles the whole ledger with the policy: rows the policy no longer asks for
-(moved dates, done, removed, other owners) are superseded, missing ones are inserted. The cost
-follows the open tasks and the pending rows, never the history of sent rows.
+Planning reconciles the ledger with the policy, for the tasks an apply changed or for all of
+them: rows the policy no longer asks for (moved dates, done, removed, other owners) are
+superseded, missing ones are inserted. The cost follows those tasks and their pending rows,
+never the history of sent rows; rows are read and written in bulk, a chunk of tasks at a time.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -29,8 +31,8 @@ from scheduler.states import ACTIVE, WAITING, ReminderKind
 from scheduler.states import ReminderStatus as Status
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config, Policy
-from timelines.model import Reminder, Task, Timeline
-from timelines.occurrences import Occurrence, occurrence_named, occurrences_of
+from timelines.model import Reminder, Task, Timeline, insert_rows
+from timelines.occurrences import Occurrence, Recurs, occurrence_named, occurrences_of
 
 CHUNK = 500
 NEVER = "9999-12-31T00:00:00+00:00"
@@ -70,11 +72,33 @@ def new_row(config: Config, w: Wanted, now: dt.datetime) -> Reminder:
         payload={**w.payload, "expire_at": p.expire_at.isoformat()})
 
 
-def task_policy(config: Config, task: Task, timeline: Timeline) -> Policy:
+class Plannable(Recurs, Protocol):
+    """What planning reads of a task: a row of the task table (or the ORM object)."""
+
+    @property
+    def pk(self) -> int | None: ...
+    @property
+    def owners(self) -> list[str]: ...
+    @property
+    def date_version(self) -> int: ...
+    @property
+    def policy(self) -> dict[str, Any]: ...
+
+
+class TimelinePart(NamedTuple):
+    """What planning reads of a task's timeline."""
+
+    owners: list[str]
+    policy: dict[str, Any]
+
+
+def task_policy(config: Config, task: Plannable, timeline: TimelinePart | Timeline) -> Policy:
+    if not (timeline.policy or task.policy):  # most tasks: [policy] as it is
+        return config.policy
     return config.policy.overridden(timeline.policy, task.policy)
 
 
-def _units(task: Task) -> Iterator[tuple[TaskDates, Occurrence | None]]:
+def _units(task: Plannable) -> Iterator[tuple[TaskDates, Occurrence | None]]:
     """What gets reminders of its own: the task, or each occurrence of a recurring one."""
     if not task.recurrence:
         yield TaskDates(task.start, task.due, task.status), None
@@ -83,18 +107,40 @@ def _units(task: Task) -> Iterator[tuple[TaskDates, Occurrence | None]]:
         yield TaskDates(occ.start, occ.due, occ.status), occ
 
 
-def _task_rows(config: Config, task: Task, timeline: Timeline) -> Iterator[tuple[Wanted, bool]]:
+# Plans already made, by (policy, dates, zone): most tasks share the policy (an immutable
+# object), and a year's tasks share a few hundred due dates. The policy is kept in the
+# value, so its id is not reused by another while the entry lives.
+Plans = dict[tuple[int, TaskDates, str], tuple[Policy, list[Planned]]]
+_PLANS: Plans = {}
+PLANS_KEPT = 20_000
+
+
+def _plan(policy: Policy, dates: TaskDates, zone: str) -> list[Planned]:
+    key = (id(policy), dates, zone)
+    found = _PLANS.get(key)
+    if found is None:
+        if len(_PLANS) >= PLANS_KEPT:
+            _PLANS.clear()
+        found = _PLANS[key] = (policy, plan_task(policy, dates, zone))
+    return found[1]
+
+
+def _task_rows(config: Config, task: Plannable,
+               timeline: TimelinePart | Timeline) -> Iterator[tuple[Wanted, bool]]:
     """(row, goes into the weekly digest) for every message the task gets."""
     assert task.pk is not None
     policy = task_policy(config, task, timeline)
+    units = list(_units(task))
+    weekly = policy.digest == "weekly"
     for person in recipients_of(config, task.owners or timeline.owners):
-        for dates, occ in _units(task):
+        zone = zone_of(config, person)
+        for dates, occ in units:
             name = occurrence_key(occ) if occ else ""
-            payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
-            for planned in plan_task(policy, dates, zone_of(config, person)):
+            for planned in _plan(policy, dates, zone):
                 key = idem_key(task.pk, person, planned.rule, task.date_version, name)
-                digest = policy.digest == "weekly" and planned.kind != ReminderKind.OVERDUE
-                yield Wanted(key, task.pk, person, task.date_version, planned, dict(payload),
+                payload = {"occurrence": occ.label, "due": occ.due.isoformat()} if occ else {}
+                digest = weekly and planned.kind != ReminderKind.OVERDUE
+                yield Wanted(key, task.pk, person, task.date_version, planned, payload,
                              occ.label if occ else ""), digest
 
 
@@ -115,29 +161,48 @@ def _list_in_digest(payload: dict[str, Any], task_pk: int | None, occurrence: st
         payload["occurrences"].append([task_pk, occurrence])
 
 
-def live_tasks(session: Session) -> list[tuple[Task, Timeline]]:
-    stmt = select(Task, Timeline).join(Timeline, col(Task.timeline_id) == col(Timeline.id))
-    rows = session.exec(stmt.where(col(Task.removed_at).is_(None))).all()
-    return [(task, tl) for task, tl in rows]
+def live_pks(session: Session) -> list[int]:
+    """Every live task, by primary key (ints only: the tasks themselves are read a chunk at
+    a time)."""
+    stmt = select(Task.pk).where(col(Task.removed_at).is_(None)).order_by(col(Task.pk))
+    return [pk for pk in session.exec(stmt) if pk is not None]
 
 
-def wanted_rows(config: Config, tasks: Iterable[tuple[Task, Timeline]]) -> dict[str, Wanted]:
-    """Every row the policy asks for, by idempotency key; digest rows list their tasks (and
-    occurrences)."""
+TASKS = Task.__table__  # type: ignore[attr-defined]
+TIMELINES = Timeline.__table__  # type: ignore[attr-defined]
+_TASK_PART = [*(TASKS.c[name] for name in (
+    "pk", "owners", "start", "due", "status", "date_version", "policy", "recurrence", "until",
+    "occurrences")), TIMELINES.c.owners.label("tl_owners"), TIMELINES.c.policy.label("tl_policy")]
+
+
+def live_tasks(session: Session, pks: list[int]) -> list[tuple[Plannable, TimelinePart]]:
+    """These tasks (the live ones) as rows, with what planning needs of their timelines."""
+    stmt = (select(*_TASK_PART).join(TIMELINES, TASKS.c.timeline_id == TIMELINES.c.id)
+            .where(TASKS.c.removed_at.is_(None), TASKS.c.pk.in_(pks)))
+    return [(cast(Plannable, row), TimelinePart(row.tl_owners, row.tl_policy))
+            for row in session.execute(stmt)]
+
+
+def wanted_rows(config: Config, tasks: Iterable[tuple[Plannable, TimelinePart]],
+                digests: dict[str, Wanted] | None) -> dict[str, Wanted] | None:
+    """Every row the policy asks for these tasks, by idempotency key. A row that goes into a
+    weekly digest is added to the digest's task list in `digests`; None when there is one
+    but no `digests` to add it to."""
     out: dict[str, Wanted] = {}
     for task, timeline in tasks:
         for w, digest in _task_rows(config, task, timeline):
             if not digest:
                 out[w.key] = w
-                continue
-            d = _digest_row(task_policy(config, task, timeline), w)
-            _list_in_digest(out.setdefault(d.key, d).payload, task.pk, w.occurrence)
+            elif digests is None:
+                return None
+            else:
+                _add_to_digest(digests, task_policy(config, task, timeline), w)
     return out
 
 
-def active_rows(session: Session) -> list[Reminder]:
-    """Rows not yet sent, claimed ones included (through the status index)."""
-    return list(session.exec(select(Reminder).where(col(Reminder.status).in_(ACTIVE))).all())
+def _add_to_digest(digests: dict[str, Wanted], policy: Policy, w: Wanted) -> None:
+    d = _digest_row(policy, w)
+    _list_in_digest(digests.setdefault(d.key, d).payload, w.task_pk, w.occurrence)
 
 
 def rows_by_key(session: Session, keys: list[str]) -> dict[str, Reminder]:
@@ -168,13 +233,16 @@ def compare_and_set(session: Session, row: Reminder, states: tuple[str, ...],
     return True
 
 
+def superseded_values(now: dt.datetime) -> dict[str, Any]:
+    return {"status": Status.SUPERSEDED, "last_error": f"superseded at {now.isoformat()}"}
+
+
 def supersede(session: Session, row: Reminder, now: dt.datetime) -> bool:
     """Only a row not yet delivered becomes superseded (one sent meanwhile stays sent). A
     claimed row keeps its lease token: its worker, if it sends anyway, records the send as
     `sent-after-supersede`, and its own fenced marks no longer match."""
     session.flush()
-    return compare_and_set(session, row, ACTIVE, status=Status.SUPERSEDED,
-                           last_error=f"superseded at {now.isoformat()}")
+    return compare_and_set(session, row, ACTIVE, **superseded_values(now))
 
 
 def stale_for(row: Reminder, task: Task | None) -> bool:
@@ -196,48 +264,208 @@ def _stale_occurrence(row: Reminder, task: Task) -> bool:
     return row.kind != "moved" and occ.due.isoformat() != row.payload.get("due")
 
 
-def _unwanted(row: Reminder, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:
+def _unwanted(row: Any, wanted: dict[str, Wanted], open_tasks: set[int]) -> bool:
     if row.kind == "moved":  # news about a task that is done or gone is no news
         return row.task_pk not in open_tasks
     return row.kind != "alert" and row.idem_key not in wanted
 
 
-def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
-    """Make the undelivered part of the ledger match what the policy asks for now."""
-    tasks = live_tasks(session)
-    wanted = wanted_rows(config, tasks)
-    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
-    for row in active_rows(session):
-        if _unwanted(row, wanted, open_tasks):
-            supersede(session, row, now)
-    existing = rows_by_key(session, list(wanted))
-    for key, w in wanted.items():
-        _write_wanted(session, config, w, existing.get(key), now)
+# -- planning in bulk: rows, not objects -------------------------------------------------
+#
+# `apply` plans hundreds of thousands of rows at a whole country's size. They are read as
+# plain rows and written with one executemany per chunk and kind of write (insert, re-arm,
+# refresh, supersede), never as one ORM object each; every write keeps the status guard of
+# `compare_and_set`, so a row the runner claimed or sent meanwhile is left alone.
+
+LEDGER = Reminder.__table__  # type: ignore[attr-defined]
+_SEEN = [LEDGER.c[name] for name in (
+    "id", "idem_key", "status", "kind", "task_pk", "recipient", "payload", "send_at",
+    "local_date", "local_time", "zone", "next_attempt_at", "email")]
+_PLANNED = ("send_at", "local_date", "local_time", "zone", "next_attempt_at", "email",
+            "payload")
+# Changes a live planning run made to the ledger's waiting rows (inserted, re-armed or
+# superseded), summed in `Session.info`: `apply` says the plan changed when it is not 0.
+CHANGED = "fristvakt.ledger_changed"
 
 
-def _write_wanted(session: Session, config: Config, w: Wanted, row: Reminder | None,
-                  now: dt.datetime) -> None:
-    if w.planned.expire_at <= now:
-        return  # its moment has passed: nothing to plan (a row already there stays as is)
+def _guarded(state: str, **fixed: Any) -> Any:
+    """An executemany UPDATE of one row per parameter set (`rid`, `v_<column>`), only while
+    its status is still `state`."""
+    values = {name: bindparam(f"v_{name}", type_=LEDGER.c[name].type) for name in _PLANNED}
+    return (update(LEDGER).where(LEDGER.c.id == bindparam("rid"), LEDGER.c.status == state)
+            .values(**values, **fixed))
+
+
+_REARM = _guarded(Status.SUPERSEDED, status=Status.PENDING, lease_owner=None,
+                  lease_token=None, lease_until=None)
+_REFRESH = _guarded(Status.PENDING)
+
+
+@dataclass
+class Writes:
+    """What planning one chunk changes, gathered so it is written in a few statements."""
+
+    new: list[tuple[Any, ...]] = field(default_factory=list)
+    rearm: list[dict[str, Any]] = field(default_factory=list)
+    refresh: list[dict[str, Any]] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+
+
+# The columns of a new row, in the order `row_values` gives them; the rest take their
+# defaults (NULL: no lease, not sent).
+INSERTED = ("idem_key", "task_pk", "recipient", "email", "rule", "kind", "occurrence",
+            "date_version", "send_at", "zone", "local_date", "local_time", "status",
+            "attempts", "next_attempt_at", "last_error", "possible_duplicate", "payload",
+            "created_at")
+
+
+def row_values(config: Config, w: Wanted, now: dt.datetime) -> tuple[Any, ...]:
+    """A new pending row, its values in the order of INSERTED."""
+    p = w.planned
+    send_at = _send_at(p)
+    return (w.key, w.task_pk, w.recipient, email_of(config, w.recipient), p.rule, p.kind,
+            w.occurrence, w.version, send_at, p.zone, p.local_date, p.local_time,
+            Status.PENDING.value, 0, send_at, "", False,
+            {**w.payload, "expire_at": p.expire_at.isoformat()}, now)
+
+
+@lru_cache(maxsize=4096)
+def _send_at(planned: Planned) -> dt.datetime:
+    # The same plan is shared by every task due that day (see `_plan`): computed once.
+    return planned.send_at
+
+
+def _rows_of_keys(session: Session, keys: list[str]) -> dict[str, Any]:
+    stmt = select(*_SEEN).where(LEDGER.c.idem_key.in_(keys))
+    return {row.idem_key: row for row in session.execute(stmt)}
+
+
+def _plan_rows(session: Session, config: Config, wanted: dict[str, Wanted], now: dt.datetime,
+               writes: Writes, found: dict[str, Any] | None = None) -> None:
+    """What writing `wanted` takes, given the rows `found` by key (else read by key, one
+    query per CHUNK keys)."""
+    keys = [key for key, w in wanted.items() if w.planned.expire_at > now]
+    for i in range(0, len(keys), CHUNK):
+        part = found if found is not None else _rows_of_keys(session, keys[i:i + CHUNK])
+        for key in keys[i:i + CHUNK]:
+            _want(config, wanted[key], part.get(key), now, writes)
+
+
+def _want(config: Config, w: Wanted, row: Any, now: dt.datetime, writes: Writes) -> None:
+    # A row whose moment has passed is not planned (one already there stays as is).
     if row is None:
-        session.add(new_row(config, w, now))
+        writes.new.append(row_values(config, w, now))
     elif row.status == Status.SUPERSEDED:  # asked for again (e.g. a task reopened): re-arm it
-        compare_and_set(session, row, (Status.SUPERSEDED,), status=Status.PENDING,
-                        lease_owner=None, lease_token=None, lease_until=None,
-                        **_refreshed(config, row, w))
+        writes.rearm.append(_bound(row.id, _refreshed(config, row, w)))
     elif row.status == Status.PENDING:  # the send time or a digest's task list changed
         values = _refreshed(config, row, w)
         if any(getattr(row, name) != value for name, value in values.items()):
-            compare_and_set(session, row, (Status.PENDING,), **values)
+            writes.refresh.append(_bound(row.id, values))
 
 
-def _refreshed(config: Config, row: Reminder, w: Wanted) -> dict[str, Any]:
+def _bound(row_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    return {"rid": row_id, **{f"v_{name}": value for name, value in values.items()}}
+
+
+def _refreshed(config: Config, row: Any, w: Wanted) -> dict[str, Any]:
     """A waiting row's plan as the policy and the config say now (the address too)."""
     p = w.planned
-    return {"send_at": p.send_at, "local_date": p.local_date, "local_time": p.local_time,
-            "zone": p.zone, "next_attempt_at": p.send_at,
+    send_at = p.send_at
+    return {"send_at": send_at, "local_date": p.local_date, "local_time": p.local_time,
+            "zone": p.zone, "next_attempt_at": send_at,
             "email": email_of(config, row.recipient),
             "payload": {**row.payload, **w.payload, "expire_at": p.expire_at.isoformat()}}
+
+
+# One row per parameter set, by its id: with `id IN (...)` and a status test, SQLite would
+# take the status index and read every active row of the ledger instead.
+_SUPERSEDE = (update(LEDGER)
+              .where(LEDGER.c.id == bindparam("rid"),
+                     or_(*(LEDGER.c.status == state for state in ACTIVE)))
+              .values(status=Status.SUPERSEDED, last_error=bindparam("why")))
+
+
+def supersede_ids(session: Session, ids: list[int], now: dt.datetime) -> int:
+    """`supersede` for many rows: those still active become superseded (an executemany);
+    how many did."""
+    if not ids:
+        return 0
+    why = superseded_values(now)["last_error"]
+    found = session.execute(_SUPERSEDE, [{"rid": i, "why": why} for i in ids])
+    return max(found.rowcount, 0)  # type: ignore[attr-defined]
+
+
+def write(session: Session, writes: Writes, now: dt.datetime) -> None:
+    """The chunk's writes, one statement per kind (executemany); counted in CHANGED."""
+    changed = supersede_ids(session, writes.superseded, now)
+    if writes.new:
+        insert_rows(session.connection(), LEDGER, INSERTED, writes.new)
+        changed += len(writes.new)
+    if writes.rearm:
+        session.execute(_REARM, writes.rearm)
+        changed += len(writes.rearm)
+    if writes.refresh:
+        session.execute(_REFRESH, writes.refresh)
+    session.info[CHANGED] = session.info.get(CHANGED, 0) + changed
+
+
+def _rows_of_tasks(session: Session, pks: list[int]) -> list[Any]:
+    """Every row of these tasks, one query by the task index (the status is tested in
+    Python: in SQL, SQLite would scan every active row of the ledger by the status index)."""
+    return list(session.execute(select(*_SEEN).where(LEDGER.c.task_pk.in_(pks))))
+
+
+def plan_chunk(session: Session, config: Config, now: dt.datetime, pks: list[int],
+               digests: dict[str, Wanted] | None = None,
+               fresh: frozenset[int] = frozenset()) -> bool:
+    """Make the undelivered rows of these tasks (at most CHUNK) match the policy: one read
+    of the tasks, one of their rows, then one statement per kind of write. Digest rows are
+    gathered in `digests`; without it a task whose rows go into a digest makes this return
+    False, having written nothing. Tasks in `fresh` were created in this transaction: no
+    ledger row can name them yet (the foreign key), so none is looked for."""
+    session.flush()  # what the caller changed through the ORM is read back as it is
+    tasks = live_tasks(session, pks)
+    wanted = wanted_rows(config, tasks, digests)
+    if wanted is None:
+        return False
+    open_tasks = {t.pk for t, _ in tasks if t.status in OPEN_STATUSES and t.pk is not None}
+    known = [pk for pk in pks if pk not in fresh]
+    rows = _rows_of_tasks(session, known) if known else []
+    writes = Writes(superseded=[row.id for row in rows if row.status in ACTIVE
+                                and _unwanted(row, wanted, open_tasks)])
+    _plan_rows(session, config, wanted, now, writes, {row.idem_key: row for row in rows})
+    write(session, writes, now)
+    return True
+
+
+def _active_digests(session: Session) -> list[tuple[int, str]]:
+    stmt = select(LEDGER.c.id, LEDGER.c.idem_key).where(  # by the task index, see above
+        LEDGER.c.task_pk.is_(None), LEDGER.c.kind == ReminderKind.DIGEST,
+        LEDGER.c.status.in_(ACTIVE))
+    return [(row.id, row.idem_key) for row in session.execute(stmt)]
+
+
+def _removed_tasks_rows(session: Session, now: dt.datetime) -> None:
+    """Rows of tasks no longer in any file: superseded, in one statement."""
+    removed = select(Task.pk).where(col(Task.removed_at).is_not(None))
+    stmt = (update(LEDGER).where(LEDGER.c.status.in_(ACTIVE), LEDGER.c.task_pk.in_(removed))
+            .values(**superseded_values(now)))
+    changed = session.execute(stmt).rowcount  # type: ignore[attr-defined]
+    session.info[CHANGED] = session.info.get(CHANGED, 0) + changed
+
+
+def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
+    """Make the undelivered part of the ledger match what the policy asks for now: the live
+    tasks a chunk at a time (never all of them, nor all their rows, in memory), then the
+    rows of removed tasks, then the weekly digests (which list tasks of every chunk)."""
+    digests: dict[str, Wanted] = {}
+    pks = live_pks(session)
+    for i in range(0, len(pks), CHUNK):
+        plan_chunk(session, config, now, pks[i:i + CHUNK], digests)
+    _removed_tasks_rows(session, now)
+    writes = Writes(superseded=[i for i, key in _active_digests(session) if key not in digests])
+    _plan_rows(session, config, digests, now, writes)
+    write(session, writes, now)
 
 
 Dates = tuple[dt.date | None, dt.date | None]

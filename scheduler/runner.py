@@ -23,8 +23,10 @@ from typing import Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from notifiers.base import (
@@ -159,6 +161,7 @@ class ReminderEngine:
         self.accepted: list[tuple[Job, SendResult, PassReport]] = []
         self._installation: str | None = None
         self._links = feed_url  # the owners' links, asked once per owner in each pass
+        self._probe: DbEngine | None = None  # new connections, to see an outage (`_reachable`)
 
     @property
     def installation(self) -> str:
@@ -167,8 +170,21 @@ class ReminderEngine:
             self._installation = installation_id(self.db)
         return self._installation
 
+    def _reachable(self) -> None:
+        """Before a pass, one cheap statement on a new connection: an outage of the database
+        raises here (DBAPIError, which `serve` reports once while it lasts). A pooled
+        connection may outlive the server's reachability (a proxy in between keeps it
+        open), so it cannot tell; SQLite, a file, has no such outage."""
+        if self.db.dialect.name == "sqlite":
+            return
+        if self._probe is None:
+            self._probe = create_engine(self.db.url, poolclass=NullPool)
+        with self._probe.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     async def run_pass(self) -> PassReport:
         """Send everything due now (the first pass after a start is the catch-up)."""
+        self._reachable()
         # One alert per coordinator per pass, however many batches it takes.
         report, alert_key = PassReport(), f"alert:{uuid.uuid4().hex[:12]}"
         self._links = _once_per_owner(self.feed_url)

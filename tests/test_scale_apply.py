@@ -4,6 +4,8 @@ stored hash, and within a changed file only the changed tasks touch the ledger."
 from __future__ import annotations
 
 import datetime as dt
+import json
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as DbEngine
-from test_engine_support import TestProject, oslo, rows
+from test_engine_support import TestProject, cli, fault_env, oslo, rows
 
 from timelines.db import open_database
 from timelines.model import Reminder, Task
@@ -122,3 +124,61 @@ def test_a_config_change_replans_unchanged_files(proj: TestProject) -> None:
     db = open_database(proj.db_url)
     assert {r.email for r in rows(db) if r.recipient == "ola"} == {"ola.ny@example.no"}
     db.dispose()
+
+
+FILES = {"a": 600, "b": 600, "c": 300}  # two steps of `fristvakt apply` (STEP_TASKS 1000)
+POLICY = {"before_due": ["3d", "14d"], "overdue_max": 0}  # two rows a task
+
+
+def many(proj: TestProject) -> None:
+    for name, count in FILES.items():
+        proj.write_timeline(tasks(name, count), tl_id=name)
+
+
+def ledger(db: DbEngine) -> set[tuple[object, ...]]:
+    """Every row as it reads back (bulk writes go through the driver: the same values)."""
+    return {(r.idem_key, r.task_pk, r.recipient, r.email, r.rule, r.kind, r.status, r.send_at,
+             r.next_attempt_at, r.zone, r.local_date, r.local_time, r.created_at,
+             r.possible_duplicate, r.attempts, r.lease_until, json.dumps(r.payload))
+            for r in rows(db)}
+
+
+def test_the_command_applies_in_steps_what_one_transaction_would(tmp_path: Path,
+                                                                  db_url: str) -> None:
+    proj = TestProject(tmp_path / "steps", db_url, policy=POLICY)
+    proj.write_config()
+    many(proj)
+    assert cli(proj, "apply", "--now", NOW.isoformat()).returncode == 0
+    alone = TestProject(tmp_path / "one", f"sqlite:///{tmp_path / 'one.db'}", policy=POLICY)
+    alone.write_config()
+    many(alone)
+    alone.apply(NOW)  # tasks and ledger in one transaction, as an owner's answer applies
+    db, one = open_database(proj.db_url), open_database(alone.db_url)
+    try:
+        assert len(rows(db)) == 2 * sum(FILES.values())
+        assert ledger(db) == ledger(one)
+    finally:
+        db.dispose()
+        one.dispose()
+
+
+def test_an_apply_killed_half_way_leaves_whole_files_and_the_next_finishes(
+        tmp_path: Path, db_url: str) -> None:
+    proj = TestProject(tmp_path / "p", db_url, policy=POLICY)
+    proj.write_config()
+    many(proj)
+    killed = cli(proj, "apply", "--now", NOW.isoformat(), env=fault_env("during_apply"))
+    assert killed.returncode == -signal.SIGKILL
+    db = open_database(db_url)
+    try:
+        with db.connect() as conn:
+            applied = {tl for (tl,) in conn.execute(sa.text(
+                "SELECT DISTINCT timeline_id FROM task"))}
+            planned = conn.execute(sa.text(
+                "SELECT count(DISTINCT task_pk) FROM reminder")).scalar_one()
+        assert applied == {"a"} and planned == FILES["a"]  # the first step, whole
+        assert cli(proj, "apply", "--now", NOW.isoformat()).returncode == 0
+        assert len(rows(db)) == 2 * sum(FILES.values())
+        assert proj.apply(NOW) == []  # nothing left to do
+    finally:
+        db.dispose()

@@ -77,3 +77,11 @@ def test_one_link_lookup_per_owner_per_pass(tmp_path: Path, db_url: str,
     assert queries == 1  # six messages to ola in three batches: one lookup
     assert len(smtp.messages) == TASKS
     assert all("/feeds/" in str(m.parsed()) for m in smtp.messages)
+
+
+def test_no_link_lookup_without_a_feed_secret(tmp_path: Path, db_url: str,
+                                              smtp: SmtpServer) -> None:
+    queries = _due_pass(tmp_path, db_url, smtp.port, {})
+    assert queries == 0  # no link can be shown again: none is looked up
+    assert len(smtp.messages) == TASKS
+    assert not any("/feeds/" in str(m.parsed()) for m in smtp.messages)

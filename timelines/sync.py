@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from sqlalchemy import text
+from sqlalchemy import Connection, bindparam, delete, insert, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from timelines.config import Config
-from timelines.model import Owner, Role, Task, Timeline
+from timelines.model import Owner, Role, Task, TaskPerson, Timeline, insert_rows
 from timelines.occurrences import OccurrenceChange, kept_answers, occurrence_changes
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
@@ -153,6 +155,62 @@ def _write_task(session: Session, change: Change, row: Task | None, task: Resolv
     return row
 
 
+TASKS = Task.__table__  # type: ignore[attr-defined]
+TASK_PEOPLE = TaskPerson.__table__  # type: ignore[attr-defined]
+
+
+def _new_task(task: ResolvedTask, now: dt.datetime) -> tuple[Any, ...]:
+    """A new task row as the table stores it, every column (in the order of `_NEW`)."""
+    values = _values(task)
+    return (task.timeline_id, task.key, *(values[name] for name in _COPIED), 1, 0, {}, now, now)
+
+
+_NEW = ("timeline_id", "key", *_COPIED, "date_version", "sequence", "latest_status",
+        "created_at", "changed_at")
+
+
+def _insert_tasks(session: Session, timeline_id: str, tasks: list[ResolvedTask],
+                  now: dt.datetime) -> list[int]:
+    """New tasks of one timeline in one executemany, not one ORM object each; their primary
+    keys in the order given (read back by key: one query)."""
+    if not tasks:
+        return []
+    insert_rows(session.connection(), TASKS, _NEW, [_new_task(task, now) for task in tasks])
+    stmt = select(TASKS.c.key, TASKS.c.pk).where(TASKS.c.timeline_id == timeline_id)
+    found = {key: pk for key, pk in session.execute(stmt)}
+    return [found[task.key] for task in tasks]
+
+
+def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> list[int]:
+    """Every pending change written; the task's primary key for each, in order. New tasks go
+    in bulk; the few changed rows through the ORM. The people each names go to
+    `task_person` with them."""
+    new = [task for _, row, task in pending if row is None and task is not None]
+    inserted = iter(_insert_tasks(session, pending[0][0].timeline_id if pending else "", new,
+                                  now))
+    pks, people = [], []
+    for change, row, task in pending:
+        if row is None:
+            pks.append(next(inserted))
+        else:
+            before = _people(row)
+            written = _write_task(session, change, row, task, now)
+            assert written.pk is not None
+            pks.append(written.pk)
+            if task is None or _people(task) == before:
+                continue
+            session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == written.pk))
+        people += [(key, pks[-1]) for key in _people(task)]
+    insert_rows(session.connection(), TASK_PEOPLE, ("key", "task_pk"), people)
+    session.flush()
+    return pks
+
+
+def _people(task: Task | ResolvedTask | None) -> list[str]:
+    """The keys a task names, each once: its owners, then its participants."""
+    return list(dict.fromkeys([*task.owners, *task.participants])) if task else []
+
+
 def _series(task: Task | ResolvedTask) -> tuple[object, ...]:
     """What a recurring task's calendar series is made of besides its first dates."""
     return (task.recurrence, task.until, task.occurrences)
@@ -189,17 +247,32 @@ def _mark_timeline_removed(session: Session, timeline_id: str, now: dt.datetime)
 
 
 def sync_people(session: Session, config: Config) -> None:
-    """Mirror [owners] and [roles] of the config into the database."""
-    for owner in session.exec(select(Owner)).all():
-        if owner.key not in config.owners:
-            session.delete(owner)
-    for role in session.exec(select(Role)).all():
-        if role.key not in config.roles:
-            session.delete(role)
-    for key, o in config.owners.items():
-        session.merge(Owner(key=key, name=o.name, email=o.email, lang=o.lang, timezone=o.timezone))
-    for key, r in config.roles.items():
-        session.merge(Role(key=key, label=r.label, members=list(r.members)))
+    """Mirror [owners] and [roles] of the config into the database: only the rows that
+    differ are written, a statement per kind of write (5,000 owners are one read)."""
+    owners = {key: {"key": key, "name": o.name, "email": o.email, "lang": o.lang,
+                    "timezone": o.timezone} for key, o in config.owners.items()}
+    roles = {key: {"key": key, "label": r.label, "members": list(r.members)}
+             for key, r in config.roles.items()}
+    _mirror(session, Owner.__table__, owners)  # type: ignore[attr-defined]
+    _mirror(session, Role.__table__, roles)  # type: ignore[attr-defined]
+
+
+def _mirror(session: Session, table: Any, wanted: dict[str, dict[str, Any]]) -> None:
+    """Make `table` (keyed by `key`) hold exactly `wanted`."""
+    stored = {row.key: dict(row._mapping) for row in session.execute(select(table))}
+    gone = [key for key in stored if key not in wanted]
+    for i in range(0, len(gone), 500):
+        session.execute(delete(table).where(table.c.key.in_(gone[i:i + 500])))
+    new = [row for key, row in wanted.items() if key not in stored]
+    if new:
+        session.execute(insert(table), new)
+    changed = [{f"v_{name}": value for name, value in row.items()}
+               for key, row in wanted.items() if key in stored and stored[key] != row]
+    if changed:
+        values = {c.name: bindparam(f"v_{c.name}", type_=c.type)
+                  for c in table.c if c.name != "key"}
+        stmt = update(table).where(table.c.key == bindparam("v_key")).values(**values)
+        session.execute(stmt, changed)
 
 
 # Any fixed number: with the schema, the key of the advisory lock that lets one `apply`
@@ -214,6 +287,34 @@ def serialise(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
                         {"key": APPLY_LOCK})
+
+
+@contextmanager
+def apply_lock(conn: Connection) -> Iterator[None]:
+    """For an apply in several transactions on one connection (`fristvakt apply`): on
+    PostgreSQL the advisory lock of `serialise`, held by the connection from the first step
+    to the last (`serialise` on the same connection then passes at once; another apply
+    waits). SQLite needs none: each step's transaction holds the write lock, and reads the
+    rows it compares inside it."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    key = {"key": APPLY_LOCK}
+    conn.execute(text("SELECT pg_advisory_lock(:key, hashtext(current_schema()))"), key)
+    conn.commit()
+    try:
+        yield
+    finally:
+        _unlock(conn, key)
+
+
+def _unlock(conn: Connection, key: dict[str, int]) -> None:
+    try:
+        conn.rollback()
+        conn.execute(text("SELECT pg_advisory_unlock(:key, hashtext(current_schema()))"), key)
+        conn.commit()
+    except DBAPIError:  # the connection is gone, and the lock with it: never reuse it
+        conn.invalidate()
 
 
 # The key in `Session.info` where `apply` leaves what the reminder engine must re-plan.
@@ -256,41 +357,81 @@ def _stored_marks(session: Session) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _unchanged(stored: tuple[str, int] | None, mark: str, at: int) -> bool:
-    # An apply at an earlier instant may plan reminders a later one found already past.
-    return stored is not None and stored[0] == mark and stored[1] <= at
+@dataclass(frozen=True)
+class Begun:
+    """What an apply reads before it writes: each live file's mark of the last apply, this
+    config's part of a mark, this apply's instant, and whether every task is re-planned
+    (the config differs from the last apply's, or an earlier instant is applied)."""
+
+    stored: dict[str, tuple[str, int]]
+    config_part: str
+    at: int
+    everything: bool
+
+    def mark(self, tl: ResolvedTimeline) -> str:
+        return f"{self.config_part}:{timeline_hash(tl)}"
+
+    def unchanged(self, tl: ResolvedTimeline) -> bool:
+        """The file is as the last apply read it, under the same config, applied at no
+        earlier instant (one at an earlier instant may plan reminders a later one found
+        already past)."""
+        stored = self.stored.get(tl.id)
+        return stored is not None and stored[0] == self.mark(tl) and stored[1] <= self.at
 
 
-def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
-          now: dt.datetime) -> list[Change]:
-    """Make the database match the files; returns what changed (empty when nothing did).
-    A file read as it was at the last apply, under the same config and no earlier `now`,
-    is skipped."""
-    serialise(session)
-    timelines = list(timelines)
+def begin(session: Session, config: Config, now: dt.datetime) -> Begun:
+    """The first step of an apply: read the marks; mirror the people when the config is new."""
     stored, config_part, at = _stored_marks(session), config_hash(config), int(now.timestamp())
     everything = not stored or any(not mark.startswith(f"{config_part}:") or since > at
                                    for mark, since in stored.values())
     if everything:
         sync_people(session, config)
+    return Begun(stored, config_part, at, everything)
+
+
+def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
+                   now: dt.datetime) -> list[Change] | None:
+    """Write one file (its own row and its tasks, marked applied); None when it is skipped
+    as unchanged. Leaves in `session.info[REPLAN]` what this file needs re-planned."""
+    if begun.unchanged(tl):
+        return None
+    header = _write_timeline(session, tl, now, f"{begun.mark(tl)}@{begun.at}")
+    session.flush()
+    pending = _timeline_changes(session, tl)
+    pks = _write_tasks(session, pending, now)
+    whole = frozenset({tl.id}) if header or begun.everything else frozenset()
+    session.info[REPLAN] = Replan(False, whole)
+    return [replace(change, task_pk=pk) for (change, _, _), pk in zip(pending, pks, strict=True)]
+
+
+def finish(session: Session, present: set[str], now: dt.datetime) -> list[Change]:
+    """The last step of an apply: the tasks of files that are gone are marked removed."""
     changes: list[Change] = []
-    headers: set[str] = set()
-    for tl in timelines:
-        mark = f"{config_part}:{timeline_hash(tl)}"
-        if _unchanged(stored.get(tl.id), mark, at):
-            continue
-        if _write_timeline(session, tl, now, f"{mark}@{at}"):
-            headers.add(tl.id)
-        session.flush()
-        pending = _timeline_changes(session, tl)
-        written = [_write_task(session, change, row, task, now) for change, row, task in pending]
-        session.flush()  # once per timeline: new tasks get their primary keys here
-        changes += [replace(change, task_pk=row.pk) for (change, _, _), row in zip(
-            pending, written, strict=True)]
-    for timeline_id in _vanished_timelines(session, {t.id for t in timelines}):
+    for timeline_id in _vanished_timelines(session, present):
         for change, row, task in _timeline_changes(session, _removed_timeline(timeline_id)):
             _write_task(session, change, row, task, now)
             changes.append(change)
         _mark_timeline_removed(session, timeline_id, now)
-    session.info[REPLAN] = Replan(everything, frozenset(headers))
+    session.info[REPLAN] = Replan(False, frozenset())
+    return changes
+
+
+def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
+          now: dt.datetime) -> list[Change]:
+    """Make the database match the files in the caller's one transaction; returns what
+    changed (empty when nothing did). A file read as it was at the last apply, under the
+    same config and no earlier `now`, is skipped. (`fristvakt apply` runs the same steps,
+    a transaction per file: `scheduler.hooks.apply_in_steps`.)"""
+    serialise(session)
+    timelines = list(timelines)
+    begun = begin(session, config, now)
+    changes: list[Change] = []
+    headers: set[str] = set()
+    for tl in timelines:
+        found = apply_timeline(session, begun, tl, now)
+        if found is not None:
+            changes += found
+            headers |= session.info[REPLAN].timelines
+    changes += finish(session, {t.id for t in timelines}, now)
+    session.info[REPLAN] = Replan(begun.everything, frozenset(headers))
     return changes

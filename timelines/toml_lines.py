@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
@@ -52,11 +53,18 @@ def _key_line(lines: Sequence[str], first: int, key: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def _tables(text: str) -> tuple[list[str], list[tuple[Path, int]]]:
+    # A file's warnings are located one after the other: its tables are found once.
+    lines = text.splitlines()
+    return lines, [((), 0), *_table_paths(lines)]
+
+
 def locate(text: str, path: Path) -> int | None:
     """The line of `path` in `text`, or of its nearest enclosing table; None if unknown."""
-    lines = text.splitlines()
+    lines, tables = _tables(text)
     best: tuple[int, int] | None = None  # (prefix length, line)
-    for table, number in [((), 0), *_table_paths(lines)]:
+    for table, number in tables:
         if tuple(path[: len(table)]) == table and (best is None or len(table) > best[0]):
             best = (len(table), number)
     if best is None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -30,13 +31,13 @@ from notifiers.calendar.select import (
     Scope,
     in_scope,
     load_people,
-    select_items,
+    scope_items,
     shown_items,
 )
 from notifiers.calendar.tz import timezone
 from notifiers.calendar.values import duration, text
 from timelines.base.i18n import _, pick_lang
-from timelines.config import Config
+from timelines.config import Config, Policy
 from timelines.model import Timeline
 
 PRODID = "-//Fristvakt//Fristvakt calendar feeds//EN"
@@ -100,12 +101,51 @@ def calendar(name: str, zone: str) -> Calendar:
 _END = b"END:VCALENDAR\r\n"
 
 
+def render(entry: Entry, style: Style, kind: ComponentKind) -> bytes:
+    """One task's event (a series: several components) as the feed writes it."""
+    return b"".join(part.to_ical(sorted=False) for part in components(entry, style, kind))
+
+
+class EventCache:
+    """Rendered events by what they show (the entry, the style, the kind), kept by a feed
+    server across builds: a feed rebuilt after one task changed renders that task's event
+    again and takes every other event's bytes from here. The least recently used go first
+    beyond `size`. Entries must take their policies from `policies` (`Events` does): the
+    policy is named by its id, which stays unique while `policies` keeps the object."""
+
+    def __init__(self, policy: Policy, size: int = 20_000) -> None:
+        self.policies = Policies(policy)
+        self.size = size
+        self._bytes: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()  # feeds are built in a server's worker threads
+
+    def __len__(self) -> int:
+        return len(self._bytes)
+
+    def render(self, entry: Entry, style: Style, kind: ComponentKind) -> bytes:
+        key = (replace(entry, policy=None), id(entry.policy), style, kind)
+        with self._lock:
+            found = self._bytes.get(key)
+            if found is not None:
+                self._bytes.move_to_end(key)
+                return found
+        found = render(entry, style, kind)
+        with self._lock:
+            self._bytes[key] = found
+            if len(self._bytes) > self.size:
+                self._bytes.popitem(last=False)
+        return found
+
+
 class Events:
     """Each task's event rendered once and kept as bytes, so a task shown in many feeds (its
-    owners', its timeline's, its roles') is rendered once per style, not once per feed."""
+    owners', its timeline's, its roles') is rendered once per style, not once per feed; with
+    a `cache`, once for as long as it shows the same."""
 
-    def __init__(self, people: People, policies: Policies) -> None:
-        self.people, self.policies = people, policies
+    def __init__(self, people: People, policies: Policies,
+                 cache: EventCache | None = None) -> None:
+        self.people, self.cache = people, cache
+        self.policies = cache.policies if cache is not None else policies
         self.entries: dict[int, Entry] = {}
         self.rendered: dict[tuple[int, Style, ComponentKind], bytes] = {}
 
@@ -119,8 +159,9 @@ class Events:
     def bytes_of(self, item: Item, style: Style, kind: ComponentKind) -> bytes:
         key = (item.task.pk or 0, style, kind)
         if key not in self.rendered:
-            parts = components(self.entry(item), style, kind)  # a series: several
-            self.rendered[key] = b"".join(part.to_ical(sorted=False) for part in parts)
+            shown = self.entry(item)
+            self.rendered[key] = (render(shown, style, kind) if self.cache is None
+                                  else self.cache.render(shown, style, kind))
         return self.rendered[key]
 
 
@@ -142,12 +183,12 @@ def assemble(session: Session, config: Config, scope: Scope, items: list[Item],
 
 
 def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,
-               kind: ComponentKind = "event") -> Feed:
-    """The feed for one scope as it stands in the database."""
-    people = load_people(session)
-    items = select_items(session, scope, people, now, config.feeds.cancelled_days)
-    return assemble(session, config, scope, items, Events(people, Policies(config.policy)),
-                    now, kind)
+               kind: ComponentKind = "event", cache: EventCache | None = None) -> Feed:
+    """The feed for one scope as it stands in the database: only its own tasks are read
+    (`scope_items`); with a `cache`, only events not rendered before are rendered."""
+    people, items = scope_items(session, scope, now, config.feeds.cancelled_days)
+    events = Events(people, Policies(config.policy), cache)
+    return assemble(session, config, scope, items, events, now, kind)
 
 
 def _filed(items: list[Item], people: People) -> dict[tuple[str, str], list[Item]]:

@@ -1,7 +1,9 @@
 """Which tasks a feed shows: database rows for an owner, a timeline or a role.
 
 People are resolved through the `owner` and `role` tables (what `apply` last wrote), not the
-config in memory, so a running server follows the data without a restart.
+config in memory, so a running server follows the data without a restart. One feed reads
+only its own tasks (`scope_items`: through `task_person` and the timeline index) and the
+people they name; `feeds export` reads every task once (`shown_items`).
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from timelines.model import Owner, Role, Task, Timeline
+from timelines.model import Owner, Role, Task, TaskPerson, Timeline
 from timelines.people import reached
 
 
@@ -99,3 +101,48 @@ def select_items(session: Session, scope: Scope, people: People, now: dt.datetim
     """The dated tasks of the scope, removed/cancelled ones only within `cancelled_days`."""
     return [item for item in shown_items(session, now, cancelled_days, scope.timeline)
             if in_scope(item, scope, people)]
+
+
+def _candidates(scope: Scope, roles: dict[str, Role]) -> list[str] | None:
+    """The keys a task of the scope must name (None: any): the role, or the owner and the
+    roles they are a member of."""
+    if scope.role:
+        return [scope.role]
+    if scope.owner:
+        return [scope.owner, *(key for key, role in roles.items() if scope.owner in role.members)]
+    return None
+
+
+def _scope_rows(session: Session, scope: Scope, roles: dict[str, Role]) -> list[Item]:
+    query = select(Task, Timeline).where(Task.timeline_id == Timeline.id)
+    if scope.timeline:
+        query = query.where(Task.timeline_id == scope.timeline)
+    keys = _candidates(scope, roles)
+    if keys is not None:
+        named = select(TaskPerson.task_pk).where(col(TaskPerson.key).in_(keys))
+        query = query.where(col(Task.pk).in_(named))
+    return [Item(task, tl) for task, tl in session.exec(query).all()]
+
+
+def _owners_named(session: Session, keys: set[str]) -> dict[str, Owner]:
+    found: dict[str, Owner] = {}
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 500):
+        stmt = select(Owner).where(col(Owner.key).in_(ordered[i:i + 500]))
+        found.update((o.key, o) for o in session.exec(stmt).all())
+    return found
+
+
+def scope_items(session: Session, scope: Scope, now: dt.datetime,
+                cancelled_days: int) -> tuple[People, list[Item]]:
+    """What one feed shows, read through the indexes: its dated tasks (removed/cancelled
+    ones only within `cancelled_days`), and the people they name (the owner rows of those
+    keys and of their roles' members: all a feed looks up; roles are few and read whole)."""
+    roles = {r.key: r for r in session.exec(select(Role)).all()}
+    rows = _scope_rows(session, scope, roles)
+    keys = {key for item in rows for key in (*item.task.owners, *item.task.participants)}
+    members = {m for key in keys if key in roles for m in roles[key].members}
+    people = People(_owners_named(session, keys | members | {scope.owner or ""}), roles)
+    keep = dt.timedelta(days=cancelled_days)
+    return people, [item for item in rows if (item.task.due or item.task.start)
+                    and _still_shown(item.task, now, keep) and in_scope(item, scope, people)]

@@ -1,8 +1,9 @@
 """Built feeds kept in memory until the data they came from changes.
 
-The database is asked (the token, and a one-row summary of the task and timeline tables) at
-most once a `recheck` interval; the feed itself is rebuilt only when that summary, the date,
-or (after `MAX_AGE`, for owner and role edits that leave tasks alone) the clock says so.
+The database is asked (the token, and a summary of the data in three index lookups) at most
+once a `recheck` interval; the feed itself is rebuilt only when that summary, the date, or
+(after `MAX_AGE`, as a safety net) the clock says so, and a rebuild renders again only the
+events whose content changed.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from notifiers.calendar.feed import ComponentKind, Feed, Scope, build_feed
+from notifiers.calendar.feed import ComponentKind, EventCache, Feed, Scope, build_feed
 from notifiers.feeds.tokens import lookup, scope_of, token_hash
+from timelines.base.i18n import LANGS, format_date, translations
+from timelines.base.workdays import calendar_for
 from timelines.config import Config
 from timelines.db import read_engine
-from timelines.model import Task, Timeline
+from timelines.model import DataVersion, Task, Timeline
 
 MAX_AGE = 300.0  # seconds a cached feed is trusted without a rebuild
+NOBODY = "@nobody"  # no owner key can be this (they start with a-z0-9): a feed of nothing
 Clock = Callable[[], dt.datetime]
 
 
@@ -80,11 +85,13 @@ def utc_aware(moment: dt.datetime) -> dt.datetime:
 
 
 def data_stamp(session: Session, today: dt.date) -> tuple[Any, ...]:
-    """A summary that changes whenever `apply` writes a task or a timeline."""
-    tasks = session.exec(select(func.count(), func.max(Task.changed_at),
-                                func.coalesce(func.sum(Task.date_version), 0))).one()
-    lines = session.exec(select(func.count(), func.max(Timeline.changed_at))).one()
-    return (*tasks, *lines, today)
+    """A summary that changes whenever anything writes a task, a timeline, an owner or a
+    role (`data_version`, counted by the database's triggers), with the latest change of a
+    task and of a timeline (for Last-Modified): three index lookups, whatever the size."""
+    version = session.exec(select(DataVersion.version)).first()
+    latest_task = session.exec(select(func.max(Task.changed_at))).one()
+    latest_timeline = session.exec(select(func.max(Timeline.changed_at))).one()
+    return (version, latest_task, latest_timeline, today)
 
 
 class FeedCache:
@@ -104,6 +111,7 @@ class FeedCache:
         self._tokens: dict[str, tuple[float, Scope | int]] = {}
         self._stamp: tuple[float, tuple[Any, ...]] = (float("-inf"), ())
         self._entries: dict[tuple[Scope, ComponentKind], Entry] = {}
+        self._events = EventCache(config.policy)  # a rebuild renders only changed events
 
     def _recent(self, checked: float) -> bool:
         return time.monotonic() - checked < self.recheck
@@ -139,10 +147,27 @@ class FeedCache:
         entry = self._entries.get((scope, kind))
         if entry and entry.stamp == stamp and time.monotonic() - entry.built < MAX_AGE:
             return entry
-        entry = Entry.made(build_feed(session, self.config, scope, now, kind), stamp, entry,
-                           now)
+        feed = build_feed(session, self.config, scope, now, kind, self._events)
+        entry = Entry.made(feed, stamp, entry, now)
         self._entries[(scope, kind)] = entry
         return entry
+
+    def warm(self) -> None:
+        """Pay a new process's one-time costs before the server listens, not on its first
+        subscriber's request: the policy's holiday tables, each language's date formats, and
+        the queries and calendar of a feed (built for nobody). Nothing is cached by it."""
+        now = self.clock()
+        calendar_for(self.config.policy)
+        for lang in LANGS:
+            format_date(now.date(), lang)
+            translations(lang)  # the language's catalog, loaded once
+        try:
+            with Session(self.engine) as session:
+                lookup(session, NOBODY)
+                data_stamp(session, now.date())
+                build_feed(session, self.config, Scope(owner=NOBODY), now)
+        except DBAPIError:  # the database is down: the first request says so
+            return
 
     def ping(self) -> None:
         with Session(self.engine) as session:

@@ -102,11 +102,15 @@ def no_routes(config: Config, engine: Engine, clock: Clock) -> list[Route]:
 
 
 def make_app(config: Config, engine: Engine, clock: Clock = utc_now,
-             recheck: float = 1.0, routes: RouteMaker = no_routes) -> Starlette:
+             recheck: float = 1.0, routes: RouteMaker = no_routes,
+             warm: bool = False) -> Starlette:
     """The ASGI app; `clock` lets tests say which day it is, `recheck` is how many seconds
     what the database said is trusted (see FeedCache); `routes` adds the pages the caller
-    serves beside the feeds (the scheduler's answer pages)."""
+    serves beside the feeds (the scheduler's answer pages); `warm` pays the one-time costs
+    of a first feed now (`FeedCache.warm`)."""
     cache = FeedCache(config, engine, clock, recheck)
+    if warm:
+        cache.warm()
 
     async def feed(request: Request) -> Response:
         name: str = request.path_params["name"]
@@ -160,9 +164,9 @@ class EmbeddedServer(uvicorn.Server):
 
 def server(config: Config, engine: Engine, host: str, port: int,
            clock: Clock = utc_now, recheck: float = 1.0,
-           routes: RouteMaker = no_routes) -> EmbeddedServer:
+           routes: RouteMaker = no_routes, warm: bool = False) -> EmbeddedServer:
     """A uvicorn server for the feeds, not yet started (tests start it in a thread)."""
-    app = make_app(config, engine, clock, recheck, routes)
+    app = make_app(config, engine, clock, recheck, routes, warm)
     settings = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
                               lifespan="off")
     return EmbeddedServer(settings)
@@ -216,7 +220,7 @@ async def serve_until(stop: asyncio.Event, config: Config, engine: Engine, host:
                       routes: RouteMaker = no_routes) -> None:
     """Serve until `stop` is set (or this is cancelled), then finish in-flight requests;
     on `sock` when given (bound by `listening_socket`), else uvicorn binds host:port."""
-    srv = server(config, engine, host, port, routes=routes)
+    srv = server(config, engine, host, port, routes=routes, warm=True)  # before it listens
     task = asyncio.create_task(srv.serve(sockets=[sock] if sock else None))
     stopper = asyncio.create_task(stop.wait())
     try:

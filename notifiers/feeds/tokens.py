@@ -142,12 +142,15 @@ def owner_links(session: Session, config: Config, owner: str,
     return None
 
 
-def feed_url_function(config: Config, engine: Engine,
-                      env: Mapping[str, str] = os.environ) -> Callable[[str], str | None]:
-    """owner key → their https subscription URL or None: the reminder engine's `FeedUrl`.
+def feed_url_function(config: Config, engine: Engine, env: Mapping[str, str] = os.environ
+                      ) -> Callable[[str], str | None] | None:
+    """owner key → their https subscription URL or None: the reminder engine's `FeedUrl`;
+    None without a feed secret (no link can be shown again, so none is looked up).
 
     It reads on its own connection (`read_engine`), so calling it inside the engine's write
     transaction never waits for that transaction's SQLite lock."""
+    if secret(config, env) is None:
+        return None
     reader = read_engine(engine)
 
     def url(owner: str) -> str | None:

@@ -152,27 +152,33 @@ class Outcome:
     moment: dt.datetime
     before: PlanState | None = None
     after: PlanState | None = None
+    replanned: int = 0  # waiting reminder rows the apply added or superseded
 
 
 def _changes(write: bool, now: str | None) -> Outcome:
-    """The changes the files make, written when `write` (with the reminders they plan)."""
+    """The changes the files make, written when `write` (with the reminders they plan, a
+    file per transaction: `hooks.apply_in_steps`)."""
     from scheduler.cli.summary import plan_state
-    from scheduler.hooks import after_apply
-    from timelines.db import session_scope
+    from scheduler.hooks import apply_in_steps
+    from timelines.db import read_session, session_scope
     from timelines.resolve import resolve_timeline
-    from timelines.sync import apply, diff
+    from timelines.sync import diff
 
     project = common.project()
     cfg = project.config
     timelines = [resolve_timeline(tl) for tl in project.timelines]
     moment = common.parse_now(now, cfg.timezone)
-    with session_scope(common.database(cfg)) as session:
-        if not write:
+    engine = common.database(cfg)
+    if not write:
+        with session_scope(engine) as session:
             return Outcome(diff(session, timelines), project, timelines, moment)
+    with read_session(engine) as session:
         before = plan_state(session)
-        changes = apply(session, cfg, timelines, moment)
-        after_apply(session, cfg, changes, moment)
-        return Outcome(changes, project, timelines, moment, before, plan_state(session))
+    applied = apply_in_steps(engine, cfg, timelines, moment)
+    with read_session(engine) as session:
+        after = plan_state(session)
+    return Outcome(applied.changes, project, timelines, moment, before, after,
+                   applied.replanned)
 
 
 def _warn(project: Project) -> None:
@@ -246,8 +252,11 @@ def apply_cmd(
     if as_json:
         common.print_json([c.as_json() for c in found.changes])
         return
-    for line in apply_lines(state.lang(), found):
-        console.print(line, markup=False)
+    # A print per thousand lines: rich costs four times as much per separate print (100k
+    # changes), and more memory for one print of all.
+    lines = apply_lines(state.lang(), found)
+    for i in range(0, len(lines), 1000):
+        console.print("\n".join(lines[i:i + 1000]), markup=False)
 
 
 def apply_lines(lang: str, found: Outcome) -> list[str]:
@@ -257,7 +266,7 @@ def apply_lines(lang: str, found: Outcome) -> list[str]:
 
     assert found.before is not None and found.after is not None
     zone = found.project.config.timezone
-    replanned = replanned_line(lang, found.before, found.after)
+    replanned = replanned_line(lang, found.before, found.after, found.replanned)
     lines = change_lines(lang, found.changes) if found.changes or not replanned else [replanned]
     lines.append(planned_line(lang, found.after, zone))
     return lines + past_hints(lang, found.timelines, local_today(found.moment, zone))

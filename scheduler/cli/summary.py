@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from scheduler.states import ReminderStatus
@@ -26,18 +27,19 @@ REPLAY_LEAD = dt.timedelta(days=30)
 
 @dataclass(frozen=True)
 class PlanState:
-    """The reminders waiting to be sent: which, and the first of them."""
+    """The reminders waiting to be sent: how many, and the first of them."""
 
-    keys: frozenset[str]
+    count: int
     first: dt.datetime | None
 
 
 def plan_state(session: Session) -> PlanState:
-    """The waiting rows of the ledger as they stand in `session`."""
-    stmt = select(Reminder.idem_key, Reminder.send_at).where(col(Reminder.status).in_(WAITING))
-    rows = session.exec(stmt).all()
-    first = min((aware(at) for _, at in rows), default=None)
-    return PlanState(frozenset(key for key, _ in rows), first)
+    """The waiting rows of the ledger as they stand in `session` (counted by the database:
+    a whole country's ledger is never read into memory for it)."""
+    stmt = select(func.count(), func.min(Reminder.send_at)).where(
+        col(Reminder.status).in_(WAITING))
+    count, first = session.exec(stmt).one()
+    return PlanState(count, aware(first) if first else None)
 
 
 def aware(moment: dt.datetime) -> dt.datetime:
@@ -61,7 +63,7 @@ def planned_line(lang: str, state: PlanState, zone: str) -> str:
     if state.first is None:
         return _(lang, "no reminders planned")
     return _n(lang, "{n} reminder planned, next on {next}", "{n} reminders planned, next on {next}",
-              len(state.keys), next=local(state.first, zone))
+              state.count, next=local(state.first, zone))
 
 
 def past_hints(lang: str, timelines: Iterable[ResolvedTimeline], today: dt.date) -> list[str]:
@@ -80,12 +82,13 @@ def past_hint(lang: str, tl: ResolvedTimeline, today: dt.date) -> str | None:
              timeline=tl.id, last=max(dates), now=replay)
 
 
-def replanned_line(lang: str, before: PlanState, after: PlanState) -> str | None:
-    """The plan changed although no task did (another --now, another policy), or None."""
-    if before.keys == after.keys:
+def replanned_line(lang: str, before: PlanState, after: PlanState, changed: int) -> str | None:
+    """The plan changed although no task did (another --now, another policy): `changed`
+    waiting rows were added or superseded. None when it did not."""
+    if not changed:
         return None
     return _(lang, "no task changed, but the reminder plan did: {before} → {after} waiting",
-             before=len(before.keys), after=len(after.keys))
+             before=before.count, after=after.count)
 
 
 def next_line(lang: str, first: dt.datetime | None, zone: str) -> str:

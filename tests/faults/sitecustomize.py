@@ -5,7 +5,8 @@ exactly there. The product has no such hook; this module patches it at interpret
 
 Points: `after_claim` (rows claimed and committed, nothing sent), `after_send` (the server
 said 250, the ledger does not know yet), `during_export` (`feeds export` has read the
-database and is writing its first file).
+database and is writing its first file), `during_apply` (`apply` has committed its first
+step and is writing its second).
 """
 
 from __future__ import annotations
@@ -64,7 +65,23 @@ def _during_export(action: str) -> None:
     feeds._write = write
 
 
+def _during_apply(action: str) -> None:
+    from scheduler import hooks
+
+    original = hooks._apply_step
+    steps: list[int] = []
+
+    def step(*args: Any) -> Any:
+        out = original(*args)
+        steps.append(1)
+        if len(steps) == 2:  # written, not committed
+            _fire(action)
+        return out
+
+    hooks._apply_step = step
+
+
 if SPEC:
     point, _, how = SPEC.partition(":")
     {"after_claim": _after_claim, "after_send": _after_send,
-     "during_export": _during_export}[point](how)
+     "during_export": _during_export, "during_apply": _during_apply}[point](how)
