@@ -41,26 +41,28 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
                 rows: Sequence[tuple[Any, ...]]) -> None:
     """Rows (values in the order of `columns`) inserted with one executemany of the driver
-    (COPY on PostgreSQL): each column type's own bind processor is applied here, once per
-    distinct value (rows written together share instants, days and owner lists), without
-    SQLAlchemy's per-row parameter machinery, which costs three times what the database
-    does for a bulk insert (hundreds of thousands of ledger rows in a first apply)."""
+    (COPY on PostgreSQL): each column type's own bind processor is applied here, a column at
+    a time and once per distinct value (rows written together share instants, days and
+    owner lists), without SQLAlchemy's per-row parameter machinery, which costs three times
+    what the database does for a bulk insert (hundreds of thousands of ledger rows in a
+    first apply)."""
     if not rows:
         return
     dialect = conn.dialect
-    todo: list[Processor] = []
+    values = list(zip(*rows, strict=True))
     for i, name in enumerate(columns):
         kind = table.c[name].type
         proc = kind.dialect_impl(dialect).bind_processor(dialect)
         if proc is not None:
-            todo.append((i, proc, {}, isinstance(kind, JSON)))
+            values[i] = _processed(values[i], proc, isinstance(kind, JSON))
+    bound = list(zip(*values, strict=True))
     if dialect.name == "postgresql":  # COPY: no statement per row at all
-        _copy(conn, table, columns, (_bound(row, todo) for row in rows))
+        _copy(conn, table, columns, bound)
         return
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
-    conn.exec_driver_sql(sql, [_bound(row, todo) for row in rows])
+    conn.exec_driver_sql(sql, bound)
 
 
 def _copy(conn: Connection, table: Table, columns: Sequence[str],
@@ -74,33 +76,28 @@ def _copy(conn: Connection, table: Table, columns: Sequence[str],
             copy.write_row(row)
 
 
-# A column's place, its bind processor, the values it has processed, whether it is JSON.
-Processor = tuple[int, Any, dict[Any, Any], bool]
-_OWN = object()  # a value not shared with other rows: processed each time
-
-
-def _bound(row: tuple[Any, ...], todo: list[Processor]) -> tuple[Any, ...]:
-    values = list(row)
-    for i, proc, done, document in todo:
-        value = values[i]
-        key = _document_key(value) if document else value
-        if key is _OWN:
-            values[i] = proc(value)
-        elif key in done:
-            values[i] = done[key]
-        else:
-            values[i] = done[key] = proc(value)
-    return tuple(values)
+def _processed(column: tuple[Any, ...], proc: Any, document: bool) -> tuple[Any, ...]:
+    """One column's values through its bind processor, each distinct value once."""
+    if not document:
+        done = {value: proc(value) for value in set(column)}
+        return tuple(done[value] for value in column)
+    keys = [_document_key(value) for value in column]
+    shared: dict[Any, Any] = {}
+    for key, value in zip(keys, column, strict=True):
+        if key is not None and key not in shared:
+            shared[key] = proc(value)
+    return tuple(proc(value) if key is None else shared[key]
+                 for key, value in zip(keys, column, strict=True))
 
 
 def _document_key(value: Any) -> Any:
     """A hashable stand-in for a JSON document many rows share (an empty list or table, a
-    list of keys); `_OWN` for any other (a reminder's payload)."""
+    list of keys); None for any other (a reminder's payload): processed each time."""
     if not value:
         return (type(value).__name__,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ("list", *value)
-    return _OWN
+    return None
 
 
 def _instant(**kw: Any) -> Any:
