@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from smtp_server import SmtpServer, smtp_server
 from sqlalchemy.engine import Engine
 
 from scheduler.cli import main
@@ -151,3 +152,11 @@ def project(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> 
     proj = Project(root, db_url, capsys)
     proj.set_config("database_url", f'"{db_url}"')
     return proj
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real aiosmtpd on a free loopback port that records what it accepts (a test module
+    with a server of its own, failing on purpose, defines its own `smtp`)."""
+    with smtp_server() as server:
+        yield server

@@ -4,7 +4,6 @@ SMTP outages, dead letters and the coordinator's alert, done tasks, digests."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +42,6 @@ class RejectSome(Recorder):
             return self.reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

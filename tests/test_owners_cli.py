@@ -6,12 +6,11 @@ import datetime as dt
 import json
 import re
 import tomllib
-from collections.abc import Iterator
 
 import pytest
 from conftest import Project
 from icalendar import Calendar
-from smtp_server import SmtpServer, smtp_server
+from smtp_server import SmtpServer
 from sqlalchemy.engine import Engine
 from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
     NOW,
@@ -32,12 +31,6 @@ from timelines.db import session_scope
 
 pytestmark = pytest.mark.usefixtures("secret_env")
 LATER = NOW + dt.timedelta(hours=3)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
 
 
 def use_smtp(project: Project, server: SmtpServer) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from conftest import Project
-from smtp_server import SmtpServer, smtp_server
+from smtp_server import SmtpServer
 from sqlalchemy.engine import Engine
 from test_owners_cli import use_smtp
 from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
@@ -27,12 +26,6 @@ from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
 pytestmark = pytest.mark.usefixtures("secret_env")
 REMINDER_DAY = dt.datetime(2026, 3, 6, 9, 0, tzinfo=dt.UTC)  # 14 days before 20 March
 LINK = re.compile(r"https?://[^\s\"<>]+")
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
 
 
 def reminders(project: Project, smtp: SmtpServer, when: dt.datetime) -> list[str]:

@@ -4,11 +4,10 @@ naming them (acceptance 4)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from conftest import Project
-from smtp_server import SmtpServer, smtp_server
+from smtp_server import SmtpServer
 from sqlalchemy.engine import Engine
 from test_owners_cli import answer, use_smtp
 from test_owners_support import (  # noqa: F401  (secret_env is a fixture)
@@ -50,12 +49,6 @@ remind_days = 5
 """
 ASK = "2026-04-06T08:00:00+02:00"
 REMIND = "2026-04-15T08:00:00+02:00"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
 
 
 def two_plans(project: Project, smtp: SmtpServer) -> None:

@@ -5,11 +5,10 @@ occurrence not at all. SQLite and PostgreSQL, through a real SMTP server."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from smtp_server import SmtpServer, smtp_server
+from smtp_server import SmtpServer
 from test_engine_support import TestProject, make_engine, oslo, rows, run_pass
 from test_recurring_support import DONE_2025, answer_done, write_plan
 
@@ -21,12 +20,6 @@ from timelines.db import open_database
 # February: both in the digest of Monday 17 February 2025.
 BUDGET = '\n[[task]]\nid = "budsjett"\ntitle = "Budsjett"\ndue = 2025-02-27\n'
 DIGEST_DAY = dt.date(2025, 2, 17)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ about the other occurrences. On SQLite and PostgreSQL, through a real SMTP serve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from smtp_server import SmtpServer, smtp_server
+from smtp_server import SmtpServer
 from test_engine_support import TestProject, make_engine, oslo, rows, run_pass
 from test_recurring_support import DONE_2025, MOVED_2026, moved_rows, write_plan
 
@@ -18,12 +17,6 @@ from timelines.base.i18n import _, format_date
 from timelines.db import open_database
 
 LANGS = {"ola@example.no": "nb", "anna@example.se": "sv"}
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

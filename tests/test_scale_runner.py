@@ -8,8 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-from smtp_server import SmtpServer, smtp_server
+from smtp_server import SmtpServer
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as DbEngine
 from test_engine_support import TestProject, oslo, run_pass
@@ -22,12 +21,6 @@ from scheduler.runner import EngineOptions, ReminderEngine
 from timelines.db import open_database, session_scope
 
 TASKS = 6
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
 
 
 @contextmanager
