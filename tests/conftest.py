@@ -61,8 +61,19 @@ def fresh_pg_schema(admin: Engine) -> tuple[str, str]:
     return schema, f"{pg_base_url()}{sep}options=-csearch_path%3D{schema}"
 
 
+# Sessions still holding locks on a test's tables once the test is over. A child process
+# killed mid-transaction (the crash tests) once left its server session idle in transaction
+# on a socket that never closed, and the drop below waited on its locks for ever.
+_LEFT_BEHIND = sa.text(
+    "select distinct l.pid from pg_locks l join pg_class c on c.oid = l.relation "
+    "join pg_namespace n on n.oid = c.relnamespace "
+    "where n.nspname = :schema and l.pid <> pg_backend_pid()")
+
+
 def drop_pg_schema(admin: Engine, schema: str) -> None:
     with admin.connect() as conn:
+        for (pid,) in conn.execute(_LEFT_BEHIND, {"schema": schema}).all():
+            conn.execute(sa.text("select pg_terminate_backend(:pid)"), {"pid": pid})
         conn.execute(sa.text(f'drop schema if exists "{schema}" cascade'))
 
 
