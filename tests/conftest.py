@@ -83,12 +83,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fristvakt.db'}"
         return
-    admin = request.getfixturevalue("pg_admin")
-    schema, url = fresh_pg_schema(admin)
-    try:
-        yield url
-    finally:
-        drop_pg_schema(admin, schema)
+    yield request.getfixturevalue("pg_url")
 
 
 @pytest.fixture
@@ -171,3 +166,13 @@ def smtp() -> Iterator[SmtpServer]:
     with a server of its own, failing on purpose, defines its own `smtp`)."""
     with smtp_server() as server:
         yield server
+
+
+@pytest.fixture
+def pg_url(pg_admin: Engine) -> Iterator[str]:
+    """A URL on a new empty schema of the test PostgreSQL, dropped after the test."""
+    schema, url = fresh_pg_schema(pg_admin)
+    try:
+        yield url
+    finally:
+        drop_pg_schema(pg_admin, schema)

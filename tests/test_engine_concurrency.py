@@ -9,28 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from conftest import drop_pg_schema, fresh_pg_schema
 from smtp_server import smtp_server
-from sqlalchemy.engine import Engine as DbEngine
 from test_engine_multi import NOW, PEOPLE, SERVE, TASKS, big_project, count, stop_all, wait_for
 from test_engine_support import ROOT, TestProject, cli, deliveries, keys_received, rows, spawn
 
 from timelines.db import open_database
 
 MOVED = 10  # tasks whose due date moves while the engines send
-
-
-@pytest.fixture
-def pg_url(pg_admin: DbEngine) -> Iterator[str]:
-    schema, url = fresh_pg_schema(pg_admin)
-    try:
-        yield url
-    finally:
-        drop_pg_schema(pg_admin, schema)
 
 
 def write_plan(proj: TestProject, moved: int) -> None:

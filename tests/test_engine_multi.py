@@ -10,11 +10,9 @@ import datetime as dt
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from conftest import drop_pg_schema, fresh_pg_schema
 from smtp_server import free_port, smtp_server
 from sqlalchemy import func
 from sqlalchemy.engine import Engine as DbEngine
@@ -30,15 +28,6 @@ NOW = "2026-06-05T09:00"
 # The lease must outlast sending a batch of 50 on a loaded 2-core machine (a message takes
 # a few ms of CPU), or a live worker's own batch is reclaimed and flagged as well.
 SERVE = ("serve", "--now", NOW, "--interval", "0.5", "--lease", "10", "--batch", "50")
-
-
-@pytest.fixture
-def pg_url(pg_admin: DbEngine) -> Iterator[str]:
-    schema, url = fresh_pg_schema(pg_admin)
-    try:
-        yield url
-    finally:
-        drop_pg_schema(pg_admin, schema)
 
 
 def big_project(tmp_path: Path, url: str, port: int) -> TestProject:

@@ -11,14 +11,10 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import pytest
-from conftest import drop_pg_schema, fresh_pg_schema
 from smtp_server import free_port, smtp_server
-from sqlalchemy.engine import Engine
 from test_engine_serve import output, wait_for
 from test_engine_support import TestProject, oslo, spawn
 
@@ -73,13 +69,6 @@ def _through(url: str, port: int) -> str:
     userinfo = parts.netloc.rpartition("@")[0]
     netloc = f"{userinfo}@127.0.0.1:{port}" if userinfo else f"127.0.0.1:{port}"
     return urlunsplit(parts._replace(netloc=netloc))
-
-
-@pytest.fixture
-def pg_url(pg_admin: Engine) -> Iterator[str]:
-    schema, url = fresh_pg_schema(pg_admin)
-    yield url
-    drop_pg_schema(pg_admin, schema)
 
 
 def test_a_database_outage_is_logged_once_and_sending_resumes(tmp_path: Path,
