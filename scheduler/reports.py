@@ -13,14 +13,11 @@ from sqlmodel import Session, col, select
 
 from scheduler.ledger import DETAIL_SEP
 from scheduler.planning import expire_at
-from scheduler.states import ACTIVE, DeliveryOutcome, ReminderKind, ReminderStatus
+from scheduler.states import ACTIVE, DeliveryOutcome, ReminderKind
 from timelines.base.i18n import N_, _, _p, translate
 from timelines.model import Delivery, Reminder, Task
 
-# Row statuses and delivery outcomes, and the kinds of reminder: each has a text (`word`).
-# Beyond the stored words: a waiting row that is due or stale now, one another worker took.
-SHOWN_ONLY = ("due", "stale", "lost")
-STATUSES = tuple(dict.fromkeys([*ReminderStatus, *DeliveryOutcome, *SHOWN_ONLY]))
+# The kinds of reminder, and what a pass reports: each has a text (`word`).
 KINDS = tuple(ReminderKind)
 PASS_STATUSES = (DeliveryOutcome.SENT, DeliveryOutcome.EXPIRED, DeliveryOutcome.RETRY,
                  DeliveryOutcome.DEAD, "lost", DeliveryOutcome.SUPERSEDED,

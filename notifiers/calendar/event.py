@@ -21,14 +21,12 @@ from notifiers.calendar.alarms import Policies, triggers
 from notifiers.calendar.select import Item, People
 from notifiers.calendar.values import clean, day, duration, text, utc
 from timelines.base.i18n import _, _p, format_date, named, translate
-from timelines.base.status import PROGRESS_WORDS, status_word
+from timelines.base.status import PROGRESS_WORDS, STATUS_WORDS, status_word
 from timelines.config import Policy
 from timelines.occurrences import Occurrence, occurrences_of
 
 ONE_DAY = dt.timedelta(days=1)
-ANSWERS = ("on_track", "delayed", "blocked")
 ComponentKind = Literal["event", "todo"]
-STATUSES = ("planned", "ongoing", "done", "cancelled")
 TODO_STATUS = {"planned": "NEEDS-ACTION", "ongoing": "IN-PROCESS", "done": "COMPLETED"}
 ACTION, CANCELLED, CONFIRMED = vText("DISPLAY"), vText("CANCELLED"), vText("CONFIRMED")
 TRANSPARENT = vText("TRANSPARENT")
@@ -151,7 +149,7 @@ def description(entry: Entry, lang: str) -> str:
 
 def _answer_lines(latest: dict[str, str], lang: str) -> list[str]:
     """The owners' latest status and note, as the report shows them."""
-    if latest.get("status") not in ANSWERS:
+    if latest.get("status") not in PROGRESS_WORDS:
         return []
     said = _(lang, "Latest status from the owner ({date}): {status}",
              status=translate(lang, PROGRESS_WORDS[latest["status"]]),
@@ -162,7 +160,7 @@ def _answer_lines(latest: dict[str, str], lang: str) -> list[str]:
 def _status_line(entry: Entry, lang: str) -> str:
     if entry.removed:
         return _(lang, "Removed from the plan.")
-    status = entry.status if entry.status in STATUSES else "planned"
+    status = entry.status if entry.status in STATUS_WORDS else "planned"
     return _(lang, "Status: {status}", status=status_word(status, lang))
 
 
