@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Column, Connection, Select, and_, case, func, or_, select, type_coerce
+from sqlalchemy.types import NullType
+from sqlmodel import Session
 
 from scheduler.ledger import DETAIL_SEP
-from scheduler.planning import expire_at
+from scheduler.planning import NEVER
 from scheduler.states import ACTIVE, DeliveryOutcome, ReminderKind
 from timelines.base.i18n import N_, _, _p, translate
 from timelines.model import Delivery, Reminder, Task
@@ -97,56 +99,142 @@ def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:
 # PostgreSQL): no statement grows with the ledger, and memory stays flat however long it is.
 BATCH_ROWS = 1000
 
+_REMINDER = Reminder.__table__.c  # type: ignore[attr-defined]
+_TASK = Task.__table__.c  # type: ignore[attr-defined]
+_DELIVERY = Delivery.__table__.c  # type: ignore[attr-defined]
+_JOINED = Reminder.__table__.outerjoin(  # type: ignore[attr-defined]
+    Task.__table__, _TASK.pk == _REMINDER.task_pk)  # type: ignore[attr-defined]
+# A task as `plan` and `log` name it: `timeline/key` (NULL for a row whose task is gone).
+_TASK_NAME = (_TASK.timeline_id + "/" + _TASK.key).label("task")
+# Distinct values a `_Texts` keeps: the ledger's rows share a few thousand send times.
+TEXTS_KEPT = 4096
 
-def _label(row: Reminder, task: Task | None) -> tuple[str, str]:
-    if task is None:
-        return "", row.kind
-    return f"{task.timeline_id}/{task.key}", printable(task.title)
+
+def _streamed(conn: Connection, stmt: Select[Any]) -> Iterator[Sequence[Any]]:
+    """The statement's rows fetched BATCH_ROWS at a time, through plain Core (no ORM
+    objects)."""
+    result = conn.execution_options(yield_per=BATCH_ROWS).execute(stmt)
+    for batch in result.partitions():
+        yield from batch
 
 
-def _state(row: Reminder, now: dt.datetime) -> str:
+class _Texts(dict[Any, str]):
+    """Raw values of a column as the text a row shows, each distinct value converted once
+    (through its type's own result processor); forgets them all past TEXTS_KEPT."""
+
+    def __init__(self, convert: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, raw: Any) -> str:
+        if len(self) >= TEXTS_KEPT:
+            self.clear()
+        text = self[raw] = self.convert(raw)
+        return text
+
+
+def _processor(conn: Connection, column: Column[Any]) -> Callable[[Any], Any]:
+    """What the column's type makes of a value the driver returned."""
+    dialect = conn.dialect
+    made = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    return made or (lambda value: value)
+
+
+def _raw(column: Column[Any]) -> Any:
+    """The column as the driver returns it (its type's processing is left to `_Texts`)."""
+    return type_coerce(column, NullType()).label(column.name)
+
+
+def _plan_statement(dialect: str, now: dt.datetime, every: bool,
+                    limit: int | None) -> Select[Any]:
+    """The columns a plan row needs; `expire` is the row's expiry only where a pass at `now`
+    would take it (waiting and its time has come), else NULL."""
+    r, t = _REMINDER, _TASK
+    waiting_now = and_(r.status.in_(ACTIVE), r.next_attempt_at <= now)
+    expire = case((waiting_now, func.coalesce(r.payload["expire_at"].as_string(), "")),
+                  else_=None)
+    stmt = (select(_TASK_NAME, t.title, r.occurrence, r.recipient, r.email, r.kind,
+                   r.rule, _raw(r.send_at), r.zone, _raw(r.local_date), _raw(r.local_time),
+                   r.status, r.attempts, r.idem_key, expire)
+            .select_from(_JOINED).order_by(r.send_at, r.id).limit(limit))
+    if every:
+        return stmt
+    # `status || ''` on SQLite: with the status index it would fetch each waiting row by its
+    # rowid (most of the ledger, out of order); a plain scan of the table costs half as much.
+    # PostgreSQL chooses by its statistics, which the expression would hide from it.
+    status = r.status.concat("") if dialect == "sqlite" else r.status
+    return stmt.where(status.in_(ACTIVE))
+
+
+def _state(status: str, expire: str | None, now: dt.datetime) -> str:
     """The row's status, and what a pass at `now` would do with a waiting row."""
-    if row.status not in ACTIVE or row.next_attempt_at > now:
-        return row.status
-    return "stale" if expire_at(row) <= now else "due"
+    if expire is None:
+        return status
+    return "stale" if dt.datetime.fromisoformat(expire or NEVER) <= now else "due"
 
 
-def ledger_rows(session: Session, now: dt.datetime, every: bool) -> Iterator[dict[str, Any]]:
-    """The ledger rows `plan` shows (only waiting ones unless `every`), oldest first, streamed."""
-    stmt = (select(Reminder, Task).outerjoin(Task, col(Reminder.task_pk) == col(Task.pk))
-            .order_by(col(Reminder.send_at), col(Reminder.id)))
+def _instants(conn: Connection) -> _Texts:
+    """A reminder's send time in ISO 8601 (UTC), by the raw value."""
+    instant = _processor(conn, _REMINDER.send_at)
+    return _Texts(lambda raw: instant(raw).isoformat())
+
+
+def _local_times(conn: Connection) -> _Texts:
+    """A reminder's local day and time (`2027-03-01 08:00`), by the raw pair."""
+    day, time = _processor(conn, _REMINDER.local_date), _processor(conn, _REMINDER.local_time)
+    return _Texts(lambda raw: f"{day(raw[0]).isoformat()} {time(raw[1]):%H:%M}")
+
+
+def ledger_rows(session: Session, now: dt.datetime, every: bool,
+                limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """The ledger rows `plan` shows (only waiting ones unless `every`; the first `limit`),
+    oldest first, streamed, as `plan --json` writes them (instants as ISO 8601 text)."""
+    conn = session.connection()
+    sent, local = _instants(conn), _local_times(conn)
+    stmt = _plan_statement(conn.dialect.name, now, every, limit)
+    for (name, title, occurrence, recipient, email, kind, rule, send_at, zone, day, time,
+         status, attempts, idem_key, expire) in _streamed(conn, stmt):
+        yield {"task": name or "", "title": printable(title) if name is not None else kind,
+               "occurrence": occurrence or None, "recipient": recipient, "email": email,
+               "kind": kind, "rule": rule, "send_at": sent[send_at], "zone": zone,
+               "local": local[day, time], "status": _state(status, expire, now),
+               "attempts": attempts, "key": idem_key}
+
+
+def count_rows(session: Session, every: bool) -> int:
+    """How many rows `ledger_rows` yields without a limit."""
+    r = _REMINDER
+    stmt = select(func.count()).select_from(Reminder.__table__)  # type: ignore[attr-defined]
     if not every:
-        stmt = stmt.where(col(Reminder.status).in_(ACTIVE))
-    for r, task in session.exec(stmt.execution_options(yield_per=BATCH_ROWS)):
-        name, title = _label(r, task)
-        yield {"task": name, "title": title, "occurrence": r.occurrence or None,
-               "recipient": r.recipient, "email": r.email,
-               "kind": r.kind, "rule": r.rule, "send_at": r.send_at, "zone": r.zone,
-               "local": f"{r.local_date.isoformat()} {r.local_time.strftime('%H:%M')}",
-               "status": _state(r, now), "attempts": r.attempts, "key": r.idem_key}
+        stmt = stmt.where(r.status.in_(ACTIVE))
+    return int(session.connection().execute(stmt).scalar_one())
 
 
-def _matches(task: Task | None, wanted: str) -> bool:
-    if task is None:
-        return False
-    return wanted in (task.key, f"{task.timeline_id}/{task.key}")
+def _log_statement(task: str | None, owner: str | None) -> Select[Any]:
+    """The columns a log row needs, of one task (`key` or `timeline/key`) or one recipient."""
+    d, r, t = _DELIVERY, _REMINDER, _TASK
+    stmt = (select(d.at, d.outcome, d.attempt, r.kind, _TASK_NAME, t.title,
+                   r.recipient, r.email, d.code, d.detail, d.worker, r.idem_key,
+                   r.possible_duplicate, r.message_id)
+            .select_from(_JOINED.join(Delivery.__table__,  # type: ignore[attr-defined]
+                                      d.reminder_id == r.id))
+            .order_by(d.at, d.id))
+    if owner:
+        stmt = stmt.where(r.recipient == owner)
+    if task:
+        stmt = stmt.where(or_(t.key == task, t.timeline_id + "/" + t.key == task))
+    return stmt
 
 
 def log_rows(session: Session, task: str | None, owner: str | None) -> Iterator[dict[str, Any]]:
-    """The delivery attempts `log` shows (of one task or one recipient), oldest first, streamed."""
-    stmt = (select(Delivery, Reminder, Task)
-            .join(Reminder, col(Delivery.reminder_id) == col(Reminder.id))
-            .outerjoin(Task, col(Reminder.task_pk) == col(Task.pk)))
-    if owner:
-        stmt = stmt.where(Reminder.recipient == owner)
-    stmt = stmt.order_by(col(Delivery.at), col(Delivery.id))
-    for d, r, found in session.exec(stmt.execution_options(yield_per=BATCH_ROWS)):
-        if task and not _matches(found, task):
-            continue
-        name, title = _label(r, found)
-        yield {"at": d.at, "outcome": d.outcome, "attempt": d.attempt, "kind": r.kind,
-               "task": name or title, "title": title, "recipient": r.recipient,
-               "email": r.email, "code": d.code, "detail": printable(d.detail),
-               "worker": d.worker,
-               "key": r.idem_key, "possible_duplicate": r.possible_duplicate,
-               "message_id": r.message_id}
+    """The delivery attempts `log` shows (of one task or one recipient), oldest first,
+    streamed."""
+    stmt = _log_statement(task, owner)
+    for (at, outcome, attempt, kind, name, title, recipient, email, code, detail, worker,
+         idem_key, duplicate, message_id) in _streamed(session.connection(), stmt):
+        shown = printable(title) if name is not None else kind
+        yield {"at": at, "outcome": outcome, "attempt": attempt, "kind": kind,
+               "task": name or shown, "title": shown,
+               "recipient": recipient, "email": email, "code": code,
+               "detail": printable(detail), "worker": worker, "key": idem_key,
+               "possible_duplicate": duplicate, "message_id": message_id}

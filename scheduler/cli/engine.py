@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
+from sqlmodel import Session
 
 from notifiers.feeds.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.cli.context import state
-from scheduler.cli.output import make_console
+from scheduler.cli.output import make_console, write_json_array
 from scheduler.cli.summary import next_line
 from scheduler.clock import ShiftedClock
 from scheduler.ledger import Requeue, dead_rows, next_due
@@ -24,6 +24,7 @@ from scheduler.ledger import requeue as requeue_rows
 from scheduler.reports import (
     KINDS,
     PASS_STATUSES,
+    count_rows,
     describe,
     ledger_rows,
     log_rows,
@@ -67,36 +68,49 @@ def plan_table(lang: str, rows: list[dict[str, Any]], title: str) -> Table:
     """The ledger rows `plan` shows, headings and words in `lang`."""
     table = Table(*_heads(lang, PLAN_COLUMNS), title=title)
     for r in rows:
-        table.add_row(_local(r["send_at"], r["zone"]), word(lang, "kind", r["kind"]),
+        sent = dt.datetime.fromisoformat(r["send_at"])
+        table.add_row(_local(sent, r["zone"]), word(lang, "kind", r["kind"]),
                       named(r["title"], r.get("occurrence") or "", lang),
                       f"{r['recipient']} <{r['email']}>",
                       word(lang, "status", r["status"]))
     return table
 
 
-def print_json_stream(rows: Iterable[dict[str, Any]]) -> None:
-    """A JSON array written one element at a time, so memory does not grow with the rows."""
-    opening = "["
-    for row in rows:
-        typer.echo(opening + "\n" + common.json_text(row, indent=2), nl=False)
-        opening = ","
-    typer.echo("\n]" if opening == "," else "[]")
+# Rows the `plan` table shows unless told (`--limit`): the soonest; a table of a whole
+# country's ledger (800,000 rows) would take minutes and gigabytes to lay out, and nobody
+# reads it. `--json` always prints every row.
+TABLE_ROWS = 1000
+LIMIT = typer.Option(TABLE_ROWS, "--limit", min=0,
+                     help="Rows the table shows, the soonest first (0: all); --json prints all.")
 
 
 def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-         every: bool = typer.Option(False, "--all", help="Include sent and finished rows.")
-         ) -> None:
+         every: bool = typer.Option(False, "--all", help="Include sent and finished rows."),
+         limit: int = LIMIT) -> None:
     """Which reminders will go out, when and to whom (from the ledger `apply` planned)."""
     cfg = common.config()
     moment = common.parse_now(now, cfg.timezone)
     with session_scope(common.database(cfg)) as session:
         if as_json:
-            print_json_stream(ledger_rows(session, moment, every))
+            write_json_array(ledger_rows(session, moment, every))
             return
-        rows = list(ledger_rows(session, moment, every))
+        rows, total = _first_rows(session, moment, every, limit)
     lang = state.lang()
     title = _(lang, "Reminders as of {time}", time=_local(moment, cfg.timezone))
     console.print(plan_table(lang, rows, title))
+    if total > len(rows):
+        console.print(_(lang, "The first {shown} of {total} reminders: --limit N shows more, "
+                              "--json all of them.", shown=len(rows), total=total), markup=False)
+
+
+def _first_rows(session: Session, moment: dt.datetime, every: bool,
+                limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` rows of the plan (every row with 0), and how many it has in all."""
+    rows = list(ledger_rows(session, moment, every, limit + 1 if limit else None))
+    if limit and len(rows) > limit:
+        return rows[:limit], count_rows(session, every)
+    return rows, len(rows)
+
 
 def _engine(cfg: Config, now: str | None, interval: float, lease: float,
             batch: int) -> ReminderEngine:
@@ -261,7 +275,7 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
     cfg = common.config()
     with session_scope(common.database(cfg)) as session:
         if as_json:
-            print_json_stream(log_rows(session, task, owner))
+            write_json_array(log_rows(session, task, owner))
             return
         rows = list(log_rows(session, task, owner))
     console.print(log_table(state.lang(), rows))
