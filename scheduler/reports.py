@@ -226,10 +226,14 @@ def _log_statement(task: str | None, owner: str | None) -> Select[Any]:
     return stmt
 
 
-def log_rows(session: Session, task: str | None, owner: str | None) -> Iterator[dict[str, Any]]:
+def log_rows(session: Session, task: str | None, owner: str | None,
+             latest: int | None = None) -> Iterator[dict[str, Any]]:
     """The delivery attempts `log` shows (of one task or one recipient), oldest first,
-    streamed."""
+    streamed; with `latest`, only that many of the newest (newest first)."""
     stmt = _log_statement(task, owner)
+    if latest:
+        d = _DELIVERY
+        stmt = stmt.order_by(None).order_by(d.at.desc(), d.id.desc()).limit(latest)
     for (at, outcome, attempt, kind, name, title, recipient, email, code, detail, worker,
          idem_key, duplicate, message_id) in _streamed(session.connection(), stmt):
         shown = printable(title) if name is not None else kind
@@ -238,3 +242,10 @@ def log_rows(session: Session, task: str | None, owner: str | None) -> Iterator[
                "recipient": recipient, "email": email, "code": code,
                "detail": printable(detail), "worker": worker, "key": idem_key,
                "possible_duplicate": duplicate, "message_id": message_id}
+
+
+def count_attempts(session: Session, task: str | None, owner: str | None) -> int:
+    """How many attempts `log_rows` yields without `latest`."""
+    attempts = _log_statement(task, owner).order_by(None).subquery()
+    return int(session.connection().execute(select(func.count()).select_from(attempts))
+               .scalar_one())

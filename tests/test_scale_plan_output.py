@@ -172,8 +172,31 @@ def test_the_plan_table_shows_the_soonest_and_says_how_many_it_left_out(
     footer = _(lang, "The first {shown} of {total} reminders: --limit N shows more, "
                      "--json all of them.", shown=2, total=len(rows))
     assert shown.rstrip().endswith(footer)
-    assert sum(line.startswith("│") for line in shown.splitlines()) == 2
+    assert len(table_rows(shown)) == 2
     assert "Årsmelding" not in shown  # the yearly report's rows come later
     every = fristvakt(proj, capsys, "plan", "--limit", "0", "--now", RESTART)
     assert footer not in every and "Årsmelding" in every
     assert fristvakt(proj, capsys, "plan", "--now", RESTART) == every  # fewer than the default
+
+
+def table_rows(out: str) -> list[list[str]]:
+    """The cells of each row of a table (not its headings)."""
+    return [[cell.strip() for cell in line.split("│")] for line in out.splitlines()
+            if line.startswith("│")]
+
+
+def test_the_log_table_shows_the_latest_and_says_how_many_it_left_out(
+        tmp_path: Path, db_url: str, smtp: SmtpServer,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    proj = project(tmp_path, db_url, smtp.port)
+    fristvakt(proj, capsys, "apply", "--now", "2026-09-01T09:00")
+    fristvakt(proj, capsys, "run", "--once", "--now", RESTART)
+    logged = elements(fristvakt(proj, capsys, "log", "--json"))
+    assert len(logged) > 2
+    shown = fristvakt(proj, capsys, "log", "--limit", "2")
+    footer = _(cli_lang(proj), "The latest {shown} of {total} attempts: --limit N shows more, "
+                               "--json all of them.", shown=2, total=len(logged))
+    assert shown.rstrip().endswith(footer)
+    every = table_rows(fristvakt(proj, capsys, "log", "--limit", "0"))
+    assert table_rows(shown) == every[-2:] and len(every) == len(logged)
+    assert fristvakt(proj, capsys, "log") == fristvakt(proj, capsys, "log", "--limit", "0")

@@ -24,6 +24,7 @@ from scheduler.ledger import requeue as requeue_rows
 from scheduler.reports import (
     KINDS,
     PASS_STATUSES,
+    count_attempts,
     count_rows,
     describe,
     ledger_rows,
@@ -268,17 +269,37 @@ def log_table(lang: str, rows: list[dict[str, Any]]) -> Table:
                       word(lang, "kind", r["kind"]), r["title"], r["email"], detail)
     return table
 
+LOG_LIMIT = typer.Option(TABLE_ROWS, "--limit", min=0,
+                         help="Attempts the table shows, the latest (0: all); --json prints all.")
+
+
 def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
         owner: str = typer.Option(None, "--owner", help="Recipient key."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        limit: int = LOG_LIMIT) -> None:
     """What was sent, when, to whom, and what failed or expired."""
     cfg = common.config()
     with session_scope(common.database(cfg)) as session:
         if as_json:
             write_json_array(log_rows(session, task, owner))
             return
+        rows, total = _latest_attempts(session, task, owner, limit)
+    lang = state.lang()
+    console.print(log_table(lang, rows))
+    if total > len(rows):
+        console.print(_(lang, "The latest {shown} of {total} attempts: --limit N shows more, "
+                              "--json all of them.", shown=len(rows), total=total), markup=False)
+
+
+def _latest_attempts(session: Session, task: str | None, owner: str | None,
+                     limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The latest `limit` attempts, oldest first (every one with 0), and how many in all."""
+    if not limit:
         rows = list(log_rows(session, task, owner))
-    console.print(log_table(state.lang(), rows))
+        return rows, len(rows)
+    newest = list(log_rows(session, task, owner, latest=limit + 1))
+    total = count_attempts(session, task, owner) if len(newest) > limit else len(newest)
+    return newest[:limit][::-1], total
 
 def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one reminder."),
             task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
