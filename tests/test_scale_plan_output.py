@@ -1,6 +1,6 @@
-"""`plan --json` and `log --json` stream the ledger as compact JSON, one element a line: the
-same rows, keys and values as the ledger's ORM objects give; the `plan` table shows the
-soonest rows and says how many it left out."""
+"""`plan --json` and `log --json` stream the ledger as unindented JSON, one element a line:
+the same rows, keys and values as the ledger's ORM objects give; the `plan` and `log` tables
+show the soonest (latest) rows and say how many they left out."""
 
 from __future__ import annotations
 
@@ -25,8 +25,7 @@ from timelines.model import Delivery, Reminder, Task
 
 RESTART = "2026-09-04T09:00"  # three days after the apply: rows due, stale and ahead
 RESTART_UTC = dt.datetime(2026, 9, 4, 7, tzinfo=dt.UTC)  # the same in Oslo's summer time
-
-
+# The keys of a `plan --json` row, in their order.
 KEYS = ("task", "title", "occurrence", "recipient", "email", "kind", "rule", "send_at", "zone",
         "local", "status", "attempts", "key")
 
