@@ -4,8 +4,10 @@ Problems are told in the language the file was read in (`tl.source.lang`)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import ChainMap
+from collections.abc import Container
 from graphlib import CycleError, TopologicalSorter
+from typing import Any
 
 from timelines.base.i18n import _, _n
 from timelines.base.problems import Problem
@@ -16,13 +18,16 @@ from timelines.people import reached
 
 
 def duplicate_ids(tl: TimelineFile) -> list[Problem]:
-    seen: Counter[str] = Counter()
+    """Each id used twice, told once, at its second use."""
+    seen: set[str] = set()
+    told: set[str] = set()
     found = []
     for index, task in enumerate(tl.doc.task):
-        seen[task.id] += 1
-        if seen[task.id] == 2:
+        if task.id in seen and task.id not in told:
+            told.add(task.id)
             said = _(tl.source.lang, "duplicate task id '{id}': ids must be unique", id=task.id)
             found.append(tl.source.problem(tl.task_path(index, "id"), said))
+        seen.add(task.id)
     return found
 
 
@@ -38,10 +43,20 @@ def unknown_after(tl: TimelineFile) -> list[Problem]:
 
 
 def dependency_graph(tl: TimelineFile) -> dict[str, set[str]]:
+    """Each task that waits for another or is waited for → the ids it waits for, in the order
+    of the file. A task linked to no other is left out: it needs no ordering, and most tasks
+    are such (graphlib then sorts the few that are linked, and finds the same cycle as it
+    would among all)."""
     ids = {task.id for task in tl.doc.task}
+    linked: set[str] = set()
+    for task in tl.doc.task:
+        preds = [a for a in task.after if a in ids]
+        if preds:
+            linked.update((task.id, *preds))
     graph: dict[str, set[str]] = {}
     for task in tl.doc.task:  # duplicate ids are reported elsewhere; merge their edges here
-        graph.setdefault(task.id, set()).update(a for a in task.after if a in ids)
+        if task.id in linked:
+            graph.setdefault(task.id, set()).update(a for a in task.after if a in ids)
     return graph
 
 
@@ -76,8 +91,10 @@ def unknown_occurrences(tl: TimelineFile) -> list[Problem]:
     return found
 
 
-def known_keys(config: Config, tl: TimelineFile) -> set[str]:
-    return set(config.owners) | set(config.roles) | set(tl.doc.timeline.roles)
+def known_keys(config: Config, tl: TimelineFile) -> Container[str]:
+    """The owner and role keys a file may name. Looked up in place: a set of the config's
+    thousands of owners, made for each file, cost more than checking the file."""
+    return ChainMap[str, Any](config.owners, config.roles, tl.doc.timeline.roles)
 
 
 def _unknown_owner(tl: TimelineFile, path: tuple[str | int, ...], key: str) -> Problem:
