@@ -4,10 +4,9 @@ Problems are told in the language the file was read in (`tl.source.lang`)."""
 
 from __future__ import annotations
 
-from collections import ChainMap
-from collections.abc import Container
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
-from typing import Any
 
 from timelines.base.i18n import _, _n
 from timelines.base.problems import Problem
@@ -91,10 +90,21 @@ def unknown_occurrences(tl: TimelineFile) -> list[Problem]:
     return found
 
 
-def known_keys(config: Config, tl: TimelineFile) -> Container[str]:
-    """The owner and role keys a file may name. Looked up in place: a set of the config's
+@dataclass(frozen=True)
+class _Keys:
+    """The owner and role keys a file may name, looked up in place: a set of the config's
     thousands of owners, made for each file, cost more than checking the file."""
-    return ChainMap[str, Any](config.owners, config.roles, tl.doc.timeline.roles)
+
+    owners: Mapping[str, object]
+    roles: Mapping[str, object]
+    own_roles: Mapping[str, object]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.owners or key in self.roles or key in self.own_roles
+
+
+def known_keys(config: Config, tl: TimelineFile) -> Container[str]:
+    return _Keys(config.owners, config.roles, tl.doc.timeline.roles)
 
 
 def _unknown_owner(tl: TimelineFile, path: tuple[str | int, ...], key: str) -> Problem:
@@ -136,14 +146,15 @@ def unmapped_roles(config: Config, tl: TimelineFile) -> list[Problem]:
     ]
 
 
+def _reaches_someone(config: Config, keys: list[str]) -> bool:
+    return any(people_for(config, key) for key in keys)
+
+
 def unreached_tasks(config: Config, tl: TimelineFile) -> list[Problem]:
     """One warning per file listing the open tasks whose owners reach no person."""
     header = tl.doc.timeline
-    ids = [
-        task.id for task in tl.doc.task
-        if task.status in OPEN_STATUSES
-        and not any(people_for(config, key) for key in (task.owners or header.owners))
-    ]
+    ids = [task.id for task in tl.doc.task if task.status in OPEN_STATUSES
+           and not _reaches_someone(config, task.owners or header.owners)]
     if not ids:
         return []
     lang = tl.source.lang
