@@ -199,8 +199,9 @@ def _salvaged(source: TomlSource, raw: list[Any]) -> tuple[list[TaskSpec], list[
 
 
 def read_timeline(path: Path, lang: str = "en") -> tuple[TimelineFile | None, list[Problem]]:
-    """Read one file, checking each task on its own so one bad task hides no other problem;
-    problems are told in `lang` (and so are the checks run on the result later)."""
+    """Read one file: its tasks checked together, and when one is wrong each on its own, so
+    one bad task hides no other problem; problems are told in `lang` (and so are the checks
+    run on the result later)."""
     source = TomlSource(path, lang)
     data = source.data
     if data is None:
