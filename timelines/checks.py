@@ -4,7 +4,8 @@ Problems are told in the language the file was read in (`tl.source.lang`)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
 from timelines.base.i18n import _, _n
@@ -16,13 +17,16 @@ from timelines.people import reached
 
 
 def duplicate_ids(tl: TimelineFile) -> list[Problem]:
-    seen: Counter[str] = Counter()
+    """Each id used twice, told once, at its second use."""
+    seen: set[str] = set()
+    told: set[str] = set()
     found = []
     for index, task in enumerate(tl.doc.task):
-        seen[task.id] += 1
-        if seen[task.id] == 2:
+        if task.id in seen and task.id not in told:
+            told.add(task.id)
             said = _(tl.source.lang, "duplicate task id '{id}': ids must be unique", id=task.id)
             found.append(tl.source.problem(tl.task_path(index, "id"), said))
+        seen.add(task.id)
     return found
 
 
@@ -38,10 +42,20 @@ def unknown_after(tl: TimelineFile) -> list[Problem]:
 
 
 def dependency_graph(tl: TimelineFile) -> dict[str, set[str]]:
+    """Each task that waits for another or is waited for → the ids it waits for, in the order
+    of the file. A task linked to no other is left out: it needs no ordering, and most tasks
+    are such (graphlib then sorts the few that are linked, and finds the same cycle as it
+    would among all)."""
     ids = {task.id for task in tl.doc.task}
+    linked: set[str] = set()
+    for task in tl.doc.task:
+        preds = [a for a in task.after if a in ids]
+        if preds:
+            linked.update((task.id, *preds))
     graph: dict[str, set[str]] = {}
     for task in tl.doc.task:  # duplicate ids are reported elsewhere; merge their edges here
-        graph.setdefault(task.id, set()).update(a for a in task.after if a in ids)
+        if task.id in linked:
+            graph.setdefault(task.id, set()).update(a for a in task.after if a in ids)
     return graph
 
 
@@ -76,8 +90,21 @@ def unknown_occurrences(tl: TimelineFile) -> list[Problem]:
     return found
 
 
-def known_keys(config: Config, tl: TimelineFile) -> set[str]:
-    return set(config.owners) | set(config.roles) | set(tl.doc.timeline.roles)
+@dataclass(frozen=True)
+class _Keys:
+    """The owner and role keys a file may name, looked up in place: a set of the config's
+    thousands of owners, made for each file, cost more than checking the file."""
+
+    owners: Mapping[str, object]
+    roles: Mapping[str, object]
+    own_roles: Mapping[str, object]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.owners or key in self.roles or key in self.own_roles
+
+
+def known_keys(config: Config, tl: TimelineFile) -> Container[str]:
+    return _Keys(config.owners, config.roles, tl.doc.timeline.roles)
 
 
 def _unknown_owner(tl: TimelineFile, path: tuple[str | int, ...], key: str) -> Problem:
@@ -119,14 +146,15 @@ def unmapped_roles(config: Config, tl: TimelineFile) -> list[Problem]:
     ]
 
 
+def _reaches_someone(config: Config, keys: list[str]) -> bool:
+    return any(people_for(config, key) for key in keys)
+
+
 def unreached_tasks(config: Config, tl: TimelineFile) -> list[Problem]:
     """One warning per file listing the open tasks whose owners reach no person."""
     header = tl.doc.timeline
-    ids = [
-        task.id for task in tl.doc.task
-        if task.status in OPEN_STATUSES
-        and not any(people_for(config, key) for key in (task.owners or header.owners))
-    ]
+    ids = [task.id for task in tl.doc.task if task.status in OPEN_STATUSES
+           and not _reaches_someone(config, task.owners or header.owners)]
     if not ids:
         return []
     lang = tl.source.lang

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from dateutil.rrule import rrulestr
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter, ValidationError
 
 from timelines.base.i18n import N_, _
 from timelines.base.problems import Problem
@@ -98,16 +98,18 @@ class OccurrenceSpec(Strict):
 
 
 class TaskSpec(Strict):
+    # Lists and tables default through factories: pydantic deep-copies a mutable default for
+    # every task it validates, which was a third of reading a 100-task file.
     id: Annotated[str, Field(pattern=ID)]
     title: str
     section: str = ""
     when: str = ""
     start: PlainDate | None = None
     due: PlainDate | None = None
-    owners: list[str] = []
-    participants: list[str] = []
+    owners: list[str] = Field(default_factory=list)
+    participants: list[str] = Field(default_factory=list)
     status: TaskStatus = "planned"
-    after: list[str] = []
+    after: list[str] = Field(default_factory=list)
     lag: Lag = "0d"
     budget: Budget | None = None
     notes: str = ""
@@ -116,7 +118,8 @@ class TaskSpec(Strict):
     policy: PolicyOverride | None = None
     recurrence: RRule | None = None
     until: PlainDate | None = None
-    occurrence: dict[Annotated[str, Field(pattern=OCCURRENCE)], OccurrenceSpec] = {}
+    occurrence: dict[Annotated[str, Field(pattern=OCCURRENCE)], OccurrenceSpec] = Field(
+        default_factory=dict)
 
     @property
     def lag_days(self) -> int:
@@ -131,14 +134,14 @@ class TimelineHeader(Strict):
     ref_year: int | None = Field(None, ge=1900, le=2200)
     period: Period | None = None
     source: str = ""
-    owners: list[str] = []
-    roles: dict[Annotated[str, Field(pattern=KEY)], str] = {}
+    owners: list[str] = Field(default_factory=list)
+    roles: dict[Annotated[str, Field(pattern=KEY)], str] = Field(default_factory=dict)
     policy: PolicyOverride | None = None
 
 
 class TimelineDoc(Strict):
     timeline: TimelineHeader
-    task: list[TaskSpec] = []
+    task: list[TaskSpec] = Field(default_factory=list)
 
 
 @dataclass
@@ -153,6 +156,9 @@ class TimelineFile:
     doc: TimelineDoc
     source: TomlSource = field(repr=False)
     positions: list[int] = field(default_factory=list)
+    # Its ResolvedTimeline, once timelines.resolve has worked it out (the file is not changed
+    # after it is read, so neither is its resolution).
+    resolution: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -161,6 +167,9 @@ class TimelineFile:
     def task_path(self, index: int, *rest: str | int) -> tuple[str | int, ...]:
         position = self.positions[index] if index < len(self.positions) else index
         return ("task", position, *rest)
+
+
+_TASK_LIST = TypeAdapter(list[TaskSpec])
 
 
 def timeline_paths(config: Config) -> list[Path]:
@@ -172,6 +181,14 @@ def _tasks(source: TomlSource, raw: Any) -> tuple[list[TaskSpec], list[int]]:
         said = _(source.lang, "use [[task]] tables for tasks")
         source.problems.append(source.problem(("task",), said))
         return [], []
+    try:  # the common case, a file without mistakes: every task in one call
+        return _TASK_LIST.validate_python(raw), list(range(len(raw)))
+    except ValidationError:
+        return _salvaged(source, raw)
+
+
+def _salvaged(source: TomlSource, raw: list[Any]) -> tuple[list[TaskSpec], list[int]]:
+    """Each task checked on its own, so every mistake is reported and the good tasks kept."""
     tasks, positions = [], []
     for index, item in enumerate(raw):
         task = source.salvage(TaskSpec, item, ("task", index))
@@ -182,8 +199,9 @@ def _tasks(source: TomlSource, raw: Any) -> tuple[list[TaskSpec], list[int]]:
 
 
 def read_timeline(path: Path, lang: str = "en") -> tuple[TimelineFile | None, list[Problem]]:
-    """Read one file, checking each task on its own so one bad task hides no other problem;
-    problems are told in `lang` (and so are the checks run on the result later)."""
+    """Read one file: its tasks checked together, and when one is wrong each on its own, so
+    one bad task hides no other problem; problems are told in `lang` (and so are the checks
+    run on the result later)."""
     source = TomlSource(path, lang)
     data = source.data
     if data is None:
@@ -193,6 +211,9 @@ def read_timeline(path: Path, lang: str = "en") -> tuple[TimelineFile | None, li
         source.problems.append(source.problem((key,), said))
     header = source.salvage(TimelineHeader, data.get("timeline", {}), ("timeline",))
     tasks, positions = _tasks(source, data.get("task", []))
+    # The models now hold everything the tables said: a project keeps its files for the whole
+    # command, and their raw tables would double its memory (and the garbage collector's work).
+    source.data = None
     if header is None:
         return None, source.problems
     doc = TimelineDoc.model_construct(timeline=header, task=tasks)

@@ -7,9 +7,11 @@ Order of precedence for a task's dates: explicit `start`/`due` in the file, then
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from graphlib import TopologicalSorter
-from typing import Any
+from typing import Any, cast
 
 from timelines.checks import dependency_graph
 from timelines.dates import DateSpan, parse_span, recurs_until
@@ -77,10 +79,17 @@ def _first_year(tl: TimelineFile) -> int | None:
     return span.start.year if span and span.start else None
 
 
+@lru_cache(maxsize=8192)
+def _when(text: str, lang: str | None, ref_year: int | None) -> DateSpan:
+    """`parse_span`, once per text, language and plan year (everything a reading depends on):
+    a large plan repeats its `when` texts, most of them empty."""
+    return parse_span(text, lang=lang, ref_year=ref_year)
+
+
 def _recurrence(tl: TimelineFile, spec: TaskSpec, span: DateSpan) -> DateSpan | None:
     """The task's series: an explicit `recurrence` wins over the `when` text (as `due` does),
     and explicit `start`/`due` make a `when` series a single dated task."""
-    year = _first_year(tl)
+    year = _first_year(tl) if spec.recurrence else None
     if spec.recurrence and year is not None:
         days = due_days(spec.recurrence, dt.date(year, 1, 1), dt.date(year + 50, 12, 31))
         if days:
@@ -91,11 +100,23 @@ def _recurrence(tl: TimelineFile, spec: TaskSpec, span: DateSpan) -> DateSpan | 
     return None
 
 
-def _own_dates(tl: TimelineFile, spec: TaskSpec, span: DateSpan) -> OwnDates:
+def _own_dates(spec: TaskSpec, span: DateSpan) -> OwnDates:
     start = spec.start or span.start
     due = spec.due or span.due
     kind = "dated" if (start or due) else span.kind
     return kind, start, due, span.approximate
+
+
+def _placed(spec: TaskSpec, own: OwnDates, preds: list[ResolvedTask]) -> OwnDates:
+    """A dependent task's dates after its predecessors, keeping its own duration."""
+    kind, start, due, approximate = own
+    dues = [p.due for p in preds if p.due]
+    if not dues or spec.start:
+        return own
+    first = max(dues) + ONE_DAY * (1 + spec.lag_days)
+    length = (due - start) if (start and due) else dt.timedelta(0)
+    return "dated", first, spec.due if (spec.due and spec.due >= first) else first + length, \
+        approximate
 
 
 def _series_fields(tl: TimelineFile, spec: TaskSpec, series: DateSpan) -> dict[str, Any]:
@@ -107,13 +128,16 @@ def _series_fields(tl: TimelineFile, spec: TaskSpec, series: DateSpan) -> dict[s
             "occurrences": overrides_json(spec.occurrence)}
 
 
-def _base_task(tl: TimelineFile, spec: TaskSpec) -> ResolvedTask:
+def _task(tl: TimelineFile, spec: TaskSpec, preds: list[ResolvedTask]) -> ResolvedTask:
+    """One task, placed after its (already resolved) predecessors."""
     header = tl.doc.timeline
-    span = parse_span(spec.when, lang=header.lang, ref_year=header.ref_year)
-    kind, start, due, approximate = _own_dates(tl, spec, span)
+    span = _when(spec.when, header.lang, header.ref_year)
+    own = _own_dates(spec, span)
     series = _recurrence(tl, spec, span)
-    task = _plain_task(tl, spec, kind, start, due, approximate)
-    return replace(task, **_series_fields(tl, spec, series)) if series else task
+    if series is None:  # the common case: the task is built once, with its final dates
+        return _plain_task(tl, spec, *_placed(spec, own, preds))
+    task = replace(_plain_task(tl, spec, *own), **_series_fields(tl, spec, series))
+    return _follow(task, spec, preds) if preds else task
 
 
 def _plain_task(tl: TimelineFile, spec: TaskSpec, kind: str, start: dt.date | None,
@@ -132,27 +156,41 @@ def _plain_task(tl: TimelineFile, spec: TaskSpec, kind: str, start: dt.date | No
 
 def resolve_task(tl: TimelineFile, spec: TaskSpec) -> ResolvedTask:
     """One task from its own lines alone (not placed after its predecessors)."""
-    return _base_task(tl, spec)
+    return _task(tl, spec, [])
 
 
 def _follow(task: ResolvedTask, spec: TaskSpec, preds: list[ResolvedTask]) -> ResolvedTask:
     """Place a dependent task after its predecessors, keeping its own duration."""
-    dues = [p.due for p in preds if p.due]
-    if not dues or spec.start or task.recurrence:  # a series keeps its own calendar
+    if task.recurrence:  # a series keeps its own calendar
         return task
-    start = max(dues) + ONE_DAY * (1 + task.lag_days)
-    length = (task.due - task.start) if (task.start and task.due) else dt.timedelta(0)
-    due = spec.due if (spec.due and spec.due >= start) else start + length
-    return replace(task, kind="dated", start=start, due=due)
+    own = (task.kind, task.start, task.due, task.approximate)
+    placed = _placed(spec, own, preds)
+    return task if placed is own else replace(task, kind=placed[0], start=placed[1],
+                                              due=placed[2])
+
+
+def _order(tl: TimelineFile) -> Iterator[str]:
+    """Every task id, each after those it waits for: the linked ones sorted, then the rest."""
+    graph = dependency_graph(tl)
+    yield from TopologicalSorter(graph).static_order()
+    yield from (task.id for task in tl.doc.task if task.id not in graph)
 
 
 def resolve_timeline(tl: TimelineFile) -> ResolvedTimeline:
+    """The file's tasks with concrete dates; worked out once per TimelineFile (the checks,
+    the warnings and the commands that use a project each ask for it)."""
+    if tl.resolution is None:
+        tl.resolution = _resolved(tl)
+    return cast(ResolvedTimeline, tl.resolution)
+
+
+def _resolved(tl: TimelineFile) -> ResolvedTimeline:
     specs = {spec.id: spec for spec in tl.doc.task}
     done: dict[str, ResolvedTask] = {}
-    for key in TopologicalSorter(dependency_graph(tl)).static_order():
-        task = _base_task(tl, specs[key])
-        preds = [done[a] for a in specs[key].after if a in done]
-        done[key] = _follow(task, specs[key], preds) if preds else task
+    for key in _order(tl):
+        if key not in done:  # a duplicate id: resolved once, from its last task (as before)
+            spec = specs[key]
+            done[key] = _task(tl, spec, [done[a] for a in spec.after if a in done])
     header = tl.doc.timeline
     return ResolvedTimeline(
         id=header.id, title=header.title, lang=header.lang, ref_year=header.ref_year,

@@ -54,22 +54,22 @@ def _key_line(lines: Sequence[str], first: int, key: str) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def _tables(text: str) -> tuple[list[str], list[tuple[Path, int]]]:
-    # A file's warnings are located one after the other: its tables are found once.
+def _tables(text: str) -> tuple[list[str], dict[Path, int]]:
+    # A file's warnings are located one after the other: its tables are found once, and kept
+    # by path so that each lookup is a few dictionary probes, not a pass over every table.
     lines = text.splitlines()
-    return lines, [((), 0), *_table_paths(lines)]
+    tables: dict[Path, int] = {(): 0}
+    for table, number in _table_paths(lines):
+        tables.setdefault(table, number)  # a table declared twice: its first line
+    return lines, tables
 
 
 def locate(text: str, path: Path) -> int | None:
     """The line of `path` in `text`, or of its nearest enclosing table; None if unknown."""
     lines, tables = _tables(text)
-    best: tuple[int, int] | None = None  # (prefix length, line)
-    for table, number in tables:
-        if tuple(path[: len(table)]) == table and (best is None or len(table) > best[0]):
-            best = (len(table), number)
-    if best is None:
-        return None
-    depth, header_line = best
+    path = tuple(path)
+    depth = next(n for n in range(len(path), -1, -1) if path[:n] in tables)
+    header_line = tables[path[:depth]]
     if depth < len(path) and isinstance(path[depth], str):
         key_line = _key_line(lines, header_line, str(path[depth]))
         if key_line:
