@@ -240,3 +240,24 @@ def test_messages_about_several_tasks_have_no_calendar(kind: NoticeKind) -> None
     _, message = render(kind, "nb")
     assert message.get_content_type() == "multipart/alternative"
     assert all(p.get_content_type() != "text/calendar" for p in message.walk())
+
+
+STOCK = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari K", "kari@example.no"),
+                     policy=policy.SMTP)
+
+
+def test_messages_are_byte_for_byte_what_the_stock_smtp_policy_writes() -> None:
+    """The remembering policy (mime.POLICY) changes no byte: every kind and language, a long
+    title that folds, a second rendering (served from what the first left behind), another
+    recipient's time zone."""
+    long_title = "Søknad om tilskudd til et svært langt prosjekt med ÆØÅ " * 4
+    for lang in LANGS:
+        for kind in NOTICE_KINDS:
+            notice = sample_notice(kind, lang)
+            variants = [notice, replace(notice, idem_key=notice.idem_key + ":2"),
+                        replace(notice, tasks=tuple(replace(t, title=long_title)
+                                                    for t in notice.tasks)),
+                        replace(notice, recipient=replace(notice.recipient,
+                                                          timezone="America/New_York"))]
+            for one in variants * 2:
+                assert RENDERER.render(one, NOW).data == STOCK.render(one, NOW).data

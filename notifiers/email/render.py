@@ -1,6 +1,7 @@
 """Notice → a complete email: subject, text and HTML parts (templates), calendar, headers.
 
-The message is an `email.message.EmailMessage` written with `email.policy.SMTP`. Every header
+The message is an `email.message.EmailMessage` written with `mime.POLICY` (`email.policy.SMTP`
+that parses and folds a header value it has seen once: `notifiers.email.mime`). Every header
 value built from plan or config text is cleaned first (`headers.clean_header_text`: one line,
 no control characters, no `=?`), so that nothing the email package parses can turn into a
 line break: Python before 3.11.10 folds such values into new header lines (CVE-2024-6923).
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
-from email.policy import SMTP
+from email.policy import EmailPolicy
 from email.utils import formataddr, parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +24,7 @@ from notifiers.base import Notice, Recipient
 from notifiers.calendar.event import Style
 from notifiers.email import headers as h
 from notifiers.email.attachment import calendar_bytes
+from notifiers.email.mime import POLICY
 from notifiers.email.templates import render_parts
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
 from timelines.base.i18n import N_, _, format_date, pick_lang, template_gettext, translate
@@ -92,9 +94,10 @@ class MailRenderer:
 
     def __init__(self, sender: str, coordinator: Contact | None = None,
                  calendar_domain: str | None = None, calendar_span: bool = False,
-                 actions: Actions | None = None) -> None:
+                 actions: Actions | None = None, policy: EmailPolicy = POLICY) -> None:
         # The answer buttons of a notice, given by the layer that serves the answers.
         self.actions = actions
+        self.policy = policy  # a test compares the bytes with the stock policy's
         name, addr = parseaddr(sender)
         self.sender = Contact(h.clean_phrase(name or "Fristvakt"), h.checked_address(addr))
         self.coordinator = coordinator
@@ -109,7 +112,7 @@ class MailRenderer:
         if coordinator:
             fixed.append(("Reply-To", address(coordinator.name, coordinator.email)))
         fixed += [("Auto-Submitted", "auto-generated"), ("X-Auto-Response-Suppress", "All")]
-        self._fixed = [(name, SMTP.header_factory(name, value)) for name, value in fixed]
+        self._fixed = [(name, policy.header_factory(name, value)) for name, value in fixed]
 
     def render(self, notice: Notice, now: datetime) -> RenderedMail:
         """The full message for a notice; `now` (aware) is its Date header."""
@@ -156,7 +159,7 @@ class MailRenderer:
 
     def _finish(self, headers: Headers, subject: str, body: tuple[str, str],
                 attachment: bytes | None) -> RenderedMail:
-        message = _message(headers, body, attachment)
+        message = _message(self.policy, headers, body, attachment)
         data = message.as_bytes()
         h.check_header_block(data, [*dict(headers), "MIME-Version", "Content-Type"])
         to = message["To"].addresses[0].addr_spec
@@ -176,40 +179,40 @@ def boundary(seed: str, label: str) -> str:
     return f"=_fv_{hashlib.sha256(seed.encode()).hexdigest()[:24]}_{label}"
 
 
-def _part() -> EmailMessage:
+def _part(policy: EmailPolicy) -> EmailMessage:
     """An empty part. A MIMEPart, as the email package makes its own subparts (an
     EmailMessage would add a MIME-Version header to each); typeshed wants every attached
     part to be an EmailMessage."""
-    return MIMEPart(policy=SMTP)  # type: ignore[return-value]
+    return MIMEPart(policy=policy)  # type: ignore[return-value]
 
 
-def _leaf(content: str | bytes, **how: Any) -> EmailMessage:
-    part = _part()
+def _leaf(policy: EmailPolicy, content: str | bytes, **how: Any) -> EmailMessage:
+    part = _part(policy)
     part.set_content(content, **how)
     return part
 
 
-def _message(headers: Headers, body: tuple[str, str], attachment: bytes | None
-             ) -> EmailMessage:
+def _message(policy: EmailPolicy, headers: Headers, body: tuple[str, str],
+             attachment: bytes | None) -> EmailMessage:
     """alternative(text, html), inside mixed with the calendar when there is one.
 
     The parts are made first and then put together: `add_alternative` and `add_attachment`
     would turn the message into a multipart step by step, parsing its headers again at
     each step (half the rendering time)."""
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=policy)
     for name, value in headers:
         if not name.startswith("Content-"):
             message[name] = value
     seed = str(message["Message-ID"])
-    alternative = message if attachment is None else _part()
+    alternative = message if attachment is None else _part(policy)
     alternative.make_alternative(boundary(seed, "alt"))
-    alternative.attach(_leaf(body[0], subtype="plain", cte="quoted-printable"))
+    alternative.attach(_leaf(policy, body[0], subtype="plain", cte="quoted-printable"))
     # Nobody reads HTML source: base64 keeps its long inlined-style lines intact.
-    alternative.attach(_leaf(body[1], subtype="html", cte="base64"))
+    alternative.attach(_leaf(policy, body[1], subtype="html", cte="base64"))
     if attachment is not None:
         message.make_mixed(boundary(seed, "mix"))
         message.attach(alternative)
-        message.attach(_leaf(attachment, maintype="text", subtype="calendar",
+        message.attach(_leaf(policy, attachment, maintype="text", subtype="calendar",
                              filename="frist.ics", params={"method": "PUBLISH",
                                                            "charset": "utf-8"}))
     message["MIME-Version"] = "1.0"
