@@ -20,9 +20,9 @@ from email.headerregistry import BaseHeader, HeaderRegistry
 from email.policy import EmailPolicy
 from typing import Any
 
-# Enough for every fixed value and the values of one pass (dates, languages, boundaries of
-# the few parts), small enough to stay a few hundred kilobytes.
-CACHE_SIZE = 2048
+# Enough for every fixed value and the values of one pass (dates, languages, the parts'
+# types), small enough to stay a few hundred kilobytes.
+CACHE_SIZE = 256
 
 
 class _Remembered:
@@ -63,9 +63,23 @@ class CachingRegistry(HeaderRegistry):
         return found
 
 
+# The headers whose values repeat from message to message; the others (To, Subject,
+# Message-ID, ...) are new in every message, and keeping them would only push these out.
+REPEATING = frozenset({"date", "content-language", "content-type", "content-transfer-encoding",
+                       "content-disposition", "mime-version", "from", "reply-to",
+                       "auto-submitted", "x-auto-response-suppress"})
+
+
+def _repeats(name: str, value: object) -> bool:
+    # A multipart boundary is made for its own message.
+    return name.lower() in REPEATING and "boundary=" not in str(value)
+
+
 def _key(name: str, value: object) -> tuple[str, str] | None:
     """What a value's header object is known by: plain text as it is, a date by its ISO form
     (aware dates at one instant compare equal whatever their offset); None for the rest."""
+    if not _repeats(name, value):
+        return None
     if type(value) is str:
         return name, value
     if isinstance(value, dt.datetime):
@@ -94,7 +108,8 @@ class MailPolicy(EmailPolicy):
         if found is not None and found[0] is value:
             return found[1]  # type: ignore[no-any-return]
         data = super().fold_binary(name, value)
-        if isinstance(value, BaseHeader) and self is POLICY:  # a clone may fold otherwise
+        # Only this policy's own folds (a clone may fold otherwise).
+        if isinstance(value, BaseHeader) and self is POLICY and _repeats(name, value):
             _folded.put(key, (value, data))
         return data  # type: ignore[no-any-return]
 
