@@ -1,6 +1,7 @@
 """The notifier interface the reminder engine (#6) calls; email is the first channel.
 
-Usage, one connection for a batch::
+Usage, one connection for a batch (or `prepare` a notice, then `deliver` it: a sender makes
+the next message while the server works on the one before)::
 
     async with EmailNotifier.from_config(config) as notifier:
         for notice in due_notices:
@@ -31,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
-from typing import Literal, NamedTuple, Protocol, Self
+from typing import Literal, NamedTuple, Protocol, Self, TypeVar
 
 from timelines.base.exceptions import DeliveryError
 
@@ -159,8 +160,13 @@ class PermanentTransportError(TransportDeliveryError, PermanentDeliveryError):
     """The route needs a fix (wrong password 535, TLS not trusted, AUTH not offered)."""
 
 
-class Notifier(Protocol):
-    """A channel. Enter it once per batch; `send` may be awaited many times inside."""
+Prepared = TypeVar("Prepared")
+
+
+class Notifier(Protocol[Prepared]):
+    """A channel. Enter it once per batch; `send` may be awaited many times inside. `send`
+    is `prepare` (render: no network, a PermanentDeliveryError if the notice cannot be
+    written) and then `deliver`."""
 
     async def __aenter__(self) -> Self: ...
 
@@ -172,3 +178,7 @@ class Notifier(Protocol):
     ) -> None: ...
 
     async def send(self, notice: Notice) -> SendResult: ...
+
+    async def prepare(self, notice: Notice) -> Prepared: ...
+
+    async def deliver(self, prepared: Prepared) -> SendResult: ...

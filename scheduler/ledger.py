@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import Connection, Integer, String, bindparam, case, func, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, select
@@ -33,6 +34,7 @@ from scheduler.planning import (
     supersede,
 )
 from scheduler.states import ACTIVE, DeliveryOutcome, ReminderStatus
+from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
 from timelines.model import Delivery, Reminder, Task
 from timelines.sync import REPLAN, Change
@@ -339,6 +341,34 @@ def check_held(session: Session, row_id: int, token: str, now: dt.datetime) -> s
     if stale_for(row, task):
         supersede(session, row, now)
         return ReminderStatus.SUPERSEDED
+    return ""
+
+
+# The row and its task in one read, for the check before each send (`held_now`).
+_HELD = (core_select(col(Reminder.status), col(Reminder.lease_token), col(Reminder.task_pk),
+                     col(Reminder.date_version), col(Reminder.occurrence), col(Task.pk),
+                     col(Task.status), col(Task.removed_at), col(Task.date_version))
+         .select_from(Reminder).outerjoin(Task, col(Task.pk) == col(Reminder.task_pk))
+         .where(col(Reminder.id) == bindparam("id")))
+# PostgreSQL: lock the reminder row as `_held` does, so a concurrent supersede is seen.
+_HELD_LOCKED = _HELD.with_for_update(of=Reminder)
+
+
+def held_now(conn: Connection, row_id: int, token: str) -> str | None:
+    """`check_held` in one Core read, for the common case: "lost" if another worker has the
+    row, "" if this lease holds it and its task is open at the planned date version; None
+    when the task changed (or the row is an occurrence of a recurring task): then
+    `check_held` decides, and supersedes the row, as before."""
+    stmt = _HELD_LOCKED if conn.dialect.name == "postgresql" else _HELD
+    found = conn.execute(stmt, {"id": row_id}).first()
+    if found is None or found[0] != ReminderStatus.CLAIMED or found[1] != token:
+        return "lost"
+    _, _, task_pk, version, occurrence, pk, status, removed_at, task_version = found
+    if task_pk is None:
+        return ""
+    if occurrence or pk is None or removed_at is not None or status not in OPEN_STATUSES \
+            or task_version != version:
+        return None
     return ""
 
 

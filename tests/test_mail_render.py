@@ -18,6 +18,7 @@ import jinja2
 import pytest
 
 from notifiers.base import NOTICE_KINDS, NoticeKind
+from notifiers.email import render as render_module
 from notifiers.email.render import Contact, MailRenderer, RenderedMail
 from notifiers.email.samples import BYREGION, FEED, sample_notice
 from notifiers.email.templates import bake_texts, environment
@@ -240,3 +241,50 @@ def test_messages_about_several_tasks_have_no_calendar(kind: NoticeKind) -> None
     _, message = render(kind, "nb")
     assert message.get_content_type() == "multipart/alternative"
     assert all(p.get_content_type() != "text/calendar" for p in message.walk())
+
+
+STOCK = MailRenderer("Fristvakt <fristvakt@example.no>", Contact("Kari K", "kari@example.no"),
+                     policy=policy.SMTP)
+
+
+def test_messages_are_byte_for_byte_what_the_stock_smtp_policy_writes() -> None:
+    """The remembering policy (mime.POLICY) changes no byte: every kind and language, a long
+    title that folds, a second rendering (served from what the first left behind), another
+    recipient's time zone."""
+    long_title = "Søknad om tilskudd til et svært langt prosjekt med ÆØÅ " * 4
+    for lang in LANGS:
+        for kind in NOTICE_KINDS:
+            notice = sample_notice(kind, lang)
+            variants = [notice, replace(notice, idem_key=notice.idem_key + ":2"),
+                        replace(notice, tasks=tuple(replace(t, title=long_title)
+                                                    for t in notice.tasks)),
+                        replace(notice, recipient=replace(notice.recipient,
+                                                          timezone="America/New_York"))]
+            for one in variants * 2:
+                assert RENDERER.render(one, NOW).data == STOCK.render(one, NOW).data
+
+
+PART_TEXTS = ["Hei Ola,\nfrist i morgon.\n", "ascii only", "Søknad – «frist» \r\nneste linje",
+              "x" * 300 + "\n" + "æ" * 120, "<p style='margin: 0'>" + "ø" * 200 + "</p>\r\n"]
+
+
+def test_parts_are_made_as_set_content_and_make_alternative_make_them() -> None:
+    """The parts and the multipart made from header objects made once are what the email
+    package's own `set_content`, `make_alternative`/`make_mixed` and `attach` make."""
+    for text in PART_TEXTS:
+        for kind, how in (("plain", render_module.PLAIN), ("html", render_module.HTML)):
+            made = render_module._leaf_of(policy.SMTP, kind, text)
+            assert made.as_bytes() == render_module._leaf(policy.SMTP, text, **how).as_bytes()
+        data = text.encode()
+        made = render_module._leaf_of(policy.SMTP, "calendar", data)
+        stock = render_module._leaf(policy.SMTP, data, **render_module.CALENDAR)
+        assert made.as_bytes() == stock.as_bytes()
+    for subtype in ("alternative", "mixed"):
+        children = [render_module._leaf(policy.SMTP, t, **render_module.PLAIN) for t in PART_TEXTS]
+        stock = EmailMessage(policy=policy.SMTP)
+        getattr(stock, f"make_{subtype}")("=_fv_x_" + subtype)
+        for child in children:
+            stock.attach(child)
+        made = EmailMessage(policy=policy.SMTP)
+        render_module._multipart(policy.SMTP, made, subtype, "=_fv_x_" + subtype, children)
+        assert made.as_bytes() == stock.as_bytes()

@@ -78,3 +78,42 @@ def test_no_link_lookup_without_a_feed_secret(tmp_path: Path, db_url: str,
     assert queries == 0  # no link can be shown again: none is looked up
     assert len(smtp.messages) == TASKS
     assert not any("/feeds/" in str(m.parsed()) for m in smtp.messages)
+
+
+@contextmanager
+def commits() -> Iterator[list[int]]:
+    """Every commit on any engine."""
+    seen: list[int] = []
+
+    def record(_conn: Any) -> None:
+        seen.append(1)
+
+    event.listen(DbEngine, "commit", record)
+    try:
+        yield seen
+    finally:
+        event.remove(DbEngine, "commit", record)
+
+
+def test_a_message_costs_one_transaction_after_its_claim(tmp_path: Path, db_url: str,
+                                                        smtp: SmtpServer) -> None:
+    """Each message's mark goes with the next message's check: one short transaction per
+    message (and one per claim, and the last mark of each claim), not two."""
+    proj = TestProject(tmp_path / "proj", db_url, smtp.port,
+                       policy={"before_due": ["3d"], "overdue_max": 0})
+    proj.write_config()
+    proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
+                          "owners": ["ola"]} for n in range(TASKS)])
+    proj.apply(oslo(2026, 6, 1, 12))
+    db = open_database(db_url)
+    try:
+        engine = ReminderEngine(db, proj.config(), ManualClock(oslo(2026, 6, 5, 8)),
+                                options=EngineOptions(worker="w", batch=3))
+        with commits() as seen:
+            report = run_pass(engine)
+        assert [o.status for o in report.outcomes] == ["sent"] * TASKS
+        claims = TASKS // 3 + 1  # the last one finds nothing
+        assert len(seen) <= TASKS + 2 * claims  # two per message before
+        assert len(smtp.messages) == TASKS
+    finally:
+        db.dispose()

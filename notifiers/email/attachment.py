@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 
 from icalendar import Calendar, vText
 
@@ -30,18 +31,29 @@ def task_entry(task: TaskView, now: datetime) -> Entry:
         date_version=task.date_version, sequence=task.sequence, stamp=now)
 
 
-def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:
-    """A `METHOD:PUBLISH` calendar holding the task's event, or None for an undated task."""
-    if task.due is None and task.start is None:
-        return None
+# The line that ends the calendar: the event is spliced in before it.
+_END = b"END:VCALENDAR\r\n"
+
+
+@cache
+def _head() -> bytes:
+    """The calendar's own lines, the same in every attachment: written once."""
     cal = Calendar()
     cal["VERSION"] = vText("2.0")
     cal["PRODID"] = vText(PRODID)
     cal["METHOD"] = vText("PUBLISH")
+    return bytes(cal.to_ical(sorted=False)).removesuffix(_END)
+
+
+def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:
+    """A `METHOD:PUBLISH` calendar holding the task's event, or None for an undated task:
+    the calendar's lines, then the event's (what `Calendar.to_ical` writes for the two, as
+    the feeds assemble theirs)."""
+    if task.due is None and task.start is None:
+        return None
     if task.planned is None:
         part = event(task_entry(task, now), style)
     else:  # one occurrence: the feed series' instance of that day, the deadline alone
         part = event(task_entry(task, now), replace(style, span=False))
         part["RECURRENCE-ID"] = day(task.planned)
-    cal.add_component(part)
-    return bytes(cal.to_ical(sorted=False))
+    return _head() + bytes(part.to_ical(sorted=False)) + _END

@@ -1,6 +1,7 @@
 """Notice → a complete email: subject, text and HTML parts (templates), calendar, headers.
 
-The message is an `email.message.EmailMessage` written with `email.policy.SMTP`. Every header
+The message is an `email.message.EmailMessage` written with `mime.POLICY` (`email.policy.SMTP`
+that parses and folds a header value it has seen once: `notifiers.email.mime`). Every header
 value built from plan or config text is cleaned first (`headers.clean_header_text`: one line,
 no control characters, no `=?`), so that nothing the email package parses can turn into a
 line break: Python before 3.11.10 folds such values into new header lines (CVE-2024-6923).
@@ -9,13 +10,15 @@ line break: Python before 3.11.10 folds such values into new header lines (CVE-2
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import base64mime, quoprimime
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
-from email.policy import SMTP
+from email.policy import EmailPolicy
 from email.utils import formataddr, parseaddr
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +26,7 @@ from notifiers.base import Notice, Recipient
 from notifiers.calendar.event import Style
 from notifiers.email import headers as h
 from notifiers.email.attachment import calendar_bytes
+from notifiers.email.mime import POLICY
 from notifiers.email.templates import render_parts
 from notifiers.email.view import SINGLE_TASK_KINDS, notice_lang, template_context
 from timelines.base.i18n import N_, _, format_date, pick_lang, template_gettext, translate
@@ -92,9 +96,10 @@ class MailRenderer:
 
     def __init__(self, sender: str, coordinator: Contact | None = None,
                  calendar_domain: str | None = None, calendar_span: bool = False,
-                 actions: Actions | None = None) -> None:
+                 actions: Actions | None = None, policy: EmailPolicy = POLICY) -> None:
         # The answer buttons of a notice, given by the layer that serves the answers.
         self.actions = actions
+        self.policy = policy  # a test compares the bytes with the stock policy's
         name, addr = parseaddr(sender)
         self.sender = Contact(h.clean_phrase(name or "Fristvakt"), h.checked_address(addr))
         self.coordinator = coordinator
@@ -109,21 +114,34 @@ class MailRenderer:
         if coordinator:
             fixed.append(("Reply-To", address(coordinator.name, coordinator.email)))
         fixed += [("Auto-Submitted", "auto-generated"), ("X-Auto-Response-Suppress", "All")]
-        self._fixed = [(name, SMTP.header_factory(name, value)) for name, value in fixed]
+        self._fixed = [(name, policy.header_factory(name, value)) for name, value in fixed]
 
     def render(self, notice: Notice, now: datetime) -> RenderedMail:
         """The full message for a notice; `now` (aware) is its Date header."""
+        for step in self.steps(notice, now):
+            if step is not None:
+                return step
+        raise AssertionError("steps() ends with the message")
+
+    def steps(self, notice: Notice, now: datetime) -> Iterator[RenderedMail | None]:
+        """`render` a part at a time: None after each part, the message last (a sender lets
+        its connection go on in between)."""
         lang = notice_lang(notice)
         coordinator = self.coordinator.name if self.coordinator else self.sender.name
         context = template_context(notice, lang, coordinator)
         context["actions"] = self.actions(notice) if self.actions else None
         text, html = render_parts(notice.kind, context)
+        yield None
+        attachment = self._attachment(notice, lang, now)
+        yield None
         subject = h.clean_header_text(subject_for(notice, lang), limit=250)
         headers = self._headers(notice.recipient, subject, lang, now)
         headers += [("Message-ID", h.message_id(notice.idem_key, self.domain, notice.installation)),
                     ("X-Fristvakt-Key", h.key_header(notice.idem_key)),
                     ("List-Id", formataddr(self._list_id(notice)))]
-        return self._finish(headers, subject, (text, html), self._attachment(notice, lang, now))
+        message = _message(self.policy, headers, (text, html), attachment)
+        yield None
+        yield self._written(message, headers, subject, (text, html))
 
     def render_test(self, to: str, lang: str, now: datetime) -> RenderedMail:
         """A short message for `fristvakt mail test`, to check the server settings."""
@@ -156,7 +174,11 @@ class MailRenderer:
 
     def _finish(self, headers: Headers, subject: str, body: tuple[str, str],
                 attachment: bytes | None) -> RenderedMail:
-        message = _message(headers, body, attachment)
+        return self._written(_message(self.policy, headers, body, attachment), headers,
+                             subject, body)
+
+    def _written(self, message: EmailMessage, headers: Headers, subject: str,
+                 body: tuple[str, str]) -> RenderedMail:
         data = message.as_bytes()
         h.check_header_block(data, [*dict(headers), "MIME-Version", "Content-Type"])
         to = message["To"].addresses[0].addr_spec
@@ -176,42 +198,95 @@ def boundary(seed: str, label: str) -> str:
     return f"=_fv_{hashlib.sha256(seed.encode()).hexdigest()[:24]}_{label}"
 
 
-def _part() -> EmailMessage:
+def _part(policy: EmailPolicy) -> EmailMessage:
     """An empty part. A MIMEPart, as the email package makes its own subparts (an
     EmailMessage would add a MIME-Version header to each); typeshed wants every attached
     part to be an EmailMessage."""
-    return MIMEPart(policy=SMTP)  # type: ignore[return-value]
+    return MIMEPart(policy=policy)  # type: ignore[return-value]
 
 
-def _leaf(content: str | bytes, **how: Any) -> EmailMessage:
-    part = _part()
+def _leaf(policy: EmailPolicy, content: str | bytes, **how: Any) -> EmailMessage:
+    part = _part(policy)
     part.set_content(content, **how)
     return part
 
 
-def _message(headers: Headers, body: tuple[str, str], attachment: bytes | None
-             ) -> EmailMessage:
+# How each part is made: `set_content`'s arguments.
+PLAIN: dict[str, Any] = {"subtype": "plain", "cte": "quoted-printable"}
+# Nobody reads HTML source: base64 keeps its long inlined-style lines intact.
+HTML: dict[str, Any] = {"subtype": "html", "cte": "base64"}
+CALENDAR: dict[str, Any] = {"maintype": "text", "subtype": "calendar", "filename": "frist.ics",
+                            "params": {"method": "PUBLISH", "charset": "utf-8"}}
+
+
+@cache
+def _leaf_headers(policy: EmailPolicy, kind: str) -> list[tuple[str, Any]]:
+    """The header objects `set_content` gives a part of this kind (they do not depend on the
+    content: the encoding is chosen, not sniffed), made once."""
+    how = {"plain": PLAIN, "html": HTML, "calendar": CALENDAR}[kind]
+    return _leaf(policy, b"" if kind == "calendar" else "", **how).items()
+
+
+def _text_lines(text: str) -> list[bytes]:
+    return text.encode("utf-8").splitlines()
+
+
+def _payload(kind: str, content: str | bytes, policy: EmailPolicy) -> str:
+    """The encoded body, as `set_content` encodes it (`email.contentmanager`): the text
+    part's lines as quoted-printable, the HTML part's (CRLF-ended) and the calendar as
+    base64, in lines of at most `max_line_length`."""
+    width = policy.max_line_length or 78
+    if kind == "plain":
+        assert isinstance(content, str)
+        return quoprimime.body_encode(
+            (b"\n".join(_text_lines(content)) + b"\n").decode("latin-1"), width)
+    if kind == "html":
+        assert isinstance(content, str)
+        linesep = policy.linesep.encode("ascii")
+        content = linesep.join(_text_lines(content)) + linesep
+    assert isinstance(content, bytes)
+    # Whole groups of four characters: a line holds width // 4 * 3 bytes, as there.
+    return base64mime.body_encode(content, width // 4 * 4)
+
+
+def _leaf_of(policy: EmailPolicy, kind: str, content: str | bytes) -> EmailMessage:
+    """A part with the same headers and body `set_content` would give it, without working
+    the headers out again for every message."""
+    part = _part(policy)
+    for name, value in _leaf_headers(policy, kind):
+        part[name] = value
+    part.set_payload(_payload(kind, content, policy))
+    return part
+
+
+def _multipart(policy: EmailPolicy, part: EmailMessage, subtype: str, boundary: str,
+               children: list[EmailMessage]) -> None:
+    """What `make_alternative`/`make_mixed` and `attach` make of a part without content."""
+    part["Content-Type"] = f'multipart/{subtype}; boundary="{boundary}"'
+    part.set_payload(children)  # type: ignore[arg-type]
+
+
+def _message(policy: EmailPolicy, headers: Headers, body: tuple[str, str],
+             attachment: bytes | None) -> EmailMessage:
     """alternative(text, html), inside mixed with the calendar when there is one.
 
-    The parts are made first and then put together: `add_alternative` and `add_attachment`
-    would turn the message into a multipart step by step, parsing its headers again at
-    each step (half the rendering time)."""
-    message = EmailMessage(policy=SMTP)
+    The parts are made as `set_content`, `make_alternative` and `attach` would make them
+    (a test compares the bytes with theirs), from header objects made once: those would
+    work out each part's headers again, and parse the message's headers at each step
+    (most of the rendering time)."""
+    message = EmailMessage(policy=policy)
     for name, value in headers:
         if not name.startswith("Content-"):
             message[name] = value
     seed = str(message["Message-ID"])
-    alternative = message if attachment is None else _part()
-    alternative.make_alternative(boundary(seed, "alt"))
-    alternative.attach(_leaf(body[0], subtype="plain", cte="quoted-printable"))
-    # Nobody reads HTML source: base64 keeps its long inlined-style lines intact.
-    alternative.attach(_leaf(body[1], subtype="html", cte="base64"))
-    if attachment is not None:
-        message.make_mixed(boundary(seed, "mix"))
-        message.attach(alternative)
-        message.attach(_leaf(attachment, maintype="text", subtype="calendar",
-                             filename="frist.ics", params={"method": "PUBLISH",
-                                                           "charset": "utf-8"}))
+    texts = [_leaf_of(policy, "plain", body[0]), _leaf_of(policy, "html", body[1])]
+    if attachment is None:
+        _multipart(policy, message, "alternative", boundary(seed, "alt"), texts)
+    else:
+        alternative = _part(policy)
+        _multipart(policy, alternative, "alternative", boundary(seed, "alt"), texts)
+        _multipart(policy, message, "mixed", boundary(seed, "mix"),
+                   [alternative, _leaf_of(policy, "calendar", attachment)])
     message["MIME-Version"] = "1.0"
     for name, value in headers:
         if name.startswith("Content-"):

@@ -11,6 +11,7 @@ retry carries the same Message-ID and is recorded as a possible duplicate.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -144,11 +145,19 @@ class EmailNotifier:
 
     async def send(self, notice: Notice) -> SendResult:
         """Render and deliver one notice; raises the typed DeliveryErrors."""
+        return await self.deliver(await self.prepare(notice))
+
+    async def prepare(self, notice: Notice) -> RenderedMail:
+        """The message for a notice, rendered a part at a time: between parts the event loop
+        runs, so a message being delivered meanwhile gets its replies answered."""
         try:
-            mail = self.renderer.render(notice, self.clock())
+            for step in self.renderer.steps(notice, self.clock()):
+                if step is not None:
+                    return step
+                await asyncio.sleep(0)
         except ValueError as exc:  # an address no server would take: retrying cannot help
             raise PermanentDeliveryError(str(exc), code=None, reply=str(exc)) from exc
-        return await self.deliver(mail)
+        raise AssertionError("steps() ends with the message")
 
     async def deliver(self, mail: RenderedMail) -> SendResult:
         """Send an already rendered message over the batch connection (reconnecting if lost)."""
