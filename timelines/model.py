@@ -122,6 +122,9 @@ class Timeline(SQLModel, table=True):
     removed_at: dt.datetime | None = _instant(nullable=True)
     # `<config hash>:<file hash>@<unix time>` of the last apply: an unchanged file is skipped.
     applied_hash: str = Field(default="", max_length=80)
+    # A hash of the file's path and bytes as that apply read them (`timelines.project`):
+    # with the config part of `applied_hash` unchanged, the file is not parsed again.
+    file_hash: str = Field(default="", max_length=80)
 
 
 class Task(SQLModel, table=True):
