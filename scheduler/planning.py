@@ -518,8 +518,24 @@ def queue_moved(session: Session, config: Config, task_pk: int, old: Dates,
     occ = occurrence_named(task, occurrence) if occurrence else None
     if occurrence and (occ is None or occ.status not in OPEN_STATUSES):
         return  # news about an occurrence that is done or gone is no news
+    # The rows added and superseded here are flushed once, at the next query, not before
+    # each of its lookups (each person's notice has its own key and rows).
+    with session.no_autoflush:
+        _queue_moved(session, config, task, _owners(session, task), old, now, occ)
+
+
+def _owners(session: Session, task: Task) -> list[str]:
+    """The task's owners, else its timeline's."""
+    if task.owners:
+        return task.owners
     timeline = session.get(Timeline, task.timeline_id)
-    owners = task.owners or (timeline.owners if timeline else [])
+    return timeline.owners if timeline else []
+
+
+def _queue_moved(session: Session, config: Config, task: Task, owners: list[str], old: Dates,
+                 now: dt.datetime, occ: Occurrence | None) -> None:
+    assert task.pk is not None
+    task_pk, occurrence = task.pk, occ.label if occ else ""
     for person in recipients_of(config, owners):
         earlier = _pending_moved(session, task_pk, person, occurrence)
         first_old = payload_dates(earlier[0].payload.get("old")) if earlier else old

@@ -80,8 +80,8 @@ def _compare(row: Stored | None, task: ResolvedTask) -> ChangeKind | None:
         return "restored"
     if _row_dates(row) != task.dates:
         return "moved"
-    current = {name: getattr(row, name) for name in _COPIED}
-    return "changed" if current != _values(task) else None
+    # The copied columns end the row (`_STORED`): compared as one tuple, not name by name.
+    return "changed" if tuple(row[_FIRST_COPIED:]) != tuple(_values(task).values()) else None
 
 
 def _with_answers(row: Stored | None, task: ResolvedTask) -> ResolvedTask:
@@ -95,8 +95,9 @@ def _with_answers(row: Stored | None, task: ResolvedTask) -> ResolvedTask:
 
 TASKS = Task.__table__  # type: ignore[attr-defined]
 TASK_PEOPLE = TaskPerson.__table__  # type: ignore[attr-defined]
-_STORED = [TASKS.c[name] for name in ("pk", "key", "removed_at", "date_version", "sequence",
-                                      *_COPIED)]
+_OWN = ("pk", "key", "removed_at", "date_version", "sequence")
+_STORED = [TASKS.c[name] for name in (*_OWN, *_COPIED)]
+_FIRST_COPIED = len(_OWN)
 
 
 def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
@@ -398,9 +399,15 @@ class Begun:
     at: int
     everything: bool
     files: Mapping[str, str] = field(default_factory=dict)
+    marks: dict[str, tuple[ResolvedTimeline, str]] = field(default_factory=dict, repr=False)
 
     def mark(self, tl: ResolvedTimeline) -> str:
-        return f"{self.config_part}:{timeline_hash(tl)}"
+        """`<config>:<resolved>` of a file read now (hashed once per file: a hundred tasks'
+        text)."""
+        held = self.marks.get(tl.id)
+        if held is None or held[0] is not tl:
+            held = self.marks[tl.id] = (tl, f"{self.config_part}:{timeline_hash(tl)}")
+        return held[1]
 
     def unchanged(self, tl: ResolvedTimeline) -> bool:
         """The file is as the last apply read it, under the same config, applied at no
