@@ -323,16 +323,24 @@ def row_values(config: Config, w: Wanted, now: dt.datetime) -> tuple[Any, ...]:
     """A new pending row, its values in the order of INSERTED."""
     p = w.planned
     send_at = _send_at(p)
+    payload = {**w.payload, "expire_at": p.expire_at.isoformat()} if w.payload \
+        else _bare_payload(p)
     return (w.key, w.task_pk, w.recipient, email_of(config, w.recipient), p.rule, p.kind,
             w.occurrence, w.version, send_at, p.zone, p.local_date, p.local_time,
-            Status.PENDING.value, 0, send_at, "", False,
-            {**w.payload, "expire_at": p.expire_at.isoformat()}, now)
+            Status.PENDING.value, 0, send_at, "", False, payload, now)
 
 
 @lru_cache(maxsize=4096)
 def _send_at(planned: Planned) -> dt.datetime:
     # The same plan is shared by every task due that day (see `_plan`): computed once.
     return planned.send_at
+
+
+@lru_cache(maxsize=4096)
+def _bare_payload(planned: Planned) -> dict[str, Any]:
+    """The payload of a row with nothing of its own: one object for every row of the same
+    plan, so `insert_rows` turns it into JSON once (only ever written, never changed)."""
+    return {"expire_at": planned.expire_at.isoformat()}
 
 
 def _rows_of_keys(session: Session, keys: list[str]) -> dict[str, Any]:

@@ -92,11 +92,14 @@ def _processed(column: tuple[Any, ...], proc: Any, document: bool) -> tuple[Any,
 
 def _document_key(value: Any) -> Any:
     """A hashable stand-in for a JSON document many rows share (an empty list or table, a
-    list of keys); None for any other (a reminder's payload): processed each time."""
+    list of keys, one table object given for many rows: a plan's reminder payload); None
+    for any other: processed each time."""
     if not value:
         return (type(value).__name__,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ("list", *value)
+    if isinstance(value, dict):  # the column holds it, so its id is not reused meanwhile
+        return ("object", id(value))
     return None
 
 

@@ -191,8 +191,8 @@ def _changes(write: bool, now: str | None) -> Outcome:
     opened = _Opened(write, now)
     project = common.project(opened.known)
     cfg, timelines = project.config, project.resolutions()
-    engine, moment = opened.engine or common.database(cfg), opened.moment
-    moment = moment or common.parse_now(now, cfg.timezone)
+    engine = opened.engine or common.database(cfg)
+    moment = opened.moment or common.parse_now(now, cfg.timezone)
     kept = set(project.kept.values())
     if not write:
         with session_scope(engine) as session:
