@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,13 +184,25 @@ def _changes(write: bool, now: str | None) -> Outcome:
     """The changes the files make, written when `write` (with the reminders they plan, a
     file per transaction: `hooks.apply_in_steps`). A file whose bytes are those the last
     apply read (under the same config) is not read again: it has nothing to change."""
+    opened = _Opened(write, now)
+    project = common.project(opened.known)
+    # The files read and resolved live until the changes are made: out of the garbage
+    # collector's view meanwhile, so its full collections during the writes (a fifth of a
+    # first apply's CPU at 100k tasks) do not walk them again and again.
+    gc.freeze()
+    try:
+        return _made(project, opened, write, now)
+    finally:
+        gc.unfreeze()
+
+
+def _made(project: Project, opened: _Opened, write: bool, now: str | None) -> Outcome:
+    """`_changes` once the files are read."""
     from scheduler.cli.summary import plan_state
     from scheduler.hooks import apply_in_steps
     from timelines.db import read_session, session_scope
     from timelines.sync import diff
 
-    opened = _Opened(write, now)
-    project = common.project(opened.known)
     cfg, timelines = project.config, project.resolutions()
     engine = opened.engine or common.database(cfg)
     moment = opened.moment or common.parse_now(now, cfg.timezone)
