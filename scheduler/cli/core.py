@@ -180,19 +180,28 @@ class _Opened:
             return known_files(session, cfg, self.moment if self.write else None)
 
 
+# Collections of the middle generation between two full ones while an apply writes
+# (Python's default: 10).
+RARE_FULL_COLLECTIONS = 1000
+
+
 def _changes(write: bool, now: str | None) -> Outcome:
     """The changes the files make, written when `write` (with the reminders they plan, a
     file per transaction: `hooks.apply_in_steps`). A file whose bytes are those the last
     apply read (under the same config) is not read again: it has nothing to change."""
     opened = _Opened(write, now)
     project = common.project(opened.known)
-    # The files read and resolved live until the changes are made: out of the garbage
-    # collector's view meanwhile, so its full collections during the writes (a fifth of a
-    # first apply's CPU at 100k tasks) do not walk them again and again.
+    # The files read and resolved live until the changes are made: frozen out of the
+    # garbage collector's view meanwhile, and its full collections (each walking every
+    # change found so far) made rare; young garbage is collected as usual. Its full
+    # collections were a fifth of a first apply's CPU at 100k tasks.
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], RARE_FULL_COLLECTIONS)
     try:
         return _made(project, opened, write, now)
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
