@@ -7,17 +7,19 @@ The reminder engine plans its ledger rows here, so planning and data never disag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, String, cast, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from scheduler.ledger import digest_waiting, plan_after_apply
 from scheduler.planning import CHANGED
 from timelines.config import Config
+from timelines.model import Task, Timeline
 from timelines.resolve import ResolvedTimeline
 from timelines.sync import (
     REPLAN,
@@ -54,11 +56,23 @@ def _step(conn: Connection, applied: Applied) -> Iterator[Session]:
         applied.replanned += session.info.pop(CHANGED, 0)
 
 
-def _digests(session: Session, config: Config, timelines: list[ResolvedTimeline]) -> bool:
-    """Whether a weekly digest is or may be planned: it lists tasks of several files."""
+def _digests(session: Session, config: Config, timelines: list[ResolvedTimeline],
+             kept: set[str]) -> bool:
+    """Whether a weekly digest is or may be planned: it lists tasks of several files (those
+    `kept` unread as the database holds them)."""
     weekly = [config.policy.model_dump(), *(tl.policy for tl in timelines),
-              *(task.policy for tl in timelines for task in tl.tasks)]
+              *(task.policy for tl in timelines for task in tl.tasks),
+              *(_kept_policies(session, kept) if kept else ())]
     return any(p.get("digest") == "weekly" for p in weekly) or digest_waiting(session)
+
+
+def _kept_policies(session: Session, kept: set[str]) -> list[Mapping[str, Any]]:
+    """The policies the files left unread set, as their last apply stored them (the tasks
+    that set none are not read)."""
+    own = session.exec(select(Timeline.id, Timeline.policy)).all()
+    stmt = select(Task.timeline_id, Task.policy).where(
+        col(Task.removed_at).is_(None), cast(col(Task.policy), String) != "{}")
+    return [policy for tl_id, policy in [*own, *session.exec(stmt).all()] if tl_id in kept]
 
 
 # Tasks written per transaction of `apply_in_steps` (whole files; a larger file alone):
@@ -67,11 +81,12 @@ STEP_TASKS = 1000
 
 
 def _steps(begun: Begun, timelines: list[ResolvedTimeline]) -> Iterator[list[ResolvedTimeline]]:
-    """The changed files, grouped into steps of about STEP_TASKS tasks."""
+    """The changed files (or only their bytes), grouped into steps of about STEP_TASKS
+    tasks."""
     step: list[ResolvedTimeline] = []
     size = 0
     for tl in timelines:
-        if begun.unchanged(tl):
+        if begun.untouched(tl):
             continue
         if step and size + len(tl.tasks) > STEP_TASKS:
             yield step
@@ -96,27 +111,30 @@ def _apply_step(session: Session, config: Config, begun: Begun, step: list[Resol
 
 
 def apply_in_steps(engine: Engine, config: Config, timelines: Iterable[ResolvedTimeline],
-                   now: dt.datetime) -> Applied:
+                   now: dt.datetime, kept: Iterable[str] = (),
+                   files: Mapping[str, str] | None = None) -> Applied:
     """`fristvakt apply`: the files' tasks and their reminders written a few files per short
     transaction (tasks, ledger rows, "moved" notices and the files' applied marks together),
     so the SQLite write lock is never held for long and a file applied is applied whole; an
     apply stopped half way leaves the rest for the next. PostgreSQL: one apply at a time
     (`apply_lock`). Where a weekly digest is planned (it lists tasks of several files) the
-    whole apply is one transaction, as `sync.apply` with `after_apply`."""
-    timelines = list(timelines)
+    whole apply is one transaction, as `sync.apply` with `after_apply`. `kept`: the ids of
+    the files left unread as the last apply read them; `files`: the hash of each file read,
+    by timeline id."""
+    timelines, kept = list(timelines), set(kept)
     applied = Applied([])
     with engine.connect() as conn, apply_lock(conn):
         with _step(conn, applied) as session:
-            if _digests(session, config, timelines):
-                applied.changes = apply(session, config, timelines, now)
+            if _digests(session, config, timelines, kept):
+                applied.changes = apply(session, config, timelines, now, kept, files)
                 after_apply(session, config, applied.changes, now)
                 return applied
-            begun = begin(session, config, now)
+            begun = begin(session, config, now, files)
         for step in _steps(begun, timelines):
             with _step(conn, applied) as session:
                 applied.changes += _apply_step(session, config, begun, step, now)
         with _step(conn, applied) as session:
-            changes = finish(session, {tl.id for tl in timelines}, now)
+            changes = finish(session, {tl.id for tl in timelines} | kept, now)
             after_apply(session, config, changes, now)
             applied.changes += changes
         _statistics(conn, applied)

@@ -323,16 +323,24 @@ def row_values(config: Config, w: Wanted, now: dt.datetime) -> tuple[Any, ...]:
     """A new pending row, its values in the order of INSERTED."""
     p = w.planned
     send_at = _send_at(p)
+    payload = {**w.payload, "expire_at": p.expire_at.isoformat()} if w.payload \
+        else _bare_payload(p)
     return (w.key, w.task_pk, w.recipient, email_of(config, w.recipient), p.rule, p.kind,
             w.occurrence, w.version, send_at, p.zone, p.local_date, p.local_time,
-            Status.PENDING.value, 0, send_at, "", False,
-            {**w.payload, "expire_at": p.expire_at.isoformat()}, now)
+            Status.PENDING.value, 0, send_at, "", False, payload, now)
 
 
 @lru_cache(maxsize=4096)
 def _send_at(planned: Planned) -> dt.datetime:
     # The same plan is shared by every task due that day (see `_plan`): computed once.
     return planned.send_at
+
+
+@lru_cache(maxsize=4096)
+def _bare_payload(planned: Planned) -> dict[str, Any]:
+    """The payload of a row with nothing of its own: one object for every row of the same
+    plan, so `insert_rows` turns it into JSON once (only ever written, never changed)."""
+    return {"expire_at": planned.expire_at.isoformat()}
 
 
 def _rows_of_keys(session: Session, keys: list[str]) -> dict[str, Any]:
@@ -518,8 +526,24 @@ def queue_moved(session: Session, config: Config, task_pk: int, old: Dates,
     occ = occurrence_named(task, occurrence) if occurrence else None
     if occurrence and (occ is None or occ.status not in OPEN_STATUSES):
         return  # news about an occurrence that is done or gone is no news
+    # The rows added and superseded here are flushed once, at the next query, not before
+    # each of its lookups (each person's notice has its own key and rows).
+    with session.no_autoflush:
+        _queue_moved(session, config, task, _owners(session, task), old, now, occ)
+
+
+def _owners(session: Session, task: Task) -> list[str]:
+    """The task's owners, else its timeline's."""
+    if task.owners:
+        return task.owners
     timeline = session.get(Timeline, task.timeline_id)
-    owners = task.owners or (timeline.owners if timeline else [])
+    return timeline.owners if timeline else []
+
+
+def _queue_moved(session: Session, config: Config, task: Task, owners: list[str], old: Dates,
+                 now: dt.datetime, occ: Occurrence | None) -> None:
+    assert task.pk is not None
+    task_pk, occurrence = task.pk, occ.label if occ else ""
     for person in recipients_of(config, owners):
         earlier = _pending_moved(session, task_pk, person, occurrence)
         first_old = payload_dates(earlier[0].payload.get("old")) if earlier else old

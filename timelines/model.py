@@ -92,11 +92,14 @@ def _processed(column: tuple[Any, ...], proc: Any, document: bool) -> tuple[Any,
 
 def _document_key(value: Any) -> Any:
     """A hashable stand-in for a JSON document many rows share (an empty list or table, a
-    list of keys); None for any other (a reminder's payload): processed each time."""
+    list of keys, one table object given for many rows: a plan's reminder payload); None
+    for any other: processed each time."""
     if not value:
         return (type(value).__name__,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ("list", *value)
+    if isinstance(value, dict):  # the column holds it, so its id is not reused meanwhile
+        return ("object", id(value))
     return None
 
 
@@ -122,6 +125,9 @@ class Timeline(SQLModel, table=True):
     removed_at: dt.datetime | None = _instant(nullable=True)
     # `<config hash>:<file hash>@<unix time>` of the last apply: an unchanged file is skipped.
     applied_hash: str = Field(default="", max_length=80)
+    # A hash of the file's path and bytes as that apply read them (`timelines.project`):
+    # with the config part of `applied_hash` unchanged, the file is not parsed again.
+    file_hash: str = Field(default="", max_length=80)
 
 
 class Task(SQLModel, table=True):

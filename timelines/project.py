@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from timelines.base.exceptions import ValidationFailed
@@ -12,8 +16,13 @@ from timelines.base.status import OPEN_STATUSES
 from timelines.checks import check_timeline, duplicate_timelines
 from timelines.config import Config, read_config
 from timelines.files import TimelineFile, read_timeline, timeline_paths
-from timelines.resolve import ResolvedTask, resolve_timeline
+from timelines.resolve import ResolvedTask, ResolvedTimeline, resolve_timeline
 from timelines.tomlfile import shown
+
+# What the last apply read, for the files it may skip: path → (timeline id, `file_hash`).
+Known = Mapping[str, tuple[str, str]]
+# Asked once the config is read without error: the marks of the last apply under it.
+KnownFor = Callable[[Config], Known]
 
 
 @dataclass
@@ -21,34 +30,106 @@ class Project:
     config: Config
     timelines: list[TimelineFile]
     problems: list[Problem]
+    # Each file without errors resolved once (by path), and the undated-task warnings of
+    # that one resolution.
+    resolved: dict[Path, ResolvedTimeline] = field(default_factory=dict)
+    undated: list[Problem] = field(default_factory=list)
+    hashes: dict[Path, str] = field(default_factory=dict)  # of each file read: `file_hash`
+    # The files left unread as the last apply read them (path → timeline id): no problem
+    # of theirs is in `problems`.
+    kept: dict[Path, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not errors(self.problems)
 
+    def resolutions(self) -> list[ResolvedTimeline]:
+        """Every file read, resolved (of a project that is `ok`), in the order of the files."""
+        return [self.resolved[tl.path] for tl in self.timelines]
 
-def read_project(config_path: Path, lang: str = "en") -> Project:
-    """Everything that can be read, and every problem found on the way (told in `lang`)."""
+
+def file_hash(path: Path, data: bytes) -> str:
+    """The file as read: its path (a resolved timeline names it), its bytes, and the
+    version of the code that reads it (a new one may resolve the same text otherwise)."""
+    digest = hashlib.sha256(f"{_code_version()}\0{path}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+@cache
+def _code_version() -> str:
+    try:
+        return version("fristvakt")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "source"
+
+
+def read_project(config_path: Path, lang: str = "en", known: KnownFor | None = None) -> Project:
+    """Everything that can be read, and every problem found on the way (told in `lang`).
+    With `known` (what the last apply read), a file whose bytes are those it read is not
+    parsed again (`Project.kept`), unless a file read declares its timeline id."""
     config, problems = read_config(config_path, lang)
     if config is None:
         raise ValidationFailed(problems)
-    files: list[TimelineFile] = []
+    marks = known(config) if known is not None and not errors(problems) else {}
+    project = Project(config, [], problems)
     for path in timeline_paths(config):
-        tl, found = read_timeline(path, lang)
-        problems.extend(found)
-        if tl is not None:
-            checked = check_timeline(config, tl)
-            problems.extend(checked if errors(checked) else [*checked, *undated_tasks(tl)])
-            files.append(tl)
-    problems.extend(duplicate_timelines(files))
-    return Project(config, files, problems)
+        _read_file(project, path, lang, marks)
+    _read_rivals(project, lang)
+    project.problems.extend(duplicate_timelines(project.timelines))
+    return project
 
 
-def undated_tasks(tl: TimelineFile) -> list[Problem]:
+def _read_file(project: Project, path: Path, lang: str, marks: Known) -> None:
+    """Read, check and resolve one file, or keep it unread when `marks` know its bytes.
+    A file that cannot be read gets no hash, so it is never marked as applied."""
+    try:
+        digest = file_hash(path, path.read_bytes())
+    except OSError:
+        digest = ""  # read_timeline says what is wrong with it
+    mark = marks.get(str(path))
+    if digest and mark is not None and mark[1] == digest:
+        project.kept[path] = mark[0]
+        return
+    tl, found = read_timeline(path, lang)
+    project.problems.extend(found)
+    if tl is None:
+        return
+    checked = check_timeline(project.config, tl)
+    project.problems.extend(checked)
+    project.timelines.append(tl)
+    if digest and not errors(found):
+        project.hashes[path] = digest
+    if not errors(checked):
+        _resolve(project, tl)
+
+
+def _resolve(project: Project, tl: TimelineFile) -> None:
+    resolved = resolve_timeline(tl)
+    project.resolved[tl.path] = resolved
+    undated = undated_tasks(tl, resolved)
+    project.problems.extend(undated)
+    project.undated.extend(undated)
+
+
+def _read_rivals(project: Project, lang: str) -> None:
+    """A file read that declares the timeline id of a file left unread: that one is read too
+    (in the order of the files), so the duplicate is told as when every file is read."""
+    ids = {tl.id for tl in project.timelines}
+    rivals = [path for path, tl_id in project.kept.items() if tl_id in ids]
+    for path in rivals:
+        del project.kept[path]
+        _read_file(project, path, lang, {})
+    if rivals:
+        project.timelines.sort(key=lambda tl: tl.path)
+
+
+def undated_tasks(tl: TimelineFile, resolved: ResolvedTimeline | None = None) -> list[Problem]:
     """A warning for each open task that ends up without any date (an unreadable `when`, or
-    none at all): such a task would silently get no reminders."""
+    none at all): such a task would silently get no reminders. `resolved`: `tl` resolved
+    already."""
     found = []
-    for index, task in enumerate(resolve_timeline(tl).tasks):
+    for index, task in enumerate((resolved or resolve_timeline(tl)).tasks):
         if task.status in OPEN_STATUSES and not (task.start or task.due):
             found.append(_undated(tl, index, task))
     return found
@@ -65,9 +146,9 @@ def _undated(tl: TimelineFile, index: int, task: ResolvedTask) -> Problem:
     return tl.source.problem(tl.task_path(index), message, "warning")
 
 
-def load_project(config_path: Path, lang: str = "en") -> Project:
+def load_project(config_path: Path, lang: str = "en", known: KnownFor | None = None) -> Project:
     """The project, or ValidationFailed with every error (warnings are kept on the project)."""
-    project = read_project(config_path, lang)
+    project = read_project(config_path, lang, known)
     if not project.ok:
         raise ValidationFailed(project.problems)
     return project

@@ -2,25 +2,43 @@
 
 `apply` runs in the caller's transaction, is idempotent, and never deletes a task: one that
 disappears from its file is marked removed so its reminder history stays. A file whose
-content and config are those of the last apply (`Timeline.applied_hash`) is not read again.
+content and config are those of the last apply (`Timeline.applied_hash`) is not written
+again; one whose bytes are those the last apply read (`Timeline.file_hash`, `known_files`)
+is not even parsed by `fristvakt apply` and `diff`: they pass its timeline id as `kept`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import Connection, bindparam, delete, insert, text, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Row,
+    Text,
+    TypeDecorator,
+    bindparam,
+    cast,
+    delete,
+    insert,
+    text,
+    update,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from timelines.config import Config
 from timelines.model import Owner, Role, Task, TaskPerson, Timeline, insert_rows
 from timelines.occurrences import OccurrenceChange, kept_answers, occurrence_changes
+from timelines.project import Known
 from timelines.resolve import ResolvedTask, ResolvedTimeline
 
 ChangeKind = Literal["new", "moved", "changed", "removed", "restored"]
@@ -61,22 +79,27 @@ def _values(task: ResolvedTask) -> dict[str, Any]:
     return values
 
 
-def _row_dates(row: Task) -> Dates:
+# A task as stored, the columns a comparison and a write need (a Core row, not an ORM
+# object: a changed file's hundred tasks are read in one cheap query).
+Stored = Row[Any]
+
+
+def _row_dates(row: Stored) -> Dates:
     return (row.start, row.due)
 
 
-def _compare(row: Task | None, task: ResolvedTask) -> ChangeKind | None:
+def _compare(row: Stored | None, task: ResolvedTask) -> ChangeKind | None:
     if row is None:
         return "new"
     if row.removed_at is not None:
         return "restored"
     if _row_dates(row) != task.dates:
         return "moved"
-    current = {name: getattr(row, name) for name in _COPIED}
-    return "changed" if current != _values(task) else None
+    # The copied columns end the row (`_STORED`): compared as one tuple, not name by name.
+    return "changed" if tuple(row[_FIRST_COPIED:]) != tuple(_values(task).values()) else None
 
 
-def _with_answers(row: Task | None, task: ResolvedTask) -> ResolvedTask:
+def _with_answers(row: Stored | None, task: ResolvedTask) -> ResolvedTask:
     """A recurring task as the file gives it plus the occurrences its owners answered done:
     those are the database's to keep (as an answered task's "done" is), unless the series
     moved (a new date version reopens them, as it reopens a task)."""
@@ -85,12 +108,41 @@ def _with_answers(row: Task | None, task: ResolvedTask) -> ResolvedTask:
     return replace(task, occurrences=kept_answers(row.occurrences, task.occurrences))
 
 
-def _existing(session: Session, timeline_id: str) -> dict[str, Task]:
-    rows = session.exec(select(Task).where(Task.timeline_id == timeline_id)).all()
+TASKS = Task.__table__  # type: ignore[attr-defined]
+TASK_PEOPLE = TaskPerson.__table__  # type: ignore[attr-defined]
+class _SharedJSON(TypeDecorator[Any]):
+    """A JSON column read as its text and parsed once per distinct text: most tasks share
+    their owners, an empty policy and no occurrences (a third of reading a file's rows).
+    The values are shared between rows, so they are only ever read."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else _parsed(value)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Any:
+    return json.loads(text)
+
+
+def _read(name: str) -> Any:
+    column = TASKS.c[name]
+    return cast(column, _SharedJSON()).label(name) if isinstance(column.type, JSON) else column
+
+
+_OWN = ("pk", "key", "removed_at", "date_version", "sequence")
+_STORED = [_read(name) for name in (*_OWN, *_COPIED)]
+_FIRST_COPIED = len(_OWN)
+
+
+def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
+    rows = session.execute(select(*_STORED).where(TASKS.c.timeline_id == timeline_id))
     return {row.key: row for row in rows}
 
 
-Pending = tuple[Change, Task | None, ResolvedTask | None]
+Pending = tuple[Change, Stored | None, ResolvedTask | None]
 
 
 def _timeline_changes(session: Session, tl: ResolvedTimeline) -> list[Pending]:
@@ -122,41 +174,37 @@ def _removed_timeline(timeline_id: str) -> ResolvedTimeline:
     return ResolvedTimeline(timeline_id, "", None, None, "", "", (), {}, {}, ())
 
 
-def diff(session: Session, timelines: Iterable[ResolvedTimeline]) -> list[Change]:
-    """What applying these timelines would change; the database is not touched."""
+def diff(session: Session, timelines: Iterable[ResolvedTimeline],
+         kept: Iterable[str] = ()) -> list[Change]:
+    """What applying these timelines would change; the database is not touched. `kept`:
+    the ids of the files left unread as the last apply read them (nothing to change)."""
     timelines = list(timelines)
-    gone = [_removed_timeline(t) for t in _vanished_timelines(session, {t.id for t in timelines})]
+    present = {t.id for t in timelines} | set(kept)
+    gone = [_removed_timeline(t) for t in _vanished_timelines(session, present)]
     return [c for tl in [*timelines, *gone] for c, _, _ in _timeline_changes(session, tl)]
 
 
-def _write_task(session: Session, change: Change, row: Task | None, task: ResolvedTask | None,
-                now: dt.datetime) -> Task:
-    if task is None:
-        assert row is not None
-        row.removed_at = now
-        row.changed_at = now
-        row.sequence += 1  # calendars must take the removal as newer than what they have
-        session.add(row)
-        return row
-    if row is None:
-        row = Task(timeline_id=task.timeline_id, key=task.key, created_at=now, changed_at=now,
-                   **_values(task))
+def _write_task(session: Session, change: Change, row: Stored, task: ResolvedTask | None,
+                now: dt.datetime) -> None:
+    """A stored task changed, removed or restored: one UPDATE of its row."""
+    if task is None:  # calendars must take the removal as newer than what they have
+        values: dict[str, Any] = {"removed_at": now, "sequence": row.sequence + 1}
     else:
-        if change.kind == "moved" or (change.kind == "restored" and change.old != change.new):
-            row.date_version += 1
-        if (change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status)
-                or _series(row) != _series(task)):
-            row.sequence += 1
-        for name, value in _values(task).items():
-            setattr(row, name, value)
-        row.removed_at = None
-        row.changed_at = now
-    session.add(row)
-    return row
+        moved = change.kind == "moved" or (change.kind == "restored" and change.old != change.new)
+        newer = (change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status)
+                 or _series(row) != _series(task))
+        values = {**_values(task), "removed_at": None,
+                  "date_version": row.date_version + moved, "sequence": row.sequence + newer}
+    session.execute(update(TASKS).where(TASKS.c.pk == row.pk).values(changed_at=now, **values))
+    _expire(session, row.pk)
 
 
-TASKS = Task.__table__  # type: ignore[attr-defined]
-TASK_PEOPLE = TaskPerson.__table__  # type: ignore[attr-defined]
+def _expire(session: Session, pk: int) -> None:
+    """A task object the session already holds (an answer's apply may have read it) reads
+    the row written behind its back again when next used."""
+    held = session.identity_map.get(session.identity_key(Task, pk))  # type: ignore[no-untyped-call]
+    if held is not None:
+        session.expire(held)
 
 
 def _new_task(task: ResolvedTask, now: dt.datetime) -> tuple[Any, ...]:
@@ -183,35 +231,34 @@ def _insert_tasks(session: Session, timeline_id: str, tasks: list[ResolvedTask],
 
 def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> list[int]:
     """Every pending change written; the task's primary key for each, in order. New tasks go
-    in bulk; the few changed rows through the ORM. The people each names go to
-    `task_person` with them."""
+    in bulk; the few changed rows an UPDATE each. The people each names go to `task_person`
+    with them."""
     new = [task for _, row, task in pending if row is None and task is not None]
     inserted = iter(_insert_tasks(session, pending[0][0].timeline_id if pending else "", new,
                                   now))
-    pks, people = [], []
+    pks: list[int] = []
+    people: list[tuple[str, int]] = []
     for change, row, task in pending:
         if row is None:
             pks.append(next(inserted))
         else:
-            before = _people(row)
-            written = _write_task(session, change, row, task, now)
-            assert written.pk is not None
-            pks.append(written.pk)
-            if task is None or _people(task) == before:
+            _write_task(session, change, row, task, now)
+            pks.append(row.pk)
+            if task is None or _people(task) == _people(row):
                 continue
-            session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == written.pk))
+            session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == row.pk))
         people += [(key, pks[-1]) for key in _people(task)]
     insert_rows(session.connection(), TASK_PEOPLE, ("key", "task_pk"), people)
     session.flush()
     return pks
 
 
-def _people(task: Task | ResolvedTask | None) -> list[str]:
+def _people(task: Stored | ResolvedTask | None) -> list[str]:
     """The keys a task names, each once: its owners, then its participants."""
     return list(dict.fromkeys([*task.owners, *task.participants])) if task else []
 
 
-def _series(task: Task | ResolvedTask) -> tuple[object, ...]:
+def _series(task: Stored | ResolvedTask) -> tuple[object, ...]:
     """What a recurring task's calendar series is made of besides its first dates."""
     return (task.recurrence, task.until, task.occurrences)
 
@@ -221,9 +268,10 @@ def _cancelled(status: str) -> bool:
 
 
 def _write_timeline(session: Session, tl: ResolvedTimeline, now: dt.datetime,
-                    mark: str) -> bool:
-    """Write the timeline's own fields and `mark`; True when a field other than the mark
-    changed (then every task of it may plan otherwise)."""
+                    mark: str, read: str) -> bool:
+    """Write the timeline's own fields, `mark` and the hash of the file `read` ("" when not
+    known); True when a field other than the marks changed (then every task of it may plan
+    otherwise)."""
     row = session.get(Timeline, tl.id) or Timeline(id=tl.id, title=tl.title, changed_at=now)
     values = {"title": tl.title, "lang": tl.lang, "ref_year": tl.ref_year, "source": tl.source,
               "path": tl.path, "owners": list(tl.owners), "roles": tl.roles, "policy": tl.policy,
@@ -234,6 +282,7 @@ def _write_timeline(session: Session, tl: ResolvedTimeline, now: dt.datetime,
             setattr(row, key, value)
         row.changed_at = now
     row.applied_hash = mark
+    row.file_hash = read
     session.add(row)
     return changed
 
@@ -345,57 +394,97 @@ def timeline_hash(tl: ResolvedTimeline) -> str:
     return _digest(repr(tl))
 
 
-def _stored_marks(session: Session) -> dict[str, tuple[str, int]]:
-    """Each live timeline's mark of the last apply and that apply's instant (one row per
-    file, not per task)."""
-    stmt = select(Timeline.id, Timeline.applied_hash).where(
+class Mark(NamedTuple):
+    """A live timeline as the last apply left it: its mark (`<config>:<resolved>`), that
+    apply's instant, the hash of the file it read ("" when not known) and its path."""
+
+    mark: str
+    at: int
+    file: str
+    path: str
+
+
+def _stored_marks(session: Session) -> dict[str, Mark]:
+    """Each live timeline's mark of the last apply (one row per file, not per task)."""
+    stmt = select(Timeline.id, Timeline.applied_hash, Timeline.file_hash, Timeline.path).where(
         col(Timeline.removed_at).is_(None))
     found = {}
-    for tl_id, stored in session.exec(stmt).all():
+    for tl_id, stored, read, path in session.exec(stmt).all():
         mark, _, at = stored.rpartition("@")
-        found[tl_id] = (mark, int(at) if at.isdigit() else 0)
+        found[tl_id] = Mark(mark, int(at) if at.isdigit() else 0, read, path)
     return found
+
+
+def known_files(session: Session, config: Config, now: dt.datetime | None) -> Known:
+    """The files the last apply read that `config` lets a new one skip unread (by path:
+    timeline id and file hash): applied under this config at no later instant than `now`
+    (None: any instant, for `diff`, which plans nothing)."""
+    part, at = f"{config_hash(config)}:", now.timestamp() if now else float("inf")
+    return {m.path: (tl_id, m.file) for tl_id, m in _stored_marks(session).items()
+            if m.file and m.path and m.mark.startswith(part) and m.at <= at}
 
 
 @dataclass(frozen=True)
 class Begun:
     """What an apply reads before it writes: each live file's mark of the last apply, this
-    config's part of a mark, this apply's instant, and whether every task is re-planned
-    (the config differs from the last apply's, or an earlier instant is applied)."""
+    config's part of a mark, this apply's instant, whether every task is re-planned (the
+    config differs from the last apply's, or an earlier instant is applied), and the hash
+    of each file read now (by timeline id)."""
 
-    stored: dict[str, tuple[str, int]]
+    stored: dict[str, Mark]
     config_part: str
     at: int
     everything: bool
+    files: Mapping[str, str] = field(default_factory=dict)
+    marks: dict[str, tuple[ResolvedTimeline, str]] = field(default_factory=dict, repr=False)
 
     def mark(self, tl: ResolvedTimeline) -> str:
-        return f"{self.config_part}:{timeline_hash(tl)}"
+        """`<config>:<resolved>` of a file read now (hashed once per file: a hundred tasks'
+        text)."""
+        held = self.marks.get(tl.id)
+        if held is None or held[0] is not tl:
+            held = self.marks[tl.id] = (tl, f"{self.config_part}:{timeline_hash(tl)}")
+        return held[1]
 
     def unchanged(self, tl: ResolvedTimeline) -> bool:
         """The file is as the last apply read it, under the same config, applied at no
         earlier instant (one at an earlier instant may plan reminders a later one found
         already past)."""
         stored = self.stored.get(tl.id)
-        return stored is not None and stored[0] == self.mark(tl) and stored[1] <= self.at
+        return stored is not None and stored.mark == self.mark(tl) and stored.at <= self.at
+
+    def untouched(self, tl: ResolvedTimeline) -> bool:
+        """`unchanged`, and the file's hash stored is the one read now (else that is
+        written, so the next apply need not parse it)."""
+        stored = self.stored.get(tl.id)
+        read = self.files.get(tl.id, "")
+        return self.unchanged(tl) and (not read or stored is not None and stored.file == read)
 
 
-def begin(session: Session, config: Config, now: dt.datetime) -> Begun:
-    """The first step of an apply: read the marks; mirror the people when the config is new."""
+def begin(session: Session, config: Config, now: dt.datetime,
+          files: Mapping[str, str] | None = None) -> Begun:
+    """The first step of an apply: read the marks; mirror the people when the config is new.
+    `files`: the hash of each file read (by timeline id), stored with what it applies."""
     stored, config_part, at = _stored_marks(session), config_hash(config), int(now.timestamp())
-    everything = not stored or any(not mark.startswith(f"{config_part}:") or since > at
-                                   for mark, since in stored.values())
+    everything = not stored or any(not m.mark.startswith(f"{config_part}:") or m.at > at
+                                   for m in stored.values())
     if everything:
         sync_people(session, config)
-    return Begun(stored, config_part, at, everything)
+    return Begun(stored, config_part, at, everything, dict(files or {}))
 
 
 def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
                    now: dt.datetime) -> list[Change] | None:
     """Write one file (its own row and its tasks, marked applied); None when it is skipped
     as unchanged. Leaves in `session.info[REPLAN]` what this file needs re-planned."""
+    read = begun.files.get(tl.id, "")
     if begun.unchanged(tl):
+        if not begun.untouched(tl):  # the same tasks from other bytes (a comment, say)
+            session.execute(update(Timeline.__table__).where(  # type: ignore[attr-defined]
+                Timeline.__table__.c.id == tl.id).values(file_hash=read))  # type: ignore[attr-defined]
+        session.info[REPLAN] = Replan(False, frozenset())
         return None
-    header = _write_timeline(session, tl, now, f"{begun.mark(tl)}@{begun.at}")
+    header = _write_timeline(session, tl, now, f"{begun.mark(tl)}@{begun.at}", read)
     session.flush()
     pending = _timeline_changes(session, tl)
     pks = _write_tasks(session, pending, now)
@@ -405,10 +494,12 @@ def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
 
 
 def finish(session: Session, present: set[str], now: dt.datetime) -> list[Change]:
-    """The last step of an apply: the tasks of files that are gone are marked removed."""
+    """The last step of an apply: the tasks of files that are gone are marked removed.
+    `present`: the ids of every file there, read or kept unread."""
     changes: list[Change] = []
     for timeline_id in _vanished_timelines(session, present):
         for change, row, task in _timeline_changes(session, _removed_timeline(timeline_id)):
+            assert row is not None  # a removal: nothing is new
             _write_task(session, change, row, task, now)
             changes.append(change)
         _mark_timeline_removed(session, timeline_id, now)
@@ -417,14 +508,17 @@ def finish(session: Session, present: set[str], now: dt.datetime) -> list[Change
 
 
 def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
-          now: dt.datetime) -> list[Change]:
+          now: dt.datetime, kept: Iterable[str] = (),
+          files: Mapping[str, str] | None = None) -> list[Change]:
     """Make the database match the files in the caller's one transaction; returns what
     changed (empty when nothing did). A file read as it was at the last apply, under the
-    same config and no earlier `now`, is skipped. (`fristvakt apply` runs the same steps,
-    a transaction per file: `scheduler.hooks.apply_in_steps`.)"""
+    same config and no earlier `now`, is skipped. `kept`: the ids of the files left unread
+    as the last apply read them; `files`: the hash of each file read, by timeline id.
+    (`fristvakt apply` runs the same steps, a transaction per file:
+    `scheduler.hooks.apply_in_steps`.)"""
     serialise(session)
     timelines = list(timelines)
-    begun = begin(session, config, now)
+    begun = begin(session, config, now, files)
     changes: list[Change] = []
     headers: set[str] = set()
     for tl in timelines:
@@ -432,6 +526,6 @@ def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline
         if found is not None:
             changes += found
             headers |= session.info[REPLAN].timelines
-    changes += finish(session, {t.id for t in timelines}, now)
+    changes += finish(session, {t.id for t in timelines} | set(kept), now)
     session.info[REPLAN] = Replan(begun.everything, frozenset(headers))
     return changes

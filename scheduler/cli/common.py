@@ -17,16 +17,17 @@ if TYPE_CHECKING:  # imported by the commands that use them (a fast start, see _
     from sqlalchemy.engine import Engine
 
     from timelines.config import Config
-    from timelines.project import Project
+    from timelines.project import KnownFor, Project
 
 NOW_HELP = "Pretend it is this instant (ISO 8601; without an offset: the config's time zone)."
 
 
-def project() -> Project:
-    """The config and every timeline, or ValidationFailed."""
+def project(known: KnownFor | None = None) -> Project:
+    """The config and every timeline, or ValidationFailed. `known`: what the last apply
+    read, to leave the files it read as they are unread (`read_project`)."""
     from timelines.project import load_project
 
-    return load_project(state.config_file(), state.lang())
+    return load_project(state.config_file(), state.lang(), known)
 
 
 def config() -> Config:

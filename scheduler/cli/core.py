@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,13 +21,15 @@ from timelines.base.status import status_word
 
 if TYPE_CHECKING:  # each command imports what it uses when it runs: a fast start (__init__)
     from rich.table import Table
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
     from scheduler.agenda import AgendaItem
-    from scheduler.cli.summary import PlanState
+    from scheduler.cli.summary import PlanState, Span
     from timelines.config import Config
     from timelines.occurrences import OccurrenceChange
-    from timelines.project import Project
-    from timelines.resolve import ResolvedTask, ResolvedTimeline
+    from timelines.project import Known, Project
+    from timelines.resolve import ResolvedTask
     from timelines.sync import Change
 
 console = make_console()
@@ -88,12 +91,11 @@ def agenda(
     """Upcoming and overdue open tasks."""
     from scheduler.agenda import agenda as build_agenda
     from scheduler.policy import local_today
-    from timelines.resolve import resolve_timeline
 
     project = common.project()
     cfg = project.config
     today = local_today(common.parse_now(now, cfg.timezone), cfg.timezone)
-    timelines = [resolve_timeline(tl) for tl in project.timelines]
+    timelines = project.resolutions()
     items = build_agenda(cfg, timelines, today, days, owner)
     from scheduler.answers.agenda import print_statuses, with_statuses  # owners' answers
 
@@ -148,47 +150,113 @@ class Outcome:
 
     changes: list[Change]
     project: Project
-    timelines: list[ResolvedTimeline]
     moment: dt.datetime
     before: PlanState | None = None
     after: PlanState | None = None
     replanned: int = 0  # waiting reminder rows the apply added or superseded
+    # Each plan's first and last open date, in the order of the files (read or kept), and
+    # how many open tasks of the files kept unread have no date.
+    spans: list[Span | None] = field(default_factory=list)
+    undated: int = 0
+
+
+@dataclass
+class _Opened:
+    """The database and the instant of a diff or apply, found once the config is read."""
+
+    write: bool
+    now: str | None
+    engine: Engine | None = None
+    moment: dt.datetime | None = None
+
+    def known(self, cfg: Config) -> Known:
+        """What the last apply read (a diff may skip a file applied at any instant)."""
+        from timelines.db import read_session
+        from timelines.sync import known_files
+
+        self.engine = common.database(cfg)
+        self.moment = common.parse_now(self.now, cfg.timezone)
+        with read_session(self.engine) as session:
+            return known_files(session, cfg, self.moment if self.write else None)
+
+
+# Collections of the middle generation between two full ones while an apply writes
+# (Python's default: 10).
+RARE_FULL_COLLECTIONS = 1000
 
 
 def _changes(write: bool, now: str | None) -> Outcome:
     """The changes the files make, written when `write` (with the reminders they plan, a
-    file per transaction: `hooks.apply_in_steps`)."""
+    file per transaction: `hooks.apply_in_steps`). A file whose bytes are those the last
+    apply read (under the same config) is not read again: it has nothing to change."""
+    opened = _Opened(write, now)
+    project = common.project(opened.known)
+    # The files read and resolved live until the changes are made: frozen out of the
+    # garbage collector's view meanwhile, and its full collections (each walking every
+    # change found so far) made rare; young garbage is collected as usual. Its full
+    # collections were a fifth of a first apply's CPU at 100k tasks.
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], RARE_FULL_COLLECTIONS)
+    try:
+        return _made(project, opened, write, now)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _made(project: Project, opened: _Opened, write: bool, now: str | None) -> Outcome:
+    """`_changes` once the files are read."""
     from scheduler.cli.summary import plan_state
     from scheduler.hooks import apply_in_steps
     from timelines.db import read_session, session_scope
-    from timelines.resolve import resolve_timeline
     from timelines.sync import diff
 
-    project = common.project()
-    cfg = project.config
-    timelines = [resolve_timeline(tl) for tl in project.timelines]
-    moment = common.parse_now(now, cfg.timezone)
-    engine = common.database(cfg)
+    cfg, timelines = project.config, project.resolutions()
+    engine = opened.engine or common.database(cfg)
+    moment = opened.moment or common.parse_now(now, cfg.timezone)
+    kept = set(project.kept.values())
     if not write:
         with session_scope(engine) as session:
-            return Outcome(diff(session, timelines), project, timelines, moment)
+            found = Outcome(diff(session, timelines, kept), project, moment)
+            return _with_kept(session, found)
+    files = {tl.id: project.hashes[tl.path] for tl in project.timelines
+             if tl.path in project.hashes}
     with read_session(engine) as session:
         before = plan_state(session)
-    applied = apply_in_steps(engine, cfg, timelines, moment)
+    applied = apply_in_steps(engine, cfg, timelines, moment, kept, files)
     with read_session(engine) as session:
         after = plan_state(session)
-    return Outcome(applied.changes, project, timelines, moment, before, after,
-                   applied.replanned)
+        found = Outcome(applied.changes, project, moment, before, after, applied.replanned)
+        return _with_kept(session, found)
 
 
-def _warn(project: Project) -> None:
+def _with_kept(session: Session, found: Outcome) -> Outcome:
+    """The dates of every plan in the order of its file, those of a file kept unread as
+    stored; and the undated tasks of the files kept unread."""
+    from scheduler.cli.summary import span, stored_spans, stored_undated
+
+    project = found.project
+    kept = set(project.kept.values())
+    stored = stored_spans(session, kept) if kept else {}
+    order = sorted([*((tl.path, span(project.resolved[tl.path])) for tl in project.timelines),
+                    *((path, stored.get(tl_id)) for path, tl_id in project.kept.items())],
+                   key=lambda pair: pair[0])
+    found.spans = [found_span for _, found_span in order]
+    found.undated = stored_undated(session, kept) if kept else 0
+    return found
+
+
+def _warn(found: Outcome) -> None:
     """What validate warns of a date that could not be read or a task without one, so no
-    date is dropped silently."""
-    from timelines.project import undated_tasks
+    date is dropped silently (of a file kept unread: how many, told when it was read)."""
+    from scheduler.cli.summary import undated_line
 
-    for tl in project.timelines:
-        for problem in undated_tasks(tl):
-            err_console.print(str(problem), style="yellow", markup=False)
+    for problem in found.project.undated:
+        err_console.print(str(problem), style="yellow", markup=False)
+    line = undated_line(state.lang(), found.undated)
+    if line:
+        err_console.print(line, style="yellow", markup=False)
 
 
 def change_lines(lang: str, changes: list[Change]) -> list[str]:
@@ -235,7 +303,7 @@ def _fmt(dates: tuple[dt.date | None, dt.date | None] | None) -> str:
 def diff_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """What applying the files would change (moved, new, removed tasks); changes nothing."""
     found = _changes(False, None)
-    _warn(found.project)
+    _warn(found)
     if as_json:
         common.print_json([c.as_json() for c in found.changes])
     else:
@@ -248,13 +316,21 @@ def apply_cmd(
 ) -> None:
     """Make the database match the files, in one transaction; notify owners of moved dates."""
     found = _changes(True, now)
-    _warn(found.project)
+    _warn(found)
     if as_json:
         common.print_json([c.as_json() for c in found.changes])
         return
-    # A print per thousand lines: rich costs four times as much per separate print (100k
-    # changes), and more memory for one print of all.
-    lines = apply_lines(state.lang(), found)
+    _print_lines(apply_lines(state.lang(), found))
+
+
+def _print_lines(lines: list[str]) -> None:
+    """To a pipe or a file as they are (rich's console there writes them unwrapped anyway,
+    at 20 µs a line: 2 s for a first apply's 100k "new" lines); to a terminal a rich print
+    per thousand lines (four times cheaper than a print each; one print of all costs more
+    memory)."""
+    if not console.is_terminal:
+        typer.echo("\n".join(lines))
+        return
     for i in range(0, len(lines), 1000):
         console.print("\n".join(lines[i:i + 1000]), markup=False)
 
@@ -269,7 +345,7 @@ def apply_lines(lang: str, found: Outcome) -> list[str]:
     replanned = replanned_line(lang, found.before, found.after, found.replanned)
     lines = change_lines(lang, found.changes) if found.changes or not replanned else [replanned]
     lines.append(planned_line(lang, found.after, zone))
-    return lines + past_hints(lang, found.timelines, local_today(found.moment, zone))
+    return lines + past_hints(lang, found.spans, local_today(found.moment, zone))
 
 
 def register(app: typer.Typer) -> None:
