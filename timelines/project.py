@@ -9,6 +9,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from timelines.base.collector import few_full_collections
 from timelines.base.exceptions import ValidationFailed
 from timelines.base.i18n import _
 from timelines.base.problems import Problem, errors
@@ -73,8 +74,9 @@ def read_project(config_path: Path, lang: str = "en", known: KnownFor | None = N
         raise ValidationFailed(problems)
     marks = known(config) if known is not None and not errors(problems) else {}
     project = Project(config, [], problems)
-    for path in timeline_paths(config):
-        _read_file(project, path, lang, marks)
+    with few_full_collections():  # what is read lives on: see timelines.base.collector
+        for path in timeline_paths(config):
+            _read_file(project, path, lang, marks)
     _read_rivals(project, lang)
     project.problems.extend(duplicate_timelines(project.timelines))
     return project

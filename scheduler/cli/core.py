@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +12,9 @@ import typer
 
 from scheduler.cli import common
 from scheduler.cli.context import state
-from scheduler.cli.errors import err_console
+from scheduler.cli.errors import err_console, print_problems
 from scheduler.cli.output import make_console
+from timelines.base.collector import few_full_collections
 from timelines.base.i18n import LANGS, N_, _, _n, named, translate
 from timelines.base.lang import ui_lang
 from timelines.base.status import status_word
@@ -69,8 +69,7 @@ def validate() -> None:
     project = read_project(state.config_file(), lang)
     if errors(project.problems):
         raise ValidationFailed(project.problems)
-    for problem in project.problems:
-        err_console.print(str(problem), style="yellow", markup=False)
+    print_problems(project.problems)
     tasks = sum(len(tl.doc.task) for tl in project.timelines)
     console.print(valid_line(lang, len(project.timelines), tasks), markup=False)
 
@@ -180,11 +179,6 @@ class _Opened:
             return known_files(session, cfg, self.moment if self.write else None)
 
 
-# Collections of the middle generation between two full ones while an apply writes
-# (Python's default: 10).
-RARE_FULL_COLLECTIONS = 1000
-
-
 def _changes(write: bool, now: str | None) -> Outcome:
     """The changes the files make, written when `write` (with the reminders they plan, a
     file per transaction: `hooks.apply_in_steps`). A file whose bytes are those the last
@@ -195,14 +189,8 @@ def _changes(write: bool, now: str | None) -> Outcome:
     # garbage collector's view meanwhile, and its full collections (each walking every
     # change found so far) made rare; young garbage is collected as usual. Its full
     # collections were a fifth of a first apply's CPU at 100k tasks.
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(thresholds[0], thresholds[1], RARE_FULL_COLLECTIONS)
-    try:
+    with few_full_collections(freeze=True):
         return _made(project, opened, write, now)
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _made(project: Project, opened: _Opened, write: bool, now: str | None) -> Outcome:
@@ -252,8 +240,7 @@ def _warn(found: Outcome) -> None:
     date is dropped silently (of a file kept unread: how many, told when it was read)."""
     from scheduler.cli.summary import undated_line
 
-    for problem in found.project.undated:
-        err_console.print(str(problem), style="yellow", markup=False)
+    print_problems(found.project.undated)
     line = undated_line(state.lang(), found.undated)
     if line:
         err_console.print(line, style="yellow", markup=False)

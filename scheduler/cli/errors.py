@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Iterable
 
 import typer
 
@@ -11,6 +12,7 @@ from scheduler.cli.context import state
 from scheduler.cli.output import make_console
 from timelines.base.exceptions import DatabaseError, FristvaktError, ValidationFailed
 from timelines.base.i18n import _
+from timelines.base.problems import Problem
 
 err_console = make_console(stderr=True)
 INTERNAL_ERROR = 70
@@ -21,11 +23,21 @@ def error_line(lang: str, exc: Exception | str) -> str:
     return _(lang, "error: {message}", message=exc)
 
 
+def print_problems(problems: Iterable[Problem]) -> None:
+    """Each problem on its own line of stderr, in the language it was found in: errors red
+    and warnings yellow on a terminal; to a pipe or a file as they are (rich costs about
+    0.1 ms a line there: the 6,000 warnings of a country's plans took 0.6 s)."""
+    if not err_console.is_terminal:
+        sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+        return
+    for problem in problems:
+        style = "yellow" if problem.severity == "warning" else "red"
+        err_console.print(str(problem), style=style, markup=False)
+
+
 def _report(exc: FristvaktError, lang: str) -> None:
     if isinstance(exc, ValidationFailed):
-        for problem in exc.problems:  # each told in the language it was found in
-            style = "yellow" if problem.severity == "warning" else "red"
-            err_console.print(str(problem), style=style, markup=False)
+        print_problems(exc.problems)
         return
     err_console.print(error_line(lang, exc), style="red", markup=False)
 

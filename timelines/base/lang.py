@@ -17,10 +17,11 @@ calls `ui_lang`.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import tomli  # the config's own parser (timelines/tomlfile.py): tomllib's, compiled
 
 from timelines.base.i18n import pick_lang
 from timelines.base.textfile import read_toml_text
@@ -52,7 +53,7 @@ def config_file_lang(path: Path) -> str | None:
     """`coordinator.lang` of a config file, or None when it is missing or unreadable (the
     problems themselves are reported when the config is loaded)."""
     try:
-        return coordinator_lang(tomllib.loads(read_toml_text(path)))
+        return coordinator_lang(tomli.loads(read_toml_text(path)))
     except (OSError, ValueError):  # NotUtf8 and TOMLDecodeError are ValueErrors
         return None
 
