@@ -19,8 +19,11 @@ from test_feed_build import MOMENT, build, setup_scenario
 from test_feed_checks import icaljs, parse_everywhere, physical_problems
 
 from notifiers.base import Notice
+from notifiers.calendar.event import Style, event
 from notifiers.calendar.feed import Scope
 from notifiers.calendar.values import clean
+from notifiers.calendar.written import ical_bytes
+from notifiers.email.attachment import task_entry
 from notifiers.email import EmailNotifier
 from notifiers.email.render import Contact, MailRenderer
 from notifiers.email.samples import BYREGION, sample_notice
@@ -105,6 +108,20 @@ def test_icalendar_vobject_and_icaljs_read_the_attachment(tmp_path: Path) -> Non
         assert item["start"] == {"value": "2022-11-30", "isDate": True}
         assert item["end"] == {"value": "2022-12-01", "isDate": True}
         assert item["sequence"] == BYREGION.date_version and item["alarms"] == []
+
+
+# Summaries whose content line ("SUMMARY:" and the text) is just under, at and just over
+# the 75 octets where icalendar folds, in ASCII and with two-octet characters.
+EDGES = ["a" * 66, "a" * 67, "a" * 68, "a" * 65 + "ø", "a" * 66 + "ø", "ø" * 33 + "a",
+         "a" * 65 + "\\", "a" * 66 + ",", "a" * 140 + "ø;" * 20]
+
+
+def test_the_quicker_writing_of_an_event_gives_icalendars_own_bytes() -> None:
+    style = Style("nb", "feeds.example.no", False, NOW.date())
+    for title in [*TITLES, *EDGES]:
+        task = sample_notice("due", "nb", title=title).tasks[0]
+        part = event(task_entry(task, NOW), style)
+        assert ical_bytes(part) == part.to_ical(sorted=False), title
 
 
 def test_an_undated_task_has_no_calendar() -> None:

@@ -17,6 +17,7 @@ from icalendar import Calendar, vText
 from notifiers.base import TaskView
 from notifiers.calendar.event import Entry, Style, event
 from notifiers.calendar.values import day
+from notifiers.calendar.written import ical_bytes
 
 PRODID = "-//Fristvakt//Fristvakt reminders//EN"
 
@@ -56,4 +57,4 @@ def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:
     else:  # one occurrence: the feed series' instance of that day, the deadline alone
         part = event(task_entry(task, now), replace(style, span=False))
         part["RECURRENCE-ID"] = day(task.planned)
-    return _head() + bytes(part.to_ical(sorted=False)) + _END
+    return _head() + ical_bytes(part) + _END
