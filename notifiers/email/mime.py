@@ -108,10 +108,18 @@ class MailPolicy(EmailPolicy):
         if found is not None and found[0] is value:
             return found[1]  # type: ignore[no-any-return]
         data = super().fold_binary(name, value)
-        # Only this policy's own folds (a clone may fold otherwise).
-        if isinstance(value, BaseHeader) and self is POLICY and _repeats(name, value):
+        # Only this policy's own folds, and those of its clones that fold alike: the
+        # generator writes every subpart with a clone (`policy.clone(linesep=...)`), so the
+        # parts' headers, the same in every message, would otherwise be folded every time.
+        if isinstance(value, BaseHeader) and _folds_as_policy(self) and _repeats(name, value):
             _folded.put(key, (value, data))
         return data  # type: ignore[no-any-return]
+
+
+def _folds_as_policy(policy: EmailPolicy) -> bool:
+    """True for POLICY and its clones with nothing changed (a clone holds only the settings
+    given to it or its original; the rest are the class's)."""
+    return policy is POLICY or (type(policy) is MailPolicy and vars(policy) == vars(POLICY))
 
 
 _folded = _Remembered(CACHE_SIZE)
