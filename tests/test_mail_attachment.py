@@ -124,6 +124,19 @@ def test_the_quicker_writing_of_an_event_gives_icalendars_own_bytes() -> None:
         assert ical_bytes(part) == part.to_ical(sorted=False), title
 
 
+def test_owners_mailed_in_one_second_share_the_calendar_and_a_later_one_has_its_own_stamp(
+) -> None:
+    notice = sample_notice("due", "nb")
+    other = replace(notice, recipient=replace(notice.recipient, name="Per", email="per@example.no"))
+    first = attachment(RENDERER.render(notice, NOW).data)
+    assert attachment(RENDERER.render(other, NOW + dt.timedelta(microseconds=900)).data) == first
+    later = only_event(attachment(RENDERER.render(other, NOW + dt.timedelta(seconds=1)).data))
+    assert later.decoded("DTSTAMP") == NOW + dt.timedelta(seconds=1)
+    moved = replace(notice, tasks=(replace(notice.tasks[0], due=BYREGION.due + dt.timedelta(1)),))
+    assert only_event(attachment(RENDERER.render(moved, NOW).data)).decoded("DTEND") == \
+        BYREGION.due + dt.timedelta(days=2)  # type: ignore[operator]
+
+
 def test_an_undated_task_has_no_calendar() -> None:
     notice = sample_notice("due", "en")
     undated = replace(notice, tasks=(replace(BYREGION, start=None, due=None),))

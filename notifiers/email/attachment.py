@@ -9,8 +9,8 @@ alarms (the mail itself is the reminder).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
-from functools import cache
+from datetime import date, datetime
+from functools import cache, lru_cache
 
 from icalendar import Calendar, vText
 
@@ -52,9 +52,17 @@ def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:
     the feeds assemble theirs)."""
     if task.due is None and task.start is None:
         return None
-    if task.planned is None:
-        part = event(task_entry(task, now), style)
+    # DTSTAMP is written to the second: the owners of a task, mailed one after the other,
+    # get the calendar made for the first.
+    return _calendar(task_entry(task, now.replace(microsecond=0)), style, task.planned)
+
+
+# A pass sends a task's messages one after the other: a few calendars are enough to keep.
+@lru_cache(maxsize=16)
+def _calendar(entry: Entry, style: Style, planned: date | None) -> bytes:
+    if planned is None:
+        part = event(entry, style)
     else:  # one occurrence: the feed series' instance of that day, the deadline alone
-        part = event(task_entry(task, now), replace(style, span=False))
-        part["RECURRENCE-ID"] = day(task.planned)
+        part = event(entry, replace(style, span=False))
+        part["RECURRENCE-ID"] = day(planned)
     return _head() + ical_bytes(part) + _END
