@@ -23,8 +23,8 @@ from notifiers.calendar.event import Style, event
 from notifiers.calendar.feed import Scope
 from notifiers.calendar.values import clean
 from notifiers.calendar.written import ical_bytes
-from notifiers.email.attachment import task_entry
 from notifiers.email import EmailNotifier
+from notifiers.email.attachment import task_entry
 from notifiers.email.render import Contact, MailRenderer
 from notifiers.email.samples import BYREGION, sample_notice
 from scheduler.notices import task_view
