@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
@@ -73,10 +74,19 @@ class Change:
 
 
 def _values(task: ResolvedTask) -> dict[str, Any]:
-    values = {name: getattr(task, name) for name in _COPIED}
-    for name in _LISTS:
-        values[name] = list(values[name])  # type: ignore[call-overload]
-    return values
+    return dict(zip(_COPIED, _copied(task), strict=True))
+
+
+_GET_COPIED = attrgetter(*_COPIED)
+_LIST_AT = [i for i, name in enumerate(_COPIED) if name in _LISTS]
+
+
+def _copied(task: ResolvedTask) -> tuple[Any, ...]:
+    """The copied fields in the order of `_COPIED`, the lists as the table stores them."""
+    values = list(_GET_COPIED(task))
+    for i in _LIST_AT:
+        values[i] = list(values[i])
+    return tuple(values)
 
 
 # A task as stored, the columns a comparison and a write need (a Core row, not an ORM
@@ -96,7 +106,7 @@ def _compare(row: Stored | None, task: ResolvedTask) -> ChangeKind | None:
     if _row_dates(row) != task.dates:
         return "moved"
     # The copied columns end the row (`_STORED`): compared as one tuple, not name by name.
-    return "changed" if tuple(row[_FIRST_COPIED:]) != tuple(_values(task).values()) else None
+    return "changed" if tuple(row[_FIRST_COPIED:]) != _copied(task) else None
 
 
 def _with_answers(row: Stored | None, task: ResolvedTask) -> ResolvedTask:
@@ -119,12 +129,17 @@ class _SharedJSON(TypeDecorator[Any]):
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return None if value is None else _parsed(value)
+        return _parsed(value)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        # The cached parse itself, not `process_result_value` behind two wrapper calls: half
+        # a million values are read when every file changed.
+        return _parsed
 
 
 @lru_cache(maxsize=4096)
-def _parsed(text: str) -> Any:
-    return json.loads(text)
+def _parsed(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
 
 
 def _read(name: str) -> Any:
