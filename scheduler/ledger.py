@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import random
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from scheduler.planning import (
     CHUNK,
+    Move,
     compare_and_set,
     expire_at,
     plan_chunk,
@@ -56,13 +58,19 @@ def plan_after_apply(session: Session, config: Config, changes: list[Change],
         pks = {c.task_pk for c in changes if c.task_pk is not None} | closed
         fresh = frozenset(c.task_pk for c in changes if c.kind == "new" and c.task_pk)
         replan_tasks(session, config, now, pks, replan.timelines, fresh)
-    for change in changes:
-        if change.kind == "moved" and change.task_pk is not None and _dated(change):
-            queue_moved(session, config, change.task_pk, change.old or (None, None), now)
-        elif change.kind == "changed" and change.task_pk is not None:
-            for occ in change.occurrences:  # the file moved single occurrences only
-                if occ.old != occ.new:
-                    queue_moved(session, config, change.task_pk, occ.old, now, occ.label)
+    queue_moved(session, config, [move for change in changes for move in _moves(change)], now)
+
+
+def _moves(change: Change) -> Iterator[Move]:
+    """The "date moved" news in a change: the task's, or its moved occurrences' (a change
+    that moved single occurrences only)."""
+    if change.task_pk is None:
+        return
+    if change.kind == "moved" and _dated(change):
+        yield Move(change.task_pk, change.old or (None, None))
+    elif change.kind == "changed":
+        yield from (Move(change.task_pk, occ.old, occ.label)
+                    for occ in change.occurrences if occ.old != occ.new)
 
 
 def _tasks_in(session: Session, timelines: frozenset[str]) -> set[int]:

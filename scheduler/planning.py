@@ -479,26 +479,74 @@ def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
 Dates = tuple[dt.date | None, dt.date | None]
 
 
-def _pending_moved(session: Session, task_pk: int, person: str,
-                   occurrence: str = "") -> list[Reminder]:
-    stmt = select(Reminder).where(Reminder.task_pk == task_pk, Reminder.recipient == person,
-                                  Reminder.kind == ReminderKind.MOVED,
-                                  Reminder.occurrence == occurrence,
-                                  col(Reminder.status).in_(WAITING))
-    return list(session.exec(stmt.order_by(col(Reminder.id))).all())
+class Move(NamedTuple):
+    """A task whose dates a file moved (or one `occurrence` of it), and its dates before."""
+
+    task_pk: int
+    old: Dates
+    occurrence: str = ""
 
 
-def _moved_key(task: Task, person: str, occ: Occurrence | None) -> str:
+_MOVED_TASK = [TASKS.c[name] for name in (
+    "pk", "timeline_id", "owners", "start", "due", "status", "removed_at", "date_version",
+    "sequence", "recurrence", "until", "occurrences")]
+_MOVED_SEEN = [LEDGER.c[name] for name in (
+    "id", "task_pk", "recipient", "occurrence", "status", "payload")]
+# A (task, person, occurrence) and the "old" dates of its oldest waiting notice.
+Waiting = dict[tuple[int, str, str], tuple[list[int], Dates]]
+
+
+def _moved_tasks(session: Session, pks: list[int]) -> dict[int, Any]:
+    """The tasks as rows (what `_moved_row` and `occurrence_named` read of them)."""
+    found: dict[int, Any] = {}
+    for i in range(0, len(pks), CHUNK):
+        stmt = select(*_MOVED_TASK).where(TASKS.c.pk.in_(pks[i:i + CHUNK]))
+        found.update((row.pk, row) for row in session.execute(stmt))
+    return found
+
+
+def _timeline_owners(session: Session, ids: set[str]) -> dict[str, list[str]]:
+    stmt = select(TIMELINES.c.id, TIMELINES.c.owners).where(TIMELINES.c.id.in_(sorted(ids)))
+    return {row.id: row.owners for row in session.execute(stmt)} if ids else {}
+
+
+def _waiting_moved(session: Session, pks: list[int]) -> Waiting:
+    """The unsent "moved" notices of these tasks, oldest first, by (task, person,
+    occurrence): one query per CHUNK tasks by the task index (statuses tested in Python)."""
+    out: Waiting = {}
+    for i in range(0, len(pks), CHUNK):
+        stmt = (select(*_MOVED_SEEN)
+                .where(LEDGER.c.task_pk.in_(pks[i:i + CHUNK]),
+                       LEDGER.c.kind == ReminderKind.MOVED).order_by(LEDGER.c.id))
+        for row in session.execute(stmt):
+            if row.status in WAITING:
+                ids, _ = out.setdefault((row.task_pk, row.recipient, row.occurrence),
+                                        ([], payload_dates(row.payload.get("old"))))
+                ids.append(row.id)
+    return out
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), CHUNK):
+        stmt = select(LEDGER.c.idem_key).where(LEDGER.c.idem_key.in_(keys[i:i + CHUNK]))
+        found.update(session.execute(stmt).scalars())
+    return found
+
+
+def _moved_key(task: Any, person: str, occ: Occurrence | None) -> str:
     """An occurrence has no date version of its own: the task's `sequence`, which every
     change of its series bumps, tells one move of it from the next."""
-    assert task.pk is not None
     name = f"{occurrence_key(occ)}~{task.sequence}" if occ else ""
     return idem_key(task.pk, person, "moved", task.date_version, name)
 
 
-def _moved_row(config: Config, task: Task, person: str, old: Dates, now: dt.datetime,
-               occ: Occurrence | None) -> Reminder:
-    assert task.pk is not None
+_NOW_COLUMNS = (INSERTED.index("send_at"), INSERTED.index("next_attempt_at"))
+
+
+def _moved_values(config: Config, task: Any, person: str, old: Dates, now: dt.datetime,
+                  occ: Occurrence | None) -> tuple[Any, ...]:
+    """A new "moved" row, its values in the order of INSERTED."""
     zone = zone_of(config, person)
     deadline = occ.due if occ else task.due or task.start
     expire = local_instant(deadline + dt.timedelta(days=1), dt.time(0), zone) if deadline \
@@ -510,49 +558,69 @@ def _moved_row(config: Config, task: Task, person: str, old: Dates, now: dt.date
     w = Wanted(_moved_key(task, person, occ), task.pk, person, task.date_version, planned,
                {"old": [d.isoformat() if d else None for d in old], **about},
                occ.label if occ else "")
-    row = new_row(config, w, now)
-    row.send_at = row.next_attempt_at = now  # news goes out at once, not at the send time
-    return row
+    values = list(row_values(config, w, now))
+    for i in _NOW_COLUMNS:  # news goes out at once, not at the send time
+        values[i] = now
+    return tuple(values)
 
 
-def queue_moved(session: Session, config: Config, task_pk: int, old: Dates,
-                now: dt.datetime, occurrence: str = "") -> None:
-    """One "date moved" notice per person the task reaches, about the task or one
+@dataclass
+class MovedNews:
+    """What queuing a batch of "moved" notices reads once and writes at its end."""
+
+    tasks: dict[int, Any]
+    owners: dict[str, list[str]]
+    waiting: Waiting
+    superseded: list[int] = field(default_factory=list)
+    new: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+def _open_unit(task: Any, occurrence: str) -> tuple[bool, Occurrence | None]:
+    """Whether news about the task (or this occurrence of it) is news: it is open."""
+    if task.removed_at is not None or task.status not in OPEN_STATUSES:
+        return False, None
+    if not occurrence:
+        return True, None
+    occ = occurrence_named(task, occurrence)
+    return occ is not None and occ.status in OPEN_STATUSES, occ
+
+
+def queue_moved(session: Session, config: Config, moves: list[Move], now: dt.datetime) -> None:
+    """One "date moved" notice per person each task reaches, about the task or one
     `occurrence` of it; an unsent older notice about the same is folded into it (the owner
-    hears old → newest, once, and nothing when the newest is the old date again)."""
-    task = session.get(Task, task_pk)
-    if task is None or task.removed_at is not None or task.status not in OPEN_STATUSES:
+    hears old → newest, once, and nothing when the newest is the old date again). Set-based:
+    the tasks, their waiting notices and the keys already there are read a chunk at a time,
+    the folded notices superseded in one executemany and the new ones inserted in one."""
+    if not moves:
         return
-    occ = occurrence_named(task, occurrence) if occurrence else None
-    if occurrence and (occ is None or occ.status not in OPEN_STATUSES):
-        return  # news about an occurrence that is done or gone is no news
-    # The rows added and superseded here are flushed once, at the next query, not before
-    # each of its lookups (each person's notice has its own key and rows).
-    with session.no_autoflush:
-        _queue_moved(session, config, task, _owners(session, task), old, now, occ)
+    session.flush()  # what the caller changed through the ORM is read back as it is
+    pks = sorted({m.task_pk for m in moves})
+    tasks = _moved_tasks(session, pks)
+    owned = {t.timeline_id for t in tasks.values() if not t.owners}
+    news = MovedNews(tasks, _timeline_owners(session, owned), _waiting_moved(session, pks))
+    for move in moves:
+        _news_of(config, news, move, now)
+    taken = _existing_keys(session, list(news.new))
+    supersede_ids(session, news.superseded, now)
+    insert_rows(session.connection(), LEDGER, INSERTED,
+                [values for key, values in news.new.items() if key not in taken])
 
 
-def _owners(session: Session, task: Task) -> list[str]:
-    """The task's owners, else its timeline's."""
-    if task.owners:
-        return task.owners
-    timeline = session.get(Timeline, task.timeline_id)
-    return timeline.owners if timeline else []
-
-
-def _queue_moved(session: Session, config: Config, task: Task, owners: list[str], old: Dates,
-                 now: dt.datetime, occ: Occurrence | None) -> None:
-    assert task.pk is not None
-    task_pk, occurrence = task.pk, occ.label if occ else ""
-    for person in recipients_of(config, owners):
-        earlier = _pending_moved(session, task_pk, person, occurrence)
-        first_old = payload_dates(earlier[0].payload.get("old")) if earlier else old
-        for row in earlier:
-            supersede(session, row, now)
-        if first_old == (occ.dates if occ else (task.start, task.due)):
+def _news_of(config: Config, news: MovedNews, move: Move, now: dt.datetime) -> None:
+    task = news.tasks.get(move.task_pk)
+    if task is None:
+        return
+    is_open, occ = _open_unit(task, move.occurrence)
+    if not is_open:
+        return
+    current = occ.dates if occ else (task.start, task.due)
+    for person in recipients_of(config, task.owners or news.owners.get(task.timeline_id, [])):
+        ids, first_old = news.waiting.pop((task.pk, person, move.occurrence), ([], move.old))
+        news.superseded += ids
+        if first_old == current:
             continue
-        if not rows_by_key(session, [_moved_key(task, person, occ)]):
-            session.add(_moved_row(config, task, person, first_old, now, occ))
+        key = _moved_key(task, person, occ)
+        news.new.setdefault(key, _moved_values(config, task, person, first_old, now, occ))
 
 
 def payload_dates(raw: Any) -> Dates:

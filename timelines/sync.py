@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
@@ -73,10 +74,19 @@ class Change:
 
 
 def _values(task: ResolvedTask) -> dict[str, Any]:
-    values = {name: getattr(task, name) for name in _COPIED}
-    for name in _LISTS:
-        values[name] = list(values[name])  # type: ignore[call-overload]
-    return values
+    return dict(zip(_COPIED, _copied(task), strict=True))
+
+
+_GET_COPIED = attrgetter(*_COPIED)
+_LIST_AT = [i for i, name in enumerate(_COPIED) if name in _LISTS]
+
+
+def _copied(task: ResolvedTask) -> tuple[Any, ...]:
+    """The copied fields in the order of `_COPIED`, the lists as the table stores them."""
+    values = list(_GET_COPIED(task))
+    for i in _LIST_AT:
+        values[i] = list(values[i])
+    return tuple(values)
 
 
 # A task as stored, the columns a comparison and a write need (a Core row, not an ORM
@@ -96,7 +106,7 @@ def _compare(row: Stored | None, task: ResolvedTask) -> ChangeKind | None:
     if _row_dates(row) != task.dates:
         return "moved"
     # The copied columns end the row (`_STORED`): compared as one tuple, not name by name.
-    return "changed" if tuple(row[_FIRST_COPIED:]) != tuple(_values(task).values()) else None
+    return "changed" if tuple(row[_FIRST_COPIED:]) != _copied(task) else None
 
 
 def _with_answers(row: Stored | None, task: ResolvedTask) -> ResolvedTask:
@@ -119,12 +129,17 @@ class _SharedJSON(TypeDecorator[Any]):
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return None if value is None else _parsed(value)
+        return _parsed(value)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        # The cached parse itself, not `process_result_value` behind two wrapper calls: half
+        # a million values are read when every file changed.
+        return _parsed
 
 
 @lru_cache(maxsize=4096)
-def _parsed(text: str) -> Any:
-    return json.loads(text)
+def _parsed(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
 
 
 def _read(name: str) -> Any:
@@ -137,8 +152,12 @@ _STORED = [_read(name) for name in (*_OWN, *_COPIED)]
 _FIRST_COPIED = len(_OWN)
 
 
+# Built once (see `_UPDATE_TASK`).
+_EXISTING = select(*_STORED).where(TASKS.c.timeline_id == bindparam("tl"))
+
+
 def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
-    rows = session.execute(select(*_STORED).where(TASKS.c.timeline_id == timeline_id))
+    rows = session.execute(_EXISTING, {"tl": timeline_id})
     return {row.key: row for row in rows}
 
 
@@ -184,19 +203,39 @@ def diff(session: Session, timelines: Iterable[ResolvedTimeline],
     return [c for tl in [*timelines, *gone] for c, _, _ in _timeline_changes(session, tl)]
 
 
-def _write_task(session: Session, change: Change, row: Stored, task: ResolvedTask | None,
-                now: dt.datetime) -> None:
-    """A stored task changed, removed or restored: one UPDATE of its row."""
+def _task_update(change: Change, row: Stored, task: ResolvedTask | None,
+                 now: dt.datetime) -> dict[str, Any]:
+    """A stored task changed, removed or restored: the parameters of its UPDATE."""
     if task is None:  # calendars must take the removal as newer than what they have
-        values: dict[str, Any] = {"removed_at": now, "sequence": row.sequence + 1}
-    else:
-        moved = change.kind == "moved" or (change.kind == "restored" and change.old != change.new)
-        newer = (change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status)
-                 or _series(row) != _series(task))
-        values = {**_values(task), "removed_at": None,
-                  "date_version": row.date_version + moved, "sequence": row.sequence + newer}
-    session.execute(update(TASKS).where(TASKS.c.pk == row.pk).values(changed_at=now, **values))
-    _expire(session, row.pk)
+        return {"b_pk": row.pk, "v_changed_at": now, "v_removed_at": now,
+                "v_sequence": row.sequence + 1}
+    moved = change.kind == "moved" or (change.kind == "restored" and change.old != change.new)
+    newer = (change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status)
+             or _series(row) != _series(task))
+    values = {**_values(task), "removed_at": None, "changed_at": now,
+              "date_version": row.date_version + moved, "sequence": row.sequence + newer}
+    return {"b_pk": row.pk, **{f"v_{name}": value for name, value in values.items()}}
+
+
+# One UPDATE for every changed, removed or restored task of a file (an executemany), built
+# once: building and hashing a statement of thirty columns costs more than running it. A
+# removed task keeps its columns but these.
+_UPDATED = (*_COPIED, "removed_at", "changed_at", "date_version", "sequence")
+_UPDATE_TASK = update(TASKS).where(TASKS.c.pk == bindparam("b_pk")).values(
+    {name: bindparam(f"v_{name}", type_=TASKS.c[name].type) for name in _UPDATED})
+_UPDATE_REMOVED = update(TASKS).where(TASKS.c.pk == bindparam("b_pk")).values(
+    {name: bindparam(f"v_{name}", type_=TASKS.c[name].type)
+     for name in ("removed_at", "changed_at", "sequence")})
+
+
+def _update_tasks(session: Session, updates: list[dict[str, Any]]) -> None:
+    """The UPDATEs gathered, one executemany per kind (a removal sets no title)."""
+    for stmt, removal in ((_UPDATE_REMOVED, True), (_UPDATE_TASK, False)):
+        group = [u for u in updates if ("v_title" not in u) == removal]
+        if group:
+            session.execute(stmt, group)
+    for u in updates:
+        _expire(session, u["b_pk"])
 
 
 def _expire(session: Session, pk: int) -> None:
@@ -238,16 +277,18 @@ def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> 
                                   now))
     pks: list[int] = []
     people: list[tuple[str, int]] = []
+    updates: list[dict[str, Any]] = []
     for change, row, task in pending:
         if row is None:
             pks.append(next(inserted))
         else:
-            _write_task(session, change, row, task, now)
+            updates.append(_task_update(change, row, task, now))
             pks.append(row.pk)
             if task is None or _people(task) == _people(row):
                 continue
             session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == row.pk))
         people += [(key, pks[-1]) for key in _people(task)]
+    _update_tasks(session, updates)
     insert_rows(session.connection(), TASK_PEOPLE, ("key", "task_pk"), people)
     session.flush()
     return pks
@@ -498,10 +539,12 @@ def finish(session: Session, present: set[str], now: dt.datetime) -> list[Change
     `present`: the ids of every file there, read or kept unread."""
     changes: list[Change] = []
     for timeline_id in _vanished_timelines(session, present):
+        updates: list[dict[str, Any]] = []
         for change, row, task in _timeline_changes(session, _removed_timeline(timeline_id)):
             assert row is not None  # a removal: nothing is new
-            _write_task(session, change, row, task, now)
+            updates.append(_task_update(change, row, task, now))
             changes.append(change)
+        _update_tasks(session, updates)
         _mark_timeline_removed(session, timeline_id, now)
     session.info[REPLAN] = Replan(False, frozenset())
     return changes
