@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
-from test_engine_support import TestProject, cli, oslo
+from test_engine_support import TestProject, cli, numbered_tasks, oslo
 
 from timelines.base.i18n import _, _n
 from timelines.config import Config
@@ -24,18 +23,12 @@ LANG = "nb"  # the test project's language
 UNDATED = {"id": "uten", "title": "Uten dato", "when": "?", "owners": ["ola"]}
 
 
-def tasks(prefix: str, count: int, shift: int = 0) -> list[dict[str, Any]]:
-    return [{"id": f"{prefix}{n}", "title": f"Oppgåve {prefix}{n}",
-             "due": dt.date(2026, 9, 1) + dt.timedelta(days=n + shift), "owners": ["ola"]}
-            for n in range(count)]
-
-
 @pytest.fixture
 def proj(tmp_path: Path, db_url: str) -> TestProject:
     p = TestProject(tmp_path / "proj", db_url, policy={"before_due": ["3d"]})
     p.write_config()
-    p.write_timeline([*tasks("a", 3), UNDATED], tl_id="a")
-    p.write_timeline(tasks("b", 3), tl_id="b")
+    p.write_timeline([*numbered_tasks("a", 3), UNDATED], tl_id="a")
+    p.write_timeline(numbered_tasks("b", 3), tl_id="b")
     return p
 
 
@@ -100,7 +93,7 @@ def test_an_earlier_now_reads_every_file_again(proj: TestProject) -> None:
 def test_a_file_edited_back_and_forth_is_applied_each_time(proj: TestProject) -> None:
     assert run(proj, "apply").returncode == 0
     original = path_of(proj, "b").read_bytes()
-    proj.write_timeline(tasks("b", 3, shift=7), tl_id="b")
+    proj.write_timeline(numbered_tasks("b", 3, shift=7), tl_id="b")
     assert unread(proj) == {"a"}
     moved = run(proj, "apply")
     assert moved.returncode == 0 and moved.stdout.count("b/b") == 3, moved.stdout

@@ -120,6 +120,13 @@ class TestProject:
             db.dispose()
 
 
+def numbered_tasks(prefix: str, count: int, shift: int = 0) -> list[dict[str, Any]]:
+    """`count` tasks of ola, `{prefix}0`…, due a day apart from 1 September 2026 (+ `shift`)."""
+    return [{"id": f"{prefix}{n}", "title": f"Oppgåve {prefix}{n}",
+             "due": dt.date(2026, 9, 1) + dt.timedelta(days=n + shift), "owners": ["ola"]}
+            for n in range(count)]
+
+
 def oslo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO)
 

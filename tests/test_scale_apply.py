@@ -15,18 +15,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as DbEngine
-from test_engine_support import TestProject, cli, fault_env, oslo, rows
+from test_engine_support import TestProject, cli, fault_env, numbered_tasks, oslo, rows
 
 from timelines.db import open_database
 from timelines.model import Reminder, Task
 
 NOW = oslo(2026, 3, 2, 12)
-
-
-def tasks(prefix: str, count: int, shift: int = 0) -> list[dict[str, Any]]:
-    return [{"id": f"{prefix}{n}", "title": f"Oppgåve {prefix}{n}",
-             "due": dt.date(2026, 9, 1) + dt.timedelta(days=n + shift), "owners": ["ola"]}
-            for n in range(count)]
 
 
 @pytest.fixture
@@ -65,8 +59,8 @@ def recorded() -> Iterator[dict[str, int]]:
 
 def noop_cost(proj: TestProject, count: int) -> dict[str, int]:
     """Two files of `count` tasks each applied, then applied again unchanged: its cost."""
-    proj.write_timeline(tasks("a", count), tl_id="a")
-    proj.write_timeline(tasks("b", count), tl_id="b")
+    proj.write_timeline(numbered_tasks("a", count), tl_id="a")
+    proj.write_timeline(numbered_tasks("b", count), tl_id="b")
     assert proj.apply(NOW)
     with recorded() as seen:
         assert proj.apply(NOW) == []
@@ -87,12 +81,12 @@ def waiting(db: DbEngine) -> dict[str, tuple[str, dt.datetime]]:
 
 
 def test_moving_one_task_touches_only_its_rows(proj: TestProject) -> None:
-    proj.write_timeline(tasks("a", 40), tl_id="a")
-    proj.write_timeline(tasks("b", 40), tl_id="b")
+    proj.write_timeline(numbered_tasks("a", 40), tl_id="a")
+    proj.write_timeline(numbered_tasks("b", 40), tl_id="b")
     proj.apply(NOW)
     db = open_database(proj.db_url)
     before = waiting(db)
-    moved = tasks("a", 40)
+    moved = numbered_tasks("a", 40)
     moved[7]["due"] = dt.date(2026, 11, 20)
     proj.write_timeline(moved, tl_id="a")
     with recorded() as seen:
@@ -116,7 +110,7 @@ def test_moving_one_task_touches_only_its_rows(proj: TestProject) -> None:
 
 
 def test_a_config_change_replans_unchanged_files(proj: TestProject) -> None:
-    proj.write_timeline(tasks("a", 3), tl_id="a")
+    proj.write_timeline(numbered_tasks("a", 3), tl_id="a")
     proj.apply(NOW)
     proj.people["ola"] = {**proj.people["ola"], "email": "ola.ny@example.no"}
     proj.write_config()
@@ -132,7 +126,7 @@ POLICY = {"before_due": ["3d", "14d"], "overdue_max": 0}  # two rows a task
 
 def many(proj: TestProject) -> None:
     for name, count in FILES.items():
-        proj.write_timeline(tasks(name, count), tl_id=name)
+        proj.write_timeline(numbered_tasks(name, count), tl_id=name)
 
 
 def ledger(db: DbEngine) -> set[tuple[object, ...]]:

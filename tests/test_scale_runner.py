@@ -39,15 +39,21 @@ def token_queries() -> Iterator[list[str]]:
         event.remove(DbEngine, "before_cursor_execute", record)
 
 
-def _due_pass(tmp_path: Path, db_url: str, port: int, env: dict[str, str]) -> int:
-    """TASKS reminders to one owner sent in one pass (due Wednesday 10 June: 3 days before
-    is a Sunday, moved to Friday 5 June); the reads of feedtoken it made."""
+def _due_project(tmp_path: Path, db_url: str, port: int) -> TestProject:
+    """TASKS tasks of one owner, applied, each with one reminder due on Friday 5 June."""
     proj = TestProject(tmp_path / "proj", db_url, port,
                        policy={"before_due": ["3d"], "overdue_max": 0})
     proj.write_config()
     proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
                           "owners": ["ola"]} for n in range(TASKS)])
     proj.apply(oslo(2026, 6, 1, 12))
+    return proj
+
+
+def _due_pass(tmp_path: Path, db_url: str, port: int, env: dict[str, str]) -> int:
+    """TASKS reminders to one owner sent in one pass (due Wednesday 10 June: 3 days before
+    is a Sunday, moved to Friday 5 June); the reads of feedtoken it made."""
+    proj = _due_project(tmp_path, db_url, port)
     db = open_database(db_url)
     try:
         config = proj.config()
@@ -99,12 +105,7 @@ def test_a_message_costs_one_transaction_after_its_claim(tmp_path: Path, db_url:
                                                         smtp: SmtpServer) -> None:
     """Each message's mark goes with the next message's check: one short transaction per
     message (and one per claim, and the last mark of each claim), not two."""
-    proj = TestProject(tmp_path / "proj", db_url, smtp.port,
-                       policy={"before_due": ["3d"], "overdue_max": 0})
-    proj.write_config()
-    proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
-                          "owners": ["ola"]} for n in range(TASKS)])
-    proj.apply(oslo(2026, 6, 1, 12))
+    proj = _due_project(tmp_path, db_url, smtp.port)
     db = open_database(db_url)
     try:
         engine = ReminderEngine(db, proj.config(), ManualClock(oslo(2026, 6, 5, 8)),
