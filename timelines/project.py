@@ -31,9 +31,8 @@ class Project:
     config: Config
     timelines: list[TimelineFile]
     problems: list[Problem]
-    # Each file without errors resolved once (by path), and the undated-task warnings of
-    # that one resolution.
-    resolved: dict[Path, ResolvedTimeline] = field(default_factory=dict)
+    # The undated-task warnings of the files read (each file is resolved once: on its
+    # TimelineFile, `resolve_timeline`).
     undated: list[Problem] = field(default_factory=list)
     hashes: dict[Path, str] = field(default_factory=dict)  # of each file read: `file_hash`
     # The files left unread as the last apply read them (path → timeline id): no problem
@@ -46,7 +45,7 @@ class Project:
 
     def resolutions(self) -> list[ResolvedTimeline]:
         """Every file read, resolved (of a project that is `ok`), in the order of the files."""
-        return [self.resolved[tl.path] for tl in self.timelines]
+        return [resolve_timeline(tl) for tl in self.timelines]
 
 
 def file_hash(path: Path, data: bytes) -> str:
@@ -103,15 +102,9 @@ def _read_file(project: Project, path: Path, lang: str, marks: Known) -> None:
     if digest and not errors(found):
         project.hashes[path] = digest
     if not errors(checked):
-        _resolve(project, tl)
-
-
-def _resolve(project: Project, tl: TimelineFile) -> None:
-    resolved = resolve_timeline(tl)
-    project.resolved[tl.path] = resolved
-    undated = undated_tasks(tl, resolved)
-    project.problems.extend(undated)
-    project.undated.extend(undated)
+        undated = undated_tasks(tl)
+        project.problems.extend(undated)
+        project.undated.extend(undated)
 
 
 def _read_rivals(project: Project, lang: str) -> None:
@@ -126,12 +119,11 @@ def _read_rivals(project: Project, lang: str) -> None:
         project.timelines.sort(key=lambda tl: tl.path)
 
 
-def undated_tasks(tl: TimelineFile, resolved: ResolvedTimeline | None = None) -> list[Problem]:
+def undated_tasks(tl: TimelineFile) -> list[Problem]:
     """A warning for each open task that ends up without any date (an unreadable `when`, or
-    none at all): such a task would silently get no reminders. `resolved`: `tl` resolved
-    already."""
+    none at all): such a task would silently get no reminders."""
     found = []
-    for index, task in enumerate((resolved or resolve_timeline(tl)).tasks):
+    for index, task in enumerate(resolve_timeline(tl).tasks):
         if task.status in OPEN_STATUSES and not (task.start or task.due):
             found.append(_undated(tl, index, task))
     return found

@@ -227,7 +227,8 @@ def _with_kept(session: Session, found: Outcome) -> Outcome:
     project = found.project
     kept = set(project.kept.values())
     stored = stored_spans(session, kept) if kept else {}
-    order = sorted([*((tl.path, span(project.resolved[tl.path])) for tl in project.timelines),
+    read = zip(project.timelines, project.resolutions(), strict=True)
+    order = sorted([*((tl.path, span(resolved)) for tl, resolved in read),
                     *((path, stored.get(tl_id)) for path, tl_id in project.kept.items())],
                    key=lambda pair: pair[0])
     found.spans = [found_span for _, found_span in order]
