@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import gc
 import logging
 import os
 import random
 import signal
 import socket
 import uuid
-from collections.abc import Callable, Coroutine, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +42,7 @@ from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
 from scheduler.planning import queue_alert, queue_outage
 from scheduler.states import DeliveryOutcome, ReminderKind
+from timelines.base.collector import frozen
 from timelines.base.exceptions import DeliveryError
 from timelines.config import Config
 from timelines.db import installation_id, session_scope
@@ -150,21 +149,6 @@ def _once_per_owner(feed_url: FeedUrl | None) -> FeedUrl | None:
     return functools.cache(feed_url)
 
 
-@contextmanager
-def _collector_skips_what_exists() -> Iterator[None]:
-    """While a pass runs, the garbage collector leaves out what existed before it (the
-    config of every owner, compiled templates and queries, the modules). A pass makes many
-    short-lived objects (each message's header objects), and each of the collector's full
-    collections would scan all of that again: at 5,000 owners that was a third of the
-    pass's CPU. Everything is handed back to the collector when the pass ends, so nothing
-    lives longer than it would have."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 class ReminderEngine:
     """Claims, sends and marks reminders for one worker identity."""
 
@@ -208,7 +192,9 @@ class ReminderEngine:
         # One alert per coordinator per pass, however many batches it takes.
         report, alert_key = PassReport(), f"alert:{uuid.uuid4().hex[:12]}"
         self._links = _once_per_owner(self.feed_url)
-        with _collector_skips_what_exists():
+        # Each full collection would scan every owner's config again: at 5,000 owners that
+        # was a third of the pass's CPU (timelines.base.collector).
+        with frozen():
             while not self.stopping and not report.outage:
                 jobs, expired, superseded = self._claim()
                 report.outcomes += expired

@@ -18,16 +18,28 @@ RARE_FULL_COLLECTIONS = 1000
 
 
 @contextmanager
-def few_full_collections(freeze: bool = False) -> Iterator[None]:
-    """Full collections rare inside the block; with `freeze`, what exists when it begins is
-    also left out of every collection until it ends (`gc.freeze`)."""
-    thresholds = gc.get_threshold()
-    if freeze:
-        gc.freeze()
-    gc.set_threshold(thresholds[0], thresholds[1], RARE_FULL_COLLECTIONS)
+def frozen() -> Iterator[None]:
+    """What exists when the block begins is left out of every collection until it ends
+    (`gc.freeze`), then handed back, so nothing lives longer than it would have. For a block
+    that makes many short-lived objects beside a large heap that stays (a reminder pass
+    beside every owner's config, the compiled templates and the modules)."""
+    gc.freeze()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+@contextmanager
+def few_full_collections(freeze: bool = False) -> Iterator[None]:
+    """Full collections rare inside the block; with `freeze`, also `frozen`."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], RARE_FULL_COLLECTIONS)
+    try:
         if freeze:
-            gc.unfreeze()
+            with frozen():
+                yield
+        else:
+            yield
+    finally:
+        gc.set_threshold(*thresholds)
