@@ -25,8 +25,8 @@ from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, select
 
 from scheduler.planning import (
-    CHUNK,
     Move,
+    chunks,
     compare_and_set,
     expire_at,
     plan_chunk,
@@ -76,8 +76,8 @@ def _moves(change: Change) -> Iterator[Move]:
 def _tasks_in(session: Session, timelines: frozenset[str]) -> set[int]:
     found: set[int] = set()
     names = sorted(timelines)
-    for i in range(0, len(names), CHUNK):
-        stmt = select(Task.pk).where(col(Task.timeline_id).in_(names[i:i + CHUNK]))
+    for part in chunks(names):
+        stmt = select(Task.pk).where(col(Task.timeline_id).in_(part))
         found.update(pk for pk in session.exec(stmt) if pk is not None)
     return found
 
@@ -101,8 +101,8 @@ def replan_tasks(session: Session, config: Config, now: dt.datetime, pks: set[in
         reconcile(session, config, now)
         return
     ordered = sorted(pks)
-    for i in range(0, len(ordered), CHUNK):
-        if not plan_chunk(session, config, now, ordered[i:i + CHUNK], fresh=fresh):
+    for part in chunks(ordered):
+        if not plan_chunk(session, config, now, part, fresh=fresh):
             reconcile(session, config, now)
             return
 

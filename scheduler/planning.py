@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, or_, update
@@ -36,6 +36,13 @@ from timelines.occurrences import Occurrence, Recurs, occurrence_named, occurren
 
 CHUNK = 500
 NEVER = "9999-12-31T00:00:00+00:00"
+T = TypeVar("T")
+
+
+def chunks(items: list[T]) -> Iterator[list[T]]:
+    """`items` CHUNK at a time: no statement's IN list grows with the data."""
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]
 
 
 @dataclass
@@ -207,8 +214,8 @@ def _add_to_digest(digests: dict[str, Wanted], policy: Policy, w: Wanted) -> Non
 
 def rows_by_key(session: Session, keys: list[str]) -> dict[str, Reminder]:
     found: dict[str, Reminder] = {}
-    for i in range(0, len(keys), CHUNK):
-        stmt = select(Reminder).where(col(Reminder.idem_key).in_(keys[i:i + CHUNK]))
+    for part in chunks(keys):
+        stmt = select(Reminder).where(col(Reminder.idem_key).in_(part))
         found.update((r.idem_key, r) for r in session.exec(stmt).all())
     return found
 
@@ -353,9 +360,9 @@ def _plan_rows(session: Session, config: Config, wanted: dict[str, Wanted], now:
     """What writing `wanted` takes, given the rows `found` by key (else read by key, one
     query per CHUNK keys)."""
     keys = [key for key, w in wanted.items() if w.planned.expire_at > now]
-    for i in range(0, len(keys), CHUNK):
-        part = found if found is not None else _rows_of_keys(session, keys[i:i + CHUNK])
-        for key in keys[i:i + CHUNK]:
+    for some in chunks(keys):
+        part = found if found is not None else _rows_of_keys(session, some)
+        for key in some:
             _want(config, wanted[key], part.get(key), now, writes)
 
 
@@ -468,8 +475,8 @@ def reconcile(session: Session, config: Config, now: dt.datetime) -> None:
     rows of removed tasks, then the weekly digests (which list tasks of every chunk)."""
     digests: dict[str, Wanted] = {}
     pks = live_pks(session)
-    for i in range(0, len(pks), CHUNK):
-        plan_chunk(session, config, now, pks[i:i + CHUNK], digests)
+    for part in chunks(pks):
+        plan_chunk(session, config, now, part, digests)
     _removed_tasks_rows(session, now)
     writes = Writes(superseded=[i for i, key in _active_digests(session) if key not in digests])
     _plan_rows(session, config, digests, now, writes)
@@ -499,8 +506,8 @@ Waiting = dict[tuple[int, str, str], tuple[list[int], Dates]]
 def _moved_tasks(session: Session, pks: list[int]) -> dict[int, Any]:
     """The tasks as rows (what `_moved_row` and `occurrence_named` read of them)."""
     found: dict[int, Any] = {}
-    for i in range(0, len(pks), CHUNK):
-        stmt = select(*_MOVED_TASK).where(TASKS.c.pk.in_(pks[i:i + CHUNK]))
+    for part in chunks(pks):
+        stmt = select(*_MOVED_TASK).where(TASKS.c.pk.in_(part))
         found.update((row.pk, row) for row in session.execute(stmt))
     return found
 
@@ -514,9 +521,9 @@ def _waiting_moved(session: Session, pks: list[int]) -> Waiting:
     """The unsent "moved" notices of these tasks, oldest first, by (task, person,
     occurrence): one query per CHUNK tasks by the task index (statuses tested in Python)."""
     out: Waiting = {}
-    for i in range(0, len(pks), CHUNK):
+    for part in chunks(pks):
         stmt = (select(*_MOVED_SEEN)
-                .where(LEDGER.c.task_pk.in_(pks[i:i + CHUNK]),
+                .where(LEDGER.c.task_pk.in_(part),
                        LEDGER.c.kind == ReminderKind.MOVED).order_by(LEDGER.c.id))
         for row in session.execute(stmt):
             if row.status in WAITING:
@@ -528,8 +535,8 @@ def _waiting_moved(session: Session, pks: list[int]) -> Waiting:
 
 def _existing_keys(session: Session, keys: list[str]) -> set[str]:
     found: set[str] = set()
-    for i in range(0, len(keys), CHUNK):
-        stmt = select(LEDGER.c.idem_key).where(LEDGER.c.idem_key.in_(keys[i:i + CHUNK]))
+    for part in chunks(keys):
+        stmt = select(LEDGER.c.idem_key).where(LEDGER.c.idem_key.in_(part))
         found.update(session.execute(stmt).scalars())
     return found
 
