@@ -120,6 +120,8 @@ def _with_answers(row: Stored | None, task: ResolvedTask) -> ResolvedTask:
 
 TASKS = Task.__table__  # type: ignore[attr-defined]
 TASK_PEOPLE = TaskPerson.__table__  # type: ignore[attr-defined]
+
+
 class _SharedJSON(TypeDecorator[Any]):
     """A JSON column read as its text and parsed once per distinct text: most tasks share
     their owners, an empty policy and no occurrences (a third of reading a file's rows).
@@ -220,12 +222,14 @@ def _task_update(change: Change, row: Stored, task: ResolvedTask | None,
 # One UPDATE for every changed, removed or restored task of a file (an executemany), built
 # once: building and hashing a statement of thirty columns costs more than running it. A
 # removed task keeps its columns but these.
-_UPDATED = (*_COPIED, "removed_at", "changed_at", "date_version", "sequence")
-_UPDATE_TASK = update(TASKS).where(TASKS.c.pk == bindparam("b_pk")).values(
-    {name: bindparam(f"v_{name}", type_=TASKS.c[name].type) for name in _UPDATED})
-_UPDATE_REMOVED = update(TASKS).where(TASKS.c.pk == bindparam("b_pk")).values(
-    {name: bindparam(f"v_{name}", type_=TASKS.c[name].type)
-     for name in ("removed_at", "changed_at", "sequence")})
+def _update_of(names: Iterable[str]) -> Any:
+    """`UPDATE task SET <name> = :v_<name>, … WHERE pk = :b_pk`."""
+    return update(TASKS).where(TASKS.c.pk == bindparam("b_pk")).values(
+        {name: bindparam(f"v_{name}", type_=TASKS.c[name].type) for name in names})
+
+
+_UPDATE_TASK = _update_of((*_COPIED, "removed_at", "changed_at", "date_version", "sequence"))
+_UPDATE_REMOVED = _update_of(("removed_at", "changed_at", "sequence"))
 
 
 def _update_tasks(session: Session, updates: list[dict[str, Any]]) -> None:
