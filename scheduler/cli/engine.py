@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -104,13 +105,24 @@ def plan(now: str = NOW, as_json: bool = typer.Option(False, "--json", help="Pri
                               "--json all of them.", shown=len(rows), total=total), markup=False)
 
 
-def _first_rows(session: Session, moment: dt.datetime, every: bool,
-                limit: int) -> tuple[list[dict[str, Any]], int]:
-    """The first `limit` rows of the plan (every row with 0), and how many it has in all."""
-    rows = list(ledger_rows(session, moment, every, limit + 1 if limit else None))
+Rows = list[dict[str, Any]]
+
+
+def _limited(fetch: Callable[[int | None], Iterable[dict[str, Any]]], count: Callable[[], int],
+             limit: int) -> tuple[Rows, int]:
+    """The first `limit` rows `fetch` gives (every row with 0), and how many there are in
+    all (counted only when there are more than it shows)."""
+    rows = list(fetch(limit + 1 if limit else None))
     if limit and len(rows) > limit:
-        return rows[:limit], count_rows(session, every)
+        return rows[:limit], count()
     return rows, len(rows)
+
+
+def _first_rows(session: Session, moment: dt.datetime, every: bool,
+                limit: int) -> tuple[Rows, int]:
+    """The first `limit` rows of the plan (every row with 0), and how many it has in all."""
+    return _limited(lambda n: ledger_rows(session, moment, every, n),
+                    lambda: count_rows(session, every), limit)
 
 
 def _engine(cfg: Config, now: str | None, interval: float, lease: float,
@@ -292,14 +304,12 @@ def log(task: str = typer.Option(None, "--task", help="Task id (or timeline/id).
 
 
 def _latest_attempts(session: Session, task: str | None, owner: str | None,
-                     limit: int) -> tuple[list[dict[str, Any]], int]:
+                     limit: int) -> tuple[Rows, int]:
     """The latest `limit` attempts, oldest first (every one with 0), and how many in all."""
-    if not limit:
-        rows = list(log_rows(session, task, owner))
-        return rows, len(rows)
-    newest = list(log_rows(session, task, owner, latest=limit + 1))
-    total = count_attempts(session, task, owner) if len(newest) > limit else len(newest)
-    return newest[:limit][::-1], total
+    rows, total = _limited(lambda n: log_rows(session, task, owner, latest=n),
+                           lambda: count_attempts(session, task, owner), limit)
+    return (rows[::-1] if limit else rows), total  # `latest` reads the newest first
+
 
 def requeue(key: str = typer.Option(None, "--key", help="Idempotency key of one reminder."),
             task: str = typer.Option(None, "--task", help="Task id (or timeline/id)."),
