@@ -36,6 +36,7 @@ from notifiers.calendar.select import (
 )
 from notifiers.calendar.tz import timezone
 from notifiers.calendar.values import duration, text
+from notifiers.calendar.written import CALENDAR_END, ical_bytes
 from timelines.base.i18n import _, pick_lang
 from timelines.config import Config, Policy
 from timelines.model import Timeline
@@ -97,13 +98,9 @@ def calendar(name: str, zone: str) -> Calendar:
     return cal
 
 
-# The line that ends every calendar: events are spliced in before it.
-_END = b"END:VCALENDAR\r\n"
-
-
 def render(entry: Entry, style: Style, kind: ComponentKind) -> bytes:
     """One task's event (a series: several components) as the feed writes it."""
-    return b"".join(part.to_ical(sorted=False) for part in components(entry, style, kind))
+    return b"".join(ical_bytes(part) for part in components(entry, style, kind))
 
 
 class EventCache:
@@ -177,9 +174,10 @@ def assemble(session: Session, config: Config, scope: Scope, items: list[Item],
                   now.astimezone(ZoneInfo(zone)).date())
     items = sorted(items, key=lambda item: sort_key(events.entry(item), style.span))
     head = calendar(feed_name(scope, people, timeline, lang), zone).to_ical(sorted=False)
-    body = head.removesuffix(_END) + b"".join(events.bytes_of(i, style, kind) for i in items)
+    body = head.removesuffix(CALENDAR_END) + b"".join(
+        events.bytes_of(i, style, kind) for i in items)
     changed = max((item.task.changed_at for item in items), default=EPOCH)
-    return Feed(body + _END, changed.replace(microsecond=0))
+    return Feed(body + CALENDAR_END, changed.replace(microsecond=0))
 
 
 def build_feed(session: Session, config: Config, scope: Scope, now: dt.datetime,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from icalendar.cal.component import Component
 
+# The line that ends a calendar: the feeds and the mail attachment splice events in before it.
+CALENDAR_END = b"END:VCALENDAR\r\n"
 # RFC 5545's 75 octets: icalendar folds a line once a character would bring it to the limit,
 # so a line of fewer octets is never folded.
 LIMIT = 75

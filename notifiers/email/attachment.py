@@ -17,7 +17,7 @@ from icalendar import Calendar, vText
 from notifiers.base import TaskView
 from notifiers.calendar.event import Entry, Style, event
 from notifiers.calendar.values import day
-from notifiers.calendar.written import ical_bytes
+from notifiers.calendar.written import CALENDAR_END, ical_bytes
 
 PRODID = "-//Fristvakt//Fristvakt reminders//EN"
 
@@ -32,10 +32,6 @@ def task_entry(task: TaskView, now: datetime) -> Entry:
         date_version=task.date_version, sequence=task.sequence, stamp=now)
 
 
-# The line that ends the calendar: the event is spliced in before it.
-_END = b"END:VCALENDAR\r\n"
-
-
 @cache
 def _head() -> bytes:
     """The calendar's own lines, the same in every attachment: written once."""
@@ -43,7 +39,7 @@ def _head() -> bytes:
     cal["VERSION"] = vText("2.0")
     cal["PRODID"] = vText(PRODID)
     cal["METHOD"] = vText("PUBLISH")
-    return bytes(cal.to_ical(sorted=False)).removesuffix(_END)
+    return bytes(cal.to_ical(sorted=False)).removesuffix(CALENDAR_END)
 
 
 def calendar_bytes(task: TaskView, style: Style, now: datetime) -> bytes | None:
@@ -65,4 +61,4 @@ def _calendar(entry: Entry, style: Style, planned: date | None) -> bytes:
     else:  # one occurrence: the feed series' instance of that day, the deadline alone
         part = event(entry, replace(style, span=False))
         part["RECURRENCE-ID"] = day(planned)
-    return _head() + ical_bytes(part) + _END
+    return _head() + ical_bytes(part) + CALENDAR_END
