@@ -17,9 +17,10 @@ import random
 import signal
 import socket
 import uuid
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -48,8 +49,16 @@ from timelines.config import Config
 from timelines.db import installation_id, session_scope
 from timelines.model import Reminder, Task
 
+if TYPE_CHECKING:
+    from notifiers.email.ahead import RenderPool
+    from notifiers.email.render import MailRenderer
+
 log = logging.getLogger("fristvakt.runner")
 UTC = dt.UTC
+# A batch of at least this many messages is rendered in a worker process (`RenderPool`),
+# while this one checks, sends and marks; below it, starting the worker (a few tenths of a
+# second) costs more than it saves.
+RENDER_AHEAD_FROM = 20
 
 
 def default_worker() -> str:
@@ -104,6 +113,7 @@ class Job:
     notice: Notice | None
     problem: Exception | None = None
     prepared: object = None  # the message, made while the one before it was being sent
+    rendering: asyncio.Future[Any] | None = None  # the message, being made in a worker
 
     @property
     def token(self) -> str:
@@ -128,12 +138,21 @@ def failure_of(exc: BaseException) -> ledger.Failure:
     return ledger.Failure("permanent", None, f"{type(exc).__name__}: {exc}")
 
 
-def email_notifier(config: Config, clock: Clock) -> Notifier[Any]:
+def email_notifier(config: Config, clock: Clock, pool: RenderPool | None = None) -> Notifier[Any]:
     from notifiers.email.smtp import EmailNotifier
     from scheduler.answers.mail_links import mail_actions
 
     # The Date header follows --now / simulated time; the owners' answer buttons come along.
-    return EmailNotifier.from_config(config, actions=mail_actions(config), clock=clock.now)
+    return EmailNotifier.from_config(config, actions=mail_actions(config), clock=clock.now,
+                                     pool=pool)
+
+
+def mail_renderer(config: Config) -> MailRenderer:
+    """The renderer of `email_notifier`, made again in a worker process (`RenderPool`)."""
+    from notifiers.email.smtp import renderer_from_config
+    from scheduler.answers.mail_links import mail_actions
+
+    return renderer_from_config(config, mail_actions(config))
 
 
 def _title(session: Session, row: Reminder) -> str:
@@ -157,7 +176,9 @@ class ReminderEngine:
                  options: EngineOptions | None = None, feed_url: FeedUrl | None = None,
                  rng: random.Random | None = None) -> None:
         self.db, self.config, self.clock = db, config, clock
-        self.make_notifier = notifier or (lambda: email_notifier(self.config, self.clock))
+        self.given_notifier = notifier  # None: email as fristvakt.toml says (`email_notifier`)
+        self._pool: RenderPool | None = None  # renders a pass's large batches
+        self._conn: Connection | None = None  # the batch's, for its checks and marks
         self.options = options or EngineOptions()
         self.feed_url = feed_url
         self.rng = rng or random.Random()
@@ -194,15 +215,39 @@ class ReminderEngine:
         self._links = _once_per_owner(self.feed_url)
         # Each full collection would scan every owner's config again: at 5,000 owners that
         # was a third of the pass's CPU (timelines.base.collector).
-        with frozen():
-            while not self.stopping and not report.outage:
-                jobs, expired, superseded = self._claim()
-                report.outcomes += expired
-                if not jobs and not expired and not superseded:
-                    break
-                if jobs:
-                    await self._send_batch(jobs, report, alert_key)
+        try:
+            with frozen():
+                while not self.stopping and not report.outage:
+                    jobs, expired, superseded = self._claim()
+                    report.outcomes += expired
+                    if not jobs and not expired and not superseded:
+                        break
+                    if jobs:
+                        await self._send_batch(jobs, report, alert_key)
+        finally:
+            self._close_pool()
         return report
+
+    def _notifier(self, jobs: list[Job]) -> Notifier[Any]:
+        """The batch's notifier: the one given, or email, rendered in a worker process when
+        the batch is large."""
+        if self.given_notifier is not None:
+            return self.given_notifier()
+        return email_notifier(self.config, self.clock, self._pool_for(jobs))
+
+    def _pool_for(self, jobs: list[Job]) -> RenderPool | None:
+        if len(jobs) < RENDER_AHEAD_FROM:
+            return None
+        if self._pool is None:  # made for this pass's config (`serve` may load a new one)
+            from notifiers.email.ahead import RenderPool
+
+            self._pool = RenderPool(functools.partial(mail_renderer, self.config))
+        return self._pool
+
+    def _close_pool(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def _claim(self) -> tuple[list[Job], list[Outcome], int]:
         now = self.clock.now()
@@ -230,9 +275,29 @@ class ReminderEngine:
         return job
 
     async def _send_batch(self, jobs: list[Job], report: PassReport, alert_key: str) -> None:
+        conn = self._conn = self.db.connect()
+        try:
+            await self._send_all(jobs, report, alert_key)
+        finally:
+            self._conn = None
+            conn.close()
+
+    @contextmanager
+    def _short(self) -> Iterator[Connection]:
+        """A short transaction on the batch's connection: taken from the pool once per batch,
+        since a checkout per message cost a ping and a rollback on PostgreSQL."""
+        if self._conn is None:
+            with self.db.begin() as conn:
+                yield conn
+            return
+        with self._conn.begin():
+            yield self._conn
+
+    async def _send_all(self, jobs: list[Job], report: PassReport, alert_key: str) -> None:
         done = 0
         try:
-            async with self.make_notifier() as notifier:
+            async with self._notifier(jobs) as notifier:
+                _render_ahead(notifier, jobs)
                 for job, following in zip(jobs, [*jobs[1:], None], strict=True):
                     if self.stopping:
                         break
@@ -244,6 +309,7 @@ class ReminderEngine:
             return
         finally:
             self._flush_sent()
+            _drop_renders(jobs[done:])
         for job in jobs[done:]:  # stopping: hand the unsent rows back at once
             self._release(job)
 
@@ -317,7 +383,7 @@ class ReminderEngine:
             self._flush_sent()
             return "expiring"
         marks = self._take_marks(self.options.mark_every)
-        with self.db.begin() as conn:
+        with self._short() as conn:
             self._mark(conn, marks)
             found = ledger.held_now(conn, job.row_id, job.token)
         if found is not None:
@@ -335,7 +401,7 @@ class ReminderEngine:
         """Mark the accepted messages `sent` in one small transaction of their own."""
         marks = self._take_marks()
         if marks:
-            with self.db.begin() as conn:
+            with self._short() as conn:
                 self._mark(conn, marks)
 
     def _mark(self, conn: Connection, marks: list[tuple[Job, SendResult, PassReport]]) -> None:
@@ -387,9 +453,31 @@ async def _prepare(notifier: Notifier[Any], job: Job) -> None:
     if job.prepared is not None or job.problem is not None or job.notice is None:
         return
     try:
-        job.prepared = await notifier.prepare(job.notice)
+        job.prepared = await (job.rendering or notifier.prepare(job.notice))
     except Exception as exc:  # noqa: BLE001 - recorded on the row when its turn comes
         job.problem = exc
+
+
+def _render_ahead(notifier: Notifier[Any], jobs: list[Job]) -> None:
+    """With a notifier that renders in a worker process, ask for every message of the batch
+    at once: the worker makes them one after the other while this process sends."""
+    if getattr(notifier, "pool", None) is None:
+        return
+    for job in jobs:
+        if job.notice is not None and job.problem is None:
+            job.rendering = asyncio.ensure_future(notifier.prepare(job.notice))
+
+
+def _drop_renders(jobs: list[Job]) -> None:
+    """The renders of messages that will not be sent in this batch: stopped (or, when done,
+    their outcome taken, so no failure is reported as never retrieved)."""
+    for job in jobs:
+        if job.rendering is None:
+            continue
+        if job.rendering.done() and not job.rendering.cancelled():
+            job.rendering.exception()
+        else:
+            job.rendering.cancel()
 
 
 # An extra long-running part of `serve` (the feed server of #7): runs until `stop` is set.

@@ -8,14 +8,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from smtp_server import SmtpServer
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as DbEngine
 from test_engine_support import TestProject, oslo, run_pass
 from test_feed_http import SECRET
 
+from notifiers.base import Notice
 from notifiers.calendar.feed import Scope
+from notifiers.email.ahead import RenderPool
+from notifiers.email.headers import message_id
+from notifiers.email.render import RenderedMail
 from notifiers.feeds import tokens
+from scheduler import runner
 from scheduler.clock import ManualClock
 from scheduler.runner import EngineOptions, ReminderEngine
 from timelines.db import open_database, session_scope
@@ -118,3 +124,38 @@ def test_a_message_costs_one_transaction_after_its_claim(tmp_path: Path, db_url:
         assert len(smtp.messages) == TASKS
     finally:
         db.dispose()
+
+
+def test_a_large_batch_is_made_in_a_worker_and_sent_as_it_would_be_here(
+        tmp_path: Path, db_url: str, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of at least RENDER_AHEAD_FROM messages are rendered by a worker process: the
+    pass sends the same messages (subjects, Message-IDs, calendars), and stops the worker."""
+    monkeypatch.setattr(runner, "RENDER_AHEAD_FROM", 3)
+    made: list[str] = []
+    original = RenderPool.render
+
+    async def counted(pool: RenderPool, notice: Notice, now: dt.datetime) -> RenderedMail:
+        made.append(notice.idem_key)
+        return await original(pool, notice, now)
+
+    monkeypatch.setattr(RenderPool, "render", counted)
+    proj = _due_project(tmp_path, db_url, smtp.port)
+    db = open_database(db_url)
+    try:
+        config, clock = proj.config(), ManualClock(oslo(2026, 6, 5, 8))
+        engine = ReminderEngine(db, config, clock, options=EngineOptions(worker="w", batch=4))
+        report = run_pass(engine)
+        assert [o.status for o in report.outcomes] == ["sent"] * TASKS
+        assert made == [o.idem_key for o in report.outcomes][:4]  # the batch of 2: made here
+        assert engine._pool is None  # stopped with the pass
+        domain = config.smtp.sender.rpartition("@")[2].rstrip(">")
+        installation = engine.installation
+        sent = [m.parsed() for m in smtp.messages]
+        assert [m["X-Fristvakt-Key"] for m in sent] == [o.idem_key for o in report.outcomes]
+        for message, outcome in zip(sent, report.outcomes, strict=True):
+            assert message["Message-ID"] == message_id(outcome.idem_key, domain, installation)
+            assert message["Subject"].endswith(f": {outcome.title}")
+            assert "text/calendar" in [part.get_content_type() for part in message.walk()]
+    finally:
+        db.dispose()
+

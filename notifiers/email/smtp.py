@@ -35,6 +35,7 @@ from notifiers.base import (
     TransientTransportError,
     TransportDeliveryError,
 )
+from notifiers.email.ahead import RenderPool
 from notifiers.email.errors import DELIVERY_FAILURES, ENVELOPE_FAILURES, delivery_error
 from notifiers.email.headers import checked_address
 from notifiers.email.render import Actions, Contact, MailRenderer, RenderedMail
@@ -93,6 +94,19 @@ def helo_name(configured: str, sender: str, machine: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or machine
 
 
+def renderer_from_config(config: Config, actions: Actions | None = None) -> MailRenderer:
+    """The messages fristvakt.toml describes: from `[smtp] sender`, replies to the
+    coordinator, the calendar as the feeds show it; `actions` gives a notice its answer
+    buttons."""
+    coordinator = Contact(config.coordinator.name, config.coordinator.email)
+    try:
+        return MailRenderer(config.smtp.sender, coordinator, config.feeds.domain,
+                            calendar_span=config.feeds.style == "span", actions=actions)
+    except ValueError as exc:
+        raise ConfigError(f"[smtp] sender = {config.smtp.sender!r}: expected "
+                          f'"Name <address@domain>" ({exc})') from exc
+
+
 def _client(settings: SmtpSettings) -> aiosmtplib.SMTP:
     secret = settings.password.get_secret_value() if settings.password else None
     return aiosmtplib.SMTP(
@@ -106,10 +120,13 @@ class EmailNotifier:
     """The email channel (see notifiers.base for the contract)."""
 
     def __init__(self, settings: SmtpSettings, renderer: MailRenderer,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 pool: RenderPool | None = None) -> None:
         self.settings = settings
         self.renderer = renderer
         self.clock = clock
+        # Given: `prepare` renders there, the same renderer built in a worker process.
+        self.pool = pool
         self._smtp: aiosmtplib.SMTP | None = None
 
     def __repr__(self) -> str:
@@ -118,17 +135,13 @@ class EmailNotifier:
     @classmethod
     def from_config(cls, config: Config, env: Mapping[str, str] = os.environ, *,
                     actions: Actions | None = None,
-                    clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> EmailNotifier:
+                    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                    pool: RenderPool | None = None) -> EmailNotifier:
         """The notifier fristvakt.toml describes; replies go to the coordinator. `actions`
-        gives a notice its answer buttons; `clock` dates the Date header."""
-        coordinator = Contact(config.coordinator.name, config.coordinator.email)
-        try:
-            renderer = MailRenderer(config.smtp.sender, coordinator, config.feeds.domain,
-                                    calendar_span=config.feeds.style == "span", actions=actions)
-        except ValueError as exc:
-            raise ConfigError(f"[smtp] sender = {config.smtp.sender!r}: expected "
-                              f'"Name <address@domain>" ({exc})') from exc
-        return cls(SmtpSettings.from_config(config, env), renderer, clock)
+        gives a notice its answer buttons; `clock` dates the Date header; `pool` (built with
+        the same renderer) renders the messages in a worker process."""
+        renderer = renderer_from_config(config, actions)
+        return cls(SmtpSettings.from_config(config, env), renderer, clock, pool)
 
     async def __aenter__(self) -> Self:
         await self._connect()
@@ -149,8 +162,11 @@ class EmailNotifier:
 
     async def prepare(self, notice: Notice) -> RenderedMail:
         """The message for a notice, rendered a part at a time: between parts the event loop
-        runs, so a message being delivered meanwhile gets its replies answered."""
+        runs, so a message being delivered meanwhile gets its replies answered. With a
+        `pool`, made there: this process only waits."""
         try:
+            if self.pool is not None:
+                return await self.pool.render(notice, self.clock())
             for step in self.renderer.steps(notice, self.clock()):
                 if step is not None:
                     return step
