@@ -17,7 +17,7 @@ from sqlmodel import Session
 from notifiers.feeds.tokens import feed_url_function
 from scheduler.cli import common
 from scheduler.cli.context import state
-from scheduler.cli.output import make_console, write_json_array
+from scheduler.cli.output import make_console, print_lines, write_json_array
 from scheduler.cli.summary import next_line
 from scheduler.clock import ShiftedClock
 from scheduler.ledger import Requeue, dead_rows, next_due
@@ -145,8 +145,7 @@ def outcome_line(lang: str, o: Outcome) -> str:
 
 def print_report(report: PassReport) -> None:
     lang = state.lang()
-    for o in report.outcomes:
-        console.print(outcome_line(lang, o), markup=False, soft_wrap=True)
+    print_lines(console, [outcome_line(lang, o) for o in report.outcomes])
 
 serve_log = logging.getLogger("fristvakt.serve")
 

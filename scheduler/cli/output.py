@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -23,6 +23,18 @@ def make_console(stderr: bool = False) -> Console:
     if console.is_terminal:
         return console
     return Console(stderr=stderr, highlight=False, soft_wrap=True, width=UNWRAPPED)
+
+
+def print_lines(console: Console, lines: Sequence[str],
+                styles: Sequence[str | None] | None = None) -> None:
+    """Each line as it is, in its style (`styles`, one per line) on a terminal; written plain
+    to a pipe or a file (rich costs about 0.1 ms a line there: a country's 6,000 warnings
+    took 0.6 s, and a morning's 10,000 reminders a second)."""
+    if not console.is_terminal:
+        console.file.write("".join(f"{line}\n" for line in lines))
+        return
+    for line, style in zip(lines, styles or [None] * len(lines), strict=True):
+        console.print(line, style=style, markup=False, soft_wrap=True)
 
 
 def _iso(value: Any) -> str:
