@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -81,3 +82,30 @@ def test_the_notifier_with_a_pool_dates_the_message_by_its_own_clock(pool: Rende
                              pool=pool)
     notice = sample_notice("start", "en")
     assert prepared(notifier, notice) == renderer().render(notice, later)
+
+
+class DyingRenderer(MailRenderer):
+    """A renderer whose process dies on a notice titled "die" (as a killed worker would)."""
+
+    def render(self, notice: Notice, now: datetime) -> RenderedMail:
+        if notice.tasks and notice.tasks[0].title == "die":
+            os._exit(1)
+        return super().render(notice, now)
+
+
+def dying() -> MailRenderer:
+    return DyingRenderer(SENDER, COORDINATOR, calendar_domain="fristvakt.example.no")
+
+
+def test_a_worker_that_dies_leaves_the_messages_to_be_made_here() -> None:
+    """A lost worker fails no reminder: this message and the ones after it are made here."""
+    made = RenderPool(dying)
+    try:
+        notifier = EmailNotifier(SmtpSettings(host="127.0.0.1", port=1), renderer(),
+                                 lambda: NOW, pool=made)
+        fatal, after = sample_notice("due", "nb", title="die"), sample_notice("moved", "sv")
+        assert prepared(notifier, fatal) == renderer().render(fatal, NOW)
+        assert notifier.pool is None
+        assert prepared(notifier, after) == renderer().render(after, NOW)
+    finally:
+        made.close()

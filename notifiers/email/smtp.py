@@ -17,6 +17,7 @@ import os
 import socket
 import ssl
 from collections.abc import Callable, Mapping
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parseaddr
@@ -165,14 +166,20 @@ class EmailNotifier:
         runs, so a message being delivered meanwhile gets its replies answered. With a
         `pool`, made there: this process only waits."""
         try:
-            if self.pool is not None:
-                return await self.pool.render(notice, self.clock())
-            for step in self.renderer.steps(notice, self.clock()):
-                if step is not None:
-                    return step
-                await asyncio.sleep(0)
+            return await self._made(notice)
         except ValueError as exc:  # an address no server would take: retrying cannot help
             raise PermanentDeliveryError(str(exc), code=None, reply=str(exc)) from exc
+
+    async def _made(self, notice: Notice) -> RenderedMail:
+        if self.pool is not None:
+            try:
+                return await self.pool.render(notice, self.clock())
+            except BrokenProcessPool:  # the worker died (killed, out of memory): made here
+                self.pool = None
+        for step in self.renderer.steps(notice, self.clock()):
+            if step is not None:
+                return step
+            await asyncio.sleep(0)
         raise AssertionError("steps() ends with the message")
 
     async def deliver(self, mail: RenderedMail) -> SendResult:
