@@ -102,19 +102,22 @@ def _apply_step(session: Session, config: Config, begun: Begun, step: list[Resol
     """Some files' tasks and the reminders they plan, in the caller's transaction."""
     changes: list[Change] = []
     whole: set[str] = set()
-    _load_timelines(session, [tl.id for tl in step])
+    # Held for the step: the session's identity map keeps its objects only while they are
+    # referenced, and each file's `session.get` must find its row there.
+    held = _load_timelines(session, [tl.id for tl in step])
     for tl in step:
         changes += apply_timeline(session, begun, tl, now) or []
         whole |= session.info.pop(REPLAN).timelines
     session.info[REPLAN] = Replan(False, frozenset(whole))
+    del held  # written and flushed: the rows may go
     after_apply(session, config, changes, now)
     return changes
 
 
-def _load_timelines(session: Session, ids: list[str]) -> None:
+def _load_timelines(session: Session, ids: list[str]) -> list[Timeline]:
     """The step's timeline rows in one query, into the session (each file's `session.get`
-    then finds its own without one query each)."""
-    session.exec(select(Timeline).where(col(Timeline.id).in_(ids))).all()
+    then finds its own without one query each, while the caller holds the list)."""
+    return list(session.exec(select(Timeline).where(col(Timeline.id).in_(ids))).all())
 
 
 def apply_in_steps(engine: Engine, config: Config, timelines: Iterable[ResolvedTimeline],

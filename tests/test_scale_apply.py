@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine as DbEngine
 from test_engine_support import TestProject, cli, fault_env, numbered_tasks, oslo, rows
 
+from scheduler.hooks import apply_in_steps
 from timelines.db import open_database
 from timelines.model import Reminder, Task
+from timelines.project import load_project
+from timelines.resolve import resolve_timeline
 
 NOW = oslo(2026, 3, 2, 12)
 
@@ -176,3 +180,27 @@ def test_an_apply_killed_half_way_leaves_whole_files_and_the_next_finishes(
         assert proj.apply(NOW) == []  # nothing left to do
     finally:
         db.dispose()
+
+
+def test_a_step_reads_its_files_timeline_rows_in_one_query(proj: TestProject) -> None:
+    """Each changed file's own row comes from the step's one preload, not a query per file
+    (the preloaded rows are held for the step: the session keeps none it is not given)."""
+    names = ["a", "b", "c"]
+    for name in names:
+        proj.write_timeline(numbered_tasks(name, 5), tl_id=name)
+    proj.apply(NOW)
+    for name in names:
+        proj.write_timeline(numbered_tasks(name, 5, shift=1), tl_id=name)
+    project = load_project(proj.config_path)
+    timelines = [resolve_timeline(t) for t in project.timelines]
+    db = open_database(proj.db_url)
+    texts: list[str] = []
+    event.listen(db, "before_cursor_execute", lambda *args: texts.append(args[2]))
+    try:
+        applied = apply_in_steps(db, project.config, timelines, NOW)
+    finally:
+        db.dispose()
+    assert sorted({c.timeline_id for c in applied.changes}) == names
+    by_id = [t for t in texts if re.search(r"FROM timeline\s+WHERE timeline\.id = ", t)]
+    assert by_id == []
+    assert len([t for t in texts if re.search(r"FROM timeline\s+WHERE timeline\.id IN", t)]) == 1
