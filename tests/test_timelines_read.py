@@ -16,6 +16,7 @@ from timelines.checks import check_timeline, cycles
 from timelines.config import Config
 from timelines.files import TaskSpec, TimelineFile, read_timeline
 from timelines.resolve import resolve_timeline
+from timelines.toml_lines import _HEADER, _table_paths, locate
 
 HEADER = '[timeline]\nid = "plan"\ntitle = "Plan"\nowners = ["anna"]\n'
 
@@ -130,3 +131,40 @@ def test_the_cycle_told_is_the_one_among_all_tasks(tasks: list[tuple[int, list[i
         loop = _cycle_among_all(tl)
         told = [p.message for p in cycles(tl)]
     assert told == ([] if loop is None else [f"dependency cycle: {' → '.join(loop)}"])
+
+
+def _paths_line_by_line(lines: list[str]) -> list[tuple[tuple[str | int, ...], int]]:
+    """Table headers found as `_table_paths` finds them, but by `_HEADER` on each line."""
+    counts: dict[str, int] = {}
+    found: list[tuple[tuple[str | int, ...], int]] = []
+    for number, line in enumerate(lines, start=1):
+        match = _HEADER.match(line)
+        if match:
+            name = match.group(2)
+            parts: list[str | int] = [p.strip().strip("\"'") for p in name.split(".")]
+            if match.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+                parts.append(counts[name])
+            elif str(parts[0]) in counts:
+                parts.insert(1, counts[str(parts[0])])
+            found.append((tuple(parts), number))
+    return found
+
+
+_PIECES = ["[", "[[", "]", "]]", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85",
+           "\u2028", "\xa0", "\u3000", "a", ".", '"', "#", "task", "[[task]]\n", "[task.x]\n"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_headers_found_in_one_search_are_those_of_each_line(pieces: list[str]) -> None:
+    """Every line break `splitlines` knows, and blanks besides spaces, number the lines as
+    before (the search joins the lines by "\\n" alone)."""
+    lines = "".join(pieces).splitlines()
+    assert _table_paths(lines) == _paths_line_by_line(lines)
+
+
+def test_a_header_indented_or_after_a_form_feed_is_located() -> None:
+    text = 'a = 1\r\n\x0c  [[task]]\r\nid = "x"\n\u3000[[task]]  # b\nid = "y"\nwhen = "z"\n'
+    assert locate(text, ("task", 0)) == 3
+    assert locate(text, ("task", 1, "when")) == 7

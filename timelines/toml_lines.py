@@ -22,19 +22,27 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
 Path = tuple[str | int, ...]
 
 
+# `_HEADER` over a file's lines joined by "\n", each line with the break before it (a pattern
+# that begins with a literal is searched for by that character): blanks are any whitespace
+# but that break, so a match is of one line, as `_HEADER` of that line alone.
+_HEADERS = re.compile(r"\n[^\S\n]*(\[\[?)[^\S\n]*([^\]\n]+?)[^\S\n]*\]\]?[^\S\n]*(#.*)?$",
+                      re.MULTILINE)
+
+
 def _table_paths(lines: Sequence[str]) -> list[tuple[Path, int]]:
-    """Every table header as (path, 1-based line); array tables get their index."""
+    """Every table header as (path, 1-based line); array tables get their index. Found by one
+    search over the file, not a pattern per line (a country's 1,000 files hold about a
+    million lines); the lines are those of `splitlines`, so joined by "\n" their numbers are
+    counted by it."""
     counts: dict[str, int] = {}
     found: list[tuple[Path, int]] = []
-    # Only a line that begins with `[` can be a header: the rest are skipped before the
-    # pattern runs (a country's 1,000 files hold about a million lines).
-    headed = [(n, line) for n, line in enumerate(lines, start=1) if line.lstrip()[:1] == "["]
-    for number, line in headed:
-        match = _HEADER.match(line)
-        if not match:
-            continue
+    joined = "\n" + "\n".join(lines)
+    number, at = 0, 0
+    for match in _HEADERS.finditer(joined):
+        number += joined.count("\n", at, match.start() + 1)
+        at = match.start() + 1
         name = match.group(2)
-        parts: list[str | int] = [p.strip().strip("\"'") for p in name.split(".")]
+        parts = list(_parts(name))
         if match.group(1) == "[[":
             counts[name] = counts.get(name, -1) + 1
             parts.append(counts[name])
@@ -42,6 +50,13 @@ def _table_paths(lines: Sequence[str]) -> list[tuple[Path, int]]:
             parts.insert(1, counts[str(parts[0])])
         found.append((tuple(parts), number))
     return found
+
+
+@lru_cache(maxsize=256)
+def _parts(name: str) -> tuple[str | int, ...]:
+    """A header's dotted name as its keys: once per name (a file repeats `task` a hundred
+    times)."""
+    return tuple(p.strip().strip("\"'") for p in name.split("."))
 
 
 def _key_line(lines: Sequence[str], first: int, key: str) -> int | None:
