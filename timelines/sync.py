@@ -139,7 +139,9 @@ class _SharedJSON(TypeDecorator[Any]):
         return _parsed
 
 
-@lru_cache(maxsize=4096)
+# Room for every distinct owner list of a country's plans (8,000 at 100k tasks): a cache
+# smaller than the texts read in turn misses nearly always.
+@lru_cache(maxsize=65536)
 def _parsed(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
@@ -159,7 +161,8 @@ _EXISTING = select(*_STORED).where(TASKS.c.timeline_id == bindparam("tl"))
 
 
 def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
-    rows = session.execute(_EXISTING, {"tl": timeline_id})
+    # Fetched whole (one fetchall of the driver), not a row at a time.
+    rows = session.execute(_EXISTING, {"tl": timeline_id}).all()
     return {row.key: row for row in rows}
 
 
