@@ -6,18 +6,22 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine, select
 
 from timelines.base.exceptions import DatabaseError
 
+if TYPE_CHECKING:  # alembic is imported only when a migration may run (see `open_database`)
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration's revision (a test holds it to alembic's head): a database that says
+# it is there needs no alembic at all.
+HEAD = "0008_file_hash"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -60,6 +64,8 @@ def read_engine(engine: Engine) -> Engine:
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -67,6 +73,8 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 def migrate(engine: Engine) -> None:
     """Apply every migration not yet applied (a no-op on an up-to-date database)."""
+    from alembic import command
+
     # Alembic announces its DDL mode on every start; a coordinator's log needs none of it.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     cfg = alembic_config(engine)
@@ -79,10 +87,23 @@ def open_database(url: str) -> Engine:
     """An engine on an up-to-date schema, or DatabaseError saying what is wrong."""
     engine = make_engine(url)
     try:
-        migrate(engine)
+        if not at_head(engine):
+            migrate(engine)
     except OperationalError as exc:
         raise DatabaseError(f"cannot open database {_safe(url)}: {exc.orig}") from exc
     return engine
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the schema is the newest one, read without alembic (importing it and reading
+    its scripts is a tenth of a second of every command). Any failure (no such table, no
+    server) is left to `migrate`, which creates the schema or says what is wrong."""
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:
+        return False
+    return [tuple(row) for row in found] == [(HEAD,)]
 
 
 def _safe(url: str) -> str:
