@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine as DbEngine
 from test_engine_support import TestProject, cli, fault_env, numbered_tasks, oslo, rows
 
+from scheduler import hooks
 from scheduler.hooks import apply_in_steps
 from timelines.db import open_database
 from timelines.model import Reminder, Task
@@ -204,3 +205,30 @@ def test_a_step_reads_its_files_timeline_rows_in_one_query(proj: TestProject) ->
     by_id = [t for t in texts if re.search(r"FROM timeline\s+WHERE timeline\.id = ", t)]
     assert by_id == []
     assert len([t for t in texts if re.search(r"FROM timeline\s+WHERE timeline\.id IN", t)]) == 1
+
+
+def _apply_statements(proj: TestProject) -> list[str]:
+    """`fristvakt apply`'s steps in-process: the statements they ran."""
+    project = load_project(proj.config_path)
+    db = open_database(proj.db_url)
+    texts: list[str] = []
+    event.listen(db, "before_cursor_execute", lambda *args: texts.append(args[2]))
+    try:
+        apply_in_steps(db, project.config, [resolve_timeline(t) for t in project.timelines],
+                       NOW)
+    finally:
+        db.dispose()
+    return texts
+
+
+def test_statistics_are_renewed_after_a_bulk_apply_not_a_small_share(
+        proj: TestProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not proj.db_url.startswith("postgresql"):
+        pytest.skip("ANALYZE is PostgreSQL's")
+    monkeypatch.setattr(hooks, "BULK", 1)
+    proj.write_timeline(numbered_tasks("a", 40), tl_id="a")
+    assert any(t.startswith("ANALYZE") for t in _apply_statements(proj))  # a first apply
+    moved = numbered_tasks("a", 40)
+    moved[7]["due"] = dt.date(2026, 11, 20)
+    proj.write_timeline(moved, tl_id="a")
+    assert not any(t.startswith("ANALYZE") for t in _apply_statements(proj))  # 1 of 40
