@@ -223,11 +223,15 @@ def _apply_statements(proj: TestProject) -> list[str]:
 
 def test_statistics_are_renewed_after_a_bulk_apply_not_a_small_share(
         proj: TestProject, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not proj.db_url.startswith("postgresql"):
-        pytest.skip("ANALYZE is PostgreSQL's")
+    """PostgreSQL's planner gets fresh statistics after a first apply, not after one that
+    wrote a small share of the tables; SQLite (no planner statistics to renew) never."""
     monkeypatch.setattr(hooks, "BULK", 1)
     proj.write_timeline(numbered_tasks("a", 40), tl_id="a")
-    assert any(t.startswith("ANALYZE") for t in _apply_statements(proj))  # a first apply
+    first = _apply_statements(proj)
+    if not proj.db_url.startswith("postgresql"):
+        assert not any(t.startswith("ANALYZE") for t in first)
+        return
+    assert any(t.startswith("ANALYZE") for t in first)  # a first apply
     moved = numbered_tasks("a", 40)
     moved[7]["due"] = dt.date(2026, 11, 20)
     proj.write_timeline(moved, tl_id="a")
