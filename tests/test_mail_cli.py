@@ -146,3 +146,23 @@ def test_mailcatcher_stores_in_a_maildir_and_prints_a_line(tmp_path: Path) -> No
     assert "Rapport" in str(stored["Subject"])
     line = next(line for line in out.splitlines() if "ola@example.no" in line)
     assert "fv@example.no" in line and "Rapport" in line and "\x1b" not in line
+
+
+def _started_deaf() -> None:
+    """In the child before exec: SIGINT ignored and blocked, as a busy parent may leave it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def test_mailcatcher_stops_on_ctrl_c_even_when_started_with_it_blocked(tmp_path: Path) -> None:
+    port = free_port()
+    catcher = subprocess.Popen(
+        [str(FRISTVAKT), "-c", str(tmp_path / "none.toml"), "mailcatcher", "--port", str(port),
+         "--maildir", str(tmp_path / "maildir")], stdout=subprocess.PIPE, text=True,
+        cwd=tmp_path, preexec_fn=_started_deaf)
+    try:
+        assert str(port) in _wait_until_listening(catcher)
+    finally:
+        catcher.send_signal(signal.SIGINT)
+        catcher.communicate(timeout=15)
+    assert catcher.returncode == 0

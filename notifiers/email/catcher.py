@@ -7,6 +7,7 @@ returns a running aiosmtpd Controller (stop it with `.stop()`).
 from __future__ import annotations
 
 import mailbox
+import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -70,13 +71,25 @@ def run_catcher(host: str, port: int, maildir: Path, out: Printer, lang: str = "
                 stop: threading.Event | None = None) -> None:
     """Catch mail until Ctrl+C (or until `stop` is set); Ctrl+C is a normal end."""
     controller: Controller | None = None
+    done = stop or threading.Event()
     try:
         controller = start_catcher(host, port, maildir, out, lang)
         out(_(lang, "Catching mail on {host}:{port}, storing in {maildir}. Stop with Ctrl+C.",
               host=host, port=port, maildir=maildir))
-        (stop or threading.Event()).wait()
+        _until_stopped(done)
     except KeyboardInterrupt:
         pass
     finally:
         if controller is not None:
             controller.stop()
+
+
+def _until_stopped(done: threading.Event) -> None:
+    """Wait for `done` or Ctrl+C. Ctrl+C is taken here explicitly: a process started with
+    SIGINT ignored or blocked (as its parent may leave it while starting another process)
+    would otherwise never stop; the wait wakes twice a second to notice it."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, lambda *_: done.set())
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    while not done.wait(0.5):
+        pass
