@@ -286,10 +286,7 @@ class ReminderEngine:
     def _short(self) -> Iterator[Connection]:
         """A short transaction on the batch's connection: taken from the pool once per batch,
         since a checkout per message cost a ping and a rollback on PostgreSQL."""
-        if self._conn is None:
-            with self.db.begin() as conn:
-                yield conn
-            return
+        assert self._conn is not None, "checks and marks happen inside _send_batch"
         with self._conn.begin():
             yield self._conn
 
