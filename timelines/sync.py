@@ -430,18 +430,19 @@ class Replan:
     timelines: frozenset[str]
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+def _digest(data: bytes) -> str:
+    """A mark's part: the first 24 hex digits of the data's sha256."""
+    return hashlib.sha256(data).hexdigest()[:24]
 
 
 def config_hash(config: Config) -> str:
     """The config as the last apply read it: any change re-plans every file."""
-    return _digest(config.model_dump_json())
+    return _digest(config.model_dump_json().encode())
 
 
 def timeline_hash(tl: ResolvedTimeline) -> str:
     """The resolved file (its fields and every task, in order)."""
-    return hashlib.sha256(_pickled(tl)).hexdigest()[:24]
+    return _digest(_pickled(tl))
 
 
 _TASK_FIELDS = attrgetter(*(f.name for f in fields(ResolvedTask)))
