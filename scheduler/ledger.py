@@ -153,6 +153,10 @@ MAX_AMBIGUOUS = 2
 DETAIL_SEP = "|"
 
 
+# The detail of a row waiting for an owner fristvakt.toml does not name (yet).
+UNKNOWN_OWNER = "unknown-owner"
+
+
 def detail_code(code: str, *args: str) -> str:
     return DETAIL_SEP.join((code, *args))
 
@@ -394,6 +398,17 @@ def defer(session: Session, row_id: int, token: str, now: dt.datetime, delay: dt
     session.add(row)
     record(session, row, now, worker, outcome, detail=detail)
     return True
+
+
+def wake_waiting(session: Session, now: dt.datetime) -> int:
+    """Rows waiting for an owner the config did not know: due now, because a new config may
+    know them (a reminder must not sit out its backoff after the coordinator added the
+    owner). Those still unknown wait again, their attempt uncounted."""
+    stmt = (update(Reminder)
+            .where(col(Reminder.status) == ReminderStatus.RETRY, Reminder.next_attempt_at > now,
+                   col(Reminder.last_error).startswith(detail_code(UNKNOWN_OWNER, "")))
+            .values(next_attempt_at=now).execution_options(synchronize_session=False))
+    return int(session.execute(stmt).rowcount)
 
 
 @dataclass(frozen=True)

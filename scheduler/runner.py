@@ -187,6 +187,7 @@ class ReminderEngine:
         self._installation: str | None = None
         self._links = feed_url  # the owners' links, asked once per owner in each pass
         self._probe: DbEngine | None = None  # new connections, to see an outage (`_reachable`)
+        self._wake = False  # a new config is in force: rows waiting for an owner are due
 
     @property
     def installation(self) -> str:
@@ -207,9 +208,22 @@ class ReminderEngine:
         with self._probe.connect() as conn:
             conn.execute(text("SELECT 1"))
 
+    def use_config(self, config: Config) -> None:
+        """A new fristvakt.toml (`serve` re-read it): from the next pass on, and the rows that
+        waited for an owner it may now name are due in that pass."""
+        self.config, self._wake = config, True
+
+    def _wake_waiting(self) -> None:
+        if not self._wake:
+            return
+        with session_scope(self.db) as session:
+            ledger.wake_waiting(session, self.clock.now())
+        self._wake = False
+
     async def run_pass(self) -> PassReport:
         """Send everything due now (the first pass after a start is the catch-up)."""
         self._reachable()
+        self._wake_waiting()
         # One alert per coordinator per pass, however many batches it takes.
         report, alert_key = PassReport(), f"alert:{uuid.uuid4().hex[:12]}"
         self._links = _once_per_owner(self.feed_url)
@@ -428,7 +442,7 @@ class ReminderEngine:
 
     def _wait(self, job: Job, report: PassReport, key: str) -> None:
         """Try again later without counting the attempt: the config may name them soon."""
-        detail = ledger.detail_code("unknown-owner", key)
+        detail = ledger.detail_code(ledger.UNKNOWN_OWNER, key)
         with session_scope(self.db) as session:
             ledger.defer(session, job.row_id, job.token, self.clock.now(),
                          self.options.retry.delay(1, self.rng), self.options.worker, detail,

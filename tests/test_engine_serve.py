@@ -136,3 +136,25 @@ def test_a_reminder_for_a_person_not_yet_in_the_config_waits(tmp_path: Path,
         assert to(server, "nils@example.no") == 1
     assert {r.recipient: r.status for r in rows(db)} == {"ola": "sent", "nils": "sent"}
     db.dispose()
+
+
+def test_a_waiting_reminder_goes_out_in_the_first_pass_after_the_config_names_its_owner(
+        tmp_path: Path, db_url: str) -> None:
+    """Not after its backoff: the coordinator added Nils and expects his reminder now."""
+    with smtp_server() as server:
+        proj = project(tmp_path, db_url, server.port)
+        old = proj.config()
+        add_nils(proj)
+        db = open_database(db_url)
+        clock = ManualClock(oslo(2026, 6, 5, 8))
+        engine = make_engine(db, old, clock)
+        run_pass(engine)
+        assert to(server, "nils@example.no") == 0
+        clock.set(oslo(2026, 6, 5, 8, 1) - dt.timedelta(seconds=59))  # inside the backoff
+        run_pass(engine)
+        assert to(server, "nils@example.no") == 0  # the old config still does not know him
+        engine.use_config(proj.config())
+        run_pass(engine)
+        assert to(server, "nils@example.no") == 1
+    assert {r.recipient: r.status for r in rows(db)} == {"ola": "sent", "nils": "sent"}
+    db.dispose()

@@ -170,7 +170,7 @@ def _run(config_path: Path, root: Path, console: Console, lang: str) -> list[Out
         _say(console, _(lang, "{time}  the coordinator moves a deadline to {date} and runs "
                               "`fristvakt apply`", time=MOVE_AT.strftime("%Y-%m-%d %H:%M"),
                         date="2020-11-12"))
-        engine.config = _apply(config_path, MOVE_AT)
+        engine.use_config(_apply(config_path, MOVE_AT))
         clock.set(MOVE_AT.astimezone(dt.UTC))
     outcomes += asyncio.run(_replay(engine, clock, END, console, lang))
     db.dispose()

@@ -198,7 +198,7 @@ class Reloader:
                                            "stay in force: {reason}", path=self.path,
                                 reason=reason))
             return
-        self.engine.config = config
+        self.engine.use_config(config)
         serve_log.info(_(self.lang, "{path} changed: the new settings are in force",
                          path=self.path))
 
