@@ -400,15 +400,15 @@ def defer(session: Session, row_id: int, token: str, now: dt.datetime, delay: dt
     return True
 
 
-def wake_waiting(session: Session, now: dt.datetime) -> int:
+def wake_waiting(session: Session, now: dt.datetime) -> None:
     """Rows waiting for an owner the config did not know: due now, because a new config may
     know them (a reminder must not sit out its backoff after the coordinator added the
     owner). Those still unknown wait again, their attempt uncounted."""
     stmt = (update(Reminder)
-            .where(col(Reminder.status) == ReminderStatus.RETRY, Reminder.next_attempt_at > now,
+            .where(col(Reminder.status) == ReminderStatus.RETRY, col(Reminder.next_attempt_at) > now,
                    col(Reminder.last_error).startswith(detail_code(UNKNOWN_OWNER, "")))
             .values(next_attempt_at=now).execution_options(synchronize_session=False))
-    return int(session.execute(stmt).rowcount)
+    session.execute(stmt)
 
 
 @dataclass(frozen=True)
