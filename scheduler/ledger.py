@@ -405,7 +405,8 @@ def wake_waiting(session: Session, now: dt.datetime) -> None:
     know them (a reminder must not sit out its backoff after the coordinator added the
     owner). Those still unknown wait again, their attempt uncounted."""
     stmt = (update(Reminder)
-            .where(col(Reminder.status) == ReminderStatus.RETRY, col(Reminder.next_attempt_at) > now,
+            .where(col(Reminder.status) == ReminderStatus.RETRY,
+                   col(Reminder.next_attempt_at) > now,
                    col(Reminder.last_error).startswith(detail_code(UNKNOWN_OWNER, "")))
             .values(next_attempt_at=now).execution_options(synchronize_session=False))
     session.execute(stmt)
