@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,8 +196,11 @@ def write_workspace(root: Path, shape: Shape, db_url: str, smtp_port: int = 8025
 def fresh_database(kind: str, folder: Path, tag: str) -> Iterator[str]:
     """A URL of an empty database: a new SQLite file, or a new PostgreSQL database that is
     dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'fristvakt.db'}"
+    if kind == "sqlite":  # one file per size: a 100k run must not start on the 10k's rows
+        path = folder / f"fristvakt-{tag}.db"
+        for left in (path, *path.parent.glob(path.name + "-*")):  # a kept run's, and its WAL
+            left.unlink(missing_ok=True)
+        yield f"sqlite:///{path}"
         return
     import psycopg
     from sqlalchemy.engine import make_url
@@ -614,11 +617,17 @@ def main() -> int:
                  timeouts, args.keep)
 
 
+def _folder(keep: Path) -> Path:
+    """--keep: the workspaces stay there after the run (to profile a step again)."""
+    keep.mkdir(parents=True, exist_ok=True)
+    return keep
+
+
 def bench(databases: list[str], sizes: list[str], now: dt.datetime,
           timeouts: tuple[float, float], keep: Path | None) -> int:
-    with tempfile.TemporaryDirectory(dir=keep) as name:
-        runs = [one_run(db, size, now, timeouts, Path(name))
-                for db in databases for size in sizes]
+    with ExitStack() as stack:
+        root = _folder(keep) if keep else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        runs = [one_run(db, size, now, timeouts, root) for db in databases for size in sizes]
     print("\nTargets apply at the size the issue states them for (most at 100k; feeds export "
           "at 10k); growth 10k -> 100k is checked (<= 10x) only where both ran, 1k -> 10k "
           "is shown for information (i).")
