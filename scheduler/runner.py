@@ -18,7 +18,7 @@ import signal
 import socket
 import uuid
 from collections.abc import Callable, Coroutine, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +160,10 @@ def _title(session: Session, row: Reminder) -> str:
     return task.title if task else ""
 
 
+# A message the server took, waiting to be marked `sent`, and the report it goes into.
+Accepted = tuple[Job, SendResult, PassReport]
+
+
 def _once_per_owner(feed_url: FeedUrl | None) -> FeedUrl | None:
     """`feed_url` asked at most once per owner: a pass sends one owner many reminders, and
     their link does not change while it runs."""
@@ -179,11 +183,12 @@ class ReminderEngine:
         self.given_notifier = notifier  # None: email as fristvakt.toml says (`email_notifier`)
         self._pool: RenderPool | None = None  # renders a pass's large batches
         self._conn: Connection | None = None  # the batch's, for its checks and marks
+        self._auto: Connection | None = None  # PostgreSQL: the batch's, for one-statement fences
         self.options = options or EngineOptions()
         self.feed_url = feed_url
         self.rng = rng or random.Random()
         self.stopping = False
-        self.accepted: list[tuple[Job, SendResult, PassReport]] = []
+        self.accepted: list[Accepted] = []
         self._installation: str | None = None
         self._links = feed_url  # the owners' links, asked once per owner in each pass
         self._probe: DbEngine | None = None  # new connections, to see an outage (`_reachable`)
@@ -289,12 +294,15 @@ class ReminderEngine:
         return job
 
     async def _send_batch(self, jobs: list[Job], report: PassReport, alert_key: str) -> None:
-        conn = self._conn = self.db.connect()
-        try:
-            await self._send_all(jobs, report, alert_key)
-        finally:
-            self._conn = None
-            conn.close()
+        with ExitStack() as held:
+            self._conn = held.enter_context(self.db.connect())
+            if self.db.dialect.name == "postgresql":
+                auto = held.enter_context(self.db.connect())
+                self._auto = auto.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                await self._send_all(jobs, report, alert_key)
+            finally:
+                self._conn = self._auto = None
 
     @contextmanager
     def _short(self) -> Iterator[Connection]:
@@ -393,16 +401,36 @@ class ReminderEngine:
         if self.clock.now() >= job.lease.until - dt.timedelta(seconds=margin):
             self._flush_sent()
             return "expiring"
-        marks = self._take_marks(self.options.mark_every)
-        with self._short() as conn:
-            self._mark(conn, marks)
-            found = ledger.held_now(conn, job.row_id, job.token)
+        found = self._check(self._take_marks(self.options.mark_every), job)
         if found is not None:
             return found
         with session_scope(self.db) as session:  # the task changed: supersede as before
             return ledger.check_held(session, job.row_id, job.token, self.clock.now())
 
-    def _take_marks(self, least: int = 1) -> list[tuple[Job, SendResult, PassReport]]:
+    def _check(self, marks: list[Accepted], job: Job) -> str | None:
+        """Mark the accepted messages, then check the job's row (`ledger.held_now`)."""
+        if self._auto is not None and len(marks) <= 1:
+            return self._fence(marks, job, self._auto)
+        with self._short() as conn:
+            self._mark(conn, marks)
+            return ledger.held_now(conn, job.row_id, job.token)
+
+    def _fence(self, marks: list[Accepted], job: Job, auto: Connection) -> str | None:
+        """PostgreSQL: the mark and the check in one statement; a mark that its lease no
+        longer holds changed nothing there, and is made as `_mark` makes it."""
+        if not marks:
+            return ledger.held_now(auto, job.row_id, job.token)
+        (done, result, report), = marks
+        marked, found = ledger.mark_and_check(auto, _sent_by(done, result), self.clock.now(),
+                                              self.options.worker, job.row_id, job.token)
+        if marked:
+            report.outcomes.append(done.outcome(DeliveryOutcome.SENT, ""))
+        else:
+            with self._short() as conn:
+                self._mark(conn, marks)
+        return found
+
+    def _take_marks(self, least: int = 1) -> list[Accepted]:
         if len(self.accepted) < least:
             return []
         accepted, self.accepted = self.accepted, []
@@ -415,15 +443,14 @@ class ReminderEngine:
             with self._short() as conn:
                 self._mark(conn, marks)
 
-    def _mark(self, conn: Connection, marks: list[tuple[Job, SendResult, PassReport]]) -> None:
+    def _mark(self, conn: Connection, marks: list[Accepted]) -> None:
         """Mark accepted messages `sent` (with `mark_every` = 1 each on its own, before the
         next message goes out, so a crash can resend only the one in flight; it is then
         flagged a possible duplicate). A row superseded while it was sent is recorded as
         `sent-after-supersede`, never as a normal send."""
         if not marks:
             return
-        sent = [ledger.SentBy(job.row_id, job.token, result.message_id, result.code,
-                              result.reply, job.row.attempts) for job, result, _ in marks]
+        sent = [_sent_by(job, result) for job, result, _ in marks]
         done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.options.worker)
         for (job, _, report), status in zip(marks, done, strict=True):
             report.outcomes.append(job.outcome(status, "" if status == DeliveryOutcome.SENT
@@ -456,6 +483,11 @@ class ReminderEngine:
     def next_due(self) -> dt.datetime | None:
         with session_scope(self.db) as session:
             return ledger.next_due(session)
+
+
+def _sent_by(job: Job, result: SendResult) -> ledger.SentBy:
+    return ledger.SentBy(job.row_id, job.token, result.message_id, result.code, result.reply,
+                         job.row.attempts)
 
 
 async def _prepare(notifier: Notifier[Any], job: Job) -> None:
