@@ -623,8 +623,19 @@ def _folder(keep: Path) -> Path:
     return keep
 
 
+def reference() -> float:
+    """Seconds for a fixed pure-Python loop: the host's speed at the time of a run. This
+    machine's speed has changed by 70 % within an afternoon, so figures from different runs
+    compare only alongside it."""
+    started, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def bench(databases: list[str], sizes: list[str], now: dt.datetime,
           timeouts: tuple[float, float], keep: Path | None) -> int:
+    print(f"host reference before: 10^7 additions in {reference():.2f} s")
     with ExitStack() as stack:
         root = _folder(keep) if keep else Path(stack.enter_context(tempfile.TemporaryDirectory()))
         runs = [one_run(db, size, now, timeouts, root) for db in databases for size in sizes]
@@ -632,6 +643,7 @@ def bench(databases: list[str], sizes: list[str], now: dt.datetime,
           "at 10k); growth 10k -> 100k is checked (<= 10x) only where both ran, 1k -> 10k "
           "is shown for information (i).")
     ok = report(runs, sizes)
+    print(f"host reference after: 10^7 additions in {reference():.2f} s")
     print("\nall applied targets met" if ok else "\nTARGET MISSED (or a step failed)")
     return 0 if ok else 1
 
