@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from smtp_server import SmtpServer
 from sqlalchemy import Connection, event, update
 from sqlalchemy.engine import Engine as DbEngine
-from test_engine_support import TestProject, deliveries, oslo, rows, run_pass
+from test_engine_support import deliveries, due_project, oslo, rows, run_pass
 
 from scheduler import ledger
 from scheduler.clock import ManualClock
@@ -52,19 +51,9 @@ class Claimed:
         return found
 
 
-def _project(tmp_path: Path, db_url: str, count: int, port: int = 2525) -> TestProject:
-    proj = TestProject(tmp_path / "p", db_url, port,
-                       policy={"before_due": ["3d"], "overdue_max": 0})
-    proj.write_config()
-    proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
-                          "owners": ["ola"]} for n in range(count)])
-    proj.apply(oslo(2026, 6, 1, 12))
-    return proj
-
-
 @pytest.fixture
 def claimed(tmp_path: Path, pg_url: str) -> Iterator[Claimed]:
-    _project(tmp_path, pg_url, 2)
+    due_project(tmp_path / "p", pg_url, 2525, 2)  # no mail is sent here
     db = open_database(pg_url)
     lease = ledger.new_lease("w", T0, 60)
     with session_scope(db) as session:
@@ -124,7 +113,7 @@ def test_a_message_costs_one_statement_after_its_claim_on_postgresql(
         tmp_path: Path, pg_url: str, smtp: SmtpServer) -> None:
     """From the second message on, each message's fence (the mark of the one before it, its
     record, and its own check) is one statement: no BEGIN, no COMMIT, nothing else."""
-    proj = _project(tmp_path, pg_url, TASKS, smtp.port)
+    proj = due_project(tmp_path / "p", pg_url, smtp.port, TASKS)
     db = open_database(pg_url)
     seen: list[str] = []
 

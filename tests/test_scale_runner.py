@@ -12,7 +12,7 @@ import pytest
 from smtp_server import SmtpServer
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as DbEngine
-from test_engine_support import TestProject, oslo, run_pass
+from test_engine_support import TestProject, due_project, oslo, run_pass
 from test_feed_http import SECRET
 
 from notifiers.base import Notice
@@ -46,14 +46,7 @@ def token_queries() -> Iterator[list[str]]:
 
 
 def _due_project(tmp_path: Path, db_url: str, port: int) -> TestProject:
-    """TASKS tasks of one owner, applied, each with one reminder due on Friday 5 June."""
-    proj = TestProject(tmp_path / "proj", db_url, port,
-                       policy={"before_due": ["3d"], "overdue_max": 0})
-    proj.write_config()
-    proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
-                          "owners": ["ola"]} for n in range(TASKS)])
-    proj.apply(oslo(2026, 6, 1, 12))
-    return proj
+    return due_project(tmp_path / "proj", db_url, port, TASKS)
 
 
 def _due_pass(tmp_path: Path, db_url: str, port: int, env: dict[str, str]) -> int:
