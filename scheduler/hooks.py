@@ -16,6 +16,7 @@ from sqlalchemy import Connection, String, cast, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from scheduler.answers.store import kept_done
 from scheduler.ledger import digest_waiting, plan_after_apply
 from scheduler.planning import CHANGED
 from timelines.config import Config
@@ -136,10 +137,11 @@ def apply_in_steps(engine: Engine, config: Config, timelines: Iterable[ResolvedT
     with engine.connect() as conn, apply_lock(conn):
         with _step(conn, applied) as session:
             if _digests(session, config, timelines, kept):
-                applied.changes = apply(session, config, timelines, now, kept, files)
+                applied.changes = apply(session, config, timelines, now, kept, files,
+                                        kept_done(session))
                 after_apply(session, config, applied.changes, now)
                 return applied
-            begun = begin(session, config, now, files)
+            begun = begin(session, config, now, files, kept_done(session))
         for step in _steps(begun, timelines):
             with _step(conn, applied) as session:
                 applied.changes += _apply_step(session, config, begun, step, now)

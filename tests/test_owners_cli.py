@@ -144,6 +144,38 @@ def test_done_outlasts_an_apply_of_the_unchanged_file(project: Project, engine: 
     assert waiting_reminders(engine, "innspill") == []
 
 
+def test_a_task_answered_done_is_not_reported_changed_when_its_file_is_edited(
+        project: Project, engine: Engine) -> None:
+    """The file still says planned: that is no news while the owner's "done" stands."""
+    setup_plan(project)
+    answer(project, engine, "ola", "innspill", store.Choice("done"), "f1")
+    changed_at = task_row(engine, "innspill").changed_at
+    path = project.timelines / "kommuneplan.toml"
+    path.write_text(plan_file(project).replace('title = "Kartlegging av næringsareal"',
+                                               'title = "Kartlegging av areal"'),
+                    encoding="utf-8")
+    diff = json.loads(project.run("diff", "--json").out)
+    assert [(c["kind"], c["task"]) for c in diff] == [("changed", "analyse")]
+    applied = project.run("apply", "--json", "--now", LATER.isoformat())
+    assert [(c["kind"], c["task"]) for c in json.loads(applied.out)] == [("changed", "analyse")]
+    done = task_row(engine, "innspill")
+    assert (done.status, done.changed_at) == ("done", changed_at)  # not rewritten either
+    assert waiting_reminders(engine, "innspill") == []
+
+
+def test_a_task_answered_done_reopens_when_its_date_moves(project: Project,
+                                                          engine: Engine) -> None:
+    setup_plan(project)
+    answer(project, engine, "ola", "innspill", store.Choice("done"), "f1")
+    path = project.timelines / "kommuneplan.toml"
+    path.write_text(plan_file(project).replace("due = 2026-03-20", "due = 2026-03-27"),
+                    encoding="utf-8")
+    applied = project.run("apply", "--json", "--now", NOW.isoformat())
+    assert [(c["kind"], c["task"]) for c in json.loads(applied.out)] == [("moved", "innspill")]
+    assert task_row(engine, "innspill").status == "planned"
+    assert waiting_reminders(engine, "innspill")
+
+
 def test_agenda_shows_the_newest_status_and_note(project: Project, engine: Engine) -> None:
     setup_plan(project)
     answer(project, engine, "anna", "analyse",

@@ -38,6 +38,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
 from timelines.model import Owner, Role, Task, TaskPerson, Timeline, insert_rows
 from timelines.occurrences import OccurrenceChange, kept_answers, occurrence_changes
@@ -111,13 +112,19 @@ def _compare(row: Stored | None, task: ResolvedTask) -> ChangeKind | None:
     return "changed" if tuple(row[_FIRST_COPIED:]) != _copied(task) else None
 
 
-def _with_answers(row: Stored | None, task: ResolvedTask) -> ResolvedTask:
-    """A recurring task as the file gives it plus the occurrences its owners answered done:
-    those are the database's to keep (as an answered task's "done" is), unless the series
-    moved (a new date version reopens them, as it reopens a task)."""
-    if row is None or not task.recurrence or _row_dates(row) != task.dates:
+def _with_answers(row: Stored | None, task: ResolvedTask, done: frozenset[int]) -> ResolvedTask:
+    """A task as the file gives it plus what its owners answered that the database keeps:
+    a plain task in `done` (answered done at its current date version) stays done while
+    the file still says it is open, so it is not reported changed whenever its file is read
+    again; a recurring task keeps the occurrences answered done. Neither once the dates
+    moved: a new date version reopens them."""
+    if row is None or _row_dates(row) != task.dates:
         return task
-    return replace(task, occurrences=kept_answers(row.occurrences, task.occurrences))
+    if task.recurrence:
+        return replace(task, occurrences=kept_answers(row.occurrences, task.occurrences))
+    if row.pk in done and task.status in OPEN_STATUSES:
+        return replace(task, status="done")
+    return task
 
 
 TASKS = Task.__table__  # type: ignore[attr-defined]
@@ -171,12 +178,13 @@ def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
 Pending = tuple[Change, Stored | None, ResolvedTask | None]
 
 
-def _timeline_changes(session: Session, tl: ResolvedTimeline) -> list[Pending]:
+def _timeline_changes(session: Session, tl: ResolvedTimeline,
+                      done: frozenset[int] = frozenset()) -> list[Pending]:
     rows = _existing(session, tl.id)
     out: list[Pending] = []
     for task in tl.tasks:
         row = rows.pop(task.key, None)
-        task = _with_answers(row, task)
+        task = _with_answers(row, task, done)
         kind = _compare(row, task)
         if kind:
             old = _row_dates(row) if row else None
@@ -201,13 +209,15 @@ def _removed_timeline(timeline_id: str) -> ResolvedTimeline:
 
 
 def diff(session: Session, timelines: Iterable[ResolvedTimeline],
-         kept: Iterable[str] = ()) -> list[Change]:
+         kept: Iterable[str] = (), done: frozenset[int] = frozenset()) -> list[Change]:
     """What applying these timelines would change; the database is not touched. `kept`:
-    the ids of the files left unread as the last apply read them (nothing to change)."""
+    the ids of the files left unread as the last apply read them (nothing to change);
+    `done`: the tasks answered done that stay so (`_with_answers`)."""
     timelines = list(timelines)
     present = {t.id for t in timelines} | set(kept)
     gone = [_removed_timeline(t) for t in _vanished_timelines(session, present)]
-    return [c for tl in [*timelines, *gone] for c, _, _ in _timeline_changes(session, tl)]
+    return [c for tl in [*timelines, *gone]
+            for c, _, _ in _timeline_changes(session, tl, done)]
 
 
 def _task_update(change: Change, row: Stored, task: ResolvedTask | None,
@@ -505,6 +515,7 @@ class Begun:
     at: int
     everything: bool
     files: Mapping[str, str] = field(default_factory=dict)
+    done: frozenset[int] = frozenset()  # the tasks answered done that stay so (`_with_answers`)
     marks: dict[str, tuple[ResolvedTimeline, str]] = field(default_factory=dict, repr=False)
 
     def mark(self, tl: ResolvedTimeline) -> str:
@@ -531,15 +542,16 @@ class Begun:
 
 
 def begin(session: Session, config: Config, now: dt.datetime,
-          files: Mapping[str, str] | None = None) -> Begun:
+          files: Mapping[str, str] | None = None, done: frozenset[int] = frozenset()) -> Begun:
     """The first step of an apply: read the marks; mirror the people when the config is new.
-    `files`: the hash of each file read (by timeline id), stored with what it applies."""
+    `files`: the hash of each file read (by timeline id), stored with what it applies;
+    `done`: the tasks answered done that stay so (`_with_answers`)."""
     stored, config_part, at = _stored_marks(session), config_hash(config), int(now.timestamp())
     everything = not stored or any(not m.mark.startswith(f"{config_part}:") or m.at > at
                                    for m in stored.values())
     if everything:
         sync_people(session, config)
-    return Begun(stored, config_part, at, everything, dict(files or {}))
+    return Begun(stored, config_part, at, everything, dict(files or {}), done)
 
 
 def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
@@ -555,7 +567,7 @@ def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
         return None
     header = _write_timeline(session, tl, now, f"{begun.mark(tl)}@{begun.at}", read)
     session.flush()
-    pending = _timeline_changes(session, tl)
+    pending = _timeline_changes(session, tl, begun.done)
     pks = _write_tasks(session, pending, now)
     whole = frozenset({tl.id}) if header or begun.everything else frozenset()
     session.info[REPLAN] = Replan(False, whole)
@@ -580,16 +592,17 @@ def finish(session: Session, present: set[str], now: dt.datetime) -> list[Change
 
 def apply(session: Session, config: Config, timelines: Iterable[ResolvedTimeline],
           now: dt.datetime, kept: Iterable[str] = (),
-          files: Mapping[str, str] | None = None) -> list[Change]:
+          files: Mapping[str, str] | None = None,
+          done: frozenset[int] = frozenset()) -> list[Change]:
     """Make the database match the files in the caller's one transaction; returns what
     changed (empty when nothing did). A file read as it was at the last apply, under the
     same config and no earlier `now`, is skipped. `kept`: the ids of the files left unread
-    as the last apply read them; `files`: the hash of each file read, by timeline id.
-    (`fristvakt apply` runs the same steps, a transaction per file:
-    `scheduler.hooks.apply_in_steps`.)"""
+    as the last apply read them; `files`: the hash of each file read, by timeline id;
+    `done`: the tasks answered done that stay so. (`fristvakt apply` runs the same steps,
+    a transaction per file: `scheduler.hooks.apply_in_steps`.)"""
     serialise(session)
     timelines = list(timelines)
-    begun = begin(session, config, now, files)
+    begun = begin(session, config, now, files, done)
     changes: list[Change] = []
     headers: set[str] = set()
     for tl in timelines:

@@ -51,7 +51,7 @@ def apply_files(session: Session, load: LoadProject, now: dt.datetime) -> None:
 
     project = load()
     changes = apply(session, project.config, [resolve_timeline(tl) for tl in project.timelines],
-                    now)
+                    now, done=store.kept_done(session))
     after_apply(session, project.config, changes, now)
 
 

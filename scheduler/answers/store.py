@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -179,6 +180,17 @@ def history(session: Session, person: str, limit: int = 50) -> list[Answer]:
 def answers_since(session: Session, person: str, since: dt.datetime) -> list[Answer]:
     query = select(Answer).where(Answer.person == person, Answer.at >= since)
     return list(session.exec(query).all())
+
+
+def kept_done(session: Session) -> frozenset[int]:
+    """The plain tasks an owner answered done at their current date version: `apply` keeps
+    them done, and does not report them changed, while the file still says they are open."""
+    query = (select(Task.pk).join(Answer, col(Answer.task_pk) == col(Task.pk))
+             .where(Answer.kind == "done", or_(col(Answer.occurrence).is_(None),
+                                              col(Answer.occurrence) == ""),
+                    col(Answer.date_version) == col(Task.date_version),
+                    col(Task.removed_at).is_(None)))
+    return frozenset(pk for pk in session.exec(query).all() if pk is not None)
 
 
 def reapply_done(session: Session) -> set[int]:

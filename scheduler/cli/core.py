@@ -195,6 +195,7 @@ def _changes(write: bool, now: str | None) -> Outcome:
 
 def _made(project: Project, opened: _Opened, write: bool, now: str | None) -> Outcome:
     """`_changes` once the files are read."""
+    from scheduler.answers.store import kept_done
     from scheduler.cli.summary import plan_state
     from scheduler.hooks import apply_in_steps
     from timelines.db import read_session, session_scope
@@ -206,7 +207,7 @@ def _made(project: Project, opened: _Opened, write: bool, now: str | None) -> Ou
     kept = set(project.kept.values())
     if not write:
         with session_scope(engine) as session:
-            found = Outcome(diff(session, timelines, kept), project, moment)
+            found = Outcome(diff(session, timelines, kept, kept_done(session)), project, moment)
             return _with_kept(session, found)
     files = {tl.id: project.hashes[tl.path] for tl in project.timelines
              if tl.path in project.hashes}
