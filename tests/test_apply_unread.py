@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_engine_support import TestProject, cli, numbered_tasks, oslo
 
+from timelines import project as project_module
 from timelines.base.i18n import _, _n
 from timelines.config import Config
 from timelines.db import open_database, read_session
@@ -102,6 +103,26 @@ def test_a_file_edited_back_and_forth_is_applied_each_time(proj: TestProject) ->
     assert back.returncode == 0 and back.stdout.count("b/b") == 3, back.stdout
     assert unread(proj) == {"a", "b"}
     assert no_changes(run(proj, "apply"))
+
+
+def test_a_file_edited_while_it_is_read_is_parsed_as_it_was_hashed(
+        proj: TestProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor saving the file between its hash and its parse: what is applied is what
+    was hashed, so when the edit is undone the file is not skipped with the edit stored."""
+    original = path_of(proj, "b").read_bytes()
+    hashed = project_module.file_hash
+
+    def edited_right_after(path: Path, data: bytes) -> str:
+        if path == path_of(proj, "b"):
+            proj.write_timeline(numbered_tasks("b", 3, shift=7), tl_id="b")
+        return hashed(path, data)
+
+    monkeypatch.setattr(project_module, "file_hash", edited_right_after)
+    project = read_project(proj.config_path, LANG)
+    (b,) = [tl for tl in project.resolutions() if tl.id == "b"]
+    assert [t.due for t in b.tasks] == [dt.date(2026, 9, 1) + dt.timedelta(days=n)
+                                        for n in range(3)]  # the bytes hashed, not the edit
+    assert project.hashes[path_of(proj, "b")] == hashed(path_of(proj, "b"), original)
 
 
 def test_a_new_comment_is_read_once(proj: TestProject) -> None:

@@ -198,11 +198,12 @@ def _salvaged(source: TomlSource, raw: list[Any]) -> tuple[list[TaskSpec], list[
     return tasks, positions
 
 
-def read_timeline(path: Path, lang: str = "en") -> tuple[TimelineFile | None, list[Problem]]:
-    """Read one file: its tasks checked together, and when one is wrong each on its own, so
-    one bad task hides no other problem; problems are told in `lang` (and so are the checks
-    run on the result later)."""
-    source = TomlSource(path, lang)
+def read_timeline(path: Path, lang: str = "en",
+                  raw: bytes | None = None) -> tuple[TimelineFile | None, list[Problem]]:
+    """Read one file (from `raw`, its bytes already read, when given): its tasks checked
+    together, and when one is wrong each on its own, so one bad task hides no other problem;
+    problems are told in `lang` (and so are the checks run on the result later)."""
+    source = TomlSource(path, lang, raw)
     data = source.data
     if data is None:
         return None, source.problems

@@ -83,16 +83,19 @@ def read_project(config_path: Path, lang: str = "en", known: KnownFor | None = N
 
 def _read_file(project: Project, path: Path, lang: str, marks: Known) -> None:
     """Read, check and resolve one file, or keep it unread when `marks` know its bytes.
-    A file that cannot be read gets no hash, so it is never marked as applied."""
+    A file that cannot be read gets no hash, so it is never marked as applied. The bytes
+    hashed are the bytes parsed: read twice, an edit in between and another one undoing it
+    would leave the file skipped with the database holding the edit."""
     try:
-        digest = file_hash(path, path.read_bytes())
+        raw: bytes | None = path.read_bytes()
     except OSError:
-        digest = ""  # read_timeline says what is wrong with it
+        raw = None  # read_timeline says what is wrong with it
+    digest = file_hash(path, raw) if raw is not None else ""
     mark = marks.get(str(path))
     if digest and mark is not None and mark[1] == digest:
         project.kept[path] = mark[0]
         return
-    tl, found = read_timeline(path, lang)
+    tl, found = read_timeline(path, lang, raw)
     project.problems.extend(found)
     if tl is None:
         return

@@ -75,17 +75,17 @@ class Invalid(ValueError):
 class TomlSource:
     """A TOML file's text and data; `problems` holds a syntax error if there was one."""
 
-    def __init__(self, path: Path, lang: str = "en") -> None:
+    def __init__(self, path: Path, lang: str = "en", raw: bytes | None = None) -> None:
         self.path = path
         self.lang = lang
         self.text = ""
         self.data: dict[str, Any] | None = None
         self.problems: list[Problem] = []
-        self._read()
+        self._read(raw)
 
-    def _read(self) -> None:
+    def _read(self, raw: bytes | None) -> None:
         try:
-            self.text = read_toml_text(self.path)
+            self.text = read_toml_text(self.path, raw)
         except OSError as exc:
             self._file_problem(_(self.lang, "cannot read file: {error}", error=exc.strerror or exc))
             return

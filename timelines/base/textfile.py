@@ -14,10 +14,11 @@ class NotUtf8(ValueError):
         self.guess = guess
 
 
-def read_toml_text(path: Path) -> str:
-    """A TOML file's text. A UTF-8 byte-order mark (Windows editors write one) is dropped;
-    anything that is not UTF-8 is NotUtf8, with a guess at what it is."""
-    raw = path.read_bytes()
+def read_toml_text(path: Path, raw: bytes | None = None) -> str:
+    """A TOML file's text (from `raw`, its bytes already read, when given). A UTF-8
+    byte-order mark (Windows editors write one) is dropped; anything that is not UTF-8 is
+    NotUtf8, with a guess at what it is."""
+    raw = path.read_bytes() if raw is None else raw
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
