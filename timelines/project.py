@@ -49,8 +49,8 @@ class Project:
 
 
 def file_hash(path: Path, data: bytes) -> str:
-    """The file as read: its path (a resolved timeline names it), its bytes, and the
-    version of the code that reads it (a new one may resolve the same text otherwise)."""
+    """The file as read: its path (a resolved timeline names it), its bytes, and the code
+    that reads it (another one may resolve the same text otherwise)."""
     digest = hashlib.sha256(f"{_code_version()}\0{path}\0".encode())
     digest.update(data)
     return digest.hexdigest()[:32]
@@ -58,6 +58,34 @@ def file_hash(path: Path, data: bytes) -> str:
 
 @cache
 def _code_version() -> str:
+    """The package's version and a digest of this package's sources (the reader's code): a
+    checkout keeps one version over many commits, and a file must be read again by code
+    that reads it otherwise. Half a megabyte, hashed once per command."""
+    return f"{_release()}+{code_digest(Path(__file__).parent)}"
+
+
+def code_digest(package: Path) -> str:
+    """A digest of the Python sources under `package`, their names and their bytes.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     root = Path(folder)
+    ...     _ = (root / "a.py").write_text("A = 1")
+    ...     before = code_digest(root)
+    ...     _ = (root / "notes.txt").write_text("not code")
+    ...     same = code_digest(root) == before
+    ...     _ = (root / "a.py").write_text("A = 2")
+    ...     (same, code_digest(root) == before)
+    (True, False)
+    """
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(f"{source.relative_to(package)}\0".encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _release() -> str:
     try:
         return version("fristvakt")
     except PackageNotFoundError:  # run from a source tree that is not installed
