@@ -47,13 +47,13 @@ def _sheet(sheet: Worksheet, doc: Document) -> list[Block]:
     merged = _merged(sheet)
     grid: list[Row] = []
     for row in sheet.iter_rows():
-        number = row[0].row if row else 0
+        number = (row[0].row or 0) if row else 0  # a sheet's cells always have one
         if sheet.row_dimensions[number].hidden:
             doc.skipped.append((Deferred(N_("{sheet}!{cell}"), sheet=sheet.title,
                                          cell=f"A{number}"),
                                 Deferred(N_("hidden row {row} skipped"), row=number)))
             continue
-        cells = [_cell(sheet, c, merged) for c in row if c.column - 1 not in hidden_cols]
+        cells = [_cell(sheet, c, merged) for c in row if (c.column or 0) - 1 not in hidden_cols]
         cells = [c for c in cells if c.span]
         grid.append(Row(tuple(cells), Deferred(N_("{sheet}!{cell}"), sheet=sheet.title,
                                            cell=f"A{number}")))
