@@ -27,7 +27,8 @@ from sqlalchemy import (
     case,
     func,
     insert,
-    text,
+    literal,
+    true,
     update,
 )
 from sqlalchemy import select as core_select
@@ -367,12 +368,14 @@ def check_held(session: Session, row_id: int, token: str, now: dt.datetime) -> s
     return ""
 
 
-# The row and its task in one read, for the check before each send (`held_now`).
+# The row and its task in one read, for the check before each send (`held_now`, and inside
+# `_FENCE`: there, an UPDATE of `reminder`, a parameter named after one of its columns would
+# be taken as a value to set, so the row's id is `held`, not `id`).
 _HELD = (core_select(col(Reminder.status), col(Reminder.lease_token), col(Reminder.task_pk),
                      col(Reminder.date_version), col(Reminder.occurrence), col(Task.pk),
                      col(Task.status), col(Task.removed_at), col(Task.date_version))
          .select_from(Reminder).outerjoin(Task, col(Task.pk) == col(Reminder.task_pk))
-         .where(col(Reminder.id) == bindparam("id")))
+         .where(col(Reminder.id) == bindparam("held")))
 # PostgreSQL: lock the reminder row as `_held` does, so a concurrent supersede is seen.
 _HELD_LOCKED = _HELD.with_for_update(of=Reminder)
 
@@ -383,7 +386,7 @@ def held_now(conn: Connection, row_id: int, token: str) -> str | None:
     when the task changed (or the row is an occurrence of a recurring task): then
     `check_held` decides, and supersedes the row, as before."""
     stmt = _HELD_LOCKED if conn.dialect.name == "postgresql" else _HELD
-    return _held_answer(conn.execute(stmt, {"id": row_id}).first(), token)
+    return _held_answer(conn.execute(stmt, {"held": row_id}).first(), token)
 
 
 def _held_answer(found: Sequence[Any] | None, token: str) -> str | None:
@@ -399,28 +402,33 @@ def _held_answer(found: Sequence[Any] | None, token: str) -> str | None:
 
 
 # PostgreSQL, the common case of a message's fence: the previous message marked `sent` with
-# its delivery record, and the next one's row checked (locked, as `_HELD_LOCKED`), in one
-# statement on an autocommit connection. As `mark_sent_many` + `held_now` in a transaction
-# it took five round trips (BEGIN, UPDATE, INSERT, SELECT, COMMIT), most of the fence's time
-# on a database across a network. One statement is atomic by itself.
-_FENCE = text("""
-WITH marked AS (
-    UPDATE reminder SET status = :sent, sent_at = :now, message_id = :mid,
-           lease_owner = NULL, lease_token = NULL, lease_until = NULL
-    WHERE id = :rid AND lease_token = :mtoken AND status = :claimed
-    RETURNING id
-), recorded AS (
-    INSERT INTO delivery (reminder_id, attempt, at, worker, outcome, code, detail)
-    SELECT id, :attempt, :now, :worker, :sent, :code, :detail FROM marked
-)
-SELECT (SELECT count(*) FROM marked), held.*
-FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-    SELECT r.status, r.lease_token, r.task_pk, r.date_version, r.occurrence, t.pk, t.status,
-           t.removed_at, t.date_version
-    FROM reminder AS r LEFT JOIN task AS t ON t.pk = r.task_pk
-    WHERE r.id = :hid FOR UPDATE OF r
-) AS held ON true
-""")
+# its delivery record (`marked`, `recorded`), and the next one's row checked and locked
+# (`_HELD_LOCKED`, the same read as `held_now`'s), in one statement on an autocommit
+# connection. As `mark_sent_many` + `held_now` in a transaction it took five round trips
+# (BEGIN, UPDATE, INSERT, SELECT, COMMIT), most of the fence's time on a database across a
+# network. One statement is atomic by itself. Built once, as `_mark_statement`.
+def _fence_statement() -> Any:
+    marked = (update(Reminder)
+              .where(col(Reminder.id) == bindparam("rid"),
+                     col(Reminder.lease_token) == bindparam("mtoken"),
+                     col(Reminder.status) == ReminderStatus.CLAIMED)
+              .values(status=ReminderStatus.SENT, sent_at=bindparam("now"),
+                      message_id=bindparam("mid"),
+                      lease_owner=None, lease_token=None, lease_until=None)
+              .returning(col(Reminder.id)).cte("marked"))
+    record = core_select(marked.c.id, bindparam("attempt", type_=Integer), bindparam("now"),
+                         bindparam("worker", type_=String), literal(DeliveryOutcome.SENT.value),
+                         bindparam("code", type_=Integer), bindparam("detail", type_=String))
+    recorded = insert(Delivery).from_select(
+        ["reminder_id", "attempt", "at", "worker", "outcome", "code", "detail"], record)
+    held = _HELD_LOCKED.lateral("held")
+    one = core_select(literal(1).label("one")).subquery("one")
+    count = core_select(func.count()).select_from(marked).scalar_subquery()
+    return (core_select(count, *held.c).select_from(one.outerjoin(held, true()))
+            .add_cte(recorded.cte("recorded")))
+
+
+_FENCE = _fence_statement()
 
 
 def mark_and_check(conn: Connection, sent: SentBy, now: dt.datetime, worker: str,
@@ -430,10 +438,9 @@ def mark_and_check(conn: Connection, sent: SentBy, now: dt.datetime, worker: str
     was marked or recorded (the row was superseded or taken over), and `mark_sent_many`
     decides what it was."""
     found = conn.execute(_FENCE, {
-        "sent": DeliveryOutcome.SENT, "claimed": ReminderStatus.CLAIMED, "now": now,
-        "mid": sent.message_id, "rid": sent.row_id, "mtoken": sent.token,
+        "now": now, "mid": sent.message_id, "rid": sent.row_id, "mtoken": sent.token,
         "attempt": sent.attempt, "worker": worker, "code": sent.code,
-        "detail": sent.reply[:2000], "hid": row_id}).one()
+        "detail": sent.reply[:2000], "held": row_id}).one()
     held = None if found[1] is None else tuple(found[1:])  # no row: the LEFT JOIN's NULLs
     return found[0] == 1, _held_answer(held, token)
 
