@@ -59,6 +59,9 @@ UTC = dt.UTC
 # while this one checks, sends and marks; below it, starting the worker (a few tenths of a
 # second) costs more than it saves.
 RENDER_AHEAD_FROM = 20
+# A first claim this full (and at least its batch) is a backlog: the pass opens the further
+# connections `[smtp] connections` allows. Below it one connection keeps up, in order.
+MORE_CONNECTIONS_FROM = 20
 
 
 def default_worker() -> str:
@@ -160,8 +163,10 @@ def _title(session: Session, row: Reminder) -> str:
     return task.title if task else ""
 
 
-# A message the server took, waiting to be marked `sent`, and the report it goes into.
-Accepted = tuple[Job, SendResult, PassReport]
+# A message the server took, waiting to be marked `sent`.
+Accepted = tuple[Job, SendResult]
+# A claim: the jobs to send, the rows that expired instead, how many were superseded.
+Claimed = tuple[list[Job], list[Outcome], int]
 
 
 def _once_per_owner(feed_url: FeedUrl | None) -> FeedUrl | None:
@@ -173,7 +178,8 @@ def _once_per_owner(feed_url: FeedUrl | None) -> FeedUrl | None:
 
 
 class ReminderEngine:
-    """Claims, sends and marks reminders for one worker identity."""
+    """Claims, sends and marks reminders: one worker identity (`options.worker`), whose
+    passes send over one connection, or over several (`Lane`) when a backlog is due."""
 
     def __init__(self, db: DbEngine, config: Config, clock: Clock,
                  notifier: Callable[[], Notifier[Any]] | None = None,
@@ -182,13 +188,10 @@ class ReminderEngine:
         self.db, self.config, self.clock = db, config, clock
         self.given_notifier = notifier  # None: email as fristvakt.toml says (`email_notifier`)
         self._pool: RenderPool | None = None  # renders a pass's large batches
-        self._conn: Connection | None = None  # the batch's, for its checks and marks
-        self._auto: Connection | None = None  # PostgreSQL: the batch's, for one-statement fences
         self.options = options or EngineOptions()
         self.feed_url = feed_url
         self.rng = rng or random.Random()
         self.stopping = False
-        self.accepted: list[Accepted] = []
         self._installation: str | None = None
         self._links = feed_url  # the owners' links, asked once per owner in each pass
         self._probe: DbEngine | None = None  # new connections, to see an outage (`_reachable`)
@@ -236,16 +239,28 @@ class ReminderEngine:
         # was a third of the pass's CPU (timelines.base.collector).
         try:
             with frozen():
-                while not self.stopping and not report.outage:
-                    jobs, expired, superseded = self._claim()
-                    report.outcomes += expired
-                    if not jobs and not expired and not superseded:
-                        break
-                    if jobs:
-                        await self._send_batch(jobs, report, alert_key)
+                await self._send_due(report, alert_key)
         finally:
             self._close_pool()
         return report
+
+    async def _send_due(self, report: PassReport, alert_key: str) -> None:
+        """One connection drains the due rows; when its first claim comes back full (a
+        backlog), the others `[smtp] connections` allows join it, each a worker of its own
+        (`worker/2`, ...) with its own leases and one message in flight."""
+        first = Lane(self, self.options.worker, report, alert_key)
+        claimed = first.claim()
+        others = [Lane(self, f"{self.options.worker}/{n}", report, alert_key)
+                  for n in range(2, self._connections(claimed) + 1)]
+        failed = await asyncio.gather(first.drain(claimed), *(lane.drain() for lane in others),
+                                      return_exceptions=True)
+        for problem in failed:  # a lane's error (the database gone) once they all stopped
+            if isinstance(problem, BaseException):
+                raise problem
+
+    def _connections(self, claimed: Claimed) -> int:
+        backlog = len(claimed[0]) >= max(self.options.batch, MORE_CONNECTIONS_FROM)
+        return self.config.smtp.connections if backlog else 1
 
     def _notifier(self, jobs: list[Job]) -> Notifier[Any]:
         """The batch's notifier: the one given, or email, rendered in a worker process when
@@ -268,9 +283,11 @@ class ReminderEngine:
         if pool is not None:
             pool.close()
 
-    def _claim(self) -> tuple[list[Job], list[Outcome], int]:
+    def _claim(self, worker: str) -> Claimed:
+        """Due rows leased to `worker`: the jobs to send, the rows that expired, and how many
+        were superseded."""
         now = self.clock.now()
-        lease = ledger.new_lease(self.options.worker, now, self.options.lease_seconds)
+        lease = ledger.new_lease(worker, now, self.options.lease_seconds)
         _ = self.installation  # read before the claim's write transaction, not inside it
         with session_scope(self.db) as session:
             claimed = ledger.claim(session, now, lease, self.options.batch)
@@ -293,14 +310,49 @@ class ReminderEngine:
             job.problem = exc
         return job
 
-    async def _send_batch(self, jobs: list[Job], report: PassReport, alert_key: str) -> None:
+    def next_due(self) -> dt.datetime | None:
+        with session_scope(self.db) as session:
+            return ledger.next_due(session)
+
+
+class Lane:
+    """One sending connection of a pass: a worker of its own, with its own leases, its own
+    database connections for the checks and marks, and at most one message in flight."""
+
+    def __init__(self, engine: ReminderEngine, worker: str, report: PassReport,
+                 alert_key: str) -> None:
+        self.engine, self.worker, self.report, self.alert_key = engine, worker, report, alert_key
+        # The pass's: `serve` takes in a new config between passes, never during one.
+        self.db, self.clock, self.options = engine.db, engine.clock, engine.options
+        self.config, self.rng = engine.config, engine.rng
+        self._conn: Connection | None = None  # the batch's, for its checks and marks
+        self._auto: Connection | None = None  # PostgreSQL: the batch's, for one-statement fences
+        self.accepted: list[Accepted] = []
+
+    def claim(self) -> Claimed:
+        claimed = self.engine._claim(self.worker)
+        self.report.outcomes += claimed[1]
+        return claimed
+
+    async def drain(self, claimed: Claimed | None = None) -> None:
+        """Claim and send batches until nothing is due (or the pass stops); `claimed`: the
+        first claim, already made."""
+        while not self.engine.stopping and not self.report.outage:
+            jobs, expired, superseded = claimed or self.claim()
+            claimed = None
+            if not jobs and not expired and not superseded:
+                return
+            if jobs:
+                await self._send_batch(jobs)
+
+    async def _send_batch(self, jobs: list[Job]) -> None:
         with ExitStack() as held:
             self._conn = held.enter_context(self.db.connect())
             if self.db.dialect.name == "postgresql":
                 auto = held.enter_context(self.db.connect())
                 self._auto = auto.execution_options(isolation_level="AUTOCOMMIT")
             try:
-                await self._send_all(jobs, report, alert_key)
+                await self._send_all(jobs)
             finally:
                 self._conn = self._auto = None
 
@@ -312,19 +364,19 @@ class ReminderEngine:
         with self._conn.begin():
             yield self._conn
 
-    async def _send_all(self, jobs: list[Job], report: PassReport, alert_key: str) -> None:
+    async def _send_all(self, jobs: list[Job]) -> None:
         done = 0
         try:
-            async with self._notifier(jobs) as notifier:
+            async with self.engine._notifier(jobs) as notifier:
                 _render_ahead(notifier, jobs)
                 for job, following in zip(jobs, [*jobs[1:], None], strict=True):
-                    if self.stopping:
+                    if self.engine.stopping:
                         break
-                    await self._send_one(notifier, job, following, report, alert_key)
+                    await self._send_one(notifier, job, following)
                     done += 1
         except TransportDeliveryError as exc:  # no route at all: every row waits, none dies
             self._flush_sent()
-            self._outage(jobs[done:], exc, report)
+            self._outage(jobs[done:], exc)
             return
         finally:
             self._flush_sent()
@@ -332,34 +384,33 @@ class ReminderEngine:
         for job in jobs[done:]:  # stopping: hand the unsent rows back at once
             self._release(job)
 
-    def _outage(self, jobs: list[Job], exc: DeliveryError, report: PassReport) -> None:
+    def _outage(self, jobs: list[Job], exc: DeliveryError) -> None:
         """The pass stops: the rows stay due after a backoff, their attempt uncounted, and
         the coordinator's one alert for this outage is queued (it goes out when any route
         works again)."""
         now, detail = self.clock.now(), str(exc)
-        report.outage = detail
+        self.report.outage = detail
         with session_scope(self.db) as session:
             delay = self.options.retry.delay(1, self.rng)
             for job in jobs:
-                ledger.defer(session, job.row_id, job.token, now, delay, self.options.worker,
+                ledger.defer(session, job.row_id, job.token, now, delay, self.worker,
                              detail)
             queue_outage(session, self.config, detail, now)
         log.debug("no message could be sent: %s", detail)
 
-    async def _send_one(self, notifier: Notifier[Any], job: Job, following: Job | None,
-                        report: PassReport, alert_key: str) -> None:
+    async def _send_one(self, notifier: Notifier[Any], job: Job, following: Job | None) -> None:
         lost = self._lost(job)
         if lost == "expiring":  # not sent, and known not sent: due again, not a duplicate
             self._release(job)
             return
         if lost == "lost":
-            report.outcomes.append(job.outcome("lost", ledger.detail_code("lost-before-send")))
+            self.report.outcomes.append(job.outcome("lost", ledger.detail_code("lost-before-send")))
             return
         if lost:
-            report.outcomes.append(job.outcome(lost, ledger.detail_code("task-changed")))
+            self.report.outcomes.append(job.outcome(lost, ledger.detail_code("task-changed")))
             return
         if isinstance(job.problem, UnknownRecipient):
-            self._wait(job, report, job.problem.key)
+            self._wait(job, job.problem.key)
             return
         if isinstance(job.problem, NothingToSend):
             with session_scope(self.db) as session:
@@ -371,9 +422,9 @@ class ReminderEngine:
         except TransportDeliveryError:
             raise  # an outage: the whole pass stops, no row is to blame
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-            self._fail(job, failure_of(exc), report, alert_key)
+            self._fail(job, failure_of(exc))
             return
-        self.accepted.append((job, result, report))
+        self.accepted.append((job, result))
 
     async def _deliver(self, notifier: Notifier[Any], job: Job,
                        following: Job | None) -> SendResult:
@@ -420,11 +471,11 @@ class ReminderEngine:
         longer holds changed nothing there, and is made as `_mark` makes it."""
         if not marks:
             return ledger.held_now(auto, job.row_id, job.token)
-        (done, result, report), = marks
+        (done, result), = marks
         marked, found = ledger.mark_and_check(auto, _sent_by(done, result), self.clock.now(),
-                                              self.options.worker, job.row_id, job.token)
+                                              self.worker, job.row_id, job.token)
         if marked:
-            report.outcomes.append(done.outcome(DeliveryOutcome.SENT, ""))
+            self.report.outcomes.append(done.outcome(DeliveryOutcome.SENT, ""))
         else:
             with self._short() as conn:
                 self._mark(conn, marks)
@@ -450,39 +501,34 @@ class ReminderEngine:
         `sent-after-supersede`, never as a normal send."""
         if not marks:
             return
-        sent = [_sent_by(job, result) for job, result, _ in marks]
-        done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.options.worker)
-        for (job, _, report), status in zip(marks, done, strict=True):
-            report.outcomes.append(job.outcome(status, "" if status == DeliveryOutcome.SENT
+        sent = [_sent_by(job, result) for job, result in marks]
+        done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.worker)
+        for (job, _), status in zip(marks, done, strict=True):
+            self.report.outcomes.append(job.outcome(status, "" if status == DeliveryOutcome.SENT
                                                else ledger.detail_code("sent-late")))
 
-    def _fail(self, job: Job, failure: ledger.Failure, report: PassReport,
-              alert_key: str) -> None:
+    def _fail(self, job: Job, failure: ledger.Failure) -> None:
         now = self.clock.now()
         with session_scope(self.db) as session:
             status = ledger.mark_failed(session, job.row_id, job.token, now,
-                                        self.options.worker, failure, self.options.retry,
+                                        self.worker, failure, self.options.retry,
                                         self.rng)
             if status == DeliveryOutcome.DEAD and job.row.kind != ReminderKind.ALERT:
-                queue_alert(session, self.config, alert_key, job.row_id, now)
-        report.outcomes.append(job.outcome(status or "lost", failure.detail))
+                queue_alert(session, self.config, self.alert_key, job.row_id, now)
+        self.report.outcomes.append(job.outcome(status or "lost", failure.detail))
 
-    def _wait(self, job: Job, report: PassReport, key: str) -> None:
+    def _wait(self, job: Job, key: str) -> None:
         """Try again later without counting the attempt: the config may name them soon."""
         detail = ledger.detail_code(ledger.UNKNOWN_OWNER, key)
         with session_scope(self.db) as session:
             ledger.defer(session, job.row_id, job.token, self.clock.now(),
-                         self.options.retry.delay(1, self.rng), self.options.worker, detail,
+                         self.options.retry.delay(1, self.rng), self.worker, detail,
                          outcome="retry")
-        report.outcomes.append(job.outcome("retry", detail))
+        self.report.outcomes.append(job.outcome("retry", detail))
 
     def _release(self, job: Job) -> None:
         with session_scope(self.db) as session:
             ledger.release(session, job.row_id, job.token, job.previous, self.clock.now())
-
-    def next_due(self) -> dt.datetime | None:
-        with session_scope(self.db) as session:
-            return ledger.next_due(session)
 
 
 def _sent_by(job: Job, result: SendResult) -> ledger.SentBy:
@@ -504,11 +550,12 @@ async def _prepare(notifier: Notifier[Any], job: Job) -> None:
 def _render_ahead(notifier: Notifier[Any], jobs: list[Job]) -> None:
     """With a notifier that renders in a worker process, ask for every message of the batch
     at once: the worker makes them one after the other while this process sends."""
-    if getattr(notifier, "pool", None) is None:
+    prepare_all = getattr(notifier, "prepare_all", None)
+    if getattr(notifier, "pool", None) is None or prepare_all is None:
         return
-    for job in jobs:
-        if job.notice is not None and job.problem is None:
-            job.rendering = asyncio.ensure_future(notifier.prepare(job.notice))
+    wanted = [job for job in jobs if job.notice is not None and job.problem is None]
+    for job, made in zip(wanted, prepare_all([job.notice for job in wanted]), strict=True):
+        job.rendering = asyncio.ensure_future(made)
 
 
 def _drop_renders(jobs: list[Job]) -> None:

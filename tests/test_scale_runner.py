@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -125,13 +126,14 @@ def test_a_large_batch_is_made_in_a_worker_and_sent_as_it_would_be_here(
     pass sends the same messages (subjects, Message-IDs, calendars), and stops the worker."""
     monkeypatch.setattr(runner, "RENDER_AHEAD_FROM", 3)
     made: list[str] = []
-    original = RenderPool.render
+    original = RenderPool.render_all
 
-    async def counted(pool: RenderPool, notice: Notice, now: dt.datetime) -> RenderedMail:
-        made.append(notice.idem_key)
-        return await original(pool, notice, now)
+    def counted(pool: RenderPool, notices: Sequence[Notice],
+                now: dt.datetime) -> list[asyncio.Future[RenderedMail]]:
+        made.extend(notice.idem_key for notice in notices)
+        return original(pool, notices, now)
 
-    monkeypatch.setattr(RenderPool, "render", counted)
+    monkeypatch.setattr(RenderPool, "render_all", counted)
     proj = _due_project(tmp_path, db_url, smtp.port)
     db = open_database(db_url)
     try:

@@ -105,6 +105,9 @@ class Smtp(Strict):
     password_env: str = "FRISTVAKT_SMTP_PASSWORD"
     sender: str = "Fristvakt <fristvakt@localhost>"
     timeout: float = Field(30.0, gt=0)
+    # Connections a pass sends over at once when a backlog is due, each with one message in
+    # flight (a relay may allow fewer: 1 sends one message after the other, in order).
+    connections: int = Field(2, ge=1, le=8)
     # The EHLO name; empty: the machine's name if it has a dot, else the sender's domain.
     helo_name: str = Field("", pattern=r"^[A-Za-z0-9.:\[\]-]*$")
 

@@ -16,14 +16,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from notifiers.base import Notice
 from notifiers.email.render import MailRenderer, RenderedMail
 
 RendererFactory = Callable[[], MailRenderer]
+# Messages per call to the worker in `render_all`, after the first (alone, so the first send
+# waits for one message only). Each call costs both processes pickling and a wake-up, about
+# 0.2 ms of the sender's CPU: as much as a sixth of a message, paid once per chunk instead.
+CHUNK = 8
 
 # The worker's renderer, made once by `_start` when the worker starts.
 _renderer: MailRenderer | None = None
@@ -37,6 +43,48 @@ def _start(factory: RendererFactory) -> None:
 def _render(notice: Notice, now: dt.datetime) -> RenderedMail:
     assert _renderer is not None, "the worker starts with _start"
     return _renderer.render(notice, now)
+
+
+def _render_chunk(notices: Sequence[Notice], now: dt.datetime) -> list[RenderedMail | Exception]:
+    """Each notice's message, or the exception making it raised (one bad notice spoils no
+    other)."""
+    made: list[RenderedMail | Exception] = []
+    for notice in notices:
+        try:
+            made.append(_render(notice, now))
+        except Exception as exc:  # noqa: BLE001 - handed to that notice's future
+            made.append(exc)
+    return made
+
+
+def chunks(count: int, size: int = CHUNK) -> Iterator[slice]:
+    """The first item alone, then `size` at a time.
+
+    >>> [(s.start, s.stop) for s in chunks(12, 8)]
+    [(0, 1), (1, 9), (9, 12)]
+    """
+    start, stop = 0, min(count, 1)
+    while start < count:
+        yield slice(start, stop)
+        start, stop = stop, min(count, stop + size)
+
+
+def _hand_out(futures: Sequence[asyncio.Future[RenderedMail]],
+              call: asyncio.Future[list[RenderedMail | Exception]]) -> None:
+    """A chunk's results to its notices' futures (those not cancelled meanwhile)."""
+    if call.cancelled():
+        for future in futures:
+            future.cancel()
+        return
+    failure = call.exception()
+    made = [failure] * len(futures) if failure is not None else call.result()
+    for future, mail in zip(futures, made, strict=True):
+        if future.done():
+            continue
+        if isinstance(mail, BaseException):
+            future.set_exception(mail)
+        else:
+            future.set_result(mail)
 
 
 class RenderPool:
@@ -54,6 +102,25 @@ class RenderPool:
         """The message, made in the worker (its exceptions come back as raised there)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, _render, notice, now)
+
+    def render_all(self, notices: Sequence[Notice],
+                   now: dt.datetime) -> list[asyncio.Future[RenderedMail]]:
+        """`render` of every notice, asked at once: one future each, made in the worker in
+        turn, a `chunks` at a time."""
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[RenderedMail]] = [loop.create_future() for _ in notices]
+        for part in chunks(len(notices)):
+            hand_out = functools.partial(_hand_out, futures[part])
+            try:
+                call: Future[list[RenderedMail | Exception]] = self._pool.submit(
+                    _render_chunk, notices[part], now)
+            except BrokenProcessPool as exc:  # the worker died: each notice is told so
+                broken = loop.create_future()
+                broken.set_exception(exc)
+                hand_out(broken)
+                continue
+            asyncio.wrap_future(call).add_done_callback(hand_out)
+        return futures
 
     def close(self) -> None:
         """Stop the worker; renders not begun are dropped (their messages were not sent)."""

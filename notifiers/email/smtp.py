@@ -16,7 +16,7 @@ import logging
 import os
 import socket
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -165,15 +165,27 @@ class EmailNotifier:
         """The message for a notice, rendered a part at a time: between parts the event loop
         runs, so a message being delivered meanwhile gets its replies answered. With a
         `pool`, made there: this process only waits."""
+        return await self._prepared(notice, None)
+
+    def prepare_all(self, notices: Sequence[Notice]) -> list[Awaitable[RenderedMail]]:
+        """`prepare` of each notice, asked at once: with a `pool`, the worker makes them one
+        after the other (`RenderPool.render_all`) while this process sends."""
+        if self.pool is None:
+            return [self.prepare(notice) for notice in notices]
+        made = self.pool.render_all(notices, self.clock())
+        return [self._prepared(notice, ahead) for notice, ahead in zip(notices, made, strict=True)]
+
+    async def _prepared(self, notice: Notice,
+                        ahead: Awaitable[RenderedMail] | None) -> RenderedMail:
         try:
-            return await self._made(notice)
+            return await self._made(notice, ahead)
         except ValueError as exc:  # an address no server would take: retrying cannot help
             raise PermanentDeliveryError(str(exc), code=None, reply=str(exc)) from exc
 
-    async def _made(self, notice: Notice) -> RenderedMail:
+    async def _made(self, notice: Notice, ahead: Awaitable[RenderedMail] | None) -> RenderedMail:
         if self.pool is not None:
             try:
-                return await self.pool.render(notice, self.clock())
+                return await (ahead or self.pool.render(notice, self.clock()))
             except BrokenProcessPool:  # the worker died (killed, out of memory): made here
                 self.pool = None
         for step in self.renderer.steps(notice, self.clock()):

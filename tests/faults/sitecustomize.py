@@ -31,8 +31,8 @@ def _after_claim(action: str) -> None:
 
     original = runner.ReminderEngine._claim
 
-    def claim(self: runner.ReminderEngine) -> Any:
-        out = original(self)
+    def claim(self: runner.ReminderEngine, worker: str) -> Any:
+        out = original(self, worker)
         if out[0]:  # some rows were claimed
             _fire(action)
         return out
