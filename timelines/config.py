@@ -106,8 +106,9 @@ class Smtp(Strict):
     sender: str = "Fristvakt <fristvakt@localhost>"
     timeout: float = Field(30.0, gt=0)
     # Connections a pass sends over at once when a backlog is due, each with one message in
-    # flight (a relay may allow fewer: 1 sends one message after the other, in order).
-    connections: int = Field(2, ge=1, le=8)
+    # flight (a relay may allow fewer: 1 sends one message after the other, in order). At
+    # most 4: with two database connections each, they and the claims fit the pool.
+    connections: int = Field(2, ge=1, le=4)
     # The EHLO name; empty: the machine's name if it has a dot, else the sender's domain.
     helo_name: str = Field("", pattern=r"^[A-Za-z0-9.:\[\]-]*$")
 
