@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
@@ -109,7 +109,7 @@ def _compare(row: Stored | None, task: ResolvedTask) -> ChangeKind | None:
     if _row_dates(row) != task.dates:
         return "moved"
     # The copied columns end the row (`_STORED`): compared as one tuple, not name by name.
-    return "changed" if tuple(row[_FIRST_COPIED:]) != _copied(task) else None
+    return "changed" if tuple(row[_FIRST_COPIED:_COPIED_END]) != _copied(task) else None
 
 
 def _with_answers(row: Stored | None, task: ResolvedTask, done: frozenset[int]) -> ResolvedTask:
@@ -163,6 +163,7 @@ def _read(name: str) -> Any:
 _OWN = ("pk", "key", "removed_at", "date_version", "sequence")
 _STORED = [_read(name) for name in (*_OWN, *_COPIED)]
 _FIRST_COPIED = len(_OWN)
+_COPIED_END = _FIRST_COPIED + len(_COPIED)
 
 
 # Built once (see `_UPDATE_TASK`).
@@ -175,12 +176,29 @@ def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
     return {row.key: row for row in rows}
 
 
+# The same columns in the same places (`_FIRST_COPIED`), the file's id after them.
+_EXISTING_OF = select(*_STORED, TASKS.c.timeline_id).where(
+    TASKS.c.timeline_id.in_(bindparam("tls", expanding=True)))
+
+
+def stored_tasks(session: Session, timeline_ids: Sequence[str]) -> dict[str, dict[str, Stored]]:
+    """`_existing` of a few files in one query (a step's: the list is bounded by the step,
+    not by the data), by timeline id; a file with no stored task has an empty one."""
+    found: dict[str, dict[str, Stored]] = {tl: {} for tl in timeline_ids}
+    if timeline_ids:
+        for row in session.execute(_EXISTING_OF, {"tls": list(timeline_ids)}).all():
+            found[row.timeline_id][row.key] = row
+    return found
+
+
 Pending = tuple[Change, Stored | None, ResolvedTask | None]
 
 
 def _timeline_changes(session: Session, tl: ResolvedTimeline,
-                      done: frozenset[int] = frozenset()) -> list[Pending]:
-    rows = _existing(session, tl.id)
+                      done: frozenset[int] = frozenset(),
+                      stored: dict[str, Stored] | None = None) -> list[Pending]:
+    """What writing the file changes, against its `stored` tasks (read here when not given)."""
+    rows = dict(stored) if stored is not None else _existing(session, tl.id)
     out: list[Pending] = []
     for task in tl.tasks:
         row = rows.pop(task.key, None)
@@ -287,10 +305,11 @@ def _insert_tasks(session: Session, timeline_id: str, tasks: list[ResolvedTask],
     return [found[task.key] for task in tasks]
 
 
-def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> list[int]:
+def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime,
+                 later: list[dict[str, Any]] | None = None) -> list[int]:
     """Every pending change written; the task's primary key for each, in order. New tasks go
-    in bulk; the few changed rows an UPDATE each. The people each names go to `task_person`
-    with them."""
+    in bulk; the few changed rows an UPDATE each (or, given `later`, gathered there for the
+    caller's `write_updates`). The people each names go to `task_person` with them."""
     new = [task for _, row, task in pending if row is None and task is not None]
     inserted = iter(_insert_tasks(session, pending[0][0].timeline_id if pending else "", new,
                                   now))
@@ -307,10 +326,18 @@ def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime) -> 
                 continue
             session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == row.pk))
         people += [(key, pks[-1]) for key in _people(task)]
-    _update_tasks(session, updates)
     insert_rows(session.connection(), TASK_PEOPLE, ("key", "task_pk"), people)
-    session.flush()
+    if later is not None:
+        later += updates
+        return pks
+    write_updates(session, updates)
     return pks
+
+
+def write_updates(session: Session, updates: list[dict[str, Any]]) -> None:
+    """The gathered UPDATEs of changed tasks, and whatever the session holds to write."""
+    _update_tasks(session, updates)
+    session.flush()
 
 
 def _people(task: Stored | ResolvedTask | None) -> list[str]:
@@ -555,9 +582,12 @@ def begin(session: Session, config: Config, now: dt.datetime,
 
 
 def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
-                   now: dt.datetime) -> list[Change] | None:
+                   now: dt.datetime, stored: dict[str, Stored] | None = None,
+                   later: list[dict[str, Any]] | None = None) -> list[Change] | None:
     """Write one file (its own row and its tasks, marked applied); None when it is skipped
-    as unchanged. Leaves in `session.info[REPLAN]` what this file needs re-planned."""
+    as unchanged. Leaves in `session.info[REPLAN]` what this file needs re-planned. A step
+    of files passes their `stored` tasks (`stored_tasks`) and gathers the UPDATEs of
+    changed tasks in `later`, so that it writes them all at once (`write_updates`)."""
     read = begun.files.get(tl.id, "")
     if begun.unchanged(tl):
         if not begun.untouched(tl):  # the same tasks from other bytes (a comment, say)
@@ -566,9 +596,10 @@ def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
         session.info[REPLAN] = Replan(False, frozenset())
         return None
     header = _write_timeline(session, tl, now, f"{begun.mark(tl)}@{begun.at}", read)
-    session.flush()
-    pending = _timeline_changes(session, tl, begun.done)
-    pks = _write_tasks(session, pending, now)
+    pending = _timeline_changes(session, tl, begun.done, stored)
+    if stored is None or any(row is None for _, row, _ in pending):
+        session.flush()  # a new task refers to its file's row
+    pks = _write_tasks(session, pending, now, later)
     whole = frozenset({tl.id}) if header or begun.everything else frozenset()
     session.info[REPLAN] = Replan(False, whole)
     return [replace(change, task_pk=pk) for (change, _, _), pk in zip(pending, pks, strict=True)]
