@@ -125,7 +125,9 @@ def test_a_config_change_replans_unchanged_files(proj: TestProject) -> None:
     db.dispose()
 
 
-FILES = {"a": 600, "b": 600, "c": 300}  # two steps of `fristvakt apply` (STEP_TASKS 1000)
+# Two steps of `fristvakt apply` (STEP_TASKS: SQLite's size, which `small_steps` also makes
+# PostgreSQL's).
+FILES = {"a": 600, "b": 600, "c": 300}
 POLICY = {"before_due": ["3d", "14d"], "overdue_max": 0}  # two rows a task
 
 
@@ -147,7 +149,8 @@ def test_the_command_applies_in_steps_what_one_transaction_would(tmp_path: Path,
     proj = TestProject(tmp_path / "steps", db_url, policy=POLICY)
     proj.write_config()
     many(proj)
-    assert cli(proj, "apply", "--now", NOW.isoformat()).returncode == 0
+    assert cli(proj, "apply", "--now", NOW.isoformat(),
+               env=fault_env("small_steps")).returncode == 0
     alone = TestProject(tmp_path / "one", f"sqlite:///{tmp_path / 'one.db'}", policy=POLICY)
     alone.write_config()
     many(alone)

@@ -177,7 +177,7 @@ def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
 
 
 # The same columns in the same places (`_FIRST_COPIED`), the file's id after them.
-_EXISTING_OF = select(*_STORED, TASKS.c.timeline_id).where(
+_EXISTING_OF = select(*[*_STORED, TASKS.c.timeline_id]).where(
     TASKS.c.timeline_id.in_(bindparam("tls", expanding=True)))
 
 
