@@ -16,6 +16,7 @@ import os
 import random
 import signal
 import socket
+import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -62,6 +63,8 @@ RENDER_AHEAD_FROM = 20
 # A first claim this full (and at least its batch) is a backlog: the pass opens the further
 # connections `[smtp] connections` allows. Below it one connection keeps up, in order.
 MORE_CONNECTIONS_FROM = 20
+# How much larger than `--batch` a lane's claims grow in a backlog (`Lane._next_size`).
+CLAIM_GROWTH = 4
 
 
 def default_worker() -> str:
@@ -283,14 +286,14 @@ class ReminderEngine:
         if pool is not None:
             pool.close()
 
-    def _claim(self, worker: str) -> Claimed:
-        """Due rows leased to `worker`: the jobs to send, the rows that expired, and how many
-        were superseded."""
+    def _claim(self, worker: str, limit: int) -> Claimed:
+        """Up to `limit` due rows leased to `worker`: the jobs to send, the rows that expired,
+        and how many were superseded."""
         now = self.clock.now()
         lease = ledger.new_lease(worker, now, self.options.lease_seconds)
         _ = self.installation  # read before the claim's write transaction, not inside it
         with session_scope(self.db) as session:
-            claimed = ledger.claim(session, now, lease, self.options.batch)
+            claimed = ledger.claim(session, now, lease, limit)
             lookup = Lookup(session)
             lookup.preload(claimed.rows)
             jobs = [self._job(lookup, row, lease, claimed.previous, now)
@@ -328,9 +331,10 @@ class Lane:
         self._conn: Connection | None = None  # the batch's, for its checks and marks
         self._auto: Connection | None = None  # PostgreSQL: the batch's, for one-statement fences
         self.accepted: list[Accepted] = []
+        self.size = self.options.batch  # rows the next claim takes at most
 
     def claim(self) -> Claimed:
-        claimed = self.engine._claim(self.worker)
+        claimed = self.engine._claim(self.worker, self.size)
         self.report.outcomes += claimed[1]
         return claimed
 
@@ -343,7 +347,11 @@ class Lane:
             if not jobs and not expired and not superseded:
                 return
             if jobs:
+                started = time.monotonic()
                 await self._send_batch(jobs)
+                self.size = next_claim(self.options, self.size, len(jobs),
+                                       time.monotonic() - started)
+
 
     async def _send_batch(self, jobs: list[Job]) -> None:
         with ExitStack() as held:
@@ -529,6 +537,27 @@ class Lane:
     def _release(self, job: Job) -> None:
         with session_scope(self.db) as session:
             ledger.release(session, job.row_id, job.token, job.previous, self.clock.now())
+
+
+def next_claim(options: EngineOptions, size: int, sent: int, seconds: float) -> int:
+    """The most rows a lane's next claim takes, after it sent `sent` of a claim of `size` in
+    `seconds`. In a backlog (that claim came back full) it takes what the lane sends in a
+    tenth of its lease at the rate it just sent, up to CLAIM_GROWTH times `--batch`: each
+    claim opens a new connection to the server and holds every lane while it runs. A slow
+    relay keeps claims at `--batch`, well inside the lease.
+
+    >>> options = EngineOptions(batch=50, lease_seconds=300)
+    >>> next_claim(options, 50, 50, 0.15), next_claim(options, 200, 200, 0.6)  # a backlog
+    (200, 200)
+    >>> next_claim(options, 50, 50, 100.0)  # a relay taking a message in two seconds
+    50
+    >>> next_claim(options, 200, 120, 0.4)  # the claim was not full: the backlog is gone
+    50
+    """
+    if sent < size:
+        return options.batch
+    fits = int(sent / max(seconds, 1e-3) * options.lease_seconds / 10)
+    return max(options.batch, min(options.batch * CLAIM_GROWTH, fits))
 
 
 def _sent_by(job: Job, result: SendResult) -> ledger.SentBy:

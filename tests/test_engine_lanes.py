@@ -110,3 +110,25 @@ def test_a_pass_with_less_than_a_backlog_uses_one_connection(
     keys = [m.parsed()["X-Fristvakt-Key"] for m in server.messages]
     assert keys == [o.idem_key for o in report.outcomes]
     assert len({m.peer for m in server.messages}) == 1
+
+
+def test_claims_grow_in_a_backlog_up_to_four_times_the_batch(
+        tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full claim is followed by larger ones (a local server is fast), never above
+    CLAIM_GROWTH × --batch; every reminder still goes out once."""
+    limits: list[int] = []
+    original = ReminderEngine._claim
+
+    def claim(engine: ReminderEngine, worker: str, limit: int) -> runner.Claimed:
+        limits.append(limit)
+        return original(engine, worker, limit)
+
+    monkeypatch.setattr(ReminderEngine, "_claim", claim)
+    server, db, _ = send_backlog(tmp_path, db_url, 1, monkeypatch)
+    try:
+        assert limits[0] == BATCH
+        assert max(limits) == BATCH * runner.CLAIM_GROWTH
+        assert len(server.messages) == TASKS
+        assert len(limits) < TASKS // BATCH + 1  # fewer claims than at --batch each
+    finally:
+        db.dispose()

@@ -57,7 +57,8 @@ _OUTAGE = {
 
 INTERVAL = typer.Option(60.0, "--interval", help="Seconds between scheduler ticks.")
 LEASE = typer.Option(300.0, "--lease", help="Seconds a claimed reminder stays reserved.")
-BATCH = typer.Option(50, "--batch", help="Reminders claimed per transaction.")
+BATCH = typer.Option(50, "--batch", help="Reminders claimed at a time; while many are due, "
+                                         "claims grow to four times this.")
 NOW = typer.Option(None, "--now", help=common.NOW_HELP)
 
 def _local(moment: dt.datetime, zone: str) -> str:

@@ -54,6 +54,10 @@ OPTION_HELP = {
     "once": N_("One pass, then exit (for cron)."),
     "today": N_("Date the example plan from this day (YYYY-MM-DD)."),
     "owner": N_("Only tasks that reach this owner key."),
+    "interval": N_("Seconds between scheduler ticks."),
+    "lease": N_("Seconds a claimed reminder stays reserved."),
+    "batch": N_("Reminders claimed at a time; while many are due, claims grow to four times "
+                "this."),
 }
 # The headings click writes.
 _SECTIONS = {"Options": N_("Options"), "Commands": N_("Commands"),

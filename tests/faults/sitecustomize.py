@@ -32,8 +32,8 @@ def _after_claim(action: str) -> None:
 
     original = runner.ReminderEngine._claim
 
-    def claim(self: runner.ReminderEngine, worker: str) -> Any:
-        out = original(self, worker)
+    def claim(self: runner.ReminderEngine, worker: str, limit: int) -> Any:
+        out = original(self, worker, limit)
         if out[0]:  # some rows were claimed
             _fire(action)
         return out
