@@ -166,27 +166,19 @@ _FIRST_COPIED = len(_OWN)
 _COPIED_END = _FIRST_COPIED + len(_COPIED)
 
 
-# Built once (see `_UPDATE_TASK`).
-_EXISTING = select(*_STORED).where(TASKS.c.timeline_id == bindparam("tl"))
-
-
-def _existing(session: Session, timeline_id: str) -> dict[str, Stored]:
-    # Fetched whole (one fetchall of the driver), not a row at a time.
-    rows = session.execute(_EXISTING, {"tl": timeline_id}).all()
-    return {row.key: row for row in rows}
-
-
-# The same columns in the same places (`_FIRST_COPIED`), the file's id after them.
-_EXISTING_OF = select(*[*_STORED, TASKS.c.timeline_id]).where(
+# Built once (see `_UPDATE_TASK`): the columns in the places `_compare` reads them
+# (`_FIRST_COPIED`), the file's id after them.
+_EXISTING = select(*[*_STORED, TASKS.c.timeline_id]).where(
     TASKS.c.timeline_id.in_(bindparam("tls", expanding=True)))
 
 
 def stored_tasks(session: Session, timeline_ids: Sequence[str]) -> dict[str, dict[str, Stored]]:
-    """`_existing` of a few files in one query (a step's: the list is bounded by the step,
-    not by the data), by timeline id; a file with no stored task has an empty one."""
+    """The stored tasks of a few files (a step's, or one: the list is bounded by the step,
+    not by the data) by timeline id and key, in one query fetched whole; a file with no
+    stored task has an empty one."""
     found: dict[str, dict[str, Stored]] = {tl: {} for tl in timeline_ids}
     if timeline_ids:
-        for row in session.execute(_EXISTING_OF, {"tls": list(timeline_ids)}).all():
+        for row in session.execute(_EXISTING, {"tls": list(timeline_ids)}).all():
             found[row.timeline_id][row.key] = row
     return found
 
@@ -198,7 +190,7 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline,
                       done: frozenset[int] = frozenset(),
                       stored: dict[str, Stored] | None = None) -> list[Pending]:
     """What writing the file changes, against its `stored` tasks (read here when not given)."""
-    rows = dict(stored) if stored is not None else _existing(session, tl.id)
+    rows = dict(stored) if stored is not None else stored_tasks(session, [tl.id])[tl.id]
     out: list[Pending] = []
     for task in tl.tasks:
         row = rows.pop(task.key, None)
