@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
@@ -182,14 +183,19 @@ def answers_since(session: Session, person: str, since: dt.datetime) -> list[Ans
     return list(session.exec(query).all())
 
 
+def _done_now() -> tuple[Any, ...]:
+    """An answer "done" given at its task's current date version (a move reopens the task),
+    the task not removed: what `kept_done` and `reapply_done` keep done."""
+    return (Answer.kind == "done", col(Answer.date_version) == col(Task.date_version),
+            col(Task.removed_at).is_(None))
+
+
 def kept_done(session: Session) -> frozenset[int]:
     """The plain tasks an owner answered done at their current date version: `apply` keeps
     them done, and does not report them changed, while the file still says they are open."""
     query = (select(Task.pk).join(Answer, col(Answer.task_pk) == col(Task.pk))
-             .where(Answer.kind == "done", or_(col(Answer.occurrence).is_(None),
-                                              col(Answer.occurrence) == ""),
-                    col(Answer.date_version) == col(Task.date_version),
-                    col(Task.removed_at).is_(None)))
+             .where(*_done_now(), or_(col(Answer.occurrence).is_(None),
+                                      col(Answer.occurrence) == "")))
     return frozenset(pk for pk in session.exec(query).all() if pk is not None)
 
 
@@ -198,9 +204,7 @@ def reapply_done(session: Session) -> set[int]:
     although the file still says it is open (until `status --write` or the coordinator
     writes it). Moving its date (a new version) reopens it. Returns the tasks it closed."""
     query = (select(Task, Answer).join(Answer, col(Answer.task_pk) == col(Task.pk))
-             .where(Answer.kind == "done", col(Task.status).in_(OPEN_STATUSES),
-                    col(Answer.date_version) == col(Task.date_version),
-                    col(Task.removed_at).is_(None)))
+             .where(*_done_now(), col(Task.status).in_(OPEN_STATUSES)))
     closed = set()
     for task, answer in session.exec(query).all():
         if task.recurrence and answer.occurrence:
