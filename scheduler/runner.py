@@ -63,7 +63,7 @@ RENDER_AHEAD_FROM = 20
 # A first claim this full (and at least its batch) is a backlog: the pass opens the further
 # connections `[smtp] connections` allows. Below it one connection keeps up, in order.
 MORE_CONNECTIONS_FROM = 20
-# How much larger than `--batch` a lane's claims grow in a backlog (`Lane._next_size`).
+# How much larger than `--batch` a lane's claims grow in a backlog (`next_claim`).
 CLAIM_GROWTH = 4
 
 
@@ -352,7 +352,6 @@ class Lane:
                 self.size = next_claim(self.options, self.size, len(jobs),
                                        time.monotonic() - started)
 
-
     async def _send_batch(self, jobs: list[Job]) -> None:
         with ExitStack() as held:
             self._conn = held.enter_context(self.db.connect())
@@ -512,8 +511,8 @@ class Lane:
         sent = [_sent_by(job, result) for job, result in marks]
         done = ledger.mark_sent_many(conn, sent, self.clock.now(), self.worker)
         for (job, _), status in zip(marks, done, strict=True):
-            self.report.outcomes.append(job.outcome(status, "" if status == DeliveryOutcome.SENT
-                                               else ledger.detail_code("sent-late")))
+            detail = "" if status == DeliveryOutcome.SENT else ledger.detail_code("sent-late")
+            self.report.outcomes.append(job.outcome(status, detail))
 
     def _fail(self, job: Job, failure: ledger.Failure) -> None:
         now = self.clock.now()
