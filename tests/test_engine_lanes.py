@@ -3,7 +3,6 @@ with at most one message in flight, and every reminder exactly once."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from smtp_server import Recorder, SmtpServer, smtp_server
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
-from test_engine_support import TestProject, deliveries, oslo, rows, run_pass
+from test_engine_support import deliveries, due_project, oslo, rows, run_pass
 
 from scheduler import runner
 from scheduler.clock import ManualClock
@@ -41,23 +40,13 @@ class Unmarked(Recorder):
         return await super().handle_DATA(server, session, envelope)
 
 
-def backlog(root: Path, db_url: str, port: int, connections: int) -> TestProject:
-    """TASKS reminders of one owner due on Friday 5 June 2026, more than one claim holds."""
-    proj = TestProject(root, db_url, port, policy={"before_due": ["3d"], "overdue_max": 0},
-                       smtp={"connections": connections})
-    proj.write_config()
-    proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
-                          "owners": ["ola"]} for n in range(TASKS)])
-    proj.apply(oslo(2026, 6, 1, 12))
-    return proj
-
-
 def send_backlog(tmp_path: Path, db_url: str, connections: int,
                  monkeypatch: pytest.MonkeyPatch) -> tuple[SmtpServer, Engine, Unmarked]:
     monkeypatch.setattr(runner, "MORE_CONNECTIONS_FROM", BATCH)
     handler = Unmarked()
     with smtp_server(handler=handler) as server:
-        proj = backlog(tmp_path / "proj", db_url, server.port, connections)
+        proj = due_project(tmp_path / "proj", db_url, server.port, TASKS,
+                           {"connections": connections})
         db = handler.db = open_database(db_url)
         engine = ReminderEngine(db, proj.config(), ManualClock(oslo(2026, 6, 5, 8)),
                                 options=EngineOptions(worker="w", batch=BATCH))
@@ -98,7 +87,7 @@ def test_a_pass_with_less_than_a_backlog_uses_one_connection(
     """Below MORE_CONNECTIONS_FROM the claim is not a backlog: one connection, in order."""
     monkeypatch.setattr(runner, "MORE_CONNECTIONS_FROM", TASKS + 1)
     with smtp_server() as server:
-        proj = backlog(tmp_path / "proj", db_url, server.port, 3)
+        proj = due_project(tmp_path / "proj", db_url, server.port, TASKS, {"connections": 3})
         db = open_database(db_url)
         try:
             engine = ReminderEngine(db, proj.config(), ManualClock(oslo(2026, 6, 5, 8)),

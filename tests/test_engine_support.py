@@ -127,10 +127,13 @@ def numbered_tasks(prefix: str, count: int, shift: int = 0) -> list[dict[str, An
             for n in range(count)]
 
 
-def due_project(root: Path, db_url: str, port: int, count: int) -> TestProject:
+def due_project(root: Path, db_url: str, port: int, count: int,
+                smtp: dict[str, Any] | None = None) -> TestProject:
     """`count` tasks of one owner (t0, t1, ...), applied, each with one reminder due on
-    Friday 5 June 2026 (three days before Wednesday 10 June is a Sunday)."""
-    proj = TestProject(root, db_url, port, policy={"before_due": ["3d"], "overdue_max": 0})
+    Friday 5 June 2026 (three days before Wednesday 10 June is a Sunday); `smtp`: more
+    [smtp] keys."""
+    proj = TestProject(root, db_url, port, policy={"before_due": ["3d"], "overdue_max": 0},
+                       smtp=smtp or {})
     proj.write_config()
     proj.write_timeline([{"id": f"t{n}", "title": f"Oppgåve {n}", "due": dt.date(2026, 6, 10),
                           "owners": ["ola"]} for n in range(count)])

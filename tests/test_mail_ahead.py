@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -109,3 +111,28 @@ def test_a_worker_that_dies_leaves_the_messages_to_be_made_here() -> None:
         assert prepared(notifier, after) == renderer().render(after, NOW)
     finally:
         made.close()
+
+
+def test_a_worker_that_dies_in_a_batch_leaves_every_message_made_here_quietly(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The batch asked of the worker at once (`prepare_all`): when it dies on the first
+    message, every message is made here, and no render left unawaited is logged as an
+    error with a traceback (the worker's death is expected, not a fault)."""
+    made = RenderPool(dying)
+    notices = [sample_notice("due", "nb", title="die"),
+               *(sample_notice(kind, "sv") for kind in ("due", "moved", "start"))]
+
+    async def batch(notifier: EmailNotifier) -> list[RenderedMail]:
+        return list(await asyncio.gather(*notifier.prepare_all(notices)))
+
+    try:
+        notifier = EmailNotifier(SmtpSettings(host="127.0.0.1", port=1), renderer(),
+                                 lambda: NOW, pool=made)
+        with caplog.at_level(logging.ERROR, logger="asyncio"):
+            mails = asyncio.run(batch(notifier))
+            gc.collect()  # a future whose exception nobody took logs it when collected
+    finally:
+        made.close()
+    assert mails == [renderer().render(notice, NOW) for notice in notices]
+    assert notifier.pool is None
+    assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text
