@@ -25,10 +25,15 @@ demo: $(STAMP) compile
 
 # The catalogs: every message of the code and the templates into fristvakt.pot, then into each
 # language's .po (new ones untranslated, changed ones fuzzy) for a translator to finish.
+# The catalog's template keeps its creation date while no message changed: a run that finds
+# nothing new leaves the tree clean.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -o $(LOCALE)/fristvakt.pot -w 100 \
+	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -o $(LOCALE)/fristvakt.pot.new -w 100 \
 		--add-location=file --project=Fristvakt --copyright-holder=Fristvakt \
 		scheduler timelines notifiers templates
+	if diff -q -I '^"POT-Creation-Date' $(LOCALE)/fristvakt.pot $(LOCALE)/fristvakt.pot.new \
+		>/dev/null 2>&1; then rm $(LOCALE)/fristvakt.pot.new; \
+	else mv $(LOCALE)/fristvakt.pot.new $(LOCALE)/fristvakt.pot; fi
 	$(BIN)/pybabel update -i $(LOCALE)/fristvakt.pot -d $(LOCALE) -D fristvakt -w 100 \
 		--ignore-obsolete --ignore-pot-creation-date
 

@@ -45,6 +45,7 @@ from scheduler.planning import (
     queue_moved,
     reconcile,
     stale_for,
+    stored_detail,
     supersede,
 )
 from scheduler.states import ACTIVE, DeliveryOutcome, ReminderStatus
@@ -177,7 +178,7 @@ def record(session: Session, row: Reminder, now: dt.datetime, worker: str, outco
            code: int | None = None, detail: str = "") -> None:
     assert row.id is not None
     session.add(Delivery(reminder_id=row.id, attempt=row.attempts, at=now, worker=worker,
-                         outcome=outcome, code=code, detail=detail[:2000]))
+                         outcome=outcome, code=code, detail=stored_detail(detail)))
 
 
 def _expire(session: Session, row: Reminder, now: dt.datetime, worker: str) -> None:
@@ -343,7 +344,7 @@ def mark_sent_many(conn: Connection, sent: list[SentBy], now: dt.datetime,
             log.warning("reminder %s was sent by %s after it was %s: possible duplicate",
                         s.row_id, worker, "superseded" if status != "lost" else "taken over")
     records = [{"reminder_id": s.row_id, "attempt": s.attempt, "at": now, "worker": worker,
-                "outcome": status, "code": s.code, "detail": s.reply[:2000]}
+                "outcome": status, "code": s.code, "detail": stored_detail(s.reply)}
                for s, status in zip(sent, done, strict=True) if status != "lost"]
     if records:
         conn.execute(_DELIVERY, records)
@@ -440,7 +441,7 @@ def mark_and_check(conn: Connection, sent: SentBy, now: dt.datetime, worker: str
     found = conn.execute(_FENCE, {
         "now": now, "mid": sent.message_id, "rid": sent.row_id, "mtoken": sent.token,
         "attempt": sent.attempt, "worker": worker, "code": sent.code,
-        "detail": sent.reply[:2000], "held": row_id}).one()
+        "detail": stored_detail(sent.reply), "held": row_id}).one()
     held = None if found[1] is None else tuple(found[1:])  # no row: the LEFT JOIN's NULLs
     return found[0] == 1, _held_answer(held, token)
 
@@ -455,7 +456,7 @@ def defer(session: Session, row_id: int, token: str, now: dt.datetime, delay: dt
     row.status, row.attempts = ReminderStatus.RETRY, row.attempts - 1
     row.next_attempt_at = now + delay
     row.lease_owner = row.lease_token = row.lease_until = None
-    row.last_error = detail[:2000]
+    row.last_error = stored_detail(detail)
     session.add(row)
     record(session, row, now, worker, outcome, detail=detail)
     return True
@@ -492,7 +493,7 @@ def mark_failed(session: Session, row_id: int, token: str, now: dt.datetime, wor
             or (failure.kind == "ambiguous" and _ambiguous(session, row_id) >= MAX_AMBIGUOUS))
     row.status = ReminderStatus.DEAD if dead else ReminderStatus.RETRY
     row.possible_duplicate = row.possible_duplicate or failure.kind == "ambiguous"
-    row.last_error = failure.detail[:2000]
+    row.last_error = stored_detail(failure.detail)
     row.lease_owner = row.lease_token = row.lease_until = None
     row.next_attempt_at = now if dead else now + retry.delay(row.attempts, rng)
     session.add(row)

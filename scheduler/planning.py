@@ -79,6 +79,11 @@ def new_row(config: Config, w: Wanted, now: dt.datetime) -> Reminder:
         payload={**w.payload, "expire_at": p.expire_at.isoformat()})
 
 
+def stored_detail(text: str) -> str:
+    """A server's reply or an error as the ledger keeps it: its first 2,000 characters (the
+    reason comes first; a reply can run on)."""
+    return text[:2000]
+
 class Plannable(Recurs, Protocol):
     """What planning reads of a task: a row of the task table (or the ORM object)."""
 
@@ -670,4 +675,4 @@ def queue_outage(session: Session, config: Config, detail: str, now: dt.datetime
         email=config.coordinator.email, rule="outage", kind="alert", send_at=now, zone=zone,
         local_date=local.date(), local_time=local.time().replace(microsecond=0),
         next_attempt_at=now, created_at=now,
-        payload={"reminders": [], "outage": detail[:2000], "since": now.isoformat()}))
+        payload={"reminders": [], "outage": stored_detail(detail), "since": now.isoformat()}))

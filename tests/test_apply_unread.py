@@ -85,6 +85,20 @@ def test_a_config_change_reads_every_file_again(proj: TestProject) -> None:
     assert unread(proj) == {"a", "b"}
 
 
+@pytest.mark.parametrize("setting", ["smtp", "base_url"])
+def test_a_setting_for_sending_only_reads_no_file_again(proj: TestProject, setting: str) -> None:
+    """A new SMTP host (or the address the feeds are served at) changes no task and no
+    reminder: every file stays unread, and nothing is re-planned."""
+    assert run(proj, "apply").returncode == 0
+    if setting == "smtp":
+        proj.smtp = {"host": "smtp.example.no", "connections": 3}
+        proj.write_config()
+    else:
+        proj.write_config(base_url="https://frister.example.no")
+    assert unread(proj) == {"a", "b"}
+    assert no_changes(run(proj, "apply"))
+
+
 def test_an_earlier_now_reads_every_file_again(proj: TestProject) -> None:
     assert run(proj, "apply").returncode == 0
     assert unread(proj, NOW - dt.timedelta(days=1)) == set()

@@ -464,9 +464,17 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:24]
 
 
+# Settings for sending, feeds and the web pages: nothing an apply reads or writes depends on
+# them (no check, no task, no ledger row), so a new SMTP host, a rotated secret's variable or
+# a setting a release adds there re-reads and re-plans nothing. A setting anywhere else, new
+# ones included, counts: re-planning when it need not costs time, not reminders.
+_NOT_PLANNED = {"smtp", "feeds", "web", "base_url", "database_url"}
+
+
 def config_hash(config: Config) -> str:
-    """The config as the last apply read it: any change re-plans every file."""
-    return _digest(config.model_dump_json().encode())
+    """The config as the last apply read it, but for `_NOT_PLANNED`: any change re-reads
+    and re-plans every file."""
+    return _digest(config.model_dump_json(exclude=_NOT_PLANNED).encode())
 
 
 def timeline_hash(tl: ResolvedTimeline) -> str:
