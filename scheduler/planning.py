@@ -642,22 +642,42 @@ def payload_dates(raw: Any) -> Dates:
             dt.date.fromisoformat(due) if due else None)
 
 
-def queue_alert(session: Session, config: Config, key: str, dead_id: int,
-                now: dt.datetime) -> None:
-    """Add a reminder that died to the coordinator's alert for this batch (one mail lists
-    all of them). Called in the transaction that marks it dead, so no death goes unreported."""
-    found = rows_by_key(session, [key]).get(key)
-    if found is not None:
-        found.payload = {**found.payload, "reminders": [*found.payload["reminders"], dead_id]}
-        session.add(found)
+def queue_alert(session: Session, config: Config, key: str, dead_id: int, now: dt.datetime,
+                held_until: dt.datetime) -> None:
+    """Add a reminder that died to the coordinator's alert for this pass (one mail lists all
+    of them), held until the pass releases it (`release_alerts`) or, should the pass never
+    end, `held_until`. Called in the transaction that marks it dead, so no death goes
+    unreported: a death joins only an alert still waiting (locked meanwhile, so that neither
+    another connection's death nor a claim comes between), and otherwise one of its own."""
+    waiting = session.exec(select(Reminder).where(*_pass_alerts(key)).order_by(col(Reminder.id))
+                           .limit(1).with_for_update()).first()
+    if waiting is not None:
+        waiting.payload = {**waiting.payload, "reminders": [*waiting.payload["reminders"],
+                                                            dead_id]}
+        session.add(waiting)
         return
+    taken = bool(rows_by_key(session, [key]))  # sent, or in flight: this death needs its own
     zone = zone_of(config, COORDINATOR)
     local = now.astimezone(ZoneInfo(zone))
     session.add(Reminder(
-        idem_key=key, task_pk=None, recipient=COORDINATOR, email=config.coordinator.email,
-        rule="alert", kind="alert", send_at=now, zone=zone, local_date=local.date(),
-        local_time=local.time().replace(microsecond=0), next_attempt_at=now, created_at=now,
-        payload={"reminders": [dead_id]}))
+        idem_key=f"{key}/{dead_id}" if taken else key, task_pk=None, recipient=COORDINATOR,
+        email=config.coordinator.email, rule="alert", kind="alert", send_at=now, zone=zone,
+        local_date=local.date(), local_time=local.time().replace(microsecond=0),
+        next_attempt_at=held_until, created_at=now, payload={"reminders": [dead_id]}))
+
+
+def _pass_alerts(key: str) -> list[Any]:
+    """Which rows are the pass's waiting alerts (`task_pk IS NULL` lets the task index find
+    them among the ledger's rows)."""
+    return [col(Reminder.task_pk).is_(None), Reminder.kind == ReminderKind.ALERT,
+            col(Reminder.status).in_(WAITING), col(Reminder.idem_key).startswith(key)]
+
+
+def release_alerts(session: Session, key: str, now: dt.datetime) -> int:
+    """The pass's held alerts due now (it sent what it could: they list every death)."""
+    stmt = (update(Reminder).where(*_pass_alerts(key)).values(next_attempt_at=now)
+            .execution_options(synchronize_session=False))
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
 def queue_outage(session: Session, config: Config, detail: str, now: dt.datetime) -> None:

@@ -42,7 +42,7 @@ from notifiers.base import (
 from scheduler import ledger
 from scheduler.clock import Clock
 from scheduler.notices import FeedUrl, Lookup, NothingToSend, UnknownRecipient, build_notice
-from scheduler.planning import queue_alert, queue_outage
+from scheduler.planning import queue_alert, queue_outage, release_alerts
 from scheduler.states import DeliveryOutcome, ReminderKind
 from timelines.base.collector import frozen
 from timelines.base.exceptions import DeliveryError
@@ -103,6 +103,7 @@ class PassReport:
     outcomes: list[Outcome] = field(default_factory=list)
     outage: str = ""  # why the pass stopped early: no message could go out at all
     db_error: str = ""  # why the pass did not run: the database could not be used
+    alerted: bool = False  # a reminder died: the coordinator's alert waits for the pass's end
 
     def of(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -260,6 +261,14 @@ class ReminderEngine:
         for problem in failed:  # a lane's error (the database gone) once they all stopped
             if isinstance(problem, BaseException):
                 raise problem
+        if report.alerted and self._release_alerts(alert_key):
+            await Lane(self, self.options.worker, report, alert_key).drain()
+
+    def _release_alerts(self, alert_key: str) -> int:
+        """The pass's alert, held while its connections sent (a death after the alert was
+        built would be missing from it), now due: the last claim sends it."""
+        with session_scope(self.db) as session:
+            return release_alerts(session, alert_key, self.clock.now())
 
     def _connections(self, claimed: Claimed) -> int:
         backlog = len(claimed[0]) >= max(self.options.batch, MORE_CONNECTIONS_FROM)
@@ -521,7 +530,9 @@ class Lane:
                                         self.worker, failure, self.options.retry,
                                         self.rng)
             if status == DeliveryOutcome.DEAD and job.row.kind != ReminderKind.ALERT:
-                queue_alert(session, self.config, self.alert_key, job.row_id, now)
+                held = now + dt.timedelta(seconds=self.options.lease_seconds)
+                queue_alert(session, self.config, self.alert_key, job.row_id, now, held)
+                self.report.alerted = True
         self.report.outcomes.append(job.outcome(status or "lost", failure.detail))
 
     def _wait(self, job: Job, key: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from smtp_server import PASSWORD, USER, DropAfterData, Recorder, smtp_server
+from sqlalchemy import update
+from sqlmodel import col
 from test_engine_support import (
     TestProject,
     cli,
@@ -27,7 +30,9 @@ from test_engine_support import (
 )
 
 from scheduler.clock import ManualClock
-from timelines.db import open_database
+from scheduler.planning import queue_alert, release_alerts
+from timelines.db import open_database, session_scope
+from timelines.model import Reminder
 
 START = "2026-06-05T08:00"
 
@@ -201,6 +206,38 @@ def test_many_deaths_in_one_pass_make_one_alert(tmp_path: Path, db_url: str,
         alerts = [m for m in server.messages if m.rcpt_tos == ["kari@example.no"]]
     assert len(alerts) == 1
     assert sum(r.status == "dead" for r in rows(db)) == 16
+    # Every death is in the mail, the last batch's too: the alert is held until the pass's
+    # connections are done (built when claimed, it would miss a death after its claim).
+    text = str(alerts[0].parsed().get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert sorted(int(k) for k in re.findall(r"Oppgåve t(\d+)", text)) == list(range(16))
+    db.dispose()
+
+
+def test_a_death_after_the_alert_went_out_gets_an_alert_of_its_own(tmp_path: Path,
+                                                                    db_url: str) -> None:
+    """A pass that outlasts its lease: the alert held for it is due and sent before a later
+    death; that death gets a new alert, held in turn, and released with the pass's end."""
+    proj = TestProject(tmp_path / "p", db_url, policy={"before_due": ["3d"]})
+    proj.write_config()
+    proj.write_timeline([task("a", dt.date(2026, 6, 8)), task("b", dt.date(2026, 6, 8))])
+    proj.apply(oslo(2026, 5, 1))
+    db = open_database(db_url)
+    first, second = [r.id for r in rows(db) if r.id is not None][:2]  # two reminders
+    now, held = oslo(2026, 6, 5, 8), oslo(2026, 6, 5, 8, 5)
+    with session_scope(db) as session:
+        queue_alert(session, proj.config(), "alert:pass", first, now, held)
+    with session_scope(db) as session:  # the pass went on past `held`: the alert was sent
+        session.execute(update(Reminder).where(col(Reminder.idem_key) == "alert:pass")
+                        .values(status="sent"))
+        queue_alert(session, proj.config(), "alert:pass", second, now, held)
+    alerts = {r.idem_key: r for r in rows(db) if r.kind == "alert"}
+    assert alerts["alert:pass"].payload["reminders"] == [first]
+    own = alerts[f"alert:pass/{second}"]
+    assert (own.status, own.payload["reminders"], own.next_attempt_at) == ("pending", [second],
+                                                                           held)
+    with session_scope(db) as session:
+        assert release_alerts(session, "alert:pass", now) == 1  # the waiting one only
+    assert [r.next_attempt_at for r in rows(db) if r.idem_key == own.idem_key] == [now]
     db.dispose()
 
 
