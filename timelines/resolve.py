@@ -22,7 +22,11 @@ from timelines.occurrences import overrides_json
 ONE_DAY = dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
+# Not frozen, though nothing assigns to one (`dataclasses.replace` makes a changed copy): a
+# frozen dataclass's `__init__` sets each of these 23 fields through `object.__setattr__`, five
+# times the cost of a plain one, and a country's 100,000 tasks are made on every read (half a
+# second of a `validate` or an `apply` at 100k). Never hashed: `policy` is a dict.
+@dataclass
 class ResolvedTask:
     timeline_id: str
     key: str
