@@ -111,8 +111,10 @@ def _apply_step(session: Session, config: Config, begun: Begun, step: list[Resol
     # referenced, and each file's `session.get` must find its row there.
     held = _load_timelines(session, [tl.id for tl in step])
     # The step's stored tasks in one read, its changed tasks in one write per kind: three
-    # statements a file were most of an apply's round trips when every file changed.
-    stored = stored_tasks(session, [tl.id for tl in step if not begun.unchanged(tl)])
+    # statements a file were most of an apply's round trips when every file changed. Tasks
+    # a changed file gives as stored are told by their digests, and not read whole.
+    read = {tl.id: begun.digests(tl) for tl in step if not begun.unchanged(tl)}
+    stored = stored_tasks(session, list(read), read, begun.done)
     later: list[dict[str, Any]] = []
     for tl in step:
         changes += apply_timeline(session, begun, tl, now, stored.get(tl.id), later) or []

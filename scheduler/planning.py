@@ -31,18 +31,11 @@ from scheduler.states import ACTIVE, WAITING, ReminderKind
 from scheduler.states import ReminderStatus as Status
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config, Policy
-from timelines.model import Reminder, Task, Timeline, insert_rows
+from timelines.model import Reminder, Task, Timeline, chunks, insert_rows
 from timelines.occurrences import Occurrence, Recurs, occurrence_named, occurrences_of
 
-CHUNK = 500
 NEVER = "9999-12-31T00:00:00+00:00"
 T = TypeVar("T")
-
-
-def chunks(items: list[T]) -> Iterator[list[T]]:
-    """`items` CHUNK at a time: no statement's IN list grows with the data."""
-    for i in range(0, len(items), CHUNK):
-        yield items[i:i + CHUNK]
 
 
 @dataclass

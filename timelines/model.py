@@ -7,8 +7,8 @@ deadlines are plain dates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Column, Connection, DateTime, Index, Table, UniqueConstraint
 from sqlalchemy.engine import Dialect
@@ -36,6 +36,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+CHUNK = 500
+T = TypeVar("T")
+
+
+def chunks(items: list[T]) -> Iterator[list[T]]:
+    """`items` CHUNK at a time: no statement's IN list grows with the data."""
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]
 
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
@@ -167,6 +177,9 @@ class Task(SQLModel, table=True):
     created_at: dt.datetime = _instant(nullable=False)
     changed_at: dt.datetime = _instant(nullable=False, index=True)  # a feed's latest change
     removed_at: dt.datetime | None = _instant(nullable=True)
+    # A digest of the file's columns as the last apply wrote them (`timelines.sync`): an apply
+    # that finds the file's task giving the same ones compares nothing more ("" matches none).
+    digest: str = Field(default="", max_length=24)
 
 
 class TaskPerson(SQLModel, table=True):

@@ -40,7 +40,7 @@ from sqlmodel import Session, col, select
 
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
-from timelines.model import Owner, Role, Task, TaskPerson, Timeline, insert_rows
+from timelines.model import Owner, Role, Task, TaskPerson, Timeline, chunks, insert_rows
 from timelines.occurrences import OccurrenceChange, kept_answers, occurrence_changes
 from timelines.project import Known
 from timelines.resolve import ResolvedTask, ResolvedTimeline
@@ -160,27 +160,66 @@ def _read(name: str) -> Any:
     return cast(column, _SharedJSON()).label(name) if isinstance(column.type, JSON) else column
 
 
-_OWN = ("pk", "key", "removed_at", "date_version", "sequence")
+_OWN = ("pk", "key", "removed_at", "date_version", "sequence", "digest")
 _STORED = [_read(name) for name in (*_OWN, *_COPIED)]
 _FIRST_COPIED = len(_OWN)
 _COPIED_END = _FIRST_COPIED + len(_COPIED)
 
 
 # Built once (see `_UPDATE_TASK`): the columns in the places `_compare` reads them
-# (`_FIRST_COPIED`), the file's id after them.
+# (`_FIRST_COPIED`), the file's id after them; of the tasks a step must compare.
 _EXISTING = select(*[*_STORED, TASKS.c.timeline_id]).where(
-    TASKS.c.timeline_id.in_(bindparam("tls", expanding=True)))
+    TASKS.c.pk.in_(bindparam("pks", expanding=True)))
+# What tells whether a stored task is the file's task now (`_kept`): the columns an answer
+# may write besides the digest of those only an apply writes. A third of the full row's cost.
+_GLANCE = select(*[_read(name) for name in (
+    "pk", "key", "removed_at", "digest", "start", "due", "status", "occurrences",
+    "timeline_id")]).where(TASKS.c.timeline_id.in_(bindparam("tls", expanding=True)))
 
 
-def stored_tasks(session: Session, timeline_ids: Sequence[str]) -> dict[str, dict[str, Stored]]:
-    """The stored tasks of a few files (a step's, or one: the list is bounded by the step,
-    not by the data) by timeline id and key, in one query fetched whole; a file with no
-    stored task has an empty one."""
+class _Unchanged:
+    """A stored task that is the file's task now: nothing to compare, nothing to write."""
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+def stored_tasks(session: Session, timeline_ids: Sequence[str],
+                 fresh: Mapping[str, Digests] | None = None,
+                 done: frozenset[int] = frozenset()) -> dict[str, dict[str, Stored]]:
+    """The stored tasks of a few files (a step's, or one: the lists are bounded by the step,
+    not by the data) by timeline id and key; a file with no stored task has an empty one.
+    A task the file read now (`fresh`: its tasks and their digests) gives as stored is
+    `UNCHANGED`: every file's rows are glanced at in one query, and only the others (new to
+    the file, changed, or gone from it) are read whole, in another."""
     found: dict[str, dict[str, Stored]] = {tl: {} for tl in timeline_ids}
-    if timeline_ids:
-        for row in session.execute(_EXISTING, {"tls": list(timeline_ids)}).all():
+    if not timeline_ids:
+        return found
+    whole: list[int] = []
+    for row in session.execute(_GLANCE, {"tls": list(timeline_ids)}).all():
+        digests = fresh.get(row.timeline_id) if fresh is not None else None
+        task = digests.task(row.key) if digests is not None else None
+        if digests is not None and task is not None and _kept(row, task, digests, done):
+            found[row.timeline_id][row.key] = UNCHANGED
+        elif task is not None or row.removed_at is None:  # else long gone from the file
+            whole.append(row.pk)
+    for part in chunks(whole):
+        for row in session.execute(_EXISTING, {"pks": part}).all():
             found[row.timeline_id][row.key] = row
     return found
+
+
+def _kept(row: Stored, task: ResolvedTask, digests: Digests, done: frozenset[int]) -> bool:
+    """The stored task is the file's `task` now, with what its owners answered: what only an
+    apply writes by the digest of what the last one wrote, what an answer writes as
+    stored (status, occurrences; the dates an answer's date version hangs on)."""
+    if row.removed_at is not None:
+        return False
+    if task.recurrence or row.pk in done:  # else no answer changes it: `_with_answers`
+        task = _with_answers(row, task, done)
+    return (row.digest == digests.of(task) and row.status == task.status
+            and row.start == task.start and row.due == task.due
+            and row.occurrences == task.occurrences)
 
 
 Pending = tuple[Change, Stored | None, ResolvedTask | None]
@@ -188,12 +227,22 @@ Pending = tuple[Change, Stored | None, ResolvedTask | None]
 
 def _timeline_changes(session: Session, tl: ResolvedTimeline,
                       done: frozenset[int] = frozenset(),
-                      stored: dict[str, Stored] | None = None) -> list[Pending]:
-    """What writing the file changes, against its `stored` tasks (read here when not given)."""
-    rows = dict(stored) if stored is not None else stored_tasks(session, [tl.id])[tl.id]
+                      stored: dict[str, Stored] | None = None,
+                      digests: Digests | None = None,
+                      stale: list[dict[str, Any]] | None = None) -> list[Pending]:
+    """What writing the file changes, against its `stored` tasks (read here when not given;
+    with `digests`, those the file gives as stored are `UNCHANGED`). A task compared whole
+    and found unchanged whose stored digest is not its own (stored before digests were, or
+    answered since) gets an UPDATE of the digest alone in `stale`, so the next apply need
+    not compare it whole."""
+    fresh = {tl.id: digests} if digests is not None else None
+    rows = dict(stored) if stored is not None else stored_tasks(session, [tl.id], fresh,
+                                                                done)[tl.id]
     out: list[Pending] = []
     for task in tl.tasks:
         row = rows.pop(task.key, None)
+        if row is UNCHANGED:
+            continue
         task = _with_answers(row, task, done)
         kind = _compare(row, task)
         if kind:
@@ -202,11 +251,18 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline,
             change = Change(kind, tl.id, task.key, task.title, old, task.dates,
                             row.pk if row else None, each)
             out.append((change, row, task))
+        elif row is not None and digests is not None and stale is not None:
+            _stale(row, digests.of(task), stale)
     for row in rows.values():
-        if row.removed_at is None:
+        if row is not UNCHANGED and row.removed_at is None:
             change = Change("removed", tl.id, row.key, row.title, _row_dates(row), None, row.pk)
             out.append((change, row, None))
     return out
+
+
+def _stale(row: Stored, digest: str, stale: list[dict[str, Any]]) -> None:
+    if row.digest != digest:
+        stale.append({"b_pk": row.pk, "v_digest": digest})
 
 
 def _vanished_timelines(session: Session, present: set[str]) -> list[str]:
@@ -231,8 +287,9 @@ def diff(session: Session, timelines: Iterable[ResolvedTimeline],
 
 
 def _task_update(change: Change, row: Stored, task: ResolvedTask | None,
-                 now: dt.datetime) -> dict[str, Any]:
-    """A stored task changed, removed or restored: the parameters of its UPDATE."""
+                 now: dt.datetime, digest: str = "") -> dict[str, Any]:
+    """A stored task changed, removed or restored: the parameters of its UPDATE (`digest`:
+    of the task as written)."""
     if task is None:  # calendars must take the removal as newer than what they have
         return {"b_pk": row.pk, "v_changed_at": now, "v_removed_at": now,
                 "v_sequence": row.sequence + 1}
@@ -240,7 +297,8 @@ def _task_update(change: Change, row: Stored, task: ResolvedTask | None,
     newer = (change.kind == "restored" or _cancelled(row.status) != _cancelled(task.status)
              or _series(row) != _series(task))
     values = {**_values(task), "removed_at": None, "changed_at": now,
-              "date_version": row.date_version + moved, "sequence": row.sequence + newer}
+              "date_version": row.date_version + moved, "sequence": row.sequence + newer,
+              "digest": digest}
     return {"b_pk": row.pk, **{f"v_{name}": value for name, value in values.items()}}
 
 
@@ -253,14 +311,24 @@ def _update_of(names: Iterable[str]) -> Any:
         {name: bindparam(f"v_{name}", type_=TASKS.c[name].type) for name in names})
 
 
-_UPDATE_TASK = _update_of((*_COPIED, "removed_at", "changed_at", "date_version", "sequence"))
+_UPDATE_TASK = _update_of((*_COPIED, "removed_at", "changed_at", "date_version", "sequence",
+                           "digest"))
 _UPDATE_REMOVED = _update_of(("removed_at", "changed_at", "sequence"))
+_UPDATE_DIGEST = _update_of(("digest",))
+
+
+def _update_kind(update: dict[str, Any]) -> Any:
+    """Which UPDATE sets these values: a removal sets no title, a digest alone is a stale
+    one (`_timeline_changes`)."""
+    if "v_title" in update:
+        return _UPDATE_TASK
+    return _UPDATE_REMOVED if "v_removed_at" in update else _UPDATE_DIGEST
 
 
 def _update_tasks(session: Session, updates: list[dict[str, Any]]) -> None:
-    """The UPDATEs gathered, one executemany per kind (a removal sets no title)."""
-    for stmt, removal in ((_UPDATE_REMOVED, True), (_UPDATE_TASK, False)):
-        group = [u for u in updates if ("v_title" not in u) == removal]
+    """The UPDATEs gathered, one executemany per kind."""
+    for stmt in (_UPDATE_REMOVED, _UPDATE_TASK, _UPDATE_DIGEST):
+        group = [u for u in updates if _update_kind(u) is stmt]
         if group:
             session.execute(stmt, group)
     for u in updates:
@@ -275,36 +343,38 @@ def _expire(session: Session, pk: int) -> None:
         session.expire(held)
 
 
-def _new_task(task: ResolvedTask, now: dt.datetime) -> tuple[Any, ...]:
+def _new_task(task: ResolvedTask, now: dt.datetime, digest: str) -> tuple[Any, ...]:
     """A new task row as the table stores it, every column (in the order of `_NEW`)."""
     values = _values(task)
-    return (task.timeline_id, task.key, *(values[name] for name in _COPIED), 1, 0, {}, now, now)
+    return (task.timeline_id, task.key, *(values[name] for name in _COPIED), 1, 0, {}, now, now,
+            digest)
 
 
 _NEW = ("timeline_id", "key", *_COPIED, "date_version", "sequence", "latest_status",
-        "created_at", "changed_at")
+        "created_at", "changed_at", "digest")
 
 
 def _insert_tasks(session: Session, timeline_id: str, tasks: list[ResolvedTask],
-                  now: dt.datetime) -> list[int]:
+                  now: dt.datetime, digests: Digests) -> list[int]:
     """New tasks of one timeline in one executemany, not one ORM object each; their primary
     keys in the order given (read back by key: one query)."""
     if not tasks:
         return []
-    insert_rows(session.connection(), TASKS, _NEW, [_new_task(task, now) for task in tasks])
+    insert_rows(session.connection(), TASKS, _NEW,
+                [_new_task(task, now, digests.of(task)) for task in tasks])
     stmt = select(TASKS.c.key, TASKS.c.pk).where(TASKS.c.timeline_id == timeline_id)
     found = {key: pk for key, pk in session.execute(stmt)}
     return [found[task.key] for task in tasks]
 
 
-def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime,
+def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime, digests: Digests,
                  later: list[dict[str, Any]] | None = None) -> list[int]:
     """Every pending change written; the task's primary key for each, in order. New tasks go
     in bulk; the few changed rows an UPDATE each (or, given `later`, gathered there for the
     caller's `write_updates`). The people each names go to `task_person` with them."""
     new = [task for _, row, task in pending if row is None and task is not None]
     inserted = iter(_insert_tasks(session, pending[0][0].timeline_id if pending else "", new,
-                                  now))
+                                  now, digests))
     pks: list[int] = []
     people: list[tuple[str, int]] = []
     updates: list[dict[str, Any]] = []
@@ -312,7 +382,8 @@ def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime,
         if row is None:
             pks.append(next(inserted))
         else:
-            updates.append(_task_update(change, row, task, now))
+            updates.append(_task_update(change, row, task, now,
+                                        digests.of(task) if task is not None else ""))
             pks.append(row.pk)
             if task is None or _people(task) == _people(row):
                 continue
@@ -477,27 +548,67 @@ def config_hash(config: Config) -> str:
     return _digest(config.model_dump_json(exclude=_NOT_PLANNED).encode())
 
 
-def timeline_hash(tl: ResolvedTimeline) -> str:
-    """The resolved file (its fields and every task, in order)."""
-    return _digest(_pickled(tl))
+def timeline_hash(tl: ResolvedTimeline, digests: Digests | None = None) -> str:
+    """The resolved file: its fields and the digest of every task, in order."""
+    return _digest(_pickled([_TIMELINE_FIELDS(tl)])
+                   + "".join((digests or Digests(tl)).in_order).encode())
 
 
 _TASK_FIELDS = attrgetter(*(f.name for f in fields(ResolvedTask)))
 _TIMELINE_FIELDS = attrgetter(*(f.name for f in fields(ResolvedTimeline) if f.name != "tasks"))
 
 
-def _pickled(tl: ResolvedTimeline) -> bytes:
-    """The file's fields and each task's, in order, pickled in C (its `repr`, a Python call
-    per task, cost twice as much). Pickled without a memo ("fast" mode): two equal values are
+def _pickled(values: Iterable[tuple[Any, ...]]) -> bytes:
+    """Each tuple of fields pickled in C (its `repr`, a Python call per task, cost twice as
+    much), one after the other. Pickled without a memo ("fast" mode): two equal values are
     written alike whether or not they are one object (the cached `when` readings are shared
     between tasks, or not, by what else was read), so a file read again unchanged gets the
-    same mark. As `repr`, a value of another type (1 and True, a tuple and a list) writes
-    otherwise: the mark tells a change, never misses one."""
+    same digests. As `repr`, a value of another type (1 and True, a tuple and a list) writes
+    otherwise: a digest tells a change, never misses one."""
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=5)
     pickler.fast = True  # no self-references here (tuples, dicts and dates of plain values)
-    pickler.dump((_TIMELINE_FIELDS(tl), [_TASK_FIELDS(task) for task in tl.tasks]))
+    for fields_of in values:
+        pickler.dump(fields_of)
     return out.getvalue()
+
+
+def _task_digests(tasks: Sequence[ResolvedTask]) -> list[str]:
+    """`task_digest` of each: one pickler for them all, each task's bytes hashed apart."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True  # as `_pickled`
+    ends = []
+    for task in tasks:
+        pickler.dump(_TASK_FIELDS(task))
+        ends.append(out.tell())
+    data = out.getbuffer()
+    return [hashlib.blake2b(data[start:end], digest_size=12).hexdigest()
+            for start, end in zip([0, *ends], ends, strict=False)]
+
+
+def task_digest(task: ResolvedTask) -> str:
+    """Every field of the task (as the file gives it, or as an apply writes it), in 24 hex
+    digits: what `Task.digest` stores."""
+    return _task_digests([task])[0]
+
+
+class Digests:
+    """The digests of a file's tasks as read, worked out once for them all."""
+
+    def __init__(self, tl: ResolvedTimeline) -> None:
+        self.in_order = _task_digests(tl.tasks)
+        self._by_key = {task.key: (task, digest)
+                        for task, digest in zip(tl.tasks, self.in_order, strict=True)}
+
+    def task(self, key: str) -> ResolvedTask | None:
+        held = self._by_key.get(key)
+        return held[0] if held is not None else None
+
+    def of(self, task: ResolvedTask) -> str:
+        """The digest of `task`: the file's, or one an answer changed (worked out now)."""
+        held = self._by_key.get(task.key)
+        return held[1] if held is not None and held[0] is task else task_digest(task)
 
 
 class Mark(NamedTuple):
@@ -543,15 +654,25 @@ class Begun:
     everything: bool
     files: Mapping[str, str] = field(default_factory=dict)
     done: frozenset[int] = frozenset()  # the tasks answered done that stay so (`_with_answers`)
-    marks: dict[str, tuple[ResolvedTimeline, str]] = field(default_factory=dict, repr=False)
+    marks: dict[str, tuple[ResolvedTimeline, str, Digests]] = field(default_factory=dict,
+                                                                    repr=False)
 
     def mark(self, tl: ResolvedTimeline) -> str:
         """`<config>:<resolved>` of a file read now (hashed once per file: a hundred tasks'
         text)."""
+        return self._held(tl)[1]
+
+    def digests(self, tl: ResolvedTimeline) -> Digests:
+        """The digests of the file's tasks, those its mark is made of."""
+        return self._held(tl)[2]
+
+    def _held(self, tl: ResolvedTimeline) -> tuple[ResolvedTimeline, str, Digests]:
         held = self.marks.get(tl.id)
         if held is None or held[0] is not tl:
-            held = self.marks[tl.id] = (tl, f"{self.config_part}:{timeline_hash(tl)}")
-        return held[1]
+            digests = Digests(tl)
+            mark = f"{self.config_part}:{timeline_hash(tl, digests)}"
+            held = self.marks[tl.id] = (tl, mark, digests)
+        return held
 
     def unchanged(self, tl: ResolvedTimeline) -> bool:
         """The file is as the last apply read it, under the same config, applied at no
@@ -596,10 +717,16 @@ def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
         session.info[REPLAN] = Replan(False, frozenset())
         return None
     header = _write_timeline(session, tl, now, f"{begun.mark(tl)}@{begun.at}", read)
-    pending = _timeline_changes(session, tl, begun.done, stored)
+    stale: list[dict[str, Any]] = []
+    digests = begun.digests(tl)
+    pending = _timeline_changes(session, tl, begun.done, stored, digests, stale)
     if stored is None or any(row is None for _, row, _ in pending):
         session.flush()  # a new task refers to its file's row
-    pks = _write_tasks(session, pending, now, later)
+    pks = _write_tasks(session, pending, now, digests, later)
+    if later is not None:
+        later += stale
+    else:
+        _update_tasks(session, stale)
     whole = frozenset({tl.id}) if header or begun.everything else frozenset()
     session.info[REPLAN] = Replan(False, whole)
     return [replace(change, task_pk=pk) for (change, _, _), pk in zip(pending, pks, strict=True)]
