@@ -47,7 +47,7 @@ from scheduler.states import DeliveryOutcome, ReminderKind
 from timelines.base.collector import frozen
 from timelines.base.exceptions import DeliveryError
 from timelines.config import Config
-from timelines.db import installation_id, session_scope
+from timelines.db import installation_id, session_scope, tcp_checks
 from timelines.model import Reminder, Task
 
 if TYPE_CHECKING:
@@ -216,7 +216,8 @@ class ReminderEngine:
         if self.db.dialect.name == "sqlite":
             return
         if self._probe is None:
-            self._probe = create_engine(self.db.url, poolclass=NullPool)
+            self._probe = create_engine(self.db.url, poolclass=NullPool,
+                                        connect_args=tcp_checks(self.db.url))
         with self._probe.connect() as conn:
             conn.execute(text("SELECT 1"))
 

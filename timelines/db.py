@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine, select
 
@@ -49,7 +49,25 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args=tcp_checks(url))
+
+
+# A network that silently drops the server's packets (a partition, a firewall forgetting an
+# idle connection) would hold a pass, a feed request or an apply until the kernel gives up on
+# the connection, some fifteen minutes later: keepalive probes find a silent server within a
+# minute, and a query whose bytes stay unacknowledged fails after one (libpq's settings).
+PG_TCP_CHECKS = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                 "keepalives_count": 3, "tcp_user_timeout": 60_000}
+
+
+def tcp_checks(url: str | URL) -> dict[str, Any]:
+    """`PG_TCP_CHECKS` for a libpq driver (psycopg), but those the URL sets itself."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+        return {}
+    return {k: v for k, v in PG_TCP_CHECKS.items() if k not in parsed.query}
 
 
 def read_engine(engine: Engine) -> Engine:
