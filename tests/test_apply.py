@@ -96,6 +96,8 @@ def test_a_task_removed_from_the_file_is_marked_not_deleted(project: Project) ->
     versions = _versions(project)
     assert versions["c"][2] is not None and versions["a"][2] is None
     _write(project, PLAN)
+    told = json.loads(project.run("diff", "--json").out)  # diff tells what apply then does
+    assert [(c["kind"], c["task"]) for c in told] == [("restored", "c")]
     restored = json.loads(project.run("apply", "--json").out)
     assert [(c["kind"], c["task"]) for c in restored] == [("restored", "c")]
     assert _versions(project)["c"][2] is None

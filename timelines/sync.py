@@ -184,22 +184,22 @@ class _Unchanged:
 UNCHANGED: Any = _Unchanged()
 
 
-def stored_tasks(session: Session, timeline_ids: Sequence[str],
-                 fresh: Mapping[str, Digests] | None = None,
+def stored_tasks(session: Session, timeline_ids: Sequence[str], fresh: Mapping[str, Digests],
                  done: frozenset[int] = frozenset()) -> dict[str, dict[str, Stored]]:
     """The stored tasks of a few files (a step's, or one: the lists are bounded by the step,
     not by the data) by timeline id and key; a file with no stored task has an empty one.
     A task the file read now (`fresh`: its tasks and their digests) gives as stored is
-    `UNCHANGED`: every file's rows are glanced at in one query, and only the others (new to
-    the file, changed, or gone from it) are read whole, in another."""
+    `UNCHANGED`: every file's rows are glanced at in one query, and only the others (changed,
+    added back, or gone from the file now) are read whole, in another; those gone before
+    are left alone."""
     found: dict[str, dict[str, Stored]] = {tl: {} for tl in timeline_ids}
     if not timeline_ids:
         return found
     whole: list[int] = []
     for row in session.execute(_GLANCE, {"tls": list(timeline_ids)}).all():
-        digests = fresh.get(row.timeline_id) if fresh is not None else None
-        task = digests.task(row.key) if digests is not None else None
-        if digests is not None and task is not None and _kept(row, task, digests, done):
+        digests = fresh[row.timeline_id]
+        task = digests.task(row.key)
+        if task is not None and _kept(row, task, digests, done):
             found[row.timeline_id][row.key] = UNCHANGED
         elif task is not None or row.removed_at is None:  # else long gone from the file
             whole.append(row.pk)
@@ -230,14 +230,14 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline,
                       stored: dict[str, Stored] | None = None,
                       digests: Digests | None = None,
                       stale: list[dict[str, Any]] | None = None) -> list[Pending]:
-    """What writing the file changes, against its `stored` tasks (read here when not given;
-    with `digests`, those the file gives as stored are `UNCHANGED`). A task compared whole
+    """What writing the file changes, against its `stored` tasks (read here when not given:
+    those the file gives as stored are `UNCHANGED`). A task compared whole
     and found unchanged whose stored digest is not its own (stored before digests were, or
     answered since) gets an UPDATE of the digest alone in `stale`, so the next apply need
     not compare it whole."""
-    fresh = {tl.id: digests} if digests is not None else None
-    rows = dict(stored) if stored is not None else stored_tasks(session, [tl.id], fresh,
-                                                                done)[tl.id]
+    digests = digests or Digests(tl)
+    rows = dict(stored) if stored is not None else stored_tasks(session, [tl.id],
+                                                                {tl.id: digests}, done)[tl.id]
     out: list[Pending] = []
     for task in tl.tasks:
         row = rows.pop(task.key, None)
@@ -251,7 +251,7 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline,
             change = Change(kind, tl.id, task.key, task.title, old, task.dates,
                             row.pk if row else None, each)
             out.append((change, row, task))
-        elif row is not None and digests is not None and stale is not None:
+        elif row is not None and stale is not None:
             _stale(row, digests.of(task), stale)
     for row in rows.values():
         if row is not UNCHANGED and row.removed_at is None:
