@@ -231,10 +231,10 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline,
                       digests: Digests | None = None,
                       stale: list[dict[str, Any]] | None = None) -> list[Pending]:
     """What writing the file changes, against its `stored` tasks (read here when not given:
-    those the file gives as stored are `UNCHANGED`). A task compared whole
-    and found unchanged whose stored digest is not its own (stored before digests were, or
-    answered since) gets an UPDATE of the digest alone in `stale`, so the next apply need
-    not compare it whole."""
+    those the file gives as stored are `UNCHANGED`). A task compared whole and found
+    unchanged whose stored digest is not its own (stored before digests were, or answered
+    since) gets an UPDATE of the digest alone in `stale`, so the next apply need not compare
+    it whole."""
     digests = digests or Digests(tl)
     rows = dict(stored) if stored is not None else stored_tasks(session, [tl.id],
                                                                 {tl.id: digests}, done)[tl.id]
@@ -261,6 +261,7 @@ def _timeline_changes(session: Session, tl: ResolvedTimeline,
 
 
 def _stale(row: Stored, digest: str, stale: list[dict[str, Any]]) -> None:
+    """The digest alone written, where the stored one is not `digest`."""
     if row.digest != digest:
         stale.append({"b_pk": row.pk, "v_digest": digest})
 
