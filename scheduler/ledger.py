@@ -38,7 +38,6 @@ from sqlmodel import Session, col, select
 
 from scheduler.planning import (
     Move,
-    chunks,
     compare_and_set,
     expire_at,
     plan_chunk,
@@ -51,7 +50,7 @@ from scheduler.planning import (
 from scheduler.states import ACTIVE, DeliveryOutcome, ReminderStatus
 from timelines.base.status import OPEN_STATUSES
 from timelines.config import Config
-from timelines.model import Delivery, Reminder, Task
+from timelines.model import Delivery, Reminder, Task, chunks
 from timelines.sync import REPLAN, Change
 
 log = logging.getLogger("fristvakt.ledger")

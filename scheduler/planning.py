@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple, Protocol, TypeVar, cast
+from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, or_, update
@@ -35,7 +35,6 @@ from timelines.model import Reminder, Task, Timeline, chunks, insert_rows
 from timelines.occurrences import Occurrence, Recurs, occurrence_named, occurrences_of
 
 NEVER = "9999-12-31T00:00:00+00:00"
-T = TypeVar("T")
 
 
 @dataclass
@@ -76,6 +75,7 @@ def stored_detail(text: str) -> str:
     """A server's reply or an error as the ledger keeps it: its first 2,000 characters (the
     reason comes first; a reply can run on)."""
     return text[:2000]
+
 
 class Plannable(Recurs, Protocol):
     """What planning reads of a task: a row of the task table (or the ORM object)."""

@@ -461,8 +461,8 @@ def _mirror(session: Session, table: Any, wanted: dict[str, dict[str, Any]]) -> 
     """Make `table` (keyed by `key`) hold exactly `wanted`."""
     stored = {row.key: dict(row._mapping) for row in session.execute(select(table))}
     gone = [key for key in stored if key not in wanted]
-    for i in range(0, len(gone), 500):
-        session.execute(delete(table).where(table.c.key.in_(gone[i:i + 500])))
+    for part in chunks(gone):
+        session.execute(delete(table).where(table.c.key.in_(part)))
     new = [row for key, row in wanted.items() if key not in stored]
     if new:
         session.execute(insert(table), new)
