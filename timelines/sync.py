@@ -369,16 +369,15 @@ def _insert_tasks(session: Session, timeline_id: str, tasks: list[ResolvedTask],
 
 
 def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime, digests: Digests,
-                 later: list[dict[str, Any]] | None = None) -> list[int]:
-    """Every pending change written; the task's primary key for each, in order. New tasks go
-    in bulk; the few changed rows an UPDATE each (or, given `later`, gathered there for the
-    caller's `write_updates`). The people each names go to `task_person` with them."""
+                 updates: list[dict[str, Any]]) -> list[int]:
+    """Every pending change written, the task's primary key for each, in order: new tasks in
+    bulk, the people each names to `task_person`; the UPDATEs of changed rows are gathered in
+    `updates`, for the caller's `write_updates`."""
     new = [task for _, row, task in pending if row is None and task is not None]
     inserted = iter(_insert_tasks(session, pending[0][0].timeline_id if pending else "", new,
                                   now, digests))
     pks: list[int] = []
     people: list[tuple[str, int]] = []
-    updates: list[dict[str, Any]] = []
     for change, row, task in pending:
         if row is None:
             pks.append(next(inserted))
@@ -391,10 +390,6 @@ def _write_tasks(session: Session, pending: list[Pending], now: dt.datetime, dig
             session.execute(delete(TASK_PEOPLE).where(TASK_PEOPLE.c.task_pk == row.pk))
         people += [(key, pks[-1]) for key in _people(task)]
     insert_rows(session.connection(), TASK_PEOPLE, ("key", "task_pk"), people)
-    if later is not None:
-        later += updates
-        return pks
-    write_updates(session, updates)
     return pks
 
 
@@ -551,7 +546,7 @@ def config_hash(config: Config) -> str:
 
 def timeline_hash(tl: ResolvedTimeline, digests: Digests | None = None) -> str:
     """The resolved file: its fields and the digest of every task, in order."""
-    return _digest(_pickled([_TIMELINE_FIELDS(tl)])
+    return _digest(_pickled([_TIMELINE_FIELDS(tl)])[0]
                    + "".join((digests or Digests(tl)).in_order).encode())
 
 
@@ -559,31 +554,27 @@ _TASK_FIELDS = attrgetter(*(f.name for f in fields(ResolvedTask)))
 _TIMELINE_FIELDS = attrgetter(*(f.name for f in fields(ResolvedTimeline) if f.name != "tasks"))
 
 
-def _pickled(values: Iterable[tuple[Any, ...]]) -> bytes:
+def _pickled(values: Iterable[tuple[Any, ...]]) -> tuple[bytes, list[int]]:
     """Each tuple of fields pickled in C (its `repr`, a Python call per task, cost twice as
-    much), one after the other. Pickled without a memo ("fast" mode): two equal values are
-    written alike whether or not they are one object (the cached `when` readings are shared
-    between tasks, or not, by what else was read), so a file read again unchanged gets the
-    same digests. As `repr`, a value of another type (1 and True, a tuple and a list) writes
-    otherwise: a digest tells a change, never misses one."""
+    much), one after the other, and where each one's bytes end. Pickled without a memo
+    ("fast" mode): two equal values are written alike whether or not they are one object
+    (the cached `when` readings are shared between tasks, or not, by what else was read), so
+    a file read again unchanged gets the same digests. As `repr`, a value of another type (1
+    and True, a tuple and a list) writes otherwise: a digest tells a change, never misses
+    one."""
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=5)
     pickler.fast = True  # no self-references here (tuples, dicts and dates of plain values)
+    ends = []
     for fields_of in values:
         pickler.dump(fields_of)
-    return out.getvalue()
+        ends.append(out.tell())
+    return out.getvalue(), ends
 
 
 def _task_digests(tasks: Sequence[ResolvedTask]) -> list[str]:
     """`task_digest` of each: one pickler for them all, each task's bytes hashed apart."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=5)
-    pickler.fast = True  # as `_pickled`
-    ends = []
-    for task in tasks:
-        pickler.dump(_TASK_FIELDS(task))
-        ends.append(out.tell())
-    data = out.getbuffer()
+    data, ends = _pickled(map(_TASK_FIELDS, tasks))
     return [hashlib.blake2b(data[start:end], digest_size=12).hexdigest()
             for start, end in zip([0, *ends], ends, strict=False)]
 
@@ -718,16 +709,14 @@ def apply_timeline(session: Session, begun: Begun, tl: ResolvedTimeline,
         session.info[REPLAN] = Replan(False, frozenset())
         return None
     header = _write_timeline(session, tl, now, f"{begun.mark(tl)}@{begun.at}", read)
-    stale: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = later if later is not None else []
     digests = begun.digests(tl)
-    pending = _timeline_changes(session, tl, begun.done, stored, digests, stale)
+    pending = _timeline_changes(session, tl, begun.done, stored, digests, updates)
     if stored is None or any(row is None for _, row, _ in pending):
         session.flush()  # a new task refers to its file's row
-    pks = _write_tasks(session, pending, now, digests, later)
-    if later is not None:
-        later += stale
-    else:
-        _update_tasks(session, stale)
+    pks = _write_tasks(session, pending, now, digests, updates)
+    if later is None:
+        write_updates(session, updates)
     whole = frozenset({tl.id}) if header or begun.everything else frozenset()
     session.info[REPLAN] = Replan(False, whole)
     return [replace(change, task_pk=pk) for (change, _, _), pk in zip(pending, pks, strict=True)]
