@@ -239,3 +239,22 @@ def test_statistics_are_renewed_after_a_bulk_apply_not_a_small_share(
     moved[7]["due"] = dt.date(2026, 11, 20)
     proj.write_timeline(moved, tl_id="a")
     assert not any(t.startswith("ANALYZE") for t in _apply_statements(proj))  # 1 of 40
+
+
+def test_a_first_apply_gives_the_planner_statistics_after_its_first_step(
+        proj: TestProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without statistics PostgreSQL's planner often reads the whole growing task table for
+    each chunk's lookup by key: a first apply samples the tables once its first step is
+    written, however few rows it wrote, and an apply on sampled tables does not."""
+    monkeypatch.setattr(hooks, "STEP_TASKS", {"sqlite": 10, "postgresql": 10})
+    for name in ("a", "b", "c"):
+        proj.write_timeline(numbered_tasks(name, 10), tl_id=name)
+    first = _apply_statements(proj)
+    analyzed = [i for i, t in enumerate(first) if t.startswith("ANALYZE")]
+    if not proj.db_url.startswith("postgresql"):
+        assert not analyzed
+        return
+    later = [i for i, t in enumerate(first) if t.lstrip().startswith("INSERT INTO timeline")]
+    assert len(later) == 3 and analyzed and later[0] < analyzed[0] < later[1]
+    proj.write_timeline(numbered_tasks("d", 10), tl_id="d")
+    assert not any(t.startswith("ANALYZE") for t in _apply_statements(proj))

@@ -7,6 +7,7 @@ deadlines are plain dates.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -59,14 +60,19 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
     if not rows:
         return
     dialect = conn.dialect
+    copy = dialect.name == "postgresql"  # COPY: no statement per row at all
     values = list(zip(*rows, strict=True))
     for i, name in enumerate(columns):
         kind = table.c[name].type
-        proc = kind.dialect_impl(dialect).bind_processor(dialect)
+        document = isinstance(kind, JSON)
+        # psycopg would serialize a JSON value once per row it copies (a third of copying a
+        # ledger row); COPY reads the document's text, serialized here once per document.
+        proc = json.dumps if copy and document else \
+            kind.dialect_impl(dialect).bind_processor(dialect)
         if proc is not None:
-            values[i] = _processed(values[i], proc, isinstance(kind, JSON))
+            values[i] = _processed(values[i], proc, document)
     bound = list(zip(*values, strict=True))
-    if dialect.name == "postgresql":  # COPY: no statement per row at all
+    if copy:
         _copy(conn, table, columns, bound)
         return
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
