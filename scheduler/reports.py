@@ -17,6 +17,7 @@ from scheduler.ledger import DETAIL_SEP
 from scheduler.planning import NEVER
 from scheduler.states import ACTIVE, DeliveryOutcome, ReminderKind
 from timelines.base.i18n import N_, _, _p, translate
+from timelines.db import streamed_rows
 from timelines.model import Delivery, Reminder, Task
 
 # The kinds of reminder, and what a pass reports: each has a text (`word`).
@@ -95,8 +96,8 @@ def padded(lang: str, group: str, values: Iterable[str], value: str) -> str:
     return f"{word(lang, group, value):{width}}"
 
 
-# Rows are read in batches of this many through one JOIN (a server-side cursor on
-# PostgreSQL): no statement grows with the ledger, and memory stays flat however long it is.
+# Rows are read in batches of this many through one JOIN (`streamed_rows`): no statement
+# grows with the ledger, and memory stays flat however long it is.
 BATCH_ROWS = 1000
 
 _REMINDER = Reminder.__table__.c  # type: ignore[attr-defined]
@@ -111,11 +112,8 @@ TEXTS_KEPT = 4096
 
 
 def _streamed(conn: Connection, stmt: Select[Any]) -> Iterator[Sequence[Any]]:
-    """The statement's rows fetched BATCH_ROWS at a time, through plain Core (no ORM
-    objects)."""
-    result = conn.execution_options(yield_per=BATCH_ROWS).execute(stmt)
-    for batch in result.partitions():
-        yield from batch
+    """The statement's rows, BATCH_ROWS at a time, through plain Core (no ORM objects)."""
+    return streamed_rows(conn, stmt, BATCH_ROWS)
 
 
 class _Texts(dict[Any, str]):
