@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # alembic is imported only when a migration may run (see `ope
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision (a test holds it to alembic's head): a database that says
 # it is there needs no alembic at all.
-HEAD = "0009_task_digest"
+HEAD = "0010_no_recipient_index"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -232,7 +232,7 @@ class Reminder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     idem_key: str = Field(unique=True, max_length=400)
     task_pk: int | None = Field(default=None, foreign_key="task.pk", index=True)
-    recipient: str = Field(max_length=120, index=True)
+    recipient: str = Field(max_length=120)
     email: str = ""
     rule: str = Field(max_length=60)
     kind: str = Field(max_length=20)
