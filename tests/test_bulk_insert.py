@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -42,3 +44,15 @@ def test_bulk_rows_read_back_as_written_on_both_databases(engine: Engine) -> Non
                               .order_by(LEDGER.c.idem_key)).mappings().all()
     assert [dict(row) for row in stored] == rows  # instants compare as instants
     assert all(row["send_at"].utcoffset() == dt.timedelta(0) for row in stored)
+
+
+def test_a_bulk_write_that_fails_raises_sqlalchemys_error(engine: Engine) -> None:
+    """A COPY's failure (psycopg's error) is raised as SQLAlchemy's, as SQLite's is, and the
+    transaction writes nothing."""
+    with engine.begin() as conn:
+        insert_rows(conn, LEDGER, COLUMNS, [tuple(_row(0, {})[c] for c in COLUMNS)])
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        insert_rows(conn, LEDGER, COLUMNS, [tuple(_row(n, {})[c] for c in COLUMNS)
+                                            for n in (1, 0)])
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(LEDGER.c.idem_key)).scalars().all() == ["k0"]

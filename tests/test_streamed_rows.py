@@ -100,10 +100,12 @@ def test_the_reports_statements_are_streamed_on_postgresql(pg: Engine) -> None:
 def test_a_stream_left_half_read_leaves_its_transaction_usable(pg: Engine) -> None:
     reminder = TABLES["reminder"]
     with pg.connect() as conn, conn.begin():
-        rows = streamed_rows(conn, sa.select(reminder.c.idem_key).order_by(reminder.c.id), 2)
-        assert [next(rows)[0] for _ in range(3)] == ["k0", "k1", "k2"]
-        rows.close()  # the reader stopped (a closed pipe, a limit of its own)
-        assert conn.execute(sa.select(sa.func.count()).select_from(reminder)).scalar() == 25
+        for columns in ([reminder.c.idem_key], [reminder.c.idem_key, reminder.c.send_at]):
+            rows = streamed_rows(conn, sa.select(*columns).order_by(reminder.c.id), 2)
+            assert [next(rows)[0] for _ in range(3)] == ["k0", "k1", "k2"]
+            rows.close()  # the reader stopped (a closed pipe, a limit of its own)
+            count = sa.select(sa.func.count()).select_from(reminder)
+            assert conn.execute(count).scalar() == 25
 
 
 def test_other_databases_read_through_a_cursor(tmp_path: Any) -> None:
@@ -115,3 +117,14 @@ def test_other_databases_read_through_a_cursor(tmp_path: Any) -> None:
             assert list(streamed_rows(conn, stmt, 10)) == []
     finally:
         engine.dispose()
+
+
+def test_a_stream_that_fails_raises_sqlalchemys_error(pg: Engine) -> None:
+    """The CLI tells a database that cannot be used by SQLAlchemy's error type (one clear
+    line, exit 5): a stream's failure, which psycopg raises, is raised as one."""
+    reminder = TABLES["reminder"]
+    broken = sa.select(sa.literal(1) / (reminder.c.attempts - reminder.c.attempts))
+    with pg.connect() as conn:
+        assert dbmod._streamable(conn, broken) is not None
+        with pytest.raises(sa.exc.DBAPIError, match="division by zero"):
+            list(streamed_rows(conn, broken, 5))

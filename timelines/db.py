@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,19 +178,36 @@ def streamed_rows(conn: Connection, stmt: Select[Any],
             yield from batch
         return
     sql, params = query
-    dialect = conn.dialect
-    made = [c.type.dialect_impl(dialect).result_processor(dialect, None)
-            for c in stmt.selected_columns]
     driver = conn.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor:
-        rows = cursor.stream(sql, params, size=size)
+    with driver_errors(sql), driver.cursor() as cursor, \
+            closing(cursor.stream(sql, params, size=size)) as rows:
+        first = next(rows, None)
+        if first is None:
+            return
+        # Known once the first rows arrived: what each column's type makes of its values.
+        made = [c.type.dialect_impl(conn.dialect).result_processor(conn.dialect, d.type_code)
+                for c, d in zip(stmt.selected_columns, cursor.description or (), strict=True)]
         if not any(made):
+            yield first
             yield from rows
             return
-        for row in rows:
+        for row in chain([first], rows):
             yield tuple(value if p is None else p(value)
                         for p, value in zip(made, row, strict=True))
+
+
+@contextmanager
+def driver_errors(sql: str) -> Iterator[None]:
+    """psycopg's errors, where a statement goes around SQLAlchemy (a stream, a COPY), raised
+    as SQLAlchemy's: a caller, and the CLI's one clear line for a database that cannot be
+    used, tell a database failure by that type."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
 
 
 def _streamable(conn: Connection, stmt: Select[Any]) -> tuple[str, dict[str, Any]] | None:

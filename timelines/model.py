@@ -16,6 +16,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from timelines.db import driver_errors
+
 UTC = dt.UTC
 
 
@@ -86,8 +88,8 @@ def _copy(conn: Connection, table: Table, columns: Sequence[str],
     """PostgreSQL's COPY FROM STDIN on the connection's own transaction (psycopg 3)."""
     driver = conn.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    with driver_errors(sql), driver.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
 
