@@ -176,8 +176,6 @@ _ANALYZE = "ANALYZE task, task_person, reminder"
 # What the statistics of the tables an apply writes say they held (-1: never analyzed).
 _KNOWN_ROWS = text("SELECT COALESCE(SUM(GREATEST(reltuples, 0)), 0) FROM pg_class "
                    "WHERE oid IN ('task'::regclass, 'reminder'::regclass)")
-
-
 _NEVER_ANALYZED = text("SELECT reltuples < 0 FROM pg_class WHERE oid = 'task'::regclass")
 
 
