@@ -650,13 +650,20 @@ def queue_alert(session: Session, config: Config, key: str, dead_id: int, now: d
         session.add(waiting)
         return
     taken = bool(rows_by_key(session, [key]))  # sent, or in flight: this death needs its own
+    session.add(_coordinator_alert(config, f"{key}/{dead_id}" if taken else key, "alert", now,
+                                   held_until, {"reminders": [dead_id]}))
+
+
+def _coordinator_alert(config: Config, key: str, rule: str, now: dt.datetime,
+                       due: dt.datetime, payload: dict[str, Any]) -> Reminder:
+    """A new alert to the coordinator, made `now` in their zone and due at `due`."""
     zone = zone_of(config, COORDINATOR)
     local = now.astimezone(ZoneInfo(zone))
-    session.add(Reminder(
-        idem_key=f"{key}/{dead_id}" if taken else key, task_pk=None, recipient=COORDINATOR,
-        email=config.coordinator.email, rule="alert", kind="alert", send_at=now, zone=zone,
-        local_date=local.date(), local_time=local.time().replace(microsecond=0),
-        next_attempt_at=held_until, created_at=now, payload={"reminders": [dead_id]}))
+    return Reminder(
+        idem_key=key, task_pk=None, recipient=COORDINATOR, email=config.coordinator.email,
+        rule=rule, kind="alert", send_at=now, zone=zone, local_date=local.date(),
+        local_time=local.time().replace(microsecond=0), next_attempt_at=due, created_at=now,
+        payload=payload)
 
 
 def _pass_alerts(key: str) -> list[Any]:
@@ -681,11 +688,6 @@ def queue_outage(session: Session, config: Config, detail: str, now: dt.datetime
                                      col(Reminder.status).in_(ACTIVE))
     if session.exec(stmt).first() is not None:
         return
-    zone = zone_of(config, COORDINATOR)
-    local = now.astimezone(ZoneInfo(zone))
-    session.add(Reminder(
-        idem_key=f"outage:{now.isoformat()}", task_pk=None, recipient=COORDINATOR,
-        email=config.coordinator.email, rule="outage", kind="alert", send_at=now, zone=zone,
-        local_date=local.date(), local_time=local.time().replace(microsecond=0),
-        next_attempt_at=now, created_at=now,
-        payload={"reminders": [], "outage": stored_detail(detail), "since": now.isoformat()}))
+    session.add(_coordinator_alert(
+        config, f"outage:{now.isoformat()}", "outage", now, now,
+        {"reminders": [], "outage": stored_detail(detail), "since": now.isoformat()}))

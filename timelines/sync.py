@@ -328,10 +328,11 @@ def _update_kind(update: dict[str, Any]) -> Any:
 
 def _update_tasks(session: Session, updates: list[dict[str, Any]]) -> None:
     """The UPDATEs gathered, one executemany per kind."""
-    for stmt in (_UPDATE_REMOVED, _UPDATE_TASK, _UPDATE_DIGEST):
-        group = [u for u in updates if _update_kind(u) is stmt]
-        if group:
-            session.execute(stmt, group)
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for u in updates:
+        groups.setdefault(_update_kind(u), []).append(u)
+    for stmt, group in groups.items():
+        session.execute(stmt, group)
     for u in updates:
         _expire(session, u["b_pk"])
 
